@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "kubelet-authz",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kubelet-authz", targets: ["kubelet-authz"]),
+        .library(name: "KubeletModel", targets: ["KubeletModel"]),
+        .library(name: "RBAC", targets: ["RBAC"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
+        .library(name: "KubeletAccess", targets: ["KubeletAccess"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure core: values in, values out. No file or network I/O below this line.
+        .target(name: "KubeJSON"),
+        .target(name: "KubeletModel"),
+        .target(name: "RBAC", dependencies: ["KubeJSON"]),
+        .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
+        .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
+        .target(name: "Reports", dependencies: ["KubeletAccess"]),
+        // Edges: files, stdin/stdout, the command line.
+        .target(
+            name: "KubeletAuthzCLI",
+            dependencies: [
+                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
+        .target(name: "TestSupport", dependencies: ["RBAC"], path: "Tests/TestSupport"),
+        .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
+        .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
+        .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport"]),
+    ]
+)

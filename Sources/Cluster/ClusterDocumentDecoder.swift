@@ -1,0 +1,190 @@
+import Foundation
+import KubeJSON
+import RBAC
+import Yams
+
+typealias YAMLNode = Yams.Node
+
+/// Decodes Kubernetes objects from the bytes of one input — multi-document YAML, a JSON
+/// object, `kind: List` or a typed `…List` as `kubectl get -o yaml|json` writes them.
+/// Pure: the caller reads the file; errors name the source and the line.
+public enum ClusterDocumentDecoder {
+    public static func decode(_ data: Data, source: String) throws(ClusterInputError) -> ClusterSnapshot {
+        var snapshot = ClusterSnapshot()
+        snapshot.sources = [source]
+        let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
+            try decodeJSON(data, source: source, into: &snapshot)
+        } else {
+            try decodeYAML(data, source: source, into: &snapshot)
+        }
+        return snapshot
+    }
+
+    // MARK: JSON
+
+    private struct JSONDocument: Decodable {
+        var apiVersion: String?
+        var kind: String?
+        var items: [ObjectWire]?
+    }
+
+    static func decodeJSON(_ data: Data, source: String, into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+        let list: ListWire
+        let object: ObjectWire
+        do {
+            list = try JSONDecoder().decode(ListWire.self, from: data)
+            object = list.items == nil ? try JSONDecoder().decode(ObjectWire.self, from: data) : ObjectWire()
+        } catch {
+            throw jsonError(error, data: data, source: source)
+        }
+        try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: nil, into: &snapshot)
+    }
+
+    /// Foundation reports JSON syntax errors with a line; for type errors it gives the coding
+    /// path, which we resolve to a line by re-reading the (valid) JSON as YAML.
+    static func jsonError(_ error: Error, data: Data, source: String) -> ClusterInputError {
+        switch error {
+        case DecodingError.dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
+            // JSONDecoder does not say where; JSONSerialization gives a byte offset.
+            var detail = ctx.debugDescription
+            var line: Int? = nil
+            var column: Int? = nil
+            do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+                if let d = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
+                    detail = d
+                    if let offset = firstNumber(after: "character ", in: d) {
+                        let prefix = data.prefix(offset)
+                        line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                        column = offset - (prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+                    }
+                }
+            }
+            return ClusterInputError(location: SourceLocation(file: source, line: line), message: "invalid JSON: \(detail)", column: column)
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
+            let line = (try? Parser(yaml: String(decoding: data, as: UTF8.self)).singleRoot()).flatMap { root in root.flatMap { locate(ctx.codingPath, in: $0)?.line } }
+            return ClusterInputError(location: SourceLocation(file: source, line: line), message: "\(ctx.codingPath.dottedPath): \(ctx.debugDescription)")
+        default:
+            return ClusterInputError(location: SourceLocation(file: source), message: "invalid JSON: \(error)")
+        }
+    }
+
+    // MARK: YAML
+
+    static func decodeYAML(_ data: Data, source: String, into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ClusterInputError(location: SourceLocation(file: source), message: "not UTF-8 text")
+        }
+        let parser: Parser
+        do { parser = try Parser(yaml: text) } catch { throw yamlError(error, source: source, document: nil) }
+        var document = 0
+        while true {
+            document += 1
+            let root: YAMLNode?
+            do { root = try parser.nextRoot() } catch { throw yamlError(error, source: source, document: document) }
+            guard let root else { break }
+            if case .scalar(let s) = root, s.string.isEmpty || s.string == "null" || s.string == "~" { continue }  // `---` alone, comments only
+            let docLocation = SourceLocation(file: source, line: root.mark?.line, document: document)
+            guard case .mapping = root else {
+                throw ClusterInputError(location: docLocation, message: "document \(document) is not a Kubernetes object (expected a mapping with apiVersion and kind)")
+            }
+            let decoder = YAMLDecoder()
+            func decodeNode<T: Decodable>(_ type: T.Type, _ node: YAMLNode) throws(ClusterInputError) -> T {
+                do { return try decoder.decode(T.self, from: node) } catch {
+                    throw yamlDecodingError(error, root: node, source: source, document: document)
+                }
+            }
+            if let items = root["items"], case .sequence(let seq) = items {
+                var list = try decodeNode(ListWire.self, root)
+                list.items = []
+                var locations: [SourceLocation] = []
+                for item in seq {
+                    list.items!.append(try decodeNode(ObjectWire.self, item))
+                    locations.append(SourceLocation(file: source, line: item.mark?.line, document: document))
+                }
+                try dispatch(list: list, single: ObjectWire(), source: docLocation, itemLocations: locations, into: &snapshot)
+            } else {
+                let object = try decodeNode(ObjectWire.self, root)
+                try dispatch(list: ListWire(apiVersion: object.apiVersion, kind: object.kind, items: nil), single: object,
+                             source: docLocation, itemLocations: nil, into: &snapshot)
+            }
+        }
+    }
+
+    static func yamlError(_ error: Error, source: String, document: Int?) -> ClusterInputError {
+        if let e = error as? YamlError {
+            switch e {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+                return ClusterInputError(location: SourceLocation(file: source, line: mark.line, document: document),
+                                         message: "invalid YAML: \(what)", column: mark.column)
+            default:
+                break
+            }
+        }
+        return ClusterInputError(location: SourceLocation(file: source, document: document), message: "invalid YAML: \(error)")
+    }
+
+    static func yamlDecodingError(_ error: Error, root: YAMLNode, source: String, document: Int) -> ClusterInputError {
+        switch error {
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
+             DecodingError.keyNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
+            let mark = locate(ctx.codingPath, in: root) ?? root.mark
+            return ClusterInputError(location: SourceLocation(file: source, line: mark?.line, document: document),
+                                     message: "\(ctx.codingPath.dottedPath): \(ctx.debugDescription)")
+        default:
+            return yamlError(error, source: source, document: document)
+        }
+    }
+
+    // MARK: Objects
+
+    static func dispatch(list: ListWire, single: ObjectWire, source: SourceLocation, itemLocations: [SourceLocation]?,
+                         into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+        if let items = list.items {
+            let listKind = list.kind ?? ""
+            guard listKind == "List" || listKind.hasSuffix("List") else {
+                throw ClusterInputError(location: source, message: "a document with items must have kind List or <Kind>List, not \(goQuote(listKind))")
+            }
+            // A typed list's items may omit apiVersion and kind: they come from the list.
+            let impliedKind = listKind == "List" ? nil : String(listKind.dropLast(4))
+            for (i, item) in items.enumerated() {
+                let location = itemLocations?[i] ?? SourceLocation(file: source.file, line: source.line, document: source.document)
+                guard let kind = item.kind ?? impliedKind, !kind.isEmpty else {
+                    throw ClusterInputError(location: location, message: "items[\(i)]: missing kind")
+                }
+                let at = itemLocations == nil ? SourceLocation(file: source.file, line: nil, document: nil) : location
+                try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? list.apiVersion ?? "", at: at, to: &snapshot)
+            }
+            return
+        }
+        guard let kind = single.kind, !kind.isEmpty else {
+            throw ClusterInputError(location: source, message: "missing kind (every object needs apiVersion and kind)")
+        }
+        try ObjectConverter.add(single, kind: kind, apiVersion: single.apiVersion ?? "", at: source, to: &snapshot)
+    }
+
+    /// The node a coding path points at, for its line.
+    static func locate(_ path: [CodingKey], in root: YAMLNode) -> Mark? {
+        var node = root
+        var best = root.mark
+        for key in path {
+            let next: YAMLNode?
+            if let i = key.intValue, case .sequence(let seq) = node, i < seq.count {
+                next = seq[i]
+            } else {
+                next = node[key.stringValue]
+            }
+            guard let next else { break }
+            node = next
+            if let m = next.mark { best = m }
+        }
+        return best
+    }
+
+    static func firstNumber(after marker: String, in text: String) -> Int? {
+        guard let r = text.range(of: marker) else { return nil }
+        return Int(text[r.upperBound...].prefix(while: { $0.isNumber }))
+    }
+}

@@ -1,0 +1,57 @@
+import RBAC
+
+public struct ServiceAccount: Hashable, Sendable {
+    public var namespace: String
+    public var name: String
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    public var source: SourceLocation?
+
+    public init(namespace: String, name: String, labels: [String: String] = [:], annotations: [String: String] = [:], source: SourceLocation? = nil) {
+        self.namespace = namespace
+        self.name = name
+        self.labels = labels
+        self.annotations = annotations
+        self.source = source
+    }
+
+    /// The user name its tokens authenticate as.
+    public var username: String { UserInfo.serviceAccountPrefix + namespace + ":" + name }
+}
+
+public struct Node: Hashable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+    /// `status.nodeInfo.kubeletVersion`, as reported (`v1.36.2`).
+    public var kubeletVersion: String?
+    /// Extended resources in `status.capacity` whose names mark accelerators.
+    public var accelerators: [String: String]
+    public var source: SourceLocation?
+
+    public init(name: String, labels: [String: String] = [:], kubeletVersion: String? = nil,
+                accelerators: [String: String] = [:], source: SourceLocation? = nil) {
+        self.name = name
+        self.labels = labels
+        self.kubeletVersion = kubeletVersion
+        self.accelerators = accelerators
+        self.source = source
+    }
+}
+
+public struct Namespace: Hashable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+    public var source: SourceLocation?
+}
+
+/// A pod, or a controller's pod template: what runs as which ServiceAccount, where.
+public struct Workload: Hashable, Sendable {
+    public var kind: String
+    public var namespace: String
+    public var name: String
+    /// Defaulted to `default`, as the ServiceAccount admission plugin does.
+    public var serviceAccountName: String
+    public var nodeName: String?
+    public var images: [String]
+    public var source: SourceLocation?
+}

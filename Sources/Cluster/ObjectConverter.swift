@@ -1,0 +1,95 @@
+import RBAC
+
+/// Turns decoded wire objects into the snapshot's values, kind by kind.
+enum ObjectConverter {
+    static let rbacKinds: Set<String> = ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"]
+    static let workloadKinds: Set<String> = ["Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job", "CronJob", "ReplicationController"]
+
+    /// Adds one object to `snapshot`; `kind` and `apiVersion` are already defaulted from the list.
+    static func add(_ o: ObjectWire, kind: String, apiVersion: String, at location: SourceLocation,
+                    to snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+        let meta = o.metadata ?? .init()
+        let name = meta.name ?? ""
+        let namespace = meta.namespace ?? ""
+        let group = apiVersion.split(separator: "/").count == 2 ? String(apiVersion.split(separator: "/")[0]) : ""
+
+        if rbacKinds.contains(kind) && group != "rbac.authorization.k8s.io" {
+            snapshot.skippedKinds["\(kind) (\(apiVersion.isEmpty ? "no apiVersion" : apiVersion))", default: 0] += 1
+            return
+        }
+        func requireName() throws(ClusterInputError) {
+            if name.isEmpty { throw ClusterInputError(location: location, message: "\(kind) has no metadata.name") }
+        }
+        switch kind {
+        case "ClusterRole", "Role":
+            try requireName()
+            let isCluster = kind == "ClusterRole"
+            if !isCluster && namespace.isEmpty {
+                throw ClusterInputError(location: location, message: "Role \(name) has no metadata.namespace")
+            }
+            let role = Role(kind: isCluster ? .clusterRole : .role, name: name, namespace: namespace,
+                            rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.annotations ?? [:],
+                            aggregationRule: isCluster ? o.aggregationRule.map { $0.clusterRoleSelectors ?? [] } : nil,
+                            source: location)
+            snapshot.roles.append(role)
+            snapshot.warnings += RBACObjectValidation.validate(role).map { InputWarning(location: location, message: $0) }
+        case "ClusterRoleBinding", "RoleBinding":
+            try requireName()
+            let isCluster = kind == "ClusterRoleBinding"
+            if !isCluster && namespace.isEmpty {
+                throw ClusterInputError(location: location, message: "RoleBinding \(name) has no metadata.namespace")
+            }
+            guard let roleRef = o.roleRef else {
+                throw ClusterInputError(location: location, message: "\(kind) \(name) has no roleRef")
+            }
+            let binding = Binding(kind: isCluster ? .clusterRoleBinding : .roleBinding, name: name, namespace: namespace,
+                                  roleRef: roleRef, subjects: o.subjects ?? [], labels: meta.labels ?? [:],
+                                  annotations: meta.annotations ?? [:], source: location)
+            snapshot.bindings.append(binding)
+            snapshot.warnings += RBACObjectValidation.validate(binding).map { InputWarning(location: location, message: $0) }
+        case "ServiceAccount":
+            try requireName()
+            if namespace.isEmpty {
+                throw ClusterInputError(location: location, message: "ServiceAccount \(name) has no metadata.namespace")
+            }
+            snapshot.serviceAccounts.append(ServiceAccount(namespace: namespace, name: name, labels: meta.labels ?? [:],
+                                                           annotations: meta.annotations ?? [:], source: location))
+        case "Node":
+            try requireName()
+            var accelerators: [String: String] = [:]
+            for (k, v) in o.status?.capacity ?? [:] where Node.isAcceleratorResource(k) { accelerators[k] = v.text }
+            snapshot.nodes.append(Node(name: name, labels: meta.labels ?? [:], kubeletVersion: o.status?.nodeInfo?.kubeletVersion,
+                                       accelerators: accelerators, source: location))
+        case "Namespace":
+            try requireName()
+            snapshot.namespaces.append(Namespace(name: name, labels: meta.labels ?? [:], source: location))
+        case _ where workloadKinds.contains(kind):
+            try requireName()
+            let pod: ObjectWire.PodSpec? = {
+                guard let spec = o.spec else { return nil }
+                if kind == "Pod" {
+                    return .init(serviceAccountName: spec.serviceAccountName, serviceAccount: spec.serviceAccount,
+                                 nodeName: spec.nodeName, containers: spec.containers, initContainers: spec.initContainers)
+                }
+                if kind == "CronJob" { return spec.jobTemplate?.spec?.template?.spec }
+                return spec.template?.spec
+            }()
+            let sa = pod?.serviceAccountName ?? pod?.serviceAccount ?? "default"
+            let images = ((pod?.initContainers ?? []) + (pod?.containers ?? [])).compactMap(\.image)
+            snapshot.workloads.append(Workload(kind: kind, namespace: namespace.isEmpty ? "default" : namespace, name: name,
+                                               serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
+                                               images: images, source: location))
+        default:
+            snapshot.skippedKinds[kind, default: 0] += 1
+        }
+    }
+}
+
+extension Node {
+    /// Extended resources that name accelerators (`nvidia.com/gpu`, `amd.com/gpu`,
+    /// `nvidia.com/mig-1g.10gb`, `aws.amazon.com/neuron`, `google.com/tpu`, `gpu.intel.com/i915`).
+    public static func isAcceleratorResource(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return n.contains("gpu") || n.contains("/mig-") || n.contains("neuron") || n.hasSuffix("/tpu")
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Cluster
+import KubeletAccess
+import KubeletModel
+
+struct ClusterInputOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("filename")],
+            help: ArgumentHelp("Cluster objects: a file, a directory (read recursively), or - for stdin. Repeatable.",
+                               valueName: "FILE|DIR|-"))
+    var files: [String] = []
+
+    func load() throws(CLIError) -> ClusterSnapshot {
+        let snapshot = try ClusterFileReader.read(files)
+        for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
+        return snapshot
+    }
+}
+
+struct KubeletOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Kubernetes release of the kubelet (1.18 … 1.36; default: the node's kubelet version from the input, else the newest).",
+                               valueName: "X.Y"))
+    var kubeVersion: String?
+
+    @Option(help: ArgumentHelp("Kubelet feature gates, as the kubelet takes them: KubeletFineGrainedAuthz=true|false, ComponentStatusz, ComponentFlagz, ContainerCheckpoint. Repeatable or comma separated.",
+                               valueName: "NAME=BOOL"))
+    var featureGates: [String] = []
+
+    func parsedVersion() throws(CLIError) -> KubernetesVersion? {
+        guard let kubeVersion else { return nil }
+        guard let v = KubernetesVersion(kubeVersion) else {
+            throw .badInput("--kube-version \"\(kubeVersion)\": not a Kubernetes version (expected X.Y such as 1.36, or vX.Y.Z)")
+        }
+        return v
+    }
+
+    func gates() throws(CLIError) -> FeatureGateSettings {
+        do { return try FeatureGateSettings.parse(featureGates) } catch { throw .badInput("--feature-gates: \(error)") }
+    }
+
+    /// The kubelet's release: the flag, else the node's reported kubelet version, else the
+    /// single version all nodes report, else the newest.
+    func profile(snapshot: ClusterSnapshot? = nil, node: String? = nil) throws(CLIError) -> KubeletProfile {
+        let gates = try gates()
+        if let v = try parsedVersion() { return KubeletProfile(version: v, featureGates: gates) }
+        if let snapshot {
+            if let node, let n = snapshot.nodes.first(where: { $0.name == node }),
+               let text = n.kubeletVersion, let v = KubernetesVersion(text) {
+                return KubeletProfile(version: v, featureGates: gates)
+            }
+            let versions = Set(snapshot.nodes.compactMap { $0.kubeletVersion.flatMap(KubernetesVersion.init) })
+            if versions.count == 1 { return KubeletProfile(version: versions.first!, featureGates: gates) }
+            if versions.count > 1 {
+                let list = versions.sorted().map(\.description).joined(separator: ", ")
+                ConsoleIO.err("Warning: the input's nodes run different kubelet versions (\(list)); answering for \(KubernetesVersion.newest) — pass --node or --kube-version\n")
+            }
+        }
+        return KubeletProfile(featureGates: gates)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct RequestArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("HTTP method, exactly as sent (GET, POST, PUT, PATCH, DELETE; others map to the empty verb)."))
+    var method: String
+
+    @Argument(help: ArgumentHelp("Kubelet path, with an optional query: /pods, /exec/ns/pod/ctr?command=id."))
+    var path: String
+
+    func validatedMethod() throws(CLIError) -> String {
+        let tokenChars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard !method.isEmpty, method.allSatisfy({ tokenChars.contains($0) }) else {
+            throw .badInput("METHOD \"\(method)\" is not an HTTP method token")
+        }
+        return method
+    }
+
+    func parsedPath() throws(CLIError) -> KubeletRequestPath {
+        do { return try KubeletRequestPath(path) } catch { throw .badInput("PATH: \(error)") }
+    }
+
+    /// The request to the given node's kubelet, its release read from the flags or the snapshot.
+    func kubeletRequest(node: String?, kubelet: KubeletOptions, snapshot: ClusterSnapshot?) throws(CLIError) -> KubeletRequest {
+        KubeletRequest(method: try validatedMethod(), path: try parsedPath(), node: node,
+                       profile: try kubelet.profile(snapshot: snapshot, node: node))
+    }
+}

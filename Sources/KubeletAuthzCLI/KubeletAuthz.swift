@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// The root command. `run(arguments:)` is the whole program, so tests drive the real parser
+/// and commands in-process.
+public struct KubeletAuthz: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kubelet-authz",
+        abstract: "Who can reach which kubelet path on which node, with what power — decided exactly as Kubernetes does.",
+        discussion: """
+        Exit codes: 0 answered, 1 findings at or above --fail-on, 2 bad input.
+        """,
+        version: "0.1.0",
+        subcommands: [MapCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self]
+    )
+
+    public init() {}
+
+    public static func run(arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let error as CLIError {
+            if !error.message.isEmpty { ConsoleIO.err("error: \(error.message)\n") }
+            return error.exitCode
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { ConsoleIO.out(message + "\n") }
+                return 0
+            }
+            ConsoleIO.err(message + "\n")
+            // Usage errors are bad input: the documented exit code is 2, not EX_USAGE.
+            return 2
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import KubeJSON
+import RBAC
+
+struct ReviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Answer SubjectAccessReviews from stdin as the API server would on these RBAC objects.",
+        discussion: """
+        Reads one SubjectAccessReview (authorization.k8s.io/v1, or v1beta1 with its `group` field) \
+        and writes it back with status.allowed and status.reason as the API server fills them. \
+        Given JSON lines — one review per line — it answers one line per line, in order; a review \
+        the API server would reject is answered {"error": <Status>} in its place and the exit \
+        code is 2.
+
+        Examples:
+          kubelet-authz review -f cluster/ < sar.json
+          kubelet-authz review -f cluster/ < reviews.jsonl > answers.jsonl
+        """
+    )
+
+    @OptionGroup var input: ClusterInputOptions
+
+    func run() async throws {
+        let snapshot = try input.load()
+        let reviewer = SubjectAccessReviewer(authorizer: RBACAuthorizer(policy: snapshot.policy()))
+        let data = ConsoleIO.current.readStdin()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let nonEmpty = lines.filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !nonEmpty.isEmpty else {
+            throw CLIError.badInput("stdin: no SubjectAccessReview (expected a JSON object, or JSON lines)")
+        }
+        // One JSON document (pretty or not) is a single review; otherwise each line is one.
+        if (try? JSONSerialization.jsonObject(with: data)) != nil {
+            let pretty = nonEmpty.count > 1
+            switch answer(data, reviewer: reviewer, location: "stdin") {
+            case .success(let sar):
+                ConsoleIO.out((pretty ? JSONWriter.pretty(sar.json) : JSONWriter.compact(sar.json)) + "\n")
+            case .failure(let e):
+                throw CLIError.badInput(e["message"]?.stringValue ?? "invalid SubjectAccessReview")
+            }
+            return
+        }
+        var rejected: [Int] = []
+        for (i, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
+            switch answer(Data(line.utf8), reviewer: reviewer, location: "stdin:\(i + 1)") {
+            case .success(let sar):
+                ConsoleIO.out(JSONWriter.compact(sar.json) + "\n")
+            case .failure(let e):
+                rejected.append(i + 1)
+                ConsoleIO.out(JSONWriter.compact(.object([("error", e.status)])) + "\n")
+            }
+        }
+        if !rejected.isEmpty {
+            let shown = rejected.prefix(10).map(String.init).joined(separator: ", ")
+            ConsoleIO.err("error: \(rejected.count) of \(nonEmpty.count) reviews rejected (stdin line\(rejected.count == 1 ? "" : "s") \(shown)\(rejected.count > 10 ? ", …" : ""))\n")
+            throw CLIError.silent(2)
+        }
+    }
+
+    /// The answered review, or the Status the API server would have returned instead.
+    func answer(_ data: Data, reviewer: SubjectAccessReviewer, location: String) -> Result<SubjectAccessReview, StatusError> {
+        let sar: SubjectAccessReview
+        do {
+            sar = try SubjectAccessReview.decode(data)
+        } catch {
+            return .failure(StatusError(SubjectAccessReviewValidation.badRequest("\(location): \(error)")))
+        }
+        switch reviewer.review(sar) {
+        case .success(let answered): return .success(answered)
+        case .failure(let e): return .failure(StatusError(SubjectAccessReviewValidation.status(for: e.errors)))
+        }
+    }
+
+    struct StatusError: Error {
+        let status: JSONValue
+        init(_ status: JSONValue) { self.status = status }
+        subscript(key: String) -> JSONValue? { status[key] }
+    }
+}

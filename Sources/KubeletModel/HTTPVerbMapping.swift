@@ -1,0 +1,16 @@
+/// The kubelet's HTTP method → authorization verb table (pkg/kubelet/server/auth.go,
+/// unchanged since 2016). Only the five upper-case methods map; everything else — HEAD,
+/// OPTIONS, lower-case `get`, custom methods — yields the empty verb, which only a `*` verb
+/// grant satisfies. The kubelet documentation's "HEAD → get" row is wrong (spec §1.2).
+public enum HTTPVerbMapping {
+    public static func verb(forMethod method: String) -> String {
+        switch method {
+        case "POST": return "create"
+        case "GET": return "get"
+        case "PUT": return "update"
+        case "PATCH": return "patch"
+        case "DELETE": return "delete"
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Cluster
+import Foundation
+import RBAC
+import Testing
+
+@Suite("Reading cluster objects")
+struct ClusterDocumentDecoderTests {
+    func decode(_ text: String, source: String = "in.yaml") throws -> ClusterSnapshot {
+        try ClusterDocumentDecoder.decode(Data(text.utf8), source: source)
+    }
+
+    @Test("multi-document YAML, with lines")
+    func multiDocument() throws {
+        let s = try decode("""
+        # leading comment
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: reader
+        rules:
+        - apiGroups: [""]
+          resources: ["nodes/metrics"]
+          verbs: ["get"]
+        ---
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: reader}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+        subjects:
+        - kind: ServiceAccount
+          name: prom
+          namespace: monitoring
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: x, namespace: y}
+        """)
+        #expect(s.roles.count == 1 && s.bindings.count == 1)
+        #expect(s.roles[0].rules == [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/metrics"])])
+        #expect(s.roles[0].source == SourceLocation(file: "in.yaml", line: 2, document: 1))
+        #expect(s.bindings[0].source?.line == 12)
+        #expect(s.bindings[0].subjects == [Subject(kind: "ServiceAccount", name: "prom", namespace: "monitoring")])
+        #expect(s.skippedKinds == ["ConfigMap": 1])
+    }
+
+    @Test("kind: List and typed lists whose items omit kind, in JSON and YAML")
+    func lists() throws {
+        let json = """
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBindingList", "metadata": {},
+         "items": [{"metadata": {"name": "a"}, "roleRef": {"kind": "ClusterRole", "name": "r"}, "subjects": [{"kind": "User", "name": "u"}]}]}
+        """
+        let s = try decode(json, source: "crbs.json")
+        #expect(s.bindings.map(\.name) == ["a"])
+        #expect(s.bindings[0].kind == .clusterRoleBinding)
+
+        let yaml = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Node
+          metadata:
+            name: gpu-1
+            labels: {nvidia.com/gpu.present: "true"}
+          status:
+            capacity: {nvidia.com/gpu: 8, cpu: "96"}
+            nodeInfo: {kubeletVersion: v1.36.2}
+        - apiVersion: apps/v1
+          kind: DaemonSet
+          metadata: {name: agent, namespace: monitoring}
+          spec:
+            template:
+              spec:
+                serviceAccountName: agent
+                containers: [{name: a, image: agent:1}]
+        """
+        let l = try decode(yaml)
+        #expect(l.nodes.first?.kubeletVersion == "v1.36.2")
+        #expect(l.nodes.first?.accelerators == ["nvidia.com/gpu": "8"])
+        #expect(l.nodes.first?.source?.line == 4)
+        #expect(l.workloads.first?.serviceAccountName == "agent")
+        #expect(l.workloads.first?.source?.line == 12)
+    }
+
+    @Test("RBAC kinds of another group are not RBAC objects")
+    func otherGroup() throws {
+        let s = try decode("apiVersion: example.com/v1\nkind: ClusterRole\nmetadata: {name: x}\n")
+        #expect(s.roles.isEmpty)
+        #expect(s.skippedKinds == ["ClusterRole (example.com/v1)": 1])
+    }
+
+    @Test("malformed YAML names the line and column")
+    func badYAML() {
+        #expect {
+            try decode("apiVersion: v1\nkind: List\nitems:\n- a: [1, 2\n- b: 3\n", source: "bad.yaml")
+        } throws: { error in
+            let e = error as! ClusterInputError
+            return e.location.file == "bad.yaml" && e.location.line != nil && e.message.hasPrefix("invalid YAML")
+        }
+    }
+
+    @Test("a wrongly typed field names its path and line")
+    func wrongType() {
+        let text = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: x}
+        rules:
+        - apiGroups: [""]
+          resources: nodes/proxy
+          verbs: [get]
+        """
+        #expect {
+            try decode(text, source: "role.yaml")
+        } throws: { error in
+            let e = error as! ClusterInputError
+            return e.description.hasPrefix("role.yaml:6: rules[0].resources:")
+        }
+    }
+
+    @Test("invalid JSON names the line")
+    func badJSON() {
+        #expect {
+            try decode("{\n  \"kind\": \"List\",\n  \"items\": [\n    {\"kind\": }\n  ]\n}\n", source: "bad.json")
+        } throws: { error in
+            let e = error as! ClusterInputError
+            return e.location.file == "bad.json" && e.location.line == 4 && e.message.hasPrefix("invalid JSON")
+        }
+    }
+
+    @Test("a wrongly typed JSON field is located by re-reading as YAML")
+    func wrongTypeJSON() {
+        let text = "{\n \"apiVersion\": \"rbac.authorization.k8s.io/v1\",\n \"kind\": \"ClusterRole\",\n \"metadata\": {\"name\": \"x\"},\n \"rules\": [\n  {\"verbs\": \"get\"}\n ]\n}\n"
+        #expect {
+            try decode(text, source: "role.json")
+        } throws: { error in
+            (error as! ClusterInputError).description.hasPrefix("role.json:6: rules[0].verbs:")
+        }
+    }
+
+    @Test("objects without kind or name are errors, not skips", arguments: [
+        ("apiVersion: v1\nmetadata: {name: x}\n", "missing kind"),
+        ("apiVersion: v1\nkind: ServiceAccount\nmetadata: {namespace: x}\n", "has no metadata.name"),
+        ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: x}\nroleRef: {kind: Role, name: r}\n", "has no metadata.namespace"),
+        ("- just\n- a list\n", "is not a Kubernetes object"),
+    ])
+    func incomplete(_ c: (String, String)) {
+        #expect {
+            try decode(c.0)
+        } throws: { error in
+            (error as! ClusterInputError).message.contains(c.1)
+        }
+    }
+
+    @Test("objects the API server would reject are kept and warned about")
+    func validationWarnings() throws {
+        let s = try decode("""
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: b}
+        roleRef: {kind: ClusterRole, name: r}
+        subjects: [{kind: ServiceAccount, name: sa}, {kind: user, name: u}]
+        """)
+        #expect(s.bindings.count == 1)
+        #expect(s.warnings.count == 2)
+        #expect(s.warnings.allSatisfy { $0.location?.line == 1 })
+    }
+
+    @Test("a later definition replaces an earlier one, with a warning")
+    func duplicates() throws {
+        var s = try decode("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: a, labels: {x: y}}\n")
+        s.resolveDuplicates()
+        #expect(s.nodes.count == 1 && s.nodes[0].labels == ["x": "y"])
+        #expect(s.warnings.count == 1)
+    }
+
+    @Test("the bundled example cluster reads completely")
+    func example() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/ai-cluster")
+        var all = ClusterSnapshot()
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name.hasSuffix(".yaml") {
+            all.merge(try ClusterDocumentDecoder.decode(try Data(contentsOf: dir.appendingPathComponent(name)), source: name))
+        }
+        #expect(all.skippedKinds.isEmpty)
+        #expect(all.warnings.isEmpty)
+        #expect(all.nodes.count == 4)
+        #expect(all.bindings.contains { $0.name == "all-authenticated-node-metrics" && $0.kind == .clusterRoleBinding })
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import KubeJSON
+import RBAC
+import Testing
+
+@Suite("SubjectAccessReview")
+struct SubjectAccessReviewTests {
+    let reviewer = SubjectAccessReviewer(authorizer: RBACAuthorizer(policy: RBACPolicy(
+        roles: [Role.clusterRole("kubelet-stats", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/stats"])])],
+        bindings: [.clusterRoleBinding("prom", clusterRole: "kubelet-stats", subjects: [Subject(kind: "ServiceAccount", name: "prom", namespace: "monitoring")])])))
+
+    /// The example of spec §5: the kubelet asking about `GET /stats/summary`.
+    @Test("the spec's kubelet review, answered")
+    func specExample() throws {
+        let json = #"""
+        {"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","metadata":{"creationTimestamp":null},
+         "spec":{"resourceAttributes":{"verb":"get","version":"v1","resource":"nodes","subresource":"stats","name":"worker-1"},
+                 "user":"system:serviceaccount:monitoring:prom",
+                 "groups":["system:serviceaccounts","system:serviceaccounts:monitoring","system:authenticated"],
+                 "uid":"4f1c","extra":{"authentication.kubernetes.io/pod-name":["prom-0"]}},
+         "status":{"allowed":false}}
+        """#
+        let sar = try SubjectAccessReview.decode(Data(json.utf8))
+        let answered = try reviewer.review(sar).get()
+        #expect(answered.status?.allowed == true)
+        #expect(answered.status?.reason == #"RBAC: allowed by ClusterRoleBinding "prom" of ClusterRole "kubelet-stats" to ServiceAccount "prom/monitoring""#)
+        let out = JSONWriter.compact(answered.json)
+        #expect(out.contains(#""status":{"allowed":true,"reason":"RBAC: allowed by ClusterRoleBinding \"prom\""#))
+        #expect(out.contains(#""extra":{"authentication.kubernetes.io/pod-name":["prom-0"]}"#))
+    }
+
+    @Test("a plain miss is allowed:false with no reason")
+    func miss() throws {
+        var sar = SubjectAccessReview(user: "nobody")
+        var ra = SubjectAccessReview.ResourceAttributes()
+        ra.verb = "get"; ra.resource = "nodes"; ra.subresource = "proxy"; ra.name = "n"
+        sar.resourceAttributes = ra
+        let answered = try reviewer.review(sar).get()
+        #expect(JSONWriter.compact(answered.json).hasSuffix(#""status":{"allowed":false}}"#))
+    }
+
+    @Test("v1beta1 carries groups in `group`")
+    func v1beta1() throws {
+        let json = #"{"apiVersion":"authorization.k8s.io/v1beta1","kind":"SubjectAccessReview","spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"},"group":["system:masters"]}}"#
+        let sar = try SubjectAccessReview.decode(Data(json.utf8))
+        #expect(sar.groups == ["system:masters"])
+        let answered = try reviewer.review(sar).get()
+        #expect(answered.status == .init(allowed: true))
+        #expect(JSONWriter.compact(answered.json).contains(#""group":["system:masters"]"#))
+    }
+
+    @Test("the API server's validation messages")
+    func validation() {
+        let neither = SubjectAccessReview(user: "me")
+        #expect(SubjectAccessReviewValidation.validate(neither).map(\.message)
+                == [#"spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified"#])
+        var nobody = SubjectAccessReview()
+        nobody.resourceAttributes = .init()
+        #expect(SubjectAccessReviewValidation.validate(nobody).map(\.message)
+                == [#"spec.user: Invalid value: "": at least one of user or group must be specified"#])
+        var both = SubjectAccessReview(user: "me")
+        both.resourceAttributes = .init()
+        both.nonResourceAttributes = .init()
+        #expect(SubjectAccessReviewValidation.validate(both).first?.message.hasSuffix("cannot be specified in combination with resourceAttributes") == true)
+
+        let status = SubjectAccessReviewValidation.status(for: SubjectAccessReviewValidation.validate(SubjectAccessReview()))
+        #expect(status["code"] == .integer(422))
+        #expect(status["message"]?.stringValue == #"SubjectAccessReview.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]"#)
+    }
+
+    @Test("wrong kind and bad JSON are reported, with the field")
+    func decodeErrors() {
+        #expect(throws: SubjectAccessReview.DecodeError.wrongType(apiVersion: "v1", kind: "Pod")) {
+            try SubjectAccessReview.decode(Data(#"{"apiVersion":"v1","kind":"Pod"}"#.utf8))
+        }
+        do {
+            _ = try SubjectAccessReview.decode(Data(#"{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":7}}"#.utf8))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("spec.user:"))
+        }
+    }
+
+    @Test("ServiceAccount-implied groups are not invented: a review's groups are its own")
+    func groupsFromReviewOnly() throws {
+        let p = RBACPolicy(roles: [Role.clusterRole("r", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"])])],
+                           bindings: [.clusterRoleBinding("b", clusterRole: "r", subjects: [Subject(kind: "Group", name: "system:serviceaccounts")])])
+        let r = SubjectAccessReviewer(authorizer: RBACAuthorizer(policy: p))
+        var sar = SubjectAccessReview(user: "system:serviceaccount:ns:sa")
+        var ra = SubjectAccessReview.ResourceAttributes()
+        ra.verb = "get"; ra.resource = "nodes"; ra.subresource = "proxy"; ra.name = "n"
+        sar.resourceAttributes = ra
+        #expect(try r.review(sar).get().status?.allowed == false)
+        sar.groups = ["system:serviceaccounts"]
+        #expect(try r.review(sar).get().status?.allowed == true)
+    }
+}

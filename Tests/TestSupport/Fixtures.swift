@@ -1,0 +1,32 @@
+import Foundation
+
+/// Test data lives in Tests/Fixtures, copied from the project's specification so the
+/// repository stands alone.
+public enum Fixtures {
+    public static let directory: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    public static let repositoryRoot: URL = directory.deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    public static func data(_ name: String) -> Data {
+        guard let d = FileManager.default.contents(atPath: url(name).path) else {
+            fatalError("missing fixture \(name) at \(url(name).path)")
+        }
+        return d
+    }
+
+    public static let vectors: Vectors = {
+        do { return try JSONDecoder().decode(Vectors.self, from: data("vectors.json")) } catch {
+            fatalError("vectors.json does not decode: \(error)")
+        }
+    }()
+
+    /// A fresh temporary directory for one test.
+    public static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-authz-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
