@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "RBAC", targets: ["RBAC"]),
         .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "KubeletAccess", targets: ["KubeletAccess"]),
+        .library(name: "Governance", targets: ["Governance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,12 +23,13 @@ let package = Package(
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
-        .target(name: "Reports", dependencies: ["KubeletAccess"]),
+        .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", .product(name: "Yams", package: "Yams")]),
         // Edges: files, stdin/stdout, the command line.
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
-                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Reports",
+                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport"]),
+        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -38,7 +38,13 @@ public enum ClusterDocumentDecoder {
         } catch {
             throw jsonError(error, data: data, source: source)
         }
-        try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: nil, into: &snapshot)
+        var locations: [SourceLocation]? = nil
+        if let items = list.items {
+            let lines = JSONItemLocator.itemLines(data)
+            // Trust the scan only when it found exactly the decoder's items.
+            if lines.count == items.count { locations = lines.map { SourceLocation(file: source, line: $0) } }
+        }
+        try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot)
     }
 
     /// Foundation reports JSON syntax errors with a line; for type errors it gives the coding

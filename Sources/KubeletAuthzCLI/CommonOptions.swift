@@ -9,6 +9,9 @@ struct ClusterInputOptions: ParsableArguments {
                                valueName: "FILE|DIR|-"))
     var files: [String] = []
 
+    init() {}
+    init(files: [String]) { self.files = files }
+
     func load() throws(CLIError) -> ClusterSnapshot {
         let snapshot = try ClusterFileReader.read(files)
         for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }

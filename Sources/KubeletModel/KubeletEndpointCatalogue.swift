@@ -123,7 +123,7 @@ public enum KubeletEndpointCatalogue {
     }
 
     /// A concrete path inside the family, to run through the mapper.
-    static func samplePath(_ endpoint: KubeletEndpoint) -> String {
+    public static func samplePath(_ endpoint: KubeletEndpoint) -> String {
         endpoint.path
             .replacingOccurrences(of: "{namespace}", with: "ns")
             .replacingOccurrences(of: "{pod}", with: "pod")

@@ -143,7 +143,7 @@ struct WhoCanCommandTests {
         #expect(names(mine).contains("ServiceAccount/ml-platform/gpu-log-reader"))
     }
 
-    @Test("who-can agrees with explain for every subject it lists and every ServiceAccount in the exampleDir")
+    @Test("who-can agrees with explain for every subject it lists and every ServiceAccount in the example")
     func agreesWithExplain() async throws {
         for (method, path) in [("GET", "/exec/x/y/z"), ("POST", "/exec/x/y/z"), ("GET", "/pods"), ("GET", "/metrics"), ("GET", "/healthz")] {
             let listed = names(try await whoCan(["-f", exampleDir, "--node", "gpu-node-1", "--kube-version", "1.36", method, path]))

@@ -1,21 +1,11 @@
 import RBAC
+import TestSupport
 import Testing
 
 /// The who-can index must agree with the authorizer on every subject and request. Clusters
 /// are generated from a fixed seed so that a failure reproduces.
 @Suite("Who-can index agrees with the authorizer")
 struct WhoCanIndexTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let verbs = ["get", "create", "list", "*", "update", ""]
     static let resources = ["nodes/proxy", "nodes/stats", "nodes/pods", "*", "*/proxy", "nodes", "nodes/*", "*/*", "pods", "nodes/log"]
     static let groups = ["", "*", "apps"]

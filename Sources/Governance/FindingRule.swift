@@ -1,0 +1,154 @@
+/// The findings catalogue: stable ids, documented one by one in docs/FINDINGS.md. Ids are
+/// never reused or renumbered.
+public enum FindingRule: String, CaseIterable, Sendable {
+    case execViaNodesProxy = "KA001"
+    case wildcardKubeletGrant = "KA002"
+    case broadGroupAccess = "KA003"
+    case checkpointAccess = "KA004"
+    case roleBindingGrantsNothing = "KA005"
+    case unknownNodeSubresource = "KA006"
+    case literalWildcardSubresource = "KA007"
+    case verbsKubeletNeverSends = "KA008"
+    case bindingToMissingRole = "KA009"
+    case bindingToMissingServiceAccount = "KA010"
+    case clusterTooOldForFineGrained = "KA011"
+    case specSubresourceGone = "KA012"
+    case mixedKubeletVersions = "KA013"
+    case ungovernedAccess = "KA020"
+    case accessBeyondApproved = "KA021"
+    case reviewOverdue = "KA022"
+    case missingOwnerOrPurpose = "KA023"
+    case staleRegisterEntry = "KA024"
+    case unreadableGovernance = "KA025"
+
+    public var id: String { rawValue }
+
+    public var name: String {
+        switch self {
+        case .execViaNodesProxy: return "exec-via-nodes-proxy"
+        case .wildcardKubeletGrant: return "wildcard-kubelet-grant"
+        case .broadGroupAccess: return "broad-group-kubelet-access"
+        case .checkpointAccess: return "checkpoint-access"
+        case .roleBindingGrantsNothing: return "rolebinding-grants-nothing"
+        case .unknownNodeSubresource: return "unknown-node-subresource"
+        case .literalWildcardSubresource: return "literal-wildcard-subresource"
+        case .verbsKubeletNeverSends: return "verbs-kubelet-never-sends"
+        case .bindingToMissingRole: return "binding-to-missing-role"
+        case .bindingToMissingServiceAccount: return "binding-to-missing-serviceaccount"
+        case .clusterTooOldForFineGrained: return "cluster-too-old-for-fine-grained-authz"
+        case .specSubresourceGone: return "nodes-spec-grants-nothing"
+        case .mixedKubeletVersions: return "mixed-kubelet-versions"
+        case .ungovernedAccess: return "ungoverned-kubelet-access"
+        case .accessBeyondApproved: return "access-beyond-approved"
+        case .reviewOverdue: return "review-overdue"
+        case .missingOwnerOrPurpose: return "missing-owner-or-purpose"
+        case .staleRegisterEntry: return "stale-register-entry"
+        case .unreadableGovernance: return "unreadable-governance-data"
+        }
+    }
+
+    public var defaultSeverity: Severity {
+        switch self {
+        case .execViaNodesProxy, .checkpointAccess, .accessBeyondApproved: return .high
+        case .broadGroupAccess: return .high
+        case .wildcardKubeletGrant, .bindingToMissingServiceAccount, .clusterTooOldForFineGrained, .ungovernedAccess, .reviewOverdue, .bindingToMissingRole:
+            return .medium
+        case .roleBindingGrantsNothing, .unknownNodeSubresource, .literalWildcardSubresource, .verbsKubeletNeverSends,
+             .specSubresourceGone, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
+            return .low
+        case .mixedKubeletVersions: return .info
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .execViaNodesProxy: return "Command execution in every pod through nodes/proxy"
+        case .wildcardKubeletGrant: return "Wildcard grant reaches the kubelet"
+        case .broadGroupAccess: return "Kubelet access for a broad group"
+        case .checkpointAccess: return "Container checkpoint (memory dump) access"
+        case .roleBindingGrantsNothing: return "RoleBinding to node rules grants nothing"
+        case .unknownNodeSubresource: return "Node subresource the kubelet never checks"
+        case .literalWildcardSubresource: return "nodes/* or */* is not a wildcard"
+        case .verbsKubeletNeverSends: return "Verbs the kubelet never sends"
+        case .bindingToMissingRole: return "Binding to a missing role"
+        case .bindingToMissingServiceAccount: return "Kubelet access bound to a missing ServiceAccount"
+        case .clusterTooOldForFineGrained: return "Kubelets older than 1.33 ignore fine-grained subresources"
+        case .specSubresourceGone: return "nodes/spec grants nothing since 1.21"
+        case .mixedKubeletVersions: return "Nodes run different kubelet versions"
+        case .ungovernedAccess: return "Kubelet access nobody has approved"
+        case .accessBeyondApproved: return "Kubelet access beyond what was approved"
+        case .reviewOverdue: return "Access review overdue"
+        case .missingOwnerOrPurpose: return "Kubelet access without owner or purpose"
+        case .staleRegisterEntry: return "Register entry matches no kubelet access"
+        case .unreadableGovernance: return "Governance annotation cannot be read"
+        }
+    }
+
+    public var explanation: String {
+        switch self {
+        case .execViaNodesProxy:
+            return "get on nodes/proxy opens the kubelet's /exec, /attach and /portForward over WebSocket (a WebSocket upgrade is a GET), and create opens them over SPDY and /run: commands in every container on every node the grant covers. The API server's audit log records only the kubelet's SubjectAccessReview, never the command. Kubernetes treats this as working as intended."
+        case .wildcardKubeletGrant:
+            return "A rule with resources '*' or '*/<subresource>', or verbs '*', on node subresources grants today's and tomorrow's kubelet subresources alike, and '*' also grants the empty verb of HEAD and OPTIONS requests."
+        case .broadGroupAccess:
+            return "system:authenticated is everyone with any credential, system:unauthenticated and system:anonymous are callers without one, system:serviceaccounts[:ns] is every ServiceAccount (in a namespace): one compromised pod or token inherits this kubelet access on every node."
+        case .checkpointAccess:
+            return "create on nodes/checkpoint writes a CRIU checkpoint of any container to the node: a copy of its memory, with every secret and model weight it held."
+        case .roleBindingGrantsNothing:
+            return "The kubelet's checks carry no namespace, and the RBAC authorizer consults RoleBindings only for namespaced requests: a RoleBinding can never grant kubelet access, whatever role it binds."
+        case .unknownNodeSubresource:
+            return "No kubelet release checks this subresource, so the grant does nothing; it is usually a typo (nodes/logs for nodes/log) that leaves a collector failing or falling back to nodes/proxy."
+        case .literalWildcardSubresource:
+            return "RBAC has no per-resource wildcard: nodes/* matches only a subresource literally named '*'. Use '*/<subresource>' or list the subresources."
+        case .verbsKubeletNeverSends:
+            return "The kubelet maps POST, GET, PUT, PATCH and DELETE to create, get, update, patch and delete; list, watch and other verbs on node subresources are never asked for and grant nothing on the kubelet."
+        case .bindingToMissingRole:
+            return "The binding refers to a role that does not exist: it grants nothing today, and anyone who later creates a role of that name grants its subjects whatever it holds."
+        case .bindingToMissingServiceAccount:
+            return "The binding gives kubelet access to a ServiceAccount that does not exist: whoever can create a ServiceAccount of that name in that namespace inherits the access."
+        case .clusterTooOldForFineGrained:
+            return "Before 1.33 (or 1.32 with the KubeletFineGrainedAuthz gate off) the kubelet checks only nodes/proxy for /pods, /healthz and /configz: nodes/pods, nodes/healthz and nodes/configz grants do nothing and collectors still need nodes/proxy."
+        case .specSubresourceGone:
+            return "The kubelet removed /spec and its nodes/spec check in 1.21; the grant does nothing on this cluster."
+        case .mixedKubeletVersions:
+            return "Kubelets of different releases map the same path to different subresources; the scan answers for one release."
+        case .ungovernedAccess:
+            return "No register entry and no kubelet-authz.io annotations say who owns this access, why it exists, or when it was reviewed."
+        case .accessBeyondApproved:
+            return "The subject holds kubelet permissions (subresources, verbs or nodes) its governance record does not approve."
+        case .reviewOverdue:
+            return "The next review or expiry date of this access has passed."
+        case .missingOwnerOrPurpose:
+            return "A governance record exists but does not name an owner or a purpose."
+        case .staleRegisterEntry:
+            return "The register approves access for a subject that holds none: the subject, binding or role was removed or renamed, or the entry has a typo."
+        case .unreadableGovernance:
+            return "A kubelet-authz.io annotation has a value that cannot be read; it is ignored."
+        }
+    }
+
+    public var fix: String {
+        switch self {
+        case .execViaNodesProxy:
+            return "Replace nodes/proxy with the fine-grained subresources the workload needs (nodes/metrics, nodes/stats, nodes/log, and on 1.33+ nodes/pods, nodes/healthz, nodes/configz); keep nodes/proxy only for people who must exec, pinned with resourceNames and reviewed."
+        case .wildcardKubeletGrant: return "List the node subresources and verbs the subject needs instead of '*'."
+        case .broadGroupAccess: return "Bind the access to the ServiceAccounts or users that need it, not to the group."
+        case .checkpointAccess: return "Remove create on nodes/checkpoint unless a backup or forensics tool needs it; pin it to nodes with resourceNames."
+        case .roleBindingGrantsNothing: return "Delete the RoleBinding, or use a ClusterRoleBinding if the subject really needs kubelet access."
+        case .unknownNodeSubresource: return "Correct the subresource name (nodes/log, nodes/pods, …) or remove it."
+        case .literalWildcardSubresource: return "Replace nodes/* with the subresources needed (or '*/<subresource>')."
+        case .verbsKubeletNeverSends: return "Keep get (and create only where POST is needed); drop list and watch from node subresource rules."
+        case .bindingToMissingRole: return "Delete the binding or create the role it means."
+        case .bindingToMissingServiceAccount: return "Delete the subject from the binding, or create the ServiceAccount deliberately."
+        case .clusterTooOldForFineGrained: return "Upgrade kubelets to 1.33+ before removing nodes/proxy from collectors."
+        case .specSubresourceGone: return "Remove nodes/spec from the rule."
+        case .mixedKubeletVersions: return "Scan per release with --kube-version, or finish the upgrade."
+        case .ungovernedAccess: return "Add an entry to the register (or kubelet-authz.io/owner, purpose, reviewed, next-review annotations on the ServiceAccount or ClusterRoleBinding), or remove the access."
+        case .accessBeyondApproved: return "Remove the extra permissions, or review and extend the approved access."
+        case .reviewOverdue: return "Review the access and update reviewed and nextReview, or remove it."
+        case .missingOwnerOrPurpose: return "Add owner and purpose."
+        case .staleRegisterEntry: return "Remove the entry or correct its subject."
+        case .unreadableGovernance: return "Correct the annotation value (dates as YYYY-MM-DD)."
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import KubeletModel
+import RBAC
+
+/// One binding → role → rule chain that gives a subject kubelet access.
+public struct GrantPath: Hashable, Sendable {
+    public let binding: Binding
+    public let role: Role
+    public let ruleIndex: Int
+    public var rule: PolicyRule { role.rules[ruleIndex] }
+}
+
+/// What a subject holds on one `nodes/<subresource>`.
+public struct SubresourceAccess: Hashable, Sendable {
+    /// Kubelet verbs granted (`get`, `create`, `update`, `patch`, `delete`, or `*`), sorted.
+    public var verbs: [String]
+    /// `nil` = every node; otherwise the node names the grants are pinned to.
+    public var nodes: [String]?
+    public var via: [GrantPath]
+
+    /// Whether one of the granting rules allows `verb` on some node (or on `node`). Judged per
+    /// rule: `create` pinned to one node and `get` on all do not make `create` on all.
+    public func allows(_ verb: String, node: String? = nil) -> Bool {
+        via.contains { p in
+            RuleMatcher.verbMatches(p.rule, verb) && (node.map { RuleMatcher.resourceNameMatches(p.rule, $0) } ?? true)
+        }
+    }
+}
+
+/// A kubelet path family a subject can reach at the scan's release.
+public struct ReachablePath: Hashable, Sendable {
+    public let endpoint: KubeletEndpoint
+    public let methods: [String]
+    public let subresource: String
+    /// Only through the `nodes/proxy` fallback.
+    public let viaFallback: Bool
+}
+
+/// Every subject that holds any permission a kubelet can use, with the chains that grant it.
+public struct InventorySubject: Hashable, Sendable {
+    public let subject: Subject
+    public var access: [String: SubresourceAccess]
+    public var paths: [ReachablePath] = []
+    public var serviceAccountExists: Bool? = nil
+    public var workloads: [String] = []
+
+    public var execCapable: Bool { paths.contains { $0.endpoint.canExecuteCommands } }
+    public var capabilities: [KubeletCapability] {
+        var seen: [KubeletCapability] = []
+        for p in paths { for c in p.endpoint.capabilities where !seen.contains(c) { seen.append(c) } }
+        return KubeletCapability.allCases.filter(seen.contains)
+    }
+    public var key: SubjectKey { SubjectKey(subject) }
+}
+
+/// Identity of a subject across bindings: kind, name, namespace (ServiceAccounts only).
+public struct SubjectKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let kind: String
+    public let name: String
+    public let namespace: String
+
+    public init(_ s: Subject) {
+        kind = s.kind
+        name = s.name
+        namespace = s.kind == Subject.serviceAccountKind ? s.namespace : ""
+    }
+
+    public init(kind: String, name: String, namespace: String = "") {
+        self.kind = kind
+        self.name = name
+        self.namespace = kind == Subject.serviceAccountKind ? namespace : ""
+    }
+
+    public static func < (a: SubjectKey, b: SubjectKey) -> Bool {
+        (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
+    }
+
+    public var description: String {
+        namespace.isEmpty ? "\(kind) \(name)" : "\(kind) \(namespace)/\(name)"
+    }
+}
+
+/// Builds the inventory from the effective RBAC state, judging every rule with the same
+/// `RuleMatcher` the authorizer uses so the two cannot drift apart.
+public enum KubeletAccessInventory {
+    public static func build(policy: RBACPolicy, profile: KubeletProfile) -> [InventorySubject] {
+        var order: [SubjectKey] = []
+        var bySubject: [SubjectKey: InventorySubject] = [:]
+        for binding in policy.clusterRoleBindings {
+            guard case .success(let role) = policy.resolve(binding.roleRef, bindingNamespace: "") else { continue }
+            for (ruleIndex, rule) in role.rules.enumerated() {
+                let grants = kubeletGrants(of: rule)
+                if grants.isEmpty { continue }
+                let path = GrantPath(binding: binding, role: role, ruleIndex: ruleIndex)
+                var seenSubjects = Set<SubjectKey>()
+                for subject in binding.subjects where WhoCanIndex.canMatchAtClusterScope(subject) {
+                    let key = SubjectKey(subject)
+                    guard seenSubjects.insert(key).inserted else { continue }
+                    if bySubject[key] == nil {
+                        order.append(key)
+                        bySubject[key] = InventorySubject(subject: subject, access: [:])
+                    }
+                    for (sub, verbs) in grants {
+                        var a = bySubject[key]!.access[sub] ?? SubresourceAccess(verbs: [], nodes: [], via: [])
+                        for v in verbs where !a.verbs.contains(v) { a.verbs.append(v) }
+                        a.verbs.sort { KubeletPermissions.verbOrder($0) < KubeletPermissions.verbOrder($1) }
+                        if rule.resourceNames.isEmpty {
+                            a.nodes = nil
+                        } else if a.nodes != nil {
+                            for n in rule.resourceNames where !a.nodes!.contains(n) { a.nodes!.append(n) }
+                            a.nodes!.sort()
+                        }
+                        if !a.via.contains(path) { a.via.append(path) }
+                        bySubject[key]!.access[sub] = a
+                    }
+                }
+            }
+        }
+        return order.sorted().map { key in
+            var s = bySubject[key]!
+            s.paths = reachablePaths(s.access, profile: profile)
+            return s
+        }
+    }
+
+    /// Subresource → kubelet verbs this rule grants (node names aside), exactly as
+    /// `RuleMatcher` would allow them.
+    public static func kubeletGrants(of rule: PolicyRule) -> [String: [String]] {
+        guard RuleMatcher.apiGroupMatches(rule, ""),
+              rule.resources.contains(where: { $0 == "*" || $0.hasPrefix("nodes/") || $0.hasPrefix("*/") }) else { return [:] }
+        var out: [String: [String]] = [:]
+        for sub in KubeletPermissions.subresources
+        where RuleMatcher.resourceMatches(rule, combined: "nodes/" + sub, subresource: sub) {
+            var verbs: [String] = []
+            if rule.verbs.contains("*") { verbs = ["*"] } else {
+                for v in KubeletPermissions.verbs where !v.isEmpty && RuleMatcher.verbMatches(rule, v) { verbs.append(v) }
+            }
+            if !verbs.isEmpty { out[sub] = verbs }
+        }
+        return out
+    }
+
+    /// The endpoint families these grants open at this release, method by method, following
+    /// the kubelet's own check order.
+    public static func reachablePaths(_ access: [String: SubresourceAccess], profile: KubeletProfile) -> [ReachablePath] {
+        var out: [ReachablePath] = []
+        for endpoint in KubeletEndpointCatalogue.all where endpoint.isServed(by: profile) {
+            let methods = endpoint.methods.contains("*") ? ["GET"] : endpoint.methods
+            var okMethods: [String] = []
+            var via: (String, Bool)? = nil
+            for method in methods {
+                let checks = KubeletAttributeMapper.checks(method: method, path: KubeletEndpointCatalogue.samplePath(endpoint), profile: profile)
+                if let i = checks.firstIndex(where: { access[$0.subresource]?.allows($0.verb) ?? false }) {
+                    okMethods.append(method)
+                    if via == nil || (via!.1 && i == 0) { via = (checks[i].subresource, i > 0) }
+                }
+            }
+            if let via, !okMethods.isEmpty {
+                out.append(ReachablePath(endpoint: endpoint, methods: endpoint.methods.contains("*") ? ["*"] : okMethods,
+                                         subresource: via.0, viaFallback: via.1))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,49 @@
+import Cluster
+import KubeletModel
+import RBAC
+
+/// A subject of the inventory with the governance facts a reviewer needs.
+public struct ScanSubject: Sendable {
+    public var inventory: InventorySubject
+    public var governance: GovernanceRecord?
+    /// For groups and `system:anonymous`: whom the subject covers.
+    public var covers: String?
+
+    public var key: SubjectKey { inventory.key }
+}
+
+/// Where the scan's Kubernetes release came from.
+public enum VersionSource: String, Sendable {
+    case flag, nodes, `default`
+}
+
+/// The result of `kubelet-authz scan`: the inventory, governance and findings of one cluster.
+public struct ScanReport: Sendable {
+    public var profile: KubeletProfile
+    public var versionSource: VersionSource
+    /// Reported kubelet version → node names, from the input's Node objects.
+    public var kubeletVersions: [String: [String]]
+    public var subjects: [ScanSubject]
+    public var findings: [Finding]
+    public var now: Day
+    public var registerSource: String?
+
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+
+    public func failing(at threshold: Severity) -> Bool { findings.contains { $0.severity >= threshold } }
+}
+
+public struct ScanOptions: Sendable {
+    public var kubeVersion: KubernetesVersion?
+    public var featureGates: FeatureGateSettings
+    public var now: Day
+    public var register: GovernanceRegister?
+
+    public init(kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(), now: Day,
+                register: GovernanceRegister? = nil) {
+        self.kubeVersion = kubeVersion
+        self.featureGates = featureGates
+        self.now = now
+        self.register = register
+    }
+}

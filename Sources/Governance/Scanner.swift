@@ -1,0 +1,95 @@
+import Cluster
+import KubeletModel
+import RBAC
+
+/// `kubelet-authz scan` as a pipeline of small stages: release → policy → inventory →
+/// governance → findings. Values in, a report out.
+public enum Scanner {
+    public static func scan(_ snapshot: ClusterSnapshot, options: ScanOptions) -> ScanReport {
+        let (profile, source, versions) = release(snapshot, options)
+        let policy = snapshot.policy()
+        let inventory = KubeletAccessInventory.build(policy: policy, profile: profile)
+
+        let workloadsBySA = Dictionary(grouping: snapshot.workloads, by: { "\($0.namespace)/\($0.serviceAccountName)" })
+        let serviceAccounts = Dictionary(snapshot.serviceAccounts.map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { _, b in b })
+        let register = Dictionary(options.register?.entries.map { ($0.subject, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+
+        var subjects: [ScanSubject] = []
+        for var item in inventory {
+            if item.subject.kind == Subject.serviceAccountKind {
+                let key = "\(item.subject.namespace)/\(item.subject.name)"
+                item.serviceAccountExists = snapshot.serviceAccounts.isEmpty ? nil : serviceAccounts[key] != nil
+                item.workloads = (workloadsBySA[key] ?? []).map { "\($0.kind) \($0.namespace)/\($0.name)" }.sorted()
+            }
+            var record = register[item.key]?.record
+            if record == nil, item.subject.kind == Subject.serviceAccountKind,
+               let sa = serviceAccounts["\(item.subject.namespace)/\(item.subject.name)"] {
+                record = GovernanceRecord.fromAnnotations(sa.annotations, origin: .serviceAccountAnnotations(sa.source))
+            }
+            if record == nil {
+                let bindings = item.access.values.flatMap { $0.via.map(\.binding) }.sorted { $0.name < $1.name }
+                for b in bindings {
+                    if let r = GovernanceRecord.fromAnnotations(b.annotations, origin: .bindingAnnotations(b.name, b.source)) {
+                        record = r
+                        break
+                    }
+                }
+            }
+            subjects.append(ScanSubject(inventory: item, governance: record, covers: covers(item.subject)))
+        }
+
+        var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
+                                                versions: versions, options: options)
+        findings.sort { a, b in
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.rule.id != b.rule.id { return a.rule.id < b.rule.id }
+            return (a.subject?.description ?? "", a.message) < (b.subject?.description ?? "", b.message)
+        }
+        return ScanReport(profile: profile, versionSource: source, kubeletVersions: versions, subjects: subjects,
+                          findings: findings, now: options.now, registerSource: options.register?.source)
+    }
+
+    /// The release to answer for: the flag, else the oldest kubelet the nodes report (so that
+    /// what the scan says holds on every node), else the newest release.
+    static func release(_ snapshot: ClusterSnapshot, _ options: ScanOptions) -> (KubeletProfile, VersionSource, [String: [String]]) {
+        var versions: [String: [String]] = [:]
+        for node in snapshot.nodes {
+            if let v = node.kubeletVersion { versions[v, default: []].append(node.name) }
+        }
+        if let v = options.kubeVersion { return (KubeletProfile(version: v, featureGates: options.featureGates), .flag, versions) }
+        if let oldest = versions.keys.compactMap(KubernetesVersion.init).min() {
+            return (KubeletProfile(version: oldest, featureGates: options.featureGates), .nodes, versions)
+        }
+        return (KubeletProfile(featureGates: options.featureGates), .default, versions)
+    }
+
+    public static func covers(_ s: Subject) -> String? {
+        switch (s.kind, s.name) {
+        case (Subject.groupKind, UserInfo.authenticatedGroup): return "every authenticated caller: all users and ServiceAccounts"
+        case (Subject.groupKind, UserInfo.unauthenticatedGroup): return "anonymous callers (where anonymous authentication is on)"
+        case (Subject.groupKind, UserInfo.allServiceAccountsGroup): return "every ServiceAccount in the cluster"
+        case (Subject.groupKind, let n) where n.hasPrefix(UserInfo.allServiceAccountsGroup + ":"):
+            return "every ServiceAccount in namespace \(n.dropFirst(UserInfo.allServiceAccountsGroup.count + 1))"
+        case (Subject.groupKind, UserInfo.mastersGroup): return "cluster administrators, allowed everything before RBAC is consulted"
+        case (Subject.groupKind, "system:nodes"): return "kubelets"
+        case (Subject.groupKind, _): return "members as the cluster's authenticators assign them"
+        case (Subject.userKind, UserInfo.anonymousName): return "anonymous callers (where anonymous authentication is on)"
+        default: return nil
+        }
+    }
+
+    /// Groups whose members nobody chooses one by one.
+    public static func isBroad(_ key: SubjectKey) -> Bool {
+        switch key.kind {
+        case Subject.groupKind:
+            return key.name == UserInfo.authenticatedGroup || key.name == UserInfo.unauthenticatedGroup
+                || key.name == UserInfo.allServiceAccountsGroup || key.name.hasPrefix(UserInfo.allServiceAccountsGroup + ":")
+        case Subject.userKind:
+            return key.name == UserInfo.anonymousName
+        default:
+            return false
+        }
+    }
+
+    public static func isMasters(_ key: SubjectKey) -> Bool { key.kind == Subject.groupKind && key.name == UserInfo.mastersGroup }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Governance
+import KubeJSON
+import KubeletModel
+import Reports
+
+enum ScanOutput: String, ExpressibleByArgument, CaseIterable {
+    case table, wide, json, yaml, csv, markdown, sarif
+}
+
+enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Inventory every subject with kubelet access, reconcile it with the governance register, and report findings.",
+        discussion: """
+        Every subject that holds a permission a kubelet can use — any verb it sends on nodes/proxy, \
+        stats, metrics, log, pods, healthz, configz, checkpoint, statusz or spec, through any rule form \
+        — with the bindings and roles that grant it, the kubelet paths it opens, whether it can execute \
+        commands, and who owns it. Findings are documented in docs/FINDINGS.md.
+
+        Examples:
+          kubelet-authz scan --demo
+          kubectl get clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts,nodes -A -o yaml > cluster.yaml
+          kubelet-authz scan -f cluster.yaml --register register.yaml -o markdown > review.md
+          kubelet-authz scan -f manifests/ -o sarif --fail-on high > kubelet-authz.sarif
+        """
+    )
+
+    @OptionGroup var input: ClusterInputOptions
+    @Flag(help: "Scan the bundled example AI platform cluster with its register.") var demo = false
+    @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister).", valueName: "FILE")) var register: String?
+    @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC).", valueName: "YYYY-MM-DD")) var now: String?
+    @OptionGroup var kubelet: KubeletOptions
+    @Option(name: .shortAndLong, help: "Output: table, wide, json, yaml, csv, markdown, sarif.") var output: ScanOutput = .table
+    @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: low, medium, high, critical.", valueName: "SEVERITY"))
+    var failOn: String?
+    @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
+
+    func run() async throws {
+        let threshold: Severity? = try failOn.map { text throws(CLIError) in
+            guard let s = Severity(text), s != .info else {
+                throw CLIError.badInput("--fail-on \"\(text)\": expected low, medium, high or critical")
+            }
+            return s
+        }
+        let day = try today()
+        var files = input.files
+        var registerPath = register
+        if demo {
+            let examples = try DemoData.examplesDirectory()
+            files.append(examples + "/ai-cluster")
+            if registerPath == nil { registerPath = examples + "/register.yaml" }
+        }
+        let version = try kubelet.parsedVersion()
+        let gates = try kubelet.gates()
+        let registerValue = try registerPath.map(loadRegister)
+        let snapshot = try ClusterInputOptions(files: files).load()
+        let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day, register: registerValue))
+        for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
+
+        switch output {
+        case .table, .wide:
+            let colour = color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            ConsoleIO.out(ScanText.render(report, wide: output == .wide, style: .init(color: colour)))
+            ConsoleIO.err(InputSummary.line(snapshot) + "\n")
+        case .json:
+            ConsoleIO.out(JSONWriter.pretty(ScanJSON.report(report, input: InputSummary.json(snapshot))) + "\n")
+        case .yaml:
+            do { ConsoleIO.out(try YAMLWriter.yaml(ScanJSON.report(report, input: InputSummary.json(snapshot)))) } catch {
+                throw CLIError(message: "cannot write YAML: \(error)", exitCode: 2)
+            }
+        case .csv:
+            ConsoleIO.out(ScanCSV.render(report))
+        case .markdown:
+            ConsoleIO.out(ScanMarkdown.render(report))
+        case .sarif:
+            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: KubeletAuthz.configuration.version)) + "\n")
+        }
+        if let threshold, report.failing(at: threshold) {
+            let n = report.findings.filter { $0.severity >= threshold }.count
+            ConsoleIO.err("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) (--fail-on \(threshold))\n")
+            throw CLIError.silent(1)
+        }
+    }
+
+    func today() throws(CLIError) -> Day {
+        if let now {
+            guard let d = Day(now) else { throw .badInput("--now \"\(now)\": expected a date YYYY-MM-DD") }
+            return d
+        }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)
+    }
+
+    func loadRegister(_ path: String) throws(CLIError) -> GovernanceRegister {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .badInput("--register: the path \"\(path)\" does not exist or cannot be read")
+        }
+        do { return try GovernanceRegister.decode(data, source: path) } catch { throw .badInput(error.description) }
+    }
+}

@@ -1,0 +1,44 @@
+import Governance
+
+/// `scan -o csv`: one row per subject × subresource, with the governance fields.
+public enum ScanCSV {
+    public static let header = ["kind", "namespace", "name", "subresource", "verbs", "nodes", "bindings", "roles",
+                                "execCapable", "owner", "purpose", "reviewed", "nextReview", "ticket", "governanceSource"]
+
+    public static func render(_ r: ScanReport) -> String {
+        var out = header.joined(separator: ",") + "\r\n"
+        for s in r.subjects {
+            let g = s.governance
+            for sub in KubeletPermissions.subresources {
+                guard let a = s.inventory.access[sub] else { continue }
+                let bindings = unique(a.via.map(\.binding.name))
+                let roles = unique(a.via.map(\.role.name))
+                let row = [s.inventory.subject.kind, s.key.namespace, s.inventory.subject.name, sub, a.verbs.joined(separator: " "),
+                           a.nodes?.joined(separator: " ") ?? "*", bindings.joined(separator: " "), roles.joined(separator: " "),
+                           s.inventory.execCapable ? "true" : "false", g?.owner ?? "", g?.purpose ?? "", g?.reviewed?.description ?? "",
+                           g?.nextReview?.description ?? "", g?.ticket ?? "", g?.origin.description ?? ""]
+                out += row.map(field).joined(separator: ",") + "\r\n"
+            }
+        }
+        return out
+    }
+
+    static func unique(_ xs: [String]) -> [String] {
+        var out: [String] = []
+        for x in xs where !out.contains(x) { out.append(x) }
+        return out
+    }
+
+    /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
+    /// does not run it as a formula.
+    static func field(_ s: String) -> String {
+        var v = s
+        if let first = v.first, "=+-@".contains(first) { v = "'" + v }
+        if v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
+
+import Foundation

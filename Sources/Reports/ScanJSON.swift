@@ -1,0 +1,110 @@
+import Governance
+import KubeJSON
+import KubeletModel
+import RBAC
+
+/// `scan -o json` (and the tree behind yaml): the documented contract, fields only added.
+public enum ScanJSON {
+    public static func report(_ r: ScanReport, input: JSONValue? = nil) -> JSONValue {
+        .object([
+            ("kubeVersion", .string(r.profile.version.description)),
+            ("kubeVersionSource", .string(r.versionSource.rawValue)),
+            ("kubeletVersions", .object(r.kubeletVersions.keys.sorted().map { ($0, .strings(r.kubeletVersions[$0]!.sorted())) })),
+            ("featureGates", .object(FeatureGate.allCases.map { ($0.rawValue, .bool(r.profile.isEnabled($0))) })),
+            ("now", .string(r.now.description)),
+            ("register", r.registerSource.map(JSONValue.string)),
+            ("summary", summary(r)),
+            ("subjects", .array(r.subjects.map(subject))),
+            ("findings", .array(r.findings.map(finding))),
+            ("input", input),
+        ])
+    }
+
+    static func summary(_ r: ScanReport) -> JSONValue {
+        .object([
+            ("subjects", .integer(r.subjects.count)),
+            ("execCapable", .integer(r.subjects.filter { $0.inventory.execCapable }.count)),
+            ("ungoverned", .integer(r.subjects.filter { $0.governance == nil && !Scanner.isMasters($0.key) }.count)),
+            ("findings", .object(Severity.allCases.reversed().map { ($0.description, .integer(r.count($0))) })),
+        ])
+    }
+
+    public static func subjectRef(_ k: SubjectKey) -> JSONValue {
+        .object([("kind", .string(k.kind)), ("name", .string(k.name)), ("namespace", .string(k.namespace))])
+    }
+
+    static func location(_ s: SourceLocation?) -> JSONValue? {
+        guard let s else { return nil }
+        return .object([("file", .string(s.file)), ("line", s.line.map(JSONValue.integer))])
+    }
+
+    static func subject(_ s: ScanSubject) -> JSONValue {
+        let inv = s.inventory
+        var access: [(String, JSONValue)] = []
+        for sub in KubeletPermissions.subresources {
+            guard let a = inv.access[sub] else { continue }
+            access.append((sub, .object([
+                ("verbs", .strings(a.verbs)),
+                ("nodes", a.nodes.map(JSONValue.strings) ?? .string("*")),
+                ("via", .array(a.via.map { p in
+                    .object([
+                        ("bindingKind", .string(p.binding.kind.rawValue)), ("binding", .string(p.binding.name)),
+                        ("roleKind", .string(p.role.kind.rawValue)), ("role", .string(p.role.name)),
+                        ("ruleIndex", .integer(p.ruleIndex)), ("rule", .string(p.rule.summary)),
+                        ("bindingSource", location(p.binding.source)), ("roleSource", location(p.role.source)),
+                    ])
+                })),
+            ])))
+        }
+        let governance = self.governance(s.governance)
+        return .object([
+            ("kind", .string(inv.subject.kind)), ("name", .string(inv.subject.name)), ("namespace", .string(inv.key.namespace)),
+            ("access", .object(access)),
+            ("execCapable", .bool(inv.execCapable)),
+            ("capabilities", .strings(inv.capabilities.map(\.rawValue))),
+            ("paths", .array(inv.paths.map { p in
+                .object([("path", .string(p.endpoint.path)), ("methods", .strings(p.methods)), ("subresource", .string(p.subresource)),
+                         ("viaFallback", .bool(p.viaFallback)), ("canExecuteCommands", .bool(p.endpoint.canExecuteCommands))])
+            })),
+            ("serviceAccount", inv.subject.kind == Subject.serviceAccountKind
+                ? .object([("exists", inv.serviceAccountExists.map(JSONValue.bool) ?? .null), ("workloads", .strings(inv.workloads))]) : nil),
+            ("covers", s.covers.map(JSONValue.string)),
+            ("governance", governance),
+        ])
+    }
+
+    static func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+
+    static func approved(_ a: ApprovedAccess) -> JSONValue {
+        let nodes: JSONValue = a.nodes.map(JSONValue.strings) ?? .string("*")
+        return .object([("subresources", .strings(a.subresources)), ("verbs", .strings(a.verbs)), ("nodes", nodes)])
+    }
+
+    static func governance(_ g: GovernanceRecord?) -> JSONValue {
+        let approvedList: JSONValue = g?.approved.map { JSONValue.array($0.map(approved)) } ?? .null
+        return .object([
+            ("owner", str(g?.owner)),
+            ("purpose", str(g?.purpose)),
+            ("reviewed", str(g?.reviewed?.description)),
+            ("nextReview", str(g?.nextReview?.description)),
+            ("ticket", str(g?.ticket)),
+            ("source", str(g?.origin.description)),
+            ("approved", approvedList),
+        ])
+    }
+
+    public static func finding(_ f: Finding) -> JSONValue {
+        .object([
+            ("id", .string(f.rule.id)), ("name", .string(f.rule.name)), ("severity", .string(f.severity.description)),
+            ("title", .string(f.rule.title)),
+            ("subject", f.subject.map(subjectRef) ?? .null),
+            ("message", .string(f.message)),
+            ("fix", .string(f.rule.fix)),
+            ("locations", .array(f.locations.map { l in
+                .object([("kind", .string(l.kind)), ("name", .string(l.name)),
+                         ("namespace", l.namespace.isEmpty ? nil : .string(l.namespace)),
+                         ("file", l.source.map { .string($0.file) }), ("line", l.source?.line.map(JSONValue.integer))])
+            })),
+        ])
+    }
+}

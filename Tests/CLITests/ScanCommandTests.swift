@@ -1,0 +1,173 @@
+import Foundation
+import KubeJSON
+import TestSupport
+import Testing
+import Yams
+
+@Suite("kubelet-authz scan")
+struct ScanCommandTests {
+    let fixed = ["--now", "2026-11-27"]
+
+    func scanJSON(_ args: [String]) async throws -> [String: Any] {
+        let r = await kubeletAuthz(["scan", "-o", "json"] + fixed + args)
+        #expect(r.code == 0, "\(r.err)")
+        return try jsonObject(r.out)
+    }
+
+    @Test("--demo: the JSON contract")
+    func demoJSON() async throws {
+        let j = try await scanJSON(["--demo"])
+        #expect(j["kubeVersion"] as? String == "1.35")
+        let subjects = try #require(j["subjects"] as? [[String: Any]])
+        let netdata = try #require(subjects.first { $0["name"] as? String == "netdata" })
+        #expect(netdata["kind"] as? String == "ServiceAccount")
+        #expect(netdata["namespace"] as? String == "monitoring")
+        #expect(netdata["execCapable"] as? Bool == true)
+        let access = try #require(netdata["access"] as? [String: [String: Any]])
+        #expect(Set(access.keys) == ["proxy", "metrics"])
+        #expect(access["proxy"]?["verbs"] as? [String] == ["get"])
+        #expect(access["proxy"]?["nodes"] as? String == "*")
+        let via = try #require((access["proxy"]?["via"] as? [[String: Any]])?.first)
+        #expect(via["bindingKind"] as? String == "ClusterRoleBinding")
+        #expect(via["binding"] as? String == "netdata")
+        #expect(via["roleKind"] as? String == "ClusterRole")
+        #expect(via["role"] as? String == "netdata")
+        let gov = try #require(netdata["governance"] as? [String: Any])
+        #expect(gov["owner"] as? String == "team-observability@example.com")
+        #expect(gov.keys.contains("purpose") && gov.keys.contains("reviewed") && gov.keys.contains("nextReview"))
+        let findings = try #require(j["findings"] as? [[String: Any]])
+        let f = try #require(findings.first { $0["id"] as? String == "KA001" })
+        #expect(f["severity"] as? String == "high")
+        #expect((f["subject"] as? [String: Any])?["kind"] != nil)
+        #expect((f["message"] as? String)?.isEmpty == false)
+        let pinned = try #require(subjects.first { $0["name"] as? String == "gpu-log-reader" })
+        #expect((pinned["access"] as? [String: [String: Any]])?["log"]?["nodes"] as? [String] == ["gpu-node-1"])
+    }
+
+    @Test("YAML is the same tree as JSON")
+    func yaml() async throws {
+        let j = await kubeletAuthz(["scan", "--demo", "-o", "json"] + fixed)
+        let y = await kubeletAuthz(["scan", "--demo", "-o", "yaml"] + fixed)
+        #expect(y.code == 0)
+        let fromYAML = try #require(try Yams.load(yaml: y.out) as? [String: Any])
+        let fromJSON = try jsonObject(j.out)
+        #expect(NSDictionary(dictionary: fromYAML).isEqual(to: fromJSON))
+    }
+
+    @Test("CSV: a row per subject × subresource with governance columns")
+    func csv() async throws {
+        let r = await kubeletAuthz(["scan", "--demo", "-o", "csv"] + fixed)
+        let rows = r.out.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rows[0] == "kind,namespace,name,subresource,verbs,nodes,bindings,roles,execCapable,owner,purpose,reviewed,nextReview,ticket,governanceSource")
+        let j = try await scanJSON(["--demo"])
+        let expected = (j["subjects"] as! [[String: Any]]).reduce(0) { $0 + (($1["access"] as! [String: Any]).count) }
+        #expect(rows.count - 1 == expected)
+        #expect(rows.contains { $0.hasPrefix("ServiceAccount,monitoring,netdata,proxy,get,*,netdata,netdata,true,team-observability@example.com,") })
+    }
+
+    @Test("SARIF 2.1.0: the catalogue as rules, findings with file and line")
+    func sarif() async throws {
+        let r = await kubeletAuthz(["scan", "--demo", "-o", "sarif"] + fixed)
+        let j = try jsonObject(r.out)
+        #expect(j["version"] as? String == "2.1.0")
+        let run = try #require((j["runs"] as? [[String: Any]])?.first)
+        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let catalogue = try jsonObject("{\"x\":" + (await kubeletAuthz(["findings", "-o", "json"])).out + "}")["x"] as! [[String: Any]]
+        #expect(rules.map { $0["id"] as! String } == catalogue.map { $0["id"] as! String })
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(!results.isEmpty)
+        for result in results {
+            let index = try #require(result["ruleIndex"] as? Int)
+            #expect(rules[index]["id"] as? String == result["ruleId"] as? String)
+            #expect(["error", "warning", "note"].contains(result["level"] as? String))
+        }
+        let exec = try #require(results.first { $0["ruleId"] as? String == "KA001" })
+        let loc = try #require((exec["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        #expect(((loc["artifactLocation"] as? [String: Any])?["uri"] as? String)?.hasSuffix(".yaml") == true)
+        #expect(((loc["region"] as? [String: Any])?["startLine"] as? Int ?? 0) > 0)
+    }
+
+    @Test("markdown: a review document")
+    func markdown() async {
+        let r = await kubeletAuthz(["scan", "--demo", "-o", "markdown"] + fixed)
+        #expect(r.out.hasPrefix("# Kubelet access review\n"))
+        for heading in ["## Subjects", "## Findings", "### High", "## Sign-off"] { #expect(r.out.contains(heading)) }
+        #expect(r.out.contains("| ServiceAccount monitoring/netdata |"))
+    }
+
+    @Test("table: grouped per subject, the seven subresources as columns, no colour off a terminal")
+    func table() async {
+        let r = await kubeletAuthz(["scan", "--demo"] + fixed)
+        #expect(r.code == 0)
+        #expect(r.out.contains("KIND             NAMESPACE     NAME                            METRICS   STATS   LOG      PODS   HEALTHZ   CONFIGZ   PROXY"))
+        #expect(!r.out.contains("\u{1B}["))
+        let wide = await kubeletAuthz(["scan", "--demo", "-o", "wide"] + fixed)
+        #expect(wide.out.contains("CHECKPOINT") && wide.out.contains("WORKLOADS"))
+        let coloured = await kubeletAuthz(["scan", "--demo", "--color", "always"] + fixed)
+        #expect(coloured.out.contains("\u{1B}[31m"))
+    }
+
+    @Test("--fail-on: exit 1 at or above the threshold, 0 below")
+    func failOn() async {
+        let high = await kubeletAuthz(["scan", "--demo", "-o", "json", "--fail-on", "high"] + fixed)
+        #expect(high.code == 1)
+        #expect(high.err.contains("at or above high"))
+        #expect(!high.out.isEmpty)
+        let clean = await kubeletAuthz(["scan", "-f", Fixtures.url("oracle-cluster.yaml").path, "--kube-version", "1.36", "--fail-on", "critical"] + fixed)
+        #expect(clean.code == 0, "\(clean.out)")
+        let bad = await kubeletAuthz(["scan", "--demo", "--fail-on", "urgent"])
+        #expect(bad.code == 2)
+        #expect(bad.err.contains("--fail-on \"urgent\""))
+    }
+
+    @Test("bad register or date: exit 2 naming file and line")
+    func badRegister() async throws {
+        let url = Fixtures.temporaryDirectory().appendingPathComponent("reg.yaml")
+        try "kind: KubeletAccessRegister\nentries:\n- subject: {kind: Group, name: g}\n  owner: me\n  nextreview: 2026-01-01\n".write(to: url, atomically: true, encoding: .utf8)
+        let r = await kubeletAuthz(["scan", "--demo", "--register", url.path])
+        #expect(r.code == 2)
+        #expect(r.err.contains("\(url.path):5: entries[0]: unknown key \"nextreview\""))
+        let d = await kubeletAuthz(["scan", "--demo", "--now", "tomorrow"])
+        #expect(d.code == 2)
+        let missing = await kubeletAuthz(["scan", "--demo", "--register", "/nope.yaml"])
+        #expect(missing.code == 2 && missing.err.contains("/nope.yaml"))
+    }
+
+    @Test("JSON input: findings carry the item's line")
+    func jsonLines() async throws {
+        let items = """
+        {
+            "apiVersion": "v1",
+            "items": [
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "ClusterRole",
+                    "metadata": {"name": "proxy", "annotations": {"x": "a \\"quoted\\" [value] {with} brackets"}},
+                    "rules": [{"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]}]
+                },
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "ClusterRoleBinding",
+                    "metadata": {"name": "agent"},
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "proxy"},
+                    "subjects": [{"kind": "ServiceAccount", "name": "agent", "namespace": "mon"}]
+                }
+            ],
+            "kind": "List",
+            "metadata": {"resourceVersion": ""}
+        }
+        """
+        let url = Fixtures.temporaryDirectory().appendingPathComponent("cluster.json")
+        try items.write(to: url, atomically: true, encoding: .utf8)
+        let j = try await scanJSON(["-f", url.path])
+        let f = try #require((j["findings"] as? [[String: Any]])?.first { $0["id"] as? String == "KA001" })
+        let lines = (f["locations"] as? [[String: Any]])?.compactMap { $0["line"] as? Int }
+        #expect(lines == [10, 4])
+    }
+
+    @Test("the findings page is the catalogue")
+    func findingsDoc() async throws {
+        let doc = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/FINDINGS.md"), encoding: .utf8)
+        #expect(doc == (await kubeletAuthz(["findings", "-o", "markdown"])).out, "regenerate: kubelet-authz findings -o markdown > docs/FINDINGS.md")
+    }
+}
