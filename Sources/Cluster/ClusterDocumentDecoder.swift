@@ -23,13 +23,17 @@ public enum ClusterDocumentDecoder {
 
     // MARK: JSON
 
-    private struct JSONDocument: Decodable {
-        var apiVersion: String?
-        var kind: String?
-        var items: [ObjectWire]?
-    }
-
     static func decodeJSON(_ data: Data, source: String, into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+        let layout = JSONItemLocator.layout(data)
+        // A large List decodes in chunks on every core; any problem falls back to the
+        // sequential path below, which reports it with its line.
+        if layout.hasItems, !layout.irregular, layout.items.count >= 2048,
+           let items = decodeInParallel(data, layout: layout) {
+            let list = ListWire(apiVersion: layout.apiVersion, kind: layout.kind, items: items)
+            let locations = layout.items.map { SourceLocation(file: source, line: $0.line) }
+            try dispatch(list: list, single: ObjectWire(), source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot)
+            return
+        }
         let list: ListWire
         let object: ObjectWire
         do {
@@ -39,12 +43,44 @@ public enum ClusterDocumentDecoder {
             throw jsonError(error, data: data, source: source)
         }
         var locations: [SourceLocation]? = nil
-        if let items = list.items {
-            let lines = JSONItemLocator.itemLines(data)
+        if let items = list.items, layout.items.count == items.count {
             // Trust the scan only when it found exactly the decoder's items.
-            if lines.count == items.count { locations = lines.map { SourceLocation(file: source, line: $0) } }
+            locations = layout.items.map { SourceLocation(file: source, line: $0.line) }
         }
         try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot)
+    }
+
+    /// Splits the items into one contiguous run per core and decodes each as a JSON array.
+    static func decodeInParallel(_ data: Data, layout: JSONItemLayout) -> [ObjectWire]? {
+        let items = layout.items
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        let per = (items.count + chunks - 1) / chunks
+        final class Results: @unchecked Sendable {
+            var parts: [[ObjectWire]?]
+            let lock = NSLock()
+            init(_ n: Int) { parts = Array(repeating: nil, count: n) }
+        }
+        let results = Results(chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * per, hi = min(items.count, lo + per)
+            guard lo < hi else {
+                results.lock.lock(); results.parts[c] = []; results.lock.unlock()
+                return
+            }
+            var slice = Data(capacity: items[hi - 1].end - items[lo].start + 2)
+            slice.append(UInt8(ascii: "["))
+            slice.append(data[(data.startIndex + items[lo].start)..<(data.startIndex + items[hi - 1].end)])
+            slice.append(UInt8(ascii: "]"))
+            let decoded = try? JSONDecoder().decode([ObjectWire].self, from: slice)
+            results.lock.lock(); results.parts[c] = decoded; results.lock.unlock()
+        }
+        var all: [ObjectWire] = []
+        all.reserveCapacity(items.count)
+        for part in results.parts {
+            guard let part else { return nil }
+            all += part
+        }
+        return all.count == items.count ? all : nil
     }
 
     /// Foundation reports JSON syntax errors with a line; for type errors it gives the coding

@@ -35,13 +35,17 @@ public struct ClusterSnapshot: Sendable {
     /// Later objects replace earlier ones of the same kind and name, as `kubectl apply` of the
     /// files in order would; each replacement is reported.
     public mutating func resolveDuplicates() {
-        func dedupe<T>(_ items: inout [T], key: (T) -> String, what: (T) -> String, loc: (T) -> SourceLocation?) {
-            var index: [String: Int] = [:]
+        struct Key: Hashable { let kind: String, namespace: String, name: String }
+        func dedupe<T>(_ items: inout [T], key: (T) -> Key, loc: (T) -> SourceLocation?) {
+            var index: [Key: Int] = [:]
+            index.reserveCapacity(items.count)
             var out: [T] = []
+            out.reserveCapacity(items.count)
             for item in items {
                 let k = key(item)
                 if let i = index[k] {
-                    warnings.append(InputWarning(location: loc(item), message: "\(what(item)) appears again; this definition replaces the one at \(loc(out[i])?.description ?? "an earlier input")"))
+                    let what = "\(k.kind) \(k.namespace.isEmpty ? "" : k.namespace + "/")\(k.name)"
+                    warnings.append(InputWarning(location: loc(item), message: "\(what) appears again; this definition replaces the one at \(loc(out[i])?.description ?? "an earlier input")"))
                     out[i] = item
                 } else {
                     index[k] = out.count
@@ -50,14 +54,12 @@ public struct ClusterSnapshot: Sendable {
             }
             items = out
         }
-        dedupe(&roles, key: { "\($0.kind.rawValue)/\($0.namespace)/\($0.name)" },
-               what: { "\($0.kind.rawValue) \($0.namespace.isEmpty ? "" : $0.namespace + "/")\($0.name)" }, loc: { $0.source })
-        dedupe(&bindings, key: { "\($0.kind.rawValue)/\($0.namespace)/\($0.name)" },
-               what: { "\($0.kind.rawValue) \($0.namespace.isEmpty ? "" : $0.namespace + "/")\($0.name)" }, loc: { $0.source })
-        dedupe(&serviceAccounts, key: { "\($0.namespace)/\($0.name)" }, what: { "ServiceAccount \($0.namespace)/\($0.name)" }, loc: { $0.source })
-        dedupe(&nodes, key: { $0.name }, what: { "Node \($0.name)" }, loc: { $0.source })
-        dedupe(&namespaces, key: { $0.name }, what: { "Namespace \($0.name)" }, loc: { $0.source })
-        dedupe(&workloads, key: { "\($0.kind)/\($0.namespace)/\($0.name)" }, what: { "\($0.kind) \($0.namespace)/\($0.name)" }, loc: { $0.source })
+        dedupe(&roles, key: { Key(kind: $0.kind.rawValue, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
+        dedupe(&bindings, key: { Key(kind: $0.kind.rawValue, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
+        dedupe(&serviceAccounts, key: { Key(kind: "ServiceAccount", namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
+        dedupe(&nodes, key: { Key(kind: "Node", namespace: "", name: $0.name) }, loc: { $0.source })
+        dedupe(&namespaces, key: { Key(kind: "Namespace", namespace: "", name: $0.name) }, loc: { $0.source })
+        dedupe(&workloads, key: { Key(kind: $0.kind, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
     }
 
     /// The effective RBAC state: aggregated ClusterRoles resolved as the controller would.

@@ -1,26 +1,46 @@
 import Foundation
 
-/// Lines of the elements of a JSON document's top-level `items` array, found in one pass over
-/// the bytes (Foundation's decoder does not report positions). `kubectl get -o json` output
-/// is pretty-printed, so these are the lines a person opens.
+/// One pass over the bytes of a JSON document (Foundation's decoder reports no positions):
+/// where each element of the top-level `items` array starts and ends, on which line, and the
+/// top level's own `kind` and `apiVersion`. `kubectl get -o json` output is pretty-printed, so
+/// the lines are the ones a person opens; the byte ranges let large lists decode in parallel.
+struct JSONItemLayout {
+    struct Item {
+        let start: Int
+        let end: Int  // one past the closing brace
+        let line: Int
+    }
+    var items: [Item] = []
+    var kind: String?
+    var apiVersion: String?
+    /// False when the document has no top-level `items` array.
+    var hasItems = false
+    /// The items array holds something other than objects (`null`, a string…): only the
+    /// sequential decoder may judge it.
+    var irregular = false
+}
+
 enum JSONItemLocator {
-    static func itemLines(_ data: Data) -> [Int] {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Int] in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
+    static func itemLines(_ data: Data) -> [Int] { layout(data).items.map(\.line) }
+
+    static func layout(_ data: Data) -> JSONItemLayout {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
+            var result = JSONItemLayout()
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return result }
             let n = raw.count
-            var lines: [Int] = []
             var line = 1
             var depth = 0
             var i = 0
-            var keyStart = -1          // start of the last string read at depth 1
-            var keyEnd = -1
-            var itemsArrayDepth = -1   // depth inside the items array, once found
-            var expectItemsArray = false
+            var lastStringStart = -1, lastStringEnd = -1, lastStringDepth = -1
+            var pendingKey: String? = nil      // a depth-1 key whose value comes next
+            var itemsState = 0                 // 0 not seen, 1 inside the array, 2 done
+            var itemStart = -1, itemLine = 0
             while i < n {
                 let c = base[i]
                 switch c {
                 case 0x0A: line += 1
-                case 0x22:  // string: skip to its closing quote
+                case 0x22:
+                    if itemsState == 1 && depth == 2 { result.irregular = true }
                     let start = i + 1
                     i += 1
                     while i < n {
@@ -30,25 +50,45 @@ enum JSONItemLocator {
                         if d == 0x0A { line += 1 }
                         i += 1
                     }
-                    if depth == 1 { keyStart = start; keyEnd = i }
-                case 0x3A:  // ':' after a depth-1 key
-                    if depth == 1 && itemsArrayDepth < 0 {
-                        expectItemsArray = keyEnd - keyStart == 5 && memcmp(base + keyStart, "items", 5) == 0
+                    lastStringStart = start; lastStringEnd = min(i, n); lastStringDepth = depth
+                    if depth == 1, let key = pendingKey {
+                        // A depth-1 string value after `"kind":` or `"apiVersion":`.
+                        let value = String(decoding: UnsafeBufferPointer(start: base + start, count: lastStringEnd - start), as: UTF8.self)
+                        if key == "kind" { result.kind = value } else if key == "apiVersion" { result.apiVersion = value }
+                        pendingKey = nil
                     }
-                case 0x5B, 0x7B:  // '[' '{'
-                    if depth == itemsArrayDepth && c == 0x7B { lines.append(line) }
+                case 0x3A:
+                    if depth == 1 && lastStringDepth == 1 {
+                        let len = lastStringEnd - lastStringStart
+                        let key = String(decoding: UnsafeBufferPointer(start: base + lastStringStart, count: max(0, len)), as: UTF8.self)
+                        pendingKey = (key == "kind" || key == "apiVersion" || key == "items") ? key : nil
+                    }
+                case 0x5B, 0x7B:
+                    if itemsState == 1 && depth == 2 {
+                        if c == 0x7B { itemStart = i; itemLine = line } else { result.irregular = true }
+                    }
                     depth += 1
-                    if c == 0x5B && expectItemsArray && depth == 2 { itemsArrayDepth = 2; expectItemsArray = false }
+                    if c == 0x5B && depth == 2 && pendingKey == "items" && itemsState == 0 {
+                        itemsState = 1
+                        result.hasItems = true
+                    }
+                    if depth == 2 { pendingKey = nil }
                 case 0x5D, 0x7D:
-                    if c == 0x5D && depth == itemsArrayDepth { itemsArrayDepth = -2 }  // done; never match again
                     depth -= 1
+                    if itemsState == 1 && depth == 2 && c == 0x7D && itemStart >= 0 {
+                        result.items.append(.init(start: itemStart, end: i + 1, line: itemLine))
+                        itemStart = -1
+                    }
+                    if itemsState == 1 && depth == 1 && c == 0x5D { itemsState = 2 }
                 case 0x2C:
-                    if depth == 1 { expectItemsArray = false }
-                default: break
+                    if depth == 1 { pendingKey = nil }
+                case 0x20, 0x09, 0x0D: break
+                default:
+                    if itemsState == 1 && depth == 2 { result.irregular = true }  // a bare literal item
                 }
                 i += 1
             }
-            return lines
+            return result
         }
     }
 }

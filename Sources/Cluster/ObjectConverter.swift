@@ -11,9 +11,7 @@ enum ObjectConverter {
         let meta = o.metadata ?? .init()
         let name = meta.name ?? ""
         let namespace = meta.namespace ?? ""
-        let group = apiVersion.split(separator: "/").count == 2 ? String(apiVersion.split(separator: "/")[0]) : ""
-
-        if rbacKinds.contains(kind) && group != "rbac.authorization.k8s.io" {
+        if rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/") {
             snapshot.skippedKinds["\(kind) (\(apiVersion.isEmpty ? "no apiVersion" : apiVersion))", default: 0] += 1
             return
         }
@@ -28,7 +26,7 @@ enum ObjectConverter {
                 throw ClusterInputError(location: location, message: "Role \(name) has no metadata.namespace")
             }
             let role = Role(kind: isCluster ? .clusterRole : .role, name: name, namespace: namespace,
-                            rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.annotations ?? [:],
+                            rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.annotations?.values ?? [:],
                             aggregationRule: isCluster ? o.aggregationRule.map { $0.clusterRoleSelectors ?? [] } : nil,
                             source: location)
             snapshot.roles.append(role)
@@ -44,7 +42,7 @@ enum ObjectConverter {
             }
             let binding = Binding(kind: isCluster ? .clusterRoleBinding : .roleBinding, name: name, namespace: namespace,
                                   roleRef: roleRef, subjects: o.subjects ?? [], labels: meta.labels ?? [:],
-                                  annotations: meta.annotations ?? [:], source: location)
+                                  annotations: meta.annotations?.values ?? [:], source: location)
             snapshot.bindings.append(binding)
             snapshot.warnings += RBACObjectValidation.validate(binding).map { InputWarning(location: location, message: $0) }
         case "ServiceAccount":
@@ -53,7 +51,7 @@ enum ObjectConverter {
                 throw ClusterInputError(location: location, message: "ServiceAccount \(name) has no metadata.namespace")
             }
             snapshot.serviceAccounts.append(ServiceAccount(namespace: namespace, name: name, labels: meta.labels ?? [:],
-                                                           annotations: meta.annotations ?? [:], source: location))
+                                                           annotations: meta.annotations?.values ?? [:], source: location))
         case "Node":
             try requireName()
             var accelerators: [String: String] = [:]

@@ -5,11 +5,11 @@ import RBAC
 /// analysis uses is what keeps large clusters fast, and unknown fields are ignored as
 /// `kubectl get -o yaml` output is full of them.
 struct ObjectWire: Decodable {
-    struct Meta: Decodable {
+    struct Meta {
         var name: String?
         var namespace: String?
         var labels: [String: String]?
-        var annotations: [String: String]?
+        var annotations: KubeletAuthzAnnotations?
     }
 
     struct AggregationRuleWire: Decodable {
@@ -59,6 +59,55 @@ struct ObjectWire: Decodable {
     var subjects: [Subject]?
     var spec: Spec?
     var status: Status?
+
+    init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status
+    }
+    enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
+
+    /// Decodes the fields the object's kind needs and nothing else: most of a large cluster
+    /// is ServiceAccounts, which need only their metadata. An item without `kind` (typed
+    /// lists) gets every field, and the list's kind decides later.
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        // Only RBAC kinds are judged by their group; typed-list items may need it too.
+        if kind == nil || ObjectConverter.rbacKinds.contains(kind!) {
+            apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
+        }
+        let want: (labels: Bool, annotations: Bool, rules: Bool, binding: Bool, spec: Bool, status: Bool)
+        switch kind {
+        case "ClusterRole", "Role": want = (true, true, true, false, false, false)
+        case "ClusterRoleBinding", "RoleBinding": want = (false, true, false, true, false, false)
+        case "ServiceAccount": want = (false, true, false, false, false, false)
+        case "Node": want = (true, false, false, false, false, true)
+        case "Namespace": want = (true, false, false, false, false, false)
+        case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
+        case .some: return  // a kind the analysis does not read: counted by name only
+        case .none: want = (true, true, true, true, true, true)
+        }
+        if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
+            let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)
+            var meta = Meta()
+            meta.name = try m.decodeIfPresent(String.self, forKey: .name)
+            meta.namespace = try m.decodeIfPresent(String.self, forKey: .namespace)
+            if want.labels { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
+            if want.annotations { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
+            metadata = meta
+        }
+        if want.rules {
+            rules = try c.decodeIfPresent([PolicyRule].self, forKey: .rules)
+            aggregationRule = try c.decodeIfPresent(AggregationRuleWire.self, forKey: .aggregationRule)
+        }
+        if want.binding {
+            roleRef = try c.decodeIfPresent(RoleRef.self, forKey: .roleRef)
+            subjects = try c.decodeIfPresent([Subject].self, forKey: .subjects)
+        }
+        if want.spec { spec = try c.decodeIfPresent(Spec.self, forKey: .spec) }
+        if want.status { status = try c.decodeIfPresent(Status.self, forKey: .status) }
+    }
 }
 
 /// A list document: `kind: List` or a typed `…List`, whose items may omit their own kind.
@@ -66,6 +115,26 @@ struct ListWire: Decodable {
     var apiVersion: String?
     var kind: String?
     var items: [ObjectWire]?
+}
+
+/// Only the `kubelet-authz.io/*` annotations: the others (last-applied configurations, Helm
+/// metadata) can be most of a cluster's bytes and are never read.
+struct KubeletAuthzAnnotations: Decodable {
+    var values: [String: String] = [:]
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        for key in c.allKeys where key.stringValue.hasPrefix("kubelet-authz.io/") {
+            values[key.stringValue] = try c.decode(String.self, forKey: key)
+        }
+    }
 }
 
 /// Quantities are strings in the API but YAML written by hand often has `8`.

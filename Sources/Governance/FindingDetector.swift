@@ -61,13 +61,13 @@ enum FindingDetector {
         if broad {
             let sensitive = s.inventory.capabilities.contains { [.commandExecution, .attach, .memoryDump, .readContainerLogs, .readPodSpecs, .readNodeLogs].contains($0) }
             let subs = KubeletPermissions.subresources.filter { s.inventory.access[$0] != nil }.map { "nodes/\($0)" }.joined(separator: ", ")
-            let via = s.inventory.access.values.flatMap(\.via)
+            let via = s.inventory.allGrants
             out.append(Finding(.broadGroupAccess, severity: sensitive ? .critical : .high, subject: key,
                                message: "\(key) — \(s.covers ?? "a broad group") — holds \(subs) through \(chain(via))",
                                locations: locations(via)))
         }
         if s.inventory.subject.kind == Subject.serviceAccountKind, s.inventory.serviceAccountExists == false {
-            let via = s.inventory.access.values.flatMap(\.via)
+            let via = s.inventory.allGrants
             out.append(Finding(.bindingToMissingServiceAccount, subject: key,
                                message: "\(key) does not exist but is granted kubelet access through \(chain(via)); creating it inherits the access",
                                locations: locations(via).filter { $0.kind == "ClusterRoleBinding" }))
@@ -77,7 +77,7 @@ enum FindingDetector {
 
     static func governanceFindings(_ s: ScanSubject, now: Day) -> [Finding] {
         let key = s.key
-        let via = s.inventory.access.values.flatMap(\.via)
+        let via = s.inventory.allGrants
         guard let g = s.governance else {
             return [Finding(.ungovernedAccess, severity: s.inventory.execCapable ? .high : .medium, subject: key,
                             message: "\(key) holds kubelet access (\(summary(s.inventory.access))) that no register entry or annotation governs",
@@ -161,13 +161,21 @@ enum FindingDetector {
 
     static func bindingFindings(policy: RBACPolicy, snapshot: ClusterSnapshot, subjects: [ScanSubject]) -> [Finding] {
         var out: [Finding] = []
+        // Many bindings share a role: judge each role's rules once.
+        struct RoleKey: Hashable { let kind: Role.Kind, namespace: String, name: String }
+        var grantsByRole: [RoleKey: [[String: [String]]]] = [:]
         for binding in policy.allBindings {
             switch policy.resolve(binding.roleRef, bindingNamespace: binding.namespace) {
             case .failure(let e):
                 out.append(Finding(.bindingToMissingRole, message: "\(binding.kind.rawValue) \(binding.describedName) grants nothing: \(e)",
                                    locations: [.of(binding)]))
             case .success(let role):
-                let grants = role.rules.map(KubeletAccessInventory.kubeletGrants(of:))
+                let roleKey = RoleKey(kind: role.kind, namespace: role.namespace, name: role.name)
+                let grants: [[String: [String]]]
+                if let cached = grantsByRole[roleKey] { grants = cached } else {
+                    grants = role.rules.map(KubeletAccessInventory.kubeletGrants(of:))
+                    grantsByRole[roleKey] = grants
+                }
                 let kubelet = grants.contains { !$0.isEmpty }
                 if binding.kind == .roleBinding && kubelet {
                     let subs = Set(grants.flatMap(\.keys)).sorted().map { "nodes/\($0)" }.joined(separator: ", ")

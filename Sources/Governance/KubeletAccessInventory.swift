@@ -44,6 +44,14 @@ public struct InventorySubject: Hashable, Sendable {
     public var workloads: [String] = []
 
     public var execCapable: Bool { paths.contains { $0.endpoint.canExecuteCommands } }
+
+    /// Every grant, in subresource order (most powerful first) — never in dictionary order,
+    /// so reports come out the same on every run.
+    public var allGrants: [GrantPath] {
+        var out: [GrantPath] = []
+        for sub in KubeletPermissions.subresources { for p in access[sub]?.via ?? [] where !out.contains(p) { out.append(p) } }
+        return out
+    }
     public var capabilities: [KubeletCapability] {
         var seen: [KubeletCapability] = []
         for p in paths { for c in p.endpoint.capabilities where !seen.contains(c) { seen.append(c) } }

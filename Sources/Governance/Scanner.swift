@@ -10,24 +10,25 @@ public enum Scanner {
         let policy = snapshot.policy()
         let inventory = KubeletAccessInventory.build(policy: policy, profile: profile)
 
-        let workloadsBySA = Dictionary(grouping: snapshot.workloads, by: { "\($0.namespace)/\($0.serviceAccountName)" })
-        let serviceAccounts = Dictionary(snapshot.serviceAccounts.map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { _, b in b })
+        struct SAKey: Hashable { let namespace: String, name: String }
+        let workloadsBySA = Dictionary(grouping: snapshot.workloads, by: { SAKey(namespace: $0.namespace, name: $0.serviceAccountName) })
+        let serviceAccounts = Dictionary(snapshot.serviceAccounts.map { (SAKey(namespace: $0.namespace, name: $0.name), $0) }, uniquingKeysWith: { _, b in b })
         let register = Dictionary(options.register?.entries.map { ($0.subject, $0) } ?? [], uniquingKeysWith: { a, _ in a })
 
         var subjects: [ScanSubject] = []
         for var item in inventory {
             if item.subject.kind == Subject.serviceAccountKind {
-                let key = "\(item.subject.namespace)/\(item.subject.name)"
+                let key = SAKey(namespace: item.subject.namespace, name: item.subject.name)
                 item.serviceAccountExists = snapshot.serviceAccounts.isEmpty ? nil : serviceAccounts[key] != nil
                 item.workloads = (workloadsBySA[key] ?? []).map { "\($0.kind) \($0.namespace)/\($0.name)" }.sorted()
             }
             var record = register[item.key]?.record
             if record == nil, item.subject.kind == Subject.serviceAccountKind,
-               let sa = serviceAccounts["\(item.subject.namespace)/\(item.subject.name)"] {
+               let sa = serviceAccounts[SAKey(namespace: item.subject.namespace, name: item.subject.name)] {
                 record = GovernanceRecord.fromAnnotations(sa.annotations, origin: .serviceAccountAnnotations(sa.source))
             }
             if record == nil {
-                let bindings = item.access.values.flatMap { $0.via.map(\.binding) }.sorted { $0.name < $1.name }
+                let bindings = item.allGrants.map(\.binding).sorted { $0.name < $1.name }
                 for b in bindings {
                     if let r = GovernanceRecord.fromAnnotations(b.annotations, origin: .bindingAnnotations(b.name, b.source)) {
                         record = r

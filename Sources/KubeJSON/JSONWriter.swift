@@ -1,82 +1,108 @@
 /// Serialises `JSONValue` compactly (one line, for JSON lines) or indented like
-/// `kubectl -o json` (four spaces).
+/// `kubectl -o json` (four spaces). Writes bytes, not characters: reports of a large cluster
+/// are tens of megabytes.
 public enum JSONWriter {
     public static func compact(_ value: JSONValue) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, into: &out, indent: nil, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func pretty(_ value: JSONValue, indent: Int = 4) -> String {
-        var out = ""
-        write(value, into: &out, indent: String(repeating: " ", count: indent), level: 0)
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        write(value, into: &out, indent: [UInt8](repeating: 0x20, count: indent), level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into out: inout String, indent: String?, level: Int) {
+    private static func write(_ value: JSONValue, into out: inout [UInt8], indent: [UInt8]?, level: Int) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .integer(let i): out += String(i)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .integer(let i): out += String(i).utf8
         case .number(let d):
-            if d.isFinite && d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)) } else { out += "\(d)" }
+            if d.isFinite && d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)).utf8 } else { out += "\(d)".utf8 }
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
                 write(item, into: &out, indent: indent, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
+            if pairs.isEmpty { out += "{}".utf8; return }
+            out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in pairs.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
                 writeString(k, into: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(0x20) }
                 write(v, into: &out, indent: indent, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: String?, _ level: Int) {
+    private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
-        out += "\n"
+        out.append(0x0A)
         for _ in 0..<level { out += indent }
     }
 
     /// Escapes as Go's encoding/json does, including `<`, `>` and `&` as \u003c etc., so
     /// output can be compared byte for byte with the API server's.
     public static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        writeString(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { buf in
+            var runStart = 0
+            var i = 0
+            func flush(_ upTo: Int) { if upTo > runStart { out.append(contentsOf: buf[runStart..<upTo]) } }
+            while i < buf.count {
+                let b = buf[i]
+                var escape: [UInt8]? = nil
+                switch b {
+                case 0x22: escape = Array("\\\"".utf8)
+                case 0x5C: escape = Array("\\\\".utf8)
+                case 0x0A: escape = Array("\\n".utf8)
+                case 0x0D: escape = Array("\\r".utf8)
+                case 0x09: escape = Array("\\t".utf8)
+                case 0x3C: escape = Array("\\u003c".utf8)
+                case 0x3E: escape = Array("\\u003e".utf8)
+                case 0x26: escape = Array("\\u0026".utf8)
+                case 0xE2 where i + 2 < buf.count && buf[i + 1] == 0x80 && (buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9):
+                    flush(i)
+                    out += (buf[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8
+                    i += 3
+                    runStart = i
+                    continue
+                default:
+                    if b < 0x20 {
+                        let hex = String(b, radix: 16)
+                        escape = Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    }
                 }
+                if let escape {
+                    flush(i)
+                    out += escape
+                    runStart = i + 1
+                }
+                i += 1
             }
+            flush(buf.count)
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

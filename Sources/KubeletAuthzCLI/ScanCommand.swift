@@ -60,8 +60,12 @@ struct ScanCommand: AsyncParsableCommand {
         let version = try kubelet.parsedVersion()
         let gates = try kubelet.gates()
         let registerValue = try registerPath.map(loadRegister)
+        let timings = PhaseTimer()
         let snapshot = try ClusterInputOptions(files: files).load()
+        timings.mark("read")
         let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day, register: registerValue))
+        timings.mark("scan")
+        defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
 
         switch output {

@@ -34,7 +34,7 @@ public enum ScanText {
             row += [inv.execCapable ? "YES" : "no", s.governance?.owner ?? "-", s.governance?.nextReview?.description ?? "-"]
             if wide {
                 var via: [String] = []
-                for a in inv.access.values { for p in a.via where !via.contains("\(p.binding.name)→\(p.role.name)") { via.append("\(p.binding.name)→\(p.role.name)") } }
+                for p in inv.allGrants where !via.contains("\(p.binding.name)→\(p.role.name)") { via.append("\(p.binding.name)→\(p.role.name)") }
                 row += [s.governance?.purpose ?? "-", via.sorted().joined(separator: ";"), inv.workloads.isEmpty ? "-" : inv.workloads.joined(separator: ";")]
             }
             colourRows[i] = inv.execCapable

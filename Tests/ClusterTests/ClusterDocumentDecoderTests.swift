@@ -189,3 +189,48 @@ struct ClusterDocumentDecoderTests {
         #expect(all.bindings.contains { $0.name == "all-authenticated-node-metrics" && $0.kind == .clusterRoleBinding })
     }
 }
+
+@Suite("Large JSON lists")
+struct LargeJSONListTests {
+    /// Pretty-printed like `kubectl -o json`, so every item starts on a known line.
+    func list(_ n: Int, extraItem: String? = nil) -> (String, [Int]) {
+        var lines = ["{", "    \"apiVersion\": \"v1\",", "    \"items\": ["]
+        var starts: [Int] = []
+        for i in 0..<n {
+            starts.append(lines.count + 1)
+            lines.append("        {")
+            lines.append("            \"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\",")
+            lines.append("            \"metadata\": {\"name\": \"sa-\(i)\", \"namespace\": \"ns-\(i % 7)\", \"annotations\": {\"note\": \"{[\\\"tricky\\\"]}\"}}")
+            lines.append(i == n - 1 && extraItem == nil ? "        }" : "        },")
+        }
+        if let extraItem { lines.append("        \(extraItem)") }
+        lines += ["    ],", "    \"kind\": \"List\"", "}"]
+        return (lines.joined(separator: "\n"), starts)
+    }
+
+    @Test("items decoded in parallel keep their order and lines")
+    func parallel() throws {
+        let (text, starts) = list(5000)
+        let s = try ClusterDocumentDecoder.decode(Data(text.utf8), source: "big.json")
+        #expect(s.serviceAccounts.count == 5000)
+        #expect(s.serviceAccounts.map(\.name) == (0..<5000).map { "sa-\($0)" })
+        #expect(s.serviceAccounts.map { $0.source?.line ?? -1 } == starts)
+    }
+
+    @Test("a null item in a large list is reported, not skipped")
+    func nullItem() {
+        let (text, _) = list(3000, extraItem: "null")
+        #expect(throws: ClusterInputError.self) { try ClusterDocumentDecoder.decode(Data(text.utf8), source: "big.json") }
+    }
+
+    @Test("a bad item in a large list is reported with its path")
+    func badItem() {
+        let (text, _) = list(3000, extraItem: "{\"kind\": \"ClusterRole\", \"apiVersion\": \"rbac.authorization.k8s.io/v1\", \"metadata\": {\"name\": \"x\"}, \"rules\": [{\"verbs\": \"get\"}]}")
+        #expect {
+            try ClusterDocumentDecoder.decode(Data(text.utf8), source: "big.json")
+        } throws: { error in
+            let e = error as! ClusterInputError
+            return e.message.contains("items[3000].rules[0].verbs") && e.location.line == 12004
+        }
+    }
+}

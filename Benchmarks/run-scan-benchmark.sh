@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The scan benchmark: `kubelet-authz scan` on a synthetic cluster of 100k bindings, 20k roles,
+# 200k ServiceAccounts and 5k nodes (plus 500 namespaces and 20k pods), timed next to Python's
+# json.load of the same file, on the same machine, in the same run.
+# Target: best scan time <= 1.5 x best json.load time.
+#
+#   Benchmarks/run-scan-benchmark.sh [--regenerate] [--skip-build] [--runs N] [--seed N]
+#                                    [--lean] [--indent N] [--small]
+#
+#   --regenerate   write the cluster file again even if it exists
+#   --skip-build   do not run `swift build -c release` (use the binary already built)
+#   --runs N       scan and json.load runs; the best time is reported (default 3)
+#   --seed N       generator seed (default 1)
+#   --lean         generate without the noise (annotations, managedFields, status, …)
+#   --indent N     4 = kubectl's -o json (default), 0 = compact JSON
+#   --small        a tiny cluster, to check the plumbing (not a benchmark result)
+#
+# Environment: KUBELET_AUTHZ=/path/to/binary runs that binary instead of building one
+# (implies --skip-build). PYTHON=python3.x picks the interpreter for generation and json.load.
+#
+# Prints a Markdown table to paste into docs/BENCHMARKS.md. Exits 0 whether or not the target is
+# met; non-zero only when something failed (build, generation, or a scan exit code other than
+# 0 or 1).
+set -euo pipefail
+
+SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+CALLER_DIR=$(pwd)
+cd "$(dirname "$SELF")/.."
+ROOT=$(pwd)
+
+regenerate=0
+skip_build=0
+runs=3
+seed=1
+lean=0
+indent=4
+small=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --regenerate) regenerate=1 ;;
+        --skip-build) skip_build=1 ;;
+        --runs) runs=${2:?--runs needs a number}; shift ;;
+        --seed) seed=${2:?--seed needs a number}; shift ;;
+        --lean) lean=1 ;;
+        --indent) indent=${2:?--indent needs a number}; shift ;;
+        --small) small=1 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run-scan-benchmark.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+for n in "$runs" "$seed" "$indent"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "run-scan-benchmark.sh: not a number: $n" >&2; exit 2; }
+done
+(( runs >= 1 )) || { echo "run-scan-benchmark.sh: --runs must be >= 1" >&2; exit 2; }
+
+PYTHON=${PYTHON:-python3}
+command -v "$PYTHON" >/dev/null || { echo "run-scan-benchmark.sh: $PYTHON not found" >&2; exit 1; }
+
+# GNU time: wall seconds and max RSS. macOS's /usr/bin/time has no -f; Homebrew's gnu-time is gtime.
+TIME=""
+for candidate in /usr/bin/time gtime; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
+        TIME=$(command -v "$candidate"); break
+    fi
+done
+if [[ -z "$TIME" ]]; then
+    echo "run-scan-benchmark.sh: GNU time is needed for wall time and peak memory." >&2
+    echo "  Debian/Ubuntu: apt-get install -y time    macOS: brew install gnu-time" >&2
+    exit 1
+fi
+
+# --- sizes ------------------------------------------------------------------------------------
+if (( small )); then
+    sizes=(--bindings 1000 --roles 200 --service-accounts 2000 --nodes 50 --namespaces 50 --pods 300)
+    tag=small
+else
+    sizes=(--bindings 100000 --roles 20000 --service-accounts 200000 --nodes 5000 --namespaces 500 --pods 20000)
+    tag=b100k-r20k-sa200k-n5k-ns500-p20k
+fi
+gen_args=("${sizes[@]}" --seed "$seed" --indent "$indent")
+if (( lean )); then gen_args+=(--lean); tag+=-lean; fi
+tag+=-i$indent-s$seed
+
+BENCH_DIR="$ROOT/.build/bench"
+FILE="$BENCH_DIR/cluster-$tag.json"
+mkdir -p "$BENCH_DIR"
+WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# --- build --------------------------------------------------------------------------------------
+if [[ -n "${KUBELET_AUTHZ:-}" ]]; then
+    BIN=$KUBELET_AUTHZ
+    [[ "$BIN" == /* ]] || BIN="$CALLER_DIR/$BIN"
+elif (( skip_build )); then
+    BIN="$ROOT/.build/release/kubelet-authz"
+else
+    echo "==> swift build -c release --product kubelet-authz" >&2
+    swift build -c release --product kubelet-authz >&2
+    BIN="$(swift build -c release --show-bin-path)/kubelet-authz"
+fi
+[[ -x "$BIN" ]] || { echo "run-scan-benchmark.sh: no executable at $BIN (build first, or drop --skip-build)" >&2; exit 1; }
+
+# --- cluster file -------------------------------------------------------------------------------
+if (( regenerate )) || [[ ! -s "$FILE" ]]; then
+    echo "==> generating $FILE" >&2
+    "$PYTHON" "$ROOT/Benchmarks/generate_cluster.py" "${gen_args[@]}" -o "$FILE"
+else
+    echo "==> reusing $FILE (--regenerate to write it again)" >&2
+fi
+size_bytes=$(wc -c < "$FILE" | tr -d ' ')
+size_mb=$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+
+# --- Python json.load ---------------------------------------------------------------------------
+echo "==> $PYTHON json.load, best of $runs" >&2
+"$TIME" -f '%e %M' -o "$WORK/python.time" \
+    "$PYTHON" "$ROOT/Benchmarks/python_parse.py" "$FILE" --runs "$runs" --counts > "$WORK/python.out"
+python_s=$(head -n 1 "$WORK/python.out")
+objects=$(sed -n 's/^objects //p' "$WORK/python.out")
+python_rss_kb=$(tail -n 1 "$WORK/python.time" | awk '{ print $2 }')
+python_version=$("$PYTHON" -c 'import platform; print(platform.python_version())')
+
+# --- scan ---------------------------------------------------------------------------------------
+scan_times=()
+scan_rss=()
+scan_rcs=()
+for ((i = 1; i <= runs; i++)); do
+    rc=0
+    "$TIME" -f '%e %M' -o "$WORK/scan.time" \
+        "$BIN" scan -f "$FILE" -o json > /dev/null 2> "$WORK/scan.err" || rc=$?
+    if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+        echo "run-scan-benchmark.sh: scan run $i exited $rc (only 0 and 1 are results):" >&2
+        tail -n 20 "$WORK/scan.err" >&2
+        tail -n 2 "$WORK/scan.time" >&2 || true
+        exit 1
+    fi
+    # GNU time writes "Command exited with non-zero status 1" before the numbers when rc is 1.
+    read -r t m < <(tail -n 1 "$WORK/scan.time")
+    scan_times+=("$t"); scan_rss+=("$m"); scan_rcs+=("$rc")
+    echo "    scan run $i/$runs: ${t} s, max RSS ${m} KB, exit $rc, $(wc -l < "$WORK/scan.err" | tr -d ' ') stderr lines" >&2
+done
+scan_s=$(printf '%s\n' "${scan_times[@]}" | sort -g | head -n 1)
+scan_rss_kb=$(printf '%s\n' "${scan_rss[@]}" | sort -n | tail -n 1)
+
+# --- report -------------------------------------------------------------------------------------
+cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
+arch=$(uname -m)
+cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+[[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
+os_name=$(uname -s)
+swift_version=$(swift --version 2>/dev/null | grep -o 'Swift version [0-9.]*' | head -n 1 || true)
+ratio=$(awk -v s="$scan_s" -v p="$python_s" 'BEGIN { printf "%.2f", s / p }')
+met=$(awk -v s="$scan_s" -v p="$python_s" 'BEGIN { print (s <= 1.5 * p) ? "yes" : "no" }')
+scan_rss_mb=$(awk -v k="$scan_rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+python_rss_mb=$(awk -v k="$python_rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+variant="kubectl -o json"
+if (( lean )); then variant="lean"; fi
+if (( indent == 0 )); then variant+=", compact"; fi
+if (( small )); then variant+=", SMALL (plumbing check, not a result)"; fi
+
+echo
+echo "| Date | Machine | File | Objects | Python json.load | Scan (best of $runs) | Scan / Python | Peak RSS (scan) | ≤ 1.5× |"
+echo "|---|---|---|---|---|---|---|---|---|"
+echo "| $(date -u +%Y-%m-%d) | $cpus × $cpu_model, $arch, $os_name | $size_mb MB ($variant, seed $seed) | $objects | $python_s s | $scan_s s | ${ratio}× | $scan_rss_mb MB | $met |"
+echo
+echo "Scan runs: ${scan_times[*]} s (exit codes ${scan_rcs[*]}); Python $python_version peak RSS $python_rss_mb MB;" \
+     "${swift_version:-Swift version unknown}; file $FILE."
