@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O below this line.
@@ -23,13 +26,21 @@ let package = Package(
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
-        .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CMemmem"),
+        .target(name: "Evidence", dependencies: ["CMemmem", "RBAC", .product(name: "Yams", package: "Yams")]),
+        .target(name: "AuditInput", dependencies: [
+            "Evidence",
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "Store", dependencies: ["Evidence", "AuditInput", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
         // Edges: files, stdin/stdout, the command line.
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
-                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Reports",
+                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +51,10 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
+        .testTarget(name: "EvidenceTests", dependencies: [
+            "Evidence", "AuditInput", "Store", "TestSupport", .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

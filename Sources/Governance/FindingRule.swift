@@ -20,6 +20,11 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case missingOwnerOrPurpose = "KA023"
     case staleRegisterEntry = "KA024"
     case unreadableGovernance = "KA025"
+    case unusedGrant = "KA030"
+    case deniedAttempts = "KA031"
+    case proxyUsedForFineGrainedPaths = "KA032"
+    case directKubeletUse = "KA033"
+    case auditBlindSpot = "KA034"
 
     public var id: String { rawValue }
 
@@ -44,6 +49,11 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .missingOwnerOrPurpose: return "missing-owner-or-purpose"
         case .staleRegisterEntry: return "stale-register-entry"
         case .unreadableGovernance: return "unreadable-governance-data"
+        case .unusedGrant: return "unused-kubelet-grant"
+        case .deniedAttempts: return "denied-kubelet-attempts"
+        case .proxyUsedForFineGrainedPaths: return "nodes-proxy-used-for-fine-grained-paths"
+        case .directKubeletUse: return "direct-kubelet-use"
+        case .auditBlindSpot: return "audit-blind-spot"
         }
     }
 
@@ -57,6 +67,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
              .specSubresourceGone, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
             return .low
         case .mixedKubeletVersions: return .info
+        case .unusedGrant, .directKubeletUse: return .low
+        case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         }
     }
 
@@ -81,6 +93,11 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .missingOwnerOrPurpose: return "Kubelet access without owner or purpose"
         case .staleRegisterEntry: return "Register entry matches no kubelet access"
         case .unreadableGovernance: return "Governance annotation cannot be read"
+        case .unusedGrant: return "Kubelet access granted but not used"
+        case .deniedAttempts: return "Denied kubelet access attempts"
+        case .proxyUsedForFineGrainedPaths: return "nodes/proxy used only where a fine-grained subresource would do"
+        case .directKubeletUse: return "Direct kubelet use the API server never audits"
+        case .auditBlindSpot: return "Audit log blind spot"
         }
     }
 
@@ -124,6 +141,16 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The register approves access for a subject that holds none: the subject, binding or role was removed or renamed, or the entry has a typo."
         case .unreadableGovernance:
             return "A kubelet-authz.io annotation has a value that cannot be read; it is ignored."
+        case .unusedGrant:
+            return "The audit evidence shows no allowed use of this grant for at least the configured number of days (--unused-days). The kubelet caches decisions (5 minutes allowed), so a window shorter than that proves nothing; the scan only reports when the evidence covers the whole period."
+        case .deniedAttempts:
+            return "A caller asked for kubelet access it does not hold: a misconfigured collector (often one whose nodes/proxy was removed, or that lacks the fine-grained grant), or someone probing."
+        case .proxyUsedForFineGrainedPaths:
+            return "The subject holds nodes/proxy, but every use in the evidence reached a path a fine-grained subresource covers: through the kubelet's fallback after a denied nodes/pods, nodes/healthz or nodes/configz check, or through the API-server node proxy for /metrics, /stats or /pods. Granting that subresource lets nodes/proxy go without breaking the collector."
+        case .directKubeletUse:
+            return "The subject calls kubelets directly. The API server logs only the kubelet's SubjectAccessReview for it (and nothing while the kubelet's decision cache answers); with nodes/proxy, commands run this way leave no trace of what was run."
+        case .auditBlindSpot:
+            return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
     }
 
@@ -149,6 +176,11 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .missingOwnerOrPurpose: return "Add owner and purpose."
         case .staleRegisterEntry: return "Remove the entry or correct its subject."
         case .unreadableGovernance: return "Correct the annotation value (dates as YYYY-MM-DD)."
+        case .unusedGrant: return "Remove the unused subresource from the role after confirming with the owner; keep the evidence window longer than any periodic job."
+        case .deniedAttempts: return "Grant the fine-grained subresource the collector needs, or find out who is probing."
+        case .proxyUsedForFineGrainedPaths: return "Grant the fine-grained subresource named in the finding, and switch API-server proxy scraping to direct kubelet access; then remove nodes/proxy."
+        case .directKubeletUse: return "Prefer fine-grained subresources; log the kubelet's SubjectAccessReviews at RequestResponse; review who holds nodes/proxy."
+        case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }
 }

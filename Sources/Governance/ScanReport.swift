@@ -8,6 +8,8 @@ public struct ScanSubject: Sendable {
     public var governance: GovernanceRecord?
     /// For groups and `system:anonymous`: whom the subject covers.
     public var covers: String?
+    /// From audit evidence, when the scan had some: per subresource.
+    public var usage: [String: SubresourceUsage]?
 
     public var key: SubjectKey { inventory.key }
 }
@@ -27,6 +29,7 @@ public struct ScanReport: Sendable {
     public var findings: [Finding]
     public var now: Day
     public var registerSource: String?
+    public var evidence: ScanEvidence?
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
@@ -38,9 +41,11 @@ public struct ScanOptions: Sendable {
     public var featureGates: FeatureGateSettings
     public var now: Day
     public var register: GovernanceRegister?
+    public var evidence: ScanEvidence?
 
     public init(kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(), now: Day,
-                register: GovernanceRegister? = nil) {
+                register: GovernanceRegister? = nil, evidence: ScanEvidence? = nil) {
+        self.evidence = evidence
         self.kubeVersion = kubeVersion
         self.featureGates = featureGates
         self.now = now

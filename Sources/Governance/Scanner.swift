@@ -36,18 +36,22 @@ public enum Scanner {
                     }
                 }
             }
-            subjects.append(ScanSubject(inventory: item, governance: record, covers: covers(item.subject)))
+            subjects.append(ScanSubject(inventory: item, governance: record, covers: covers(item.subject),
+                                        usage: options.evidence?.usage(of: item.subject)))
         }
 
         var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 versions: versions, options: options)
+        if let evidence = options.evidence {
+            findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now)
+        }
         findings.sort { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.rule.id != b.rule.id { return a.rule.id < b.rule.id }
             return (a.subject?.description ?? "", a.message) < (b.subject?.description ?? "", b.message)
         }
         return ScanReport(profile: profile, versionSource: source, kubeletVersions: versions, subjects: subjects,
-                          findings: findings, now: options.now, registerSource: options.register?.source)
+                          findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence)
     }
 
     /// The release to answer for: the flag, else the oldest kubelet the nodes report (so that

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import Evidence
 import Governance
 import KubeJSON
 import KubeletModel
@@ -41,6 +42,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
+    @Option(name: .customLong("audit"), help: ArgumentHelp("API server audit logs to join: who used what they hold (files, directories, -). Repeatable.", valueName: "LOG"))
+    var audit: [String] = []
+    @Option(help: ArgumentHelp("With evidence: report grants unused for this many days.", valueName: "DAYS")) var unusedDays = 30
+    @OptionGroup var evidence: EvidenceStoreOptions
 
     func run() async throws {
         let threshold: Severity? = try failOn.map { text throws(CLIError) in
@@ -63,7 +68,14 @@ struct ScanCommand: AsyncParsableCommand {
         let timings = PhaseTimer()
         let snapshot = try ClusterInputOptions(files: files).load()
         timings.mark("read")
-        let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day, register: registerValue))
+        var evidenceValue: ScanEvidence? = nil
+        if !audit.isEmpty || evidence.db != nil {
+            guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
+            let (evidenceReport, _) = try evidence.load(logs: audit, defaultToStore: false)
+            evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
+        }
+        let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
+                                                                 register: registerValue, evidence: evidenceValue))
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }

@@ -1,3 +1,4 @@
+import Evidence
 import Governance
 import KubeJSON
 import KubeletModel
@@ -14,6 +15,13 @@ public enum ScanJSON {
             ("now", .string(r.now.description)),
             ("register", r.registerSource.map(JSONValue.string)),
             ("summary", summary(r)),
+            ("evidence", r.evidence.map { e in
+                .object([
+                    ("window", e.window.map { w in .object([("first", .string(AuditTimestamp.text(w.first))), ("last", .string(AuditTimestamp.text(w.last)))]) } ?? .null),
+                    ("unusedDays", .integer(e.unusedDays)),
+                    ("usageRows", .integer(e.usage.count)),
+                ])
+            }),
             ("subjects", .array(r.subjects.map(subject))),
             ("findings", .array(r.findings.map(finding))),
             ("input", input),
@@ -70,7 +78,19 @@ public enum ScanJSON {
                 ? .object([("exists", inv.serviceAccountExists.map(JSONValue.bool) ?? .null), ("workloads", .strings(inv.workloads))]) : nil),
             ("covers", s.covers.map(JSONValue.string)),
             ("governance", governance),
+            ("usage", s.usage.map { usageJSON($0, access: inv.access) }),
         ])
+    }
+
+    static func usageJSON(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess]) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        for sub in KubeletPermissions.subresources where access[sub] != nil || usage[sub] != nil {
+            let u = usage[sub] ?? SubresourceUsage()
+            let last: JSONValue = u.lastUsed.map { JSONValue.string(AuditTimestamp.text($0)) } ?? .null
+            members.append((sub, .object([("status", .string(u.status)), ("allowed", .integer(u.allowed)),
+                                          ("denied", .integer(u.denied)), ("lastUsed", last)])))
+        }
+        return .object(members)
     }
 
     static func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

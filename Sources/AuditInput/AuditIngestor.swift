@@ -1,0 +1,128 @@
+import Evidence
+import Foundation
+
+/// Where ingested records go: memory, or the evidence database (which makes ingest
+/// idempotent and resumable).
+public protocol AuditSink: AnyObject {
+    /// Where to resume this source: (uncompressed offset, lines already read), or nil to read
+    /// it from the start; `.skip` when it was completely ingested before.
+    func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
+    /// A batch of records, committed together with the checkpoint after it.
+    func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+                checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws
+}
+
+public enum AuditResume: Equatable {
+    case start
+    case from(offset: Int, line: Int)
+    case skip
+}
+
+/// Progress of a running ingest, for the terminal progress line.
+public struct AuditProgress: Sendable {
+    public let file: String
+    public let rawBytes: Int
+    public let rawSize: Int?
+    public let counts: AuditScanCounts
+}
+
+/// Reads sources through the line scanner into a sink, committing every block.
+public struct AuditIngestor {
+    public var progress: ((AuditProgress) -> Void)?
+    public var blockSize = 8 << 20
+    /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
+    public var stdin: Data?
+
+    public init(progress: ((AuditProgress) -> Void)? = nil) { self.progress = progress }
+
+    public struct Summary: Sendable {
+        public var counts = AuditScanCounts()
+        public var skippedFiles: [String] = []
+        public var resumed: [String] = []
+    }
+
+    public func ingest(_ sources: [AuditSource], into sink: AuditSink) throws -> Summary {
+        var summary = Summary()
+        for source in sources {
+            let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
+            let identity = try Self.identity(of: source)
+            var scanner = AuditLineScanner(file: source.displayName)
+            switch try sink.resumePoint(for: source, identity: identity) {
+            case .skip:
+                summary.skippedFiles.append(source.displayName)
+                continue
+            case .from(let offset, let line):
+                try reader.skip(to: offset)
+                scanner = AuditLineScanner(file: source.displayName, startLine: line)
+                summary.resumed.append(source.displayName)
+            case .start:
+                break
+            }
+            if reader.consumed == 0, Self.isDocument(try reader.peek()) {
+                try ingestDocument(reader, source: source, identity: identity, into: sink, summary: &summary)
+                continue
+            }
+            var fileCounts = AuditScanCounts()
+            while true {
+                var records: [AuditRecord] = []
+                var malformed: [MalformedLine] = []
+                var counts = AuditScanCounts()
+                let more = try reader.nextLines { buffer in
+                    scanner.scan(buffer, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) })
+                }
+                fileCounts.add(counts)
+                summary.counts.add(counts)
+                try sink.commit(source: source, identity: identity, records: records, malformed: malformed,
+                                checkpoint: (reader.consumed, scanner.line), counts: counts, complete: !more)
+                progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
+                if !more { break }
+            }
+        }
+        return summary
+    }
+
+    /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
+    /// Event) starts with a line holding only `{` or `[`; JSON lines start with a whole object.
+    static func isDocument(_ head: [UInt8]) -> Bool {
+        let end = head.firstIndex(of: 0x0A) ?? head.count
+        let trimmed = head[0..<end].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        return trimmed == [0x7B] || trimmed == [0x5B]
+    }
+
+    func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, into sink: AuditSink,
+                        summary: inout Summary) throws {
+        let bytes = try reader.readAll()
+        var counts = AuditScanCounts()
+        counts.bytes = bytes.count
+        counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
+        var records: [AuditRecord] = []
+        var malformed: [MalformedLine] = []
+        switch AuditDocument.decode(Data(bytes), file: source.displayName) {
+        case .success(let doc):
+            records = doc.records
+            counts.events = doc.events
+            counts.candidates = doc.events
+            counts.kubeletReviews = records.filter { $0.path == .kubelet }.count
+            counts.nodeProxy = records.count - counts.kubeletReviews
+        case .failure(let m):
+            counts.malformed = 1
+            malformed.append(m)
+        }
+        summary.counts.add(counts)
+        try sink.commit(source: source, identity: identity, records: records, malformed: malformed,
+                        checkpoint: (reader.consumed, counts.lines), counts: counts, complete: true)
+        progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
+    }
+
+    /// A file's identity: size and a hash of its first 4 KiB, so a rotated file that reuses a
+    /// name is not mistaken for the one ingested before.
+    public static func identity(of source: AuditSource) throws -> String {
+        guard !source.isStdin else { return "stdin" }
+        guard let h = FileHandle(forReadingAtPath: source.path) else { throw LineChunkReader.ReadError(description: "\(source.path): cannot open the file") }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 4096)) ?? Data()
+        var hash: UInt64 = 0xcbf29ce484222325
+        for b in head { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
+        return "fnv1a64:\(String(hash, radix: 16)):\(head.count)"
+    }
+}

@@ -1,0 +1,83 @@
+/// The fields of an `audit.k8s.io/v1` Event that evidence needs. The request body is decoded
+/// only for SubjectAccessReviews: elsewhere it can be any object.
+struct AuditEventWire: Decodable {
+    struct User: Decodable {
+        var username: String?
+        var uid: String?
+        var groups: [String]?
+        var extra: [String: [String]]?
+    }
+    struct ObjectRef: Decodable {
+        var resource: String?
+        var namespace: String?
+        var name: String?
+        var apiGroup: String?
+        var subresource: String?
+    }
+    struct ResponseStatus: Decodable { var code: Int? }
+    struct ReviewSpec: Decodable {
+        struct ResourceAttributes: Decodable {
+            var namespace, verb, group, resource, subresource, name: String?
+        }
+        var resourceAttributes: ResourceAttributes?
+        var user: String?
+        var groups: [String]?
+        var uid: String?
+        var extra: [String: [String]]?
+    }
+    struct ReviewRequest: Decodable { var spec: ReviewSpec? }
+    struct ReviewStatus: Decodable {
+        var allowed: Bool?
+        var denied: Bool?
+        var reason: String?
+    }
+    struct ReviewResponse: Decodable { var status: ReviewStatus? }
+
+    var kind: String?
+    var level: String?
+    var auditID: String?
+    var stage: String?
+    var requestURI: String?
+    var verb: String?
+    var user: User?
+    var impersonatedUser: User?
+    var objectRef: ObjectRef?
+    var responseStatus: ResponseStatus?
+    var requestObject: ReviewRequest?
+    var responseObject: ReviewResponse?
+    var requestReceivedTimestamp: String?
+    var stageTimestamp: String?
+    var annotations: [String: String]?
+    /// `EventList` documents (what the audit webhook sends).
+    var items: [AuditEventWire]?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, level, auditID, stage, requestURI, verb, user, impersonatedUser, objectRef, responseStatus, requestObject, responseObject
+        case requestReceivedTimestamp, stageTimestamp, annotations, items
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        if kind == "EventList" {
+            items = try c.decodeIfPresent([AuditEventWire].self, forKey: .items)
+            return
+        }
+        level = try c.decodeIfPresent(String.self, forKey: .level)
+        auditID = try c.decodeIfPresent(String.self, forKey: .auditID)
+        stage = try c.decodeIfPresent(String.self, forKey: .stage)
+        requestURI = try c.decodeIfPresent(String.self, forKey: .requestURI)
+        verb = try c.decodeIfPresent(String.self, forKey: .verb)
+        user = try c.decodeIfPresent(User.self, forKey: .user)
+        impersonatedUser = try c.decodeIfPresent(User.self, forKey: .impersonatedUser)
+        objectRef = try c.decodeIfPresent(ObjectRef.self, forKey: .objectRef)
+        responseStatus = try c.decodeIfPresent(ResponseStatus.self, forKey: .responseStatus)
+        requestReceivedTimestamp = try c.decodeIfPresent(String.self, forKey: .requestReceivedTimestamp)
+        stageTimestamp = try c.decodeIfPresent(String.self, forKey: .stageTimestamp)
+        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
+        if objectRef?.resource == "subjectaccessreviews" && objectRef?.apiGroup == "authorization.k8s.io" {
+            requestObject = try? c.decodeIfPresent(ReviewRequest.self, forKey: .requestObject)
+            responseObject = try? c.decodeIfPresent(ReviewResponse.self, forKey: .responseObject)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CMemmem
+import Foundation
+
+/// What one pass over audit bytes found.
+public struct AuditScanCounts: Sendable, Equatable {
+    public var lines = 0
+    public var events = 0
+    public var candidates = 0
+    public var kubeletReviews = 0
+    public var nodeProxy = 0
+    public var malformed = 0
+    public var bytes = 0
+
+    public init() {}
+
+    public mutating func add(_ o: AuditScanCounts) {
+        lines += o.lines; events += o.events; candidates += o.candidates; kubeletReviews += o.kubeletReviews
+        nodeProxy += o.nodeProxy; malformed += o.malformed; bytes += o.bytes
+    }
+}
+
+public struct MalformedLine: Hashable, Sendable, Error {
+    public let file: String
+    public let line: Int
+    public let reason: String
+
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+}
+
+/// The streaming core: given a buffer of whole lines, finds the few that can matter by their
+/// bytes (`subjectaccessreviews`, `"proxy"`) with memmem over the whole buffer, decodes only
+/// those, and checks every other line's shape (`{…}`) so that truncated lines are counted
+/// without being decoded. A needle can also appear inside unrelated events, so every match is
+/// confirmed on the decoded fields.
+public struct AuditLineScanner {
+    public let file: String
+    /// Lines consumed so far in this file (the next line is `line + 1`).
+    public private(set) var line: Int
+
+    static let needles: [[UInt8]] = [Array("subjectaccessreviews".utf8), Array("\"proxy\"".utf8)]
+    let decoder = JSONDecoder()
+
+    public init(file: String, startLine: Int = 0) {
+        self.file = file
+        self.line = startLine
+    }
+
+    /// Scans `bytes`, which must hold whole lines (a final line without newline is allowed).
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer, counts: inout AuditScanCounts,
+                              record: (AuditRecord) -> Void, malformed: (MalformedLine) -> Void) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let n = bytes.count
+        counts.bytes += n
+        var next = Self.needles.map { find($0, base, n, from: 0) }
+        var start = 0
+        while start < n {
+            let nl = memchr(base + start, 0x0A, n - start)
+            let end = nl.map { base.distance(to: $0) } ?? n
+            line += 1
+            counts.lines += 1
+            // Trim trailing whitespace (CR) and skip blank lines.
+            var last = end - 1
+            while last >= start, let b = Optional(base.load(fromByteOffset: last, as: UInt8.self)), b == 0x20 || b == 0x0D || b == 0x09 { last -= 1 }
+            var first = start
+            while first <= last, let b = Optional(base.load(fromByteOffset: first, as: UInt8.self)), b == 0x20 || b == 0x09 { first += 1 }
+            if first <= last {
+                let open = base.load(fromByteOffset: first, as: UInt8.self)
+                let close = base.load(fromByteOffset: last, as: UInt8.self)
+                var candidate = false
+                for k in 0..<next.count {
+                    if next[k] < end { candidate = true }
+                    while next[k] < end { next[k] = find(Self.needles[k], base, n, from: end) }
+                }
+                if open != 0x7B || close != 0x7D {
+                    counts.malformed += 1
+                    malformed(MalformedLine(file: file, line: line, reason: close != 0x7D ? "truncated: the line does not end with }" : "not a JSON object"))
+                } else {
+                    counts.events += 1
+                    if candidate {
+                        counts.candidates += 1
+                        let lineData = Data(bytes: base + first, count: last - first + 1)
+                        do {
+                            let event = try decoder.decode(AuditEventWire.self, from: lineData)
+                            if let items = event.items { counts.events += items.count - 1 }
+                            for r in AuditExtractor.records(from: event, file: file, line: line) {
+                                if r.path == .kubelet { counts.kubeletReviews += 1 } else { counts.nodeProxy += 1 }
+                                record(r)
+                            }
+                        } catch {
+                            counts.malformed += 1
+                            counts.events -= 1
+                            malformed(MalformedLine(file: file, line: line, reason: "invalid JSON: \(Self.describe(error))"))
+                        }
+                    }
+                }
+            }
+            start = end + 1
+        }
+    }
+
+    private func find(_ needle: [UInt8], _ base: UnsafeRawPointer, _ n: Int, from: Int) -> Int {
+        guard from < n else { return Int.max }
+        return needle.withUnsafeBytes { nb -> Int in
+            guard let hit = ka_memmem(base + from, n - from, nb.baseAddress, nb.count) else { return Int.max }
+            return base.distance(to: hit)
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c), DecodingError.keyNotFound(_, let c):
+            let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            return "\(path.isEmpty ? "" : String(path.drop(while: { $0 == "." })) + ": ")\(c.debugDescription)"
+        case DecodingError.dataCorrupted(let c):
+            return c.debugDescription
+        default:
+            return "\(error)"
+        }
+    }
+}

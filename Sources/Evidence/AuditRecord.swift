@@ -1,0 +1,53 @@
+/// One authorization decision about kubelet access, read from the API server's audit log.
+public struct AuditRecord: Hashable, Sendable {
+    public enum Path: String, Sendable, Codable {
+        /// The kubelet's own SubjectAccessReview: the caller talked to the kubelet directly.
+        case kubelet
+        /// `/api/v1/nodes/<n>/proxy/...` through the API server.
+        case apiserverProxy
+    }
+
+    public enum Decision: String, Sendable, Codable {
+        case allow, deny, unknown
+    }
+
+    public var auditID: String
+    public var path: Path
+    /// Epoch seconds of `requestReceivedTimestamp` (0 if absent), and the text itself.
+    public var time: Double
+    public var timestamp: String
+    public var level: String
+    public var stage: String
+    /// The caller; nil when the event was logged at Metadata level (kubelet reviews only).
+    public var user: String?
+    public var groups: [String]
+    public var uid: String?
+    public var podName: String?
+    public var credentialID: String?
+    public var node: String
+    public var verb: String
+    public var subresource: String
+    /// The kubelet path (API-server proxy only; kubelet reviews never carry one).
+    public var kubeletPath: String?
+    public var decision: Decision
+    public var reason: String
+    public var code: Int?
+    public var sourceFile: String
+    public var sourceLine: Int
+
+    public init(auditID: String, path: Path, time: Double, timestamp: String, level: String, stage: String, user: String?,
+                groups: [String], uid: String?, podName: String?, credentialID: String?, node: String, verb: String,
+                subresource: String, kubeletPath: String?, decision: Decision, reason: String, code: Int?,
+                sourceFile: String, sourceLine: Int) {
+        self.auditID = auditID; self.path = path; self.time = time; self.timestamp = timestamp; self.level = level
+        self.stage = stage; self.user = user; self.groups = groups; self.uid = uid; self.podName = podName
+        self.credentialID = credentialID; self.node = node; self.verb = verb; self.subresource = subresource
+        self.kubeletPath = kubeletPath; self.decision = decision; self.reason = reason; self.code = code
+        self.sourceFile = sourceFile; self.sourceLine = sourceLine
+    }
+
+    /// How much the event tells: with both stages logged, the richer one is kept.
+    public var richness: Int {
+        (user != nil ? 2 : 0) + (decision != .unknown ? 4 : 0) + (stage == "ResponseComplete" ? 1 : 0)
+    }
+}

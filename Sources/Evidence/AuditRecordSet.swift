@@ -1,0 +1,26 @@
+/// Records keyed by auditID: an event logged at two stages (RequestReceived and
+/// ResponseComplete, or ResponseStarted and ResponseComplete) counts once, as its richer copy.
+public struct AuditRecordSet: Sendable {
+    public private(set) var byID: [String: AuditRecord] = [:]
+    public private(set) var duplicates = 0
+
+    public init() {}
+
+    public mutating func add(_ r: AuditRecord) {
+        if let existing = byID[r.auditID] {
+            duplicates += 1
+            if r.richness > existing.richness { byID[r.auditID] = r }
+        } else {
+            byID[r.auditID] = r
+        }
+    }
+
+    public mutating func add<S: Sequence>(contentsOf rs: S) where S.Element == AuditRecord { for r in rs { add(r) } }
+
+    /// In time order (then file order), as the kubelet made the checks.
+    public var ordered: [AuditRecord] {
+        byID.values.sorted { ($0.time, $0.sourceFile, $0.sourceLine, $0.auditID) < ($1.time, $1.sourceFile, $1.sourceLine, $1.auditID) }
+    }
+
+    public var count: Int { byID.count }
+}

@@ -1,0 +1,36 @@
+/// What `kubelet-authz evidence` reports: what was read, who used which kubelet permission,
+/// and what the log cannot show.
+public struct EvidenceReport: Sendable {
+    public var counts: AuditScanCounts
+    public var usage: [UsageRow]
+    public var blindSpots: [BlindSpot]
+    public var malformed: [MalformedLine]
+    /// First and last event time of the records used (epoch seconds).
+    public var window: (first: Double, last: Double)?
+    public var since: Double?
+
+    public init(records: [AuditRecord], counts: AuditScanCounts, malformed: [MalformedLine], policy: AuditPolicy? = nil, since: Double? = nil) {
+        let used = records.filter { since == nil || $0.time >= since! }
+        self.counts = counts
+        self.usage = UsageAggregator.usage(used)
+        self.blindSpots = BlindSpotAnalyzer.fromRecords(used) + (policy.map(BlindSpotAnalyzer.fromPolicy) ?? [])
+        self.malformed = malformed
+        self.since = since
+        if let first = used.map(\.time).min(), let last = used.map(\.time).max() { window = (first, last) }
+    }
+}
+
+/// Collects records in memory when no database is used.
+public final class MemoryAuditStore: @unchecked Sendable {
+    public private(set) var set = AuditRecordSet()
+    public private(set) var malformed: [MalformedLine] = []
+    public private(set) var counts = AuditScanCounts()
+
+    public init() {}
+
+    public func add(records: [AuditRecord], malformed m: [MalformedLine], counts c: AuditScanCounts) {
+        set.add(contentsOf: records)
+        malformed += m
+        counts.add(c)
+    }
+}

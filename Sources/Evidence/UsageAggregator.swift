@@ -1,0 +1,87 @@
+import RBAC
+
+/// Who used which kubelet permission, on which node, how often — allowed and denied.
+public struct UsageRow: Hashable, Sendable {
+    public struct Key: Hashable, Sendable, Comparable {
+        public let subjectKind: String
+        public let subjectName: String
+        public let subjectNamespace: String
+        public let path: AuditRecord.Path
+        public let node: String
+        public let subresource: String
+        public let verb: String
+
+        public static func < (a: Key, b: Key) -> Bool {
+            [a.subjectKind, a.subjectNamespace, a.subjectName, a.path.rawValue, a.node, a.subresource, a.verb]
+                .lexicographicallyPrecedes([b.subjectKind, b.subjectNamespace, b.subjectName, b.path.rawValue, b.node, b.subresource, b.verb])
+        }
+    }
+
+    public let key: Key
+    public var allowed = 0
+    public var denied = 0
+    public var unknown = 0
+    public var firstSeen: Double
+    public var lastSeen: Double
+    public var lastAllowed: Double?
+    /// Allowed uses that passed only through the `nodes/proxy` fallback after a denied
+    /// fine-grained check, by the fine-grained subresource that was missing.
+    public var fallbackFor: [String: Int] = [:]
+    /// Groups the caller carried (from the review), for attributing use to Group subjects.
+    public var groups: Set<String> = []
+    /// API-server proxy: the kubelet paths requested.
+    public var kubeletPaths: Set<String> = []
+
+    public var onlyViaFallback: Bool { allowed > 0 && fallbackFor.values.reduce(0, +) == allowed }
+}
+
+public enum UsageAggregator {
+    /// The subject a caller name denotes: `system:serviceaccount:NS:NAME` is a ServiceAccount,
+    /// anything else a User. An unknown caller (Metadata-level events) has none.
+    public static func subject(of user: String) -> (kind: String, name: String, namespace: String) {
+        if let sa = UserInfo.splitServiceAccount(user) { return (Subject.serviceAccountKind, sa.name, sa.namespace) }
+        return (Subject.userKind, user, "")
+    }
+
+    static let fineGrained: Set<String> = ["pods", "healthz", "configz", "statusz"]
+
+    /// A denied fine-grained check followed, within a second, by an allowed `proxy` check for
+    /// the same caller, node and verb is one request that passed only through the fallback.
+    public static let fallbackWindow = 1.0
+
+    public static func usage(_ records: [AuditRecord]) -> [UsageRow] {
+        var rows: [UsageRow.Key: UsageRow] = [:]
+        // Last denied fine-grained check per (caller, node, verb), for fallback pairs.
+        struct PairKey: Hashable { let user: String, node: String, verb: String }
+        var lastDenied: [PairKey: (time: Double, subresource: String)] = [:]
+        for r in records {
+            guard let user = r.user else { continue }
+            let s = subject(of: user)
+            let key = UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
+                                   node: r.node, subresource: r.subresource, verb: r.verb)
+            var row = rows[key] ?? UsageRow(key: key, firstSeen: r.time, lastSeen: r.time)
+            row.firstSeen = min(row.firstSeen, r.time)
+            row.lastSeen = max(row.lastSeen, r.time)
+            row.groups.formUnion(r.groups)
+            if let p = r.kubeletPath { row.kubeletPaths.insert(p) }
+            switch r.decision {
+            case .allow:
+                row.allowed += 1
+                row.lastAllowed = max(row.lastAllowed ?? r.time, r.time)
+            case .deny: row.denied += 1
+            case .unknown: row.unknown += 1
+            }
+            if r.path == .kubelet {
+                let pk = PairKey(user: user, node: r.node, verb: r.verb)
+                if fineGrained.contains(r.subresource) && r.decision == .deny {
+                    lastDenied[pk] = (r.time, r.subresource)
+                } else if r.subresource == "proxy" && r.decision == .allow, let d = lastDenied[pk], r.time - d.time <= fallbackWindow, r.time >= d.time {
+                    row.fallbackFor[d.subresource, default: 0] += 1
+                    lastDenied[pk] = nil
+                }
+            }
+            rows[key] = row
+        }
+        return rows.values.sorted { $0.key < $1.key }
+    }
+}

@@ -1,0 +1,101 @@
+import Evidence
+import RBAC
+
+/// Findings that need audit evidence: unused grants, denied attempts, nodes/proxy that a
+/// fine-grained subresource could replace, direct kubelet use, blind spots.
+enum EvidenceFindings {
+    /// Kubelet paths the API-server node proxy reached that a fine-grained subresource covers.
+    static func fineGrained(forProxyPath p: String) -> String? {
+        let checks: [(String, String)] = [("/metrics", "metrics"), ("/stats", "stats"), ("/pods", "pods"), ("/healthz", "healthz"),
+                                          ("/configz", "configz"), ("/logs", "log"), ("/runningpods", "pods")]
+        return checks.first { p == $0.0 || p.hasPrefix($0.0 + "/") }?.1
+    }
+
+    static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day) -> [Finding] {
+        var out: [Finding] = []
+        let nowSeconds = Double(AuditTimestamp.daysFromCivil(now.year, now.month, now.day) * 86400 + 86399)
+        let covered: Bool = {
+            guard let w = evidence.window else { return false }
+            return nowSeconds - w.first >= Double(evidence.unusedDays) * 86400
+        }()
+        for s in subjects where !Scanner.isMasters(s.key) {
+            let usage = s.usage ?? [:]
+            let via = s.inventory.allGrants
+            if covered {
+                for sub in KubeletPermissions.subresources where s.inventory.access[sub] != nil {
+                    let last = usage[sub]?.lastUsed
+                    if last == nil || nowSeconds - last! > Double(evidence.unusedDays) * 86400 {
+                        let severity: Severity = sub == "proxy" || sub == "checkpoint" ? .medium : .low
+                        let when = last.map { "last used \(AuditTimestamp.text($0))" } ?? "never used in the evidence"
+                        out.append(Finding(.unusedGrant, severity: severity, subject: s.key,
+                                           message: "\(s.key) holds nodes/\(sub) but has not used it for \(evidence.unusedDays) days (\(when))",
+                                           locations: FindingDetector.locations(s.inventory.access[sub]!.via)))
+                    }
+                }
+            }
+            if let proxy = usage["proxy"], proxy.allowed > 0, s.inventory.access["proxy"] != nil {
+                // Every proxy use was a fallback or an API-server proxy call to a fine-grained path?
+                let rows = evidence.usage.filter { $0.key.subresource == "proxy" && $0.allowed > 0
+                    && SubjectMatcher.applies(s.inventory.subject, user: ScanEvidence.user($0), bindingNamespace: "") }
+                var needed = Set<String>()
+                var replaceable = true
+                for row in rows {
+                    if row.key.path == .kubelet {
+                        if row.onlyViaFallback { needed.formUnion(row.fallbackFor.keys) } else { replaceable = false }
+                    } else {
+                        let subs = row.kubeletPaths.map(fineGrained(forProxyPath:))
+                        if subs.contains(nil) || subs.isEmpty { replaceable = false } else { needed.formUnion(subs.compactMap { $0 }) }
+                    }
+                }
+                if replaceable && !needed.isEmpty {
+                    out.append(Finding(.proxyUsedForFineGrainedPaths, subject: s.key,
+                                       message: "\(s.key) used nodes/proxy \(proxy.allowed) time(s), always for what \(needed.sorted().map { "nodes/\($0)" }.joined(separator: ", ")) covers: grant that and nodes/proxy can go",
+                                       locations: FindingDetector.locations(s.inventory.access["proxy"]!.via)))
+                }
+            }
+            let direct = evidence.usage.filter { $0.key.path == .kubelet && $0.allowed > 0
+                && SubjectMatcher.applies(s.inventory.subject, user: ScanEvidence.user($0), bindingNamespace: "") }
+            if !direct.isEmpty, s.inventory.subject.kind != Subject.groupKind {
+                let subs = Set(direct.map(\.key.subresource)).sorted().map { "nodes/\($0)" }.joined(separator: ", ")
+                let withProxy = direct.contains { $0.key.subresource == "proxy" }
+                out.append(Finding(.directKubeletUse, severity: withProxy ? .medium : .low, subject: s.key,
+                                   message: "\(s.key) called kubelets directly (\(subs)); the API server audited only the kubelet's SubjectAccessReviews\(withProxy ? ", and nothing of what ran through nodes/proxy" : "")",
+                                   locations: FindingDetector.locations(via)))
+            }
+        }
+        // Denied attempts, per caller, whatever it holds.
+        var denied: [String: (SubjectKey, Int, Set<String>)] = [:]
+        for row in evidence.usage where row.denied > 0 {
+            let key = SubjectKey(kind: row.key.subjectKind, name: row.key.subjectName, namespace: row.key.subjectNamespace)
+            var entry = denied[key.description] ?? (key, 0, [])
+            entry.1 += row.denied
+            entry.2.insert("\(row.key.verb.isEmpty ? "\"\"" : row.key.verb) nodes/\(row.key.subresource)\(row.key.path == .apiserverProxy ? " (API-server proxy)" : "")")
+            denied[key.description] = entry
+        }
+        for (_, entry) in denied.sorted(by: { $0.key < $1.key }) {
+            // A denied fine-grained check that the proxy fallback then allowed is not an attempt
+            // that failed; it is reported by KA032.
+            let failed = evidence.usage.filter { $0.denied > 0 && SubjectKey(kind: $0.key.subjectKind, name: $0.key.subjectName, namespace: $0.key.subjectNamespace) == entry.0 }
+            let fallbackCovered = failed.allSatisfy { row in
+                row.key.path == .kubelet && evidence.usage.contains { other in
+                    other.key.subjectKind == row.key.subjectKind && other.key.subjectName == row.key.subjectName
+                        && other.key.subjectNamespace == row.key.subjectNamespace && other.key.node == row.key.node
+                        && other.key.subresource == "proxy" && other.key.verb == row.key.verb && other.fallbackFor[row.key.subresource, default: 0] >= row.denied
+                }
+            }
+            if fallbackCovered { continue }
+            out.append(Finding(.deniedAttempts, subject: entry.0,
+                               message: "\(entry.0) was denied \(entry.1) time(s): \(entry.2.sorted().joined(separator: ", "))"))
+        }
+        for b in evidence.blindSpots where b.kind != .decisionCache {
+            out.append(Finding(.auditBlindSpot, message: b.message,
+                               locations: b.location.map { loc in
+                                   let parts = loc.split(separator: ":")
+                                   let line = parts.count > 1 ? Int(parts.last!) : nil
+                                   let file = line == nil ? loc : parts.dropLast().joined(separator: ":")
+                                   return [Finding.Location(kind: "AuditPolicy", name: "", source: SourceLocation(file: file, line: line))]
+                               } ?? []))
+        }
+        return out
+    }
+}

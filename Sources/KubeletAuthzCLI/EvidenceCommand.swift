@@ -1,0 +1,45 @@
+import ArgumentParser
+import Evidence
+import Foundation
+import KubeJSON
+import Reports
+
+enum EvidenceFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+struct EvidenceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evidence",
+        abstract: "Read API server audit logs: who used which kubelet permission, allowed or denied, and what the log cannot show.",
+        discussion: """
+        Direct kubelet use appears in the API server's audit log only as the kubelet's own \
+        SubjectAccessReview (created by system:node:<node>): at Request level its body names the \
+        caller, the subresource and the node; at RequestResponse the response holds the verdict. \
+        API-server node-proxy requests appear as nodes/proxy events. Both are extracted; failed \
+        checks are kept. JSON lines, gzip (rotated sets included), directories, stdin (-) and \
+        EventList documents are read; malformed lines are counted with file and line.
+
+        Records go to the evidence database (see --db) keyed by auditID: ingesting the same files \
+        again, or after an interrupted run, never counts twice.
+
+        Examples:
+          kubelet-authz evidence /var/log/kubernetes/audit/
+          kubelet-authz evidence audit.log audit-2026-11-20T10-00-00.000.log.gz --audit-policy policy.yaml -o json
+          kubectl logs -n kube-system kube-apiserver-cp-1 | kubelet-authz evidence --no-db -
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Audit logs: files, directories, or - for stdin.", valueName: "LOG")) var logs: [String] = []
+    @OptionGroup var store: EvidenceStoreOptions
+    @Option(name: .shortAndLong, help: "Output: table, json, csv.") var output: EvidenceFormat = .table
+
+    func run() async throws {
+        let (report, files) = try store.load(logs: logs)
+        switch output {
+        case .table: ConsoleIO.out(EvidenceOutput.table(report))
+        case .json: ConsoleIO.out(JSONWriter.pretty(EvidenceOutput.json(report, files: files)) + "\n")
+        case .csv: ConsoleIO.out(EvidenceOutput.csv(report))
+        }
+        let c = report.counts
+        ConsoleIO.err("Summary: \(c.events) events, \(c.kubeletReviews) kubelet reviews, \(c.nodeProxy) node-proxy requests, \(c.malformed) malformed lines, \(report.usage.count) usage rows\n")
+    }
+}

@@ -1,0 +1,188 @@
+import AuditInput
+import Evidence
+import Foundation
+import GRDB
+
+/// The evidence database (SQLite through GRDB). Records are keyed by auditID, so overlapping
+/// or repeated files never count twice; each file's progress is committed with its records, so
+/// an interrupted ingest resumes where it stopped and loses nothing.
+public final class EvidenceStore: AuditSink {
+    public let path: String
+    let db: DatabaseQueue
+
+    public struct StoreError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `$KUBELET_AUTHZ_DB`, else `$XDG_DATA_HOME/kubelet-authz/evidence.sqlite`, else
+    /// `~/.local/share/kubelet-authz/evidence.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["KUBELET_AUTHZ_DB"], !p.isEmpty { return p }
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return base + "/kubelet-authz/evidence.sqlite"
+    }
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            db = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(db)
+        } catch {
+            throw StoreError(description: "\(path): cannot open the evidence database: \(error)")
+        }
+    }
+
+    /// Versioned schema; migrations only ever append.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "audit_record") { t in
+                t.primaryKey("audit_id", .text)
+                t.column("path", .text).notNull()
+                t.column("time", .double).notNull()
+                t.column("timestamp", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("stage", .text).notNull()
+                t.column("user", .text)
+                t.column("groups", .text).notNull()
+                t.column("uid", .text)
+                t.column("pod_name", .text)
+                t.column("credential_id", .text)
+                t.column("node", .text).notNull()
+                t.column("verb", .text).notNull()
+                t.column("subresource", .text).notNull()
+                t.column("kubelet_path", .text)
+                t.column("decision", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("code", .integer)
+                t.column("source_file", .text).notNull()
+                t.column("source_line", .integer).notNull()
+                t.column("richness", .integer).notNull()
+            }
+            try db.create(index: "audit_record_time", on: "audit_record", columns: ["time"])
+            try db.create(table: "ingested_file") { t in
+                t.primaryKey("path", .text)
+                t.column("identity", .text).notNull()
+                t.column("offset", .integer).notNull()
+                t.column("line", .integer).notNull()
+                t.column("complete", .boolean).notNull()
+                t.column("lines", .integer).notNull()
+                t.column("events", .integer).notNull()
+                t.column("kubelet_reviews", .integer).notNull()
+                t.column("node_proxy", .integer).notNull()
+                t.column("malformed", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("updated", .text).notNull()
+            }
+            try db.create(table: "malformed_line") { t in
+                t.column("source_file", .text).notNull()
+                t.column("line", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.primaryKey(["source_file", "line"])
+            }
+        }
+        return m
+    }
+
+    public func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume {
+        guard !source.isStdin else { return .start }
+        return try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?",
+                                             arguments: [source.path]) else { return .start }
+            let sameFile: String = row["identity"]
+            guard sameFile == identity else { return .start }
+            if row["complete"] as Bool { return .skip }
+            return .from(offset: row["offset"], line: row["line"])
+        }
+    }
+
+    public func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+                       checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
+        try db.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO audit_record (audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
+                    node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(audit_id) DO UPDATE SET
+                    path = excluded.path, time = excluded.time, timestamp = excluded.timestamp, level = excluded.level,
+                    stage = excluded.stage, user = excluded.user, groups = excluded.groups, uid = excluded.uid,
+                    pod_name = excluded.pod_name, credential_id = excluded.credential_id, node = excluded.node,
+                    verb = excluded.verb, subresource = excluded.subresource, kubelet_path = excluded.kubelet_path,
+                    decision = excluded.decision, reason = excluded.reason, code = excluded.code,
+                    source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness
+                WHERE excluded.richness > audit_record.richness
+                """)
+            for r in records {
+                try insert.execute(arguments: [
+                    r.auditID, r.path.rawValue, r.time, r.timestamp, r.level, r.stage, r.user, r.groups.joined(separator: "\n"),
+                    r.uid, r.podName, r.credentialID, r.node, r.verb, r.subresource, r.kubeletPath, r.decision.rawValue,
+                    r.reason, r.code, r.sourceFile, r.sourceLine, r.richness,
+                ])
+            }
+            let bad = try db.cachedStatement(sql: "INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
+            for m in malformed { try bad.execute(arguments: [m.file, m.line, m.reason]) }
+            guard !source.isStdin else { return }
+            // Counters accumulate per file from the checkpoint on; a restart from zero resets them.
+            let existing = try Row.fetchOne(db, sql: "SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?",
+                                            arguments: [source.path])
+            var base = AuditScanCounts()
+            if let existing, (existing["identity"] as String) == identity, checkpoint.offset > counts.bytes || checkpoint.line > counts.lines {
+                base.lines = existing["lines"]; base.events = existing["events"]; base.kubeletReviews = existing["kubelet_reviews"]
+                base.nodeProxy = existing["node_proxy"]; base.malformed = existing["malformed"]; base.bytes = existing["bytes"]
+            }
+            base.add(counts)
+            try db.execute(sql: """
+                INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
+                    complete = excluded.complete, lines = excluded.lines, events = excluded.events,
+                    kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
+                    bytes = excluded.bytes, updated = excluded.updated
+                """, arguments: [source.path, identity, checkpoint.offset, checkpoint.line, complete, base.lines, base.events,
+                                 base.kubeletReviews, base.nodeProxy, base.malformed, base.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
+        }
+    }
+
+    /// Every stored record at or after `since` (epoch seconds).
+    public func records(since: Double? = nil) throws -> [AuditRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_record WHERE time >= ? ORDER BY time, source_file, source_line, audit_id",
+                             arguments: [since ?? -Double.greatestFiniteMagnitude]).map { row in
+                let groups: String = row["groups"]
+                return AuditRecord(
+                    auditID: row["audit_id"], path: AuditRecord.Path(rawValue: row["path"]) ?? .kubelet, time: row["time"],
+                    timestamp: row["timestamp"], level: row["level"], stage: row["stage"], user: row["user"],
+                    groups: groups.isEmpty ? [] : groups.components(separatedBy: "\n"), uid: row["uid"], podName: row["pod_name"],
+                    credentialID: row["credential_id"], node: row["node"], verb: row["verb"], subresource: row["subresource"],
+                    kubeletPath: row["kubelet_path"], decision: AuditRecord.Decision(rawValue: row["decision"]) ?? .unknown,
+                    reason: row["reason"], code: row["code"], sourceFile: row["source_file"], sourceLine: row["source_line"])
+            }
+        }
+    }
+
+    /// Totals over everything ingested, identical however often the same files are ingested.
+    public func totals() throws -> AuditScanCounts {
+        try db.read { db in
+            var c = AuditScanCounts()
+            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b FROM ingested_file") {
+                c.lines = row["l"]; c.events = row["e"]; c.bytes = row["b"]
+            }
+            c.kubeletReviews = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_record WHERE path = 'kubelet'") ?? 0
+            c.nodeProxy = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_record WHERE path = 'apiserverProxy'") ?? 0
+            c.malformed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM malformed_line") ?? 0
+            return c
+        }
+    }
+
+    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT source_file, line, reason FROM malformed_line ORDER BY source_file, line LIMIT ?", arguments: [limit])
+                .map { MalformedLine(file: $0["source_file"], line: $0["line"], reason: $0["reason"]) }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Evidence
+import Foundation
+import TestSupport
+import Testing
+
+/// The real audit lines of a kube-apiserver v1.36.2 (Tests/Fixtures), read by the extractor.
+@Suite("Audit extraction on real lines")
+struct ExtractionTests {
+    static let sampleText = String(decoding: Fixtures.data("audit-kube-apiserver-1.36.jsonl"), as: UTF8.self)
+    static let sampleLines = sampleText.split(separator: "\n").map(String.init)
+
+    static func scan(_ text: String, file: String = "audit.log") -> (AuditScanCounts, [AuditRecord], [MalformedLine]) {
+        var scanner = AuditLineScanner(file: file)
+        var counts = AuditScanCounts()
+        var records: [AuditRecord] = []
+        var malformed: [MalformedLine] = []
+        Array(text.utf8).withUnsafeBytes { scanner.scan($0, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) }) }
+        return (counts, records, malformed)
+    }
+
+    /// What the log itself says each kubelet review was: read with Foundation, independently.
+    struct Truth { let caller: String; let node: String; let verb: String; let subresource: String; let allowed: Bool; let line: Int }
+    static var truth: [Truth] {
+        sampleLines.enumerated().compactMap { i, line in
+            let e = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            guard ((e["user"] as? [String: Any])?["username"] as? String)?.hasPrefix("system:node:") == true,
+                  (e["objectRef"] as? [String: Any])?["resource"] as? String == "subjectaccessreviews" else { return nil }
+            let spec = (e["requestObject"] as! [String: Any])["spec"] as! [String: Any]
+            let ra = spec["resourceAttributes"] as! [String: Any]
+            let status = (e["responseObject"] as! [String: Any])["status"] as! [String: Any]
+            return Truth(caller: spec["user"] as! String, node: ra["name"] as! String, verb: ra["verb"] as! String,
+                         subresource: ra["subresource"] as! String, allowed: status["allowed"] as! Bool, line: i + 1)
+        }
+    }
+
+    @Test("every kubelet review of the real log, with caller, node, subresource, verb and verdict")
+    func kubeletReviews() {
+        let (counts, records, malformed) = Self.scan(Self.sampleText)
+        #expect(malformed.isEmpty)
+        #expect(counts.lines == 21 && counts.events == 21)
+        let reviews = records.filter { $0.path == .kubelet }
+        #expect(counts.kubeletReviews == 12)
+        #expect(reviews.count == Self.truth.count)
+        for (r, t) in zip(reviews, Self.truth) {
+            #expect(r.user == t.caller)
+            #expect(r.node == t.node)
+            #expect(r.verb == t.verb)
+            #expect(r.subresource == t.subresource)
+            #expect(r.decision == (t.allowed ? .allow : .deny))
+            #expect(r.sourceLine == t.line)
+            #expect(r.groups.contains("system:serviceaccounts"))
+        }
+        // kubectl-created reviews (lines 14–17) are not kubelet access.
+        #expect(!records.contains { $0.sourceLine >= 14 && $0.sourceLine <= 17 })
+    }
+
+    @Test("API-server node proxy: caller, node, path without query, verdict from the decision annotation")
+    func nodeProxy() {
+        let proxy = Self.scan(Self.sampleText).1.filter { $0.path == .apiserverProxy }
+        #expect(proxy.map(\.sourceLine) == [18, 19, 20])
+        #expect(proxy.map(\.decision) == [.deny, .allow, .deny])
+        #expect(proxy.map { $0.user ?? "" } == ["system:serviceaccount:oracle:sa-none", "system:serviceaccount:oracle:sa-proxy", "system:anonymous"])
+        #expect(proxy.allSatisfy { $0.node == "oracle-node" && $0.kubeletPath == "/metrics" && $0.subresource == "proxy" })
+    }
+
+    @Test("lines 3–4: GET /pods by a holder of nodes/proxy only passed through the fallback")
+    func fallback() {
+        var set = AuditRecordSet()
+        set.add(contentsOf: Self.scan(Self.sampleText).1)
+        let rows = UsageAggregator.usage(set.ordered)
+        let proxyGet = rows.first { $0.key.subjectName == "sa-proxy" && $0.key.path == .kubelet && $0.key.subresource == "proxy" && $0.key.verb == "get" }
+        #expect(proxyGet?.onlyViaFallback == true)
+        #expect(proxyGet?.fallbackFor == ["pods": 1])
+        let pods = rows.first { $0.key.subjectName == "sa-proxy" && $0.key.subresource == "pods" }
+        #expect(pods?.denied == 1)
+        let create = rows.first { $0.key.subjectName == "sa-proxy" && $0.key.path == .kubelet && $0.key.verb == "create" }
+        #expect(create?.onlyViaFallback == false)
+    }
+
+    @Test("a denied check and an allowed proxy check more than a second apart are not a fallback pair")
+    func notAPair() {
+        var lines = [Self.sampleLines[2], Self.sampleLines[3]]
+        lines[1] = lines[1].replacingOccurrences(of: "2026-11-27T07:42:", with: "2026-11-27T07:44:")
+        var set = AuditRecordSet()
+        set.add(contentsOf: Self.scan(lines.joined(separator: "\n")).1)
+        let row = UsageAggregator.usage(set.ordered).first { $0.key.subresource == "proxy" }
+        #expect(row?.allowed == 1)
+        #expect(row?.onlyViaFallback == false)
+    }
+
+    @Test("both stages logged: one record, the richer one")
+    func stages() {
+        let complete = Self.sampleLines[1]
+        // The RequestReceived stage of the same request: no bodies yet.
+        var received = try! JSONSerialization.jsonObject(with: Data(complete.utf8)) as! [String: Any]
+        received["stage"] = "RequestReceived"
+        received["requestObject"] = nil
+        received["responseObject"] = nil
+        let receivedLine = String(decoding: try! JSONSerialization.data(withJSONObject: received), as: UTF8.self)
+        for order in [[receivedLine, complete], [complete, receivedLine]] {
+            var set = AuditRecordSet()
+            set.add(contentsOf: Self.scan(order.joined(separator: "\n")).1)
+            #expect(set.count == 1)
+            #expect(set.ordered.first?.decision == .allow)
+            #expect(set.ordered.first?.user == "system:serviceaccount:oracle:sa-metrics")
+        }
+    }
+
+    @Test("Metadata level: the caller is a blind spot, counted per node")
+    func metadataLevel() {
+        let lines = Self.sampleLines[0..<12].map { line -> String in
+            var e = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            e["level"] = "Metadata"; e["requestObject"] = nil; e["responseObject"] = nil
+            return String(decoding: try! JSONSerialization.data(withJSONObject: e), as: UTF8.self)
+        }
+        let (counts, records, _) = Self.scan(lines.joined(separator: "\n"))
+        #expect(counts.kubeletReviews == 12)
+        #expect(records.allSatisfy { $0.user == nil && $0.decision == .unknown })
+        #expect(UsageAggregator.usage(records).isEmpty)
+        let spots = BlindSpotAnalyzer.fromRecords(records)
+        #expect(spots.contains { $0.kind == .metadataLevel && $0.node == "oracle-node" && $0.count == 12 })
+    }
+
+    @Test("truncated and corrupt lines are counted with file and line; the rest is read")
+    func malformed() {
+        var lines = Self.sampleLines
+        lines[4] = String(lines[4].prefix(300))            // truncated, and it mentions subjectaccessreviews
+        lines[6] = "{\"kind\":\"Event\",\"objectRef\":{\"resource\":\"subjectaccessreviews\"},\"user\":7}"  // decodes badly
+        lines[9] = String(lines[9].prefix(50))
+        let (counts, records, malformed) = Self.scan(lines.joined(separator: "\n") + "\n", file: "a.log")
+        #expect(malformed.map(\.line) == [5, 7, 10])
+        #expect(malformed.allSatisfy { $0.file == "a.log" })
+        #expect(malformed[0].reason.hasPrefix("truncated"))
+        #expect(malformed[1].reason.hasPrefix("invalid JSON"))
+        #expect(counts.malformed == 3)
+        #expect(counts.events == 18)
+        #expect(records.filter { $0.path == .kubelet }.count == 9)  // lines 5, 7 and 10 were kubelet reviews
+    }
+
+    @Test("a needle inside an unrelated event is confirmed away")
+    func needleElsewhere() {
+        let line = #"{"kind":"Event","level":"Metadata","auditID":"x","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/a/configmaps/subjectaccessreviews","verb":"get","user":{"username":"u"},"objectRef":{"resource":"configmaps","namespace":"a","name":"subjectaccessreviews","apiVersion":"v1"},"annotations":{"note":"\"proxy\""}}"#
+        let (counts, records, malformed) = Self.scan(line)
+        #expect(counts.candidates == 1)
+        #expect(records.isEmpty && malformed.isEmpty)
+    }
+
+    @Test("an EventList line (the audit webhook's body)")
+    func eventList() {
+        let list = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":[" + Self.sampleLines[0..<4].joined(separator: ",") + "]}"
+        let (counts, records, _) = Self.scan(list)
+        #expect(records.count == 4)
+        #expect(counts.events == 4)
+    }
+
+    @Test("timestamps", arguments: [
+        ("2026-11-27T07:42:34.689295Z", 1795765354.689295), ("1970-01-01T00:00:00Z", 0.0), ("2024-02-29T12:00:00+02:00", 1709200800.0),
+    ])
+    func timestamps(_ c: (String, Double)) {
+        let got = AuditTimestamp.seconds(c.0)
+        #expect(got != nil && abs(got! - c.1) < 1e-6)
+        #expect(AuditTimestamp.text(1795765354.7) == "2026-11-27T07:42:34Z")
+    }
+}

@@ -1,0 +1,165 @@
+import AuditInput
+import CompressNIO
+import Evidence
+import Foundation
+import NIOCore
+import Store
+import TestSupport
+import Testing
+
+@Suite("Reading audit logs, and the evidence database")
+struct IngestTests {
+    static let sample = Fixtures.data("audit-kube-apiserver-1.36.jsonl")
+
+    func gzip(_ data: Data) throws -> Data {
+        var buffer = ByteBuffer(bytes: data)
+        let compressed = try buffer.compress(with: .gzip())
+        return Data(compressed.readableBytesView)
+    }
+
+    func write(_ data: Data, _ name: String, in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+        return url.path
+    }
+
+    func ingest(_ paths: [String], into sink: AuditSink, blockSize: Int = 8 << 20) throws -> AuditIngestor.Summary {
+        var ingestor = AuditIngestor()
+        ingestor.blockSize = blockSize
+        return try ingestor.ingest(try AuditSource.resolve(paths), into: sink)
+    }
+
+    @Test("plain, gzip, and a gzip of two members read the same events")
+    func gzipInput() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let half = Self.sample.prefix(through: Self.sample.firstIndex(of: 0x0A)!)  // first line, a member of its own
+        let twoMembers = try gzip(Data(half)) + gzip(Data(Self.sample.dropFirst(half.count)))
+        let plain = try write(Self.sample, "audit.log", in: dir)
+        let gz = try write(try gzip(Self.sample), "audit-2026-11-27T07-00-00.000.log.gz", in: dir)
+        let multi = try write(twoMembers, "audit.log.1.gz", in: dir)
+        for path in [plain, gz, multi] {
+            let sink = MemorySink()
+            let summary = try ingest([path], into: sink, blockSize: 4096)  // small blocks: lines cross block ends
+            #expect(summary.counts.lines == 21, "\(path)")
+            #expect(sink.store.set.count == 15, "\(path)")
+            #expect(sink.store.malformed.isEmpty)
+        }
+    }
+
+    @Test("corrupt gzip is an error naming the file")
+    func corruptGzip() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var bytes = try gzip(Self.sample)
+        bytes.replaceSubrange(40..<60, with: Data(repeating: 0xFF, count: 20))
+        let path = try write(bytes, "bad.log.gz", in: dir)
+        #expect { try self.ingest([path], into: MemorySink()) } throws: { e in
+            (e as? LineChunkReader.ReadError)?.description.contains("bad.log.gz: corrupt gzip data") == true
+        }
+    }
+
+    @Test("directories: audit logs and rotated files, recursively; other files ignored")
+    func directories() throws {
+        let dir = Fixtures.temporaryDirectory()
+        _ = try write(Self.sample, "audit.log", in: dir)
+        _ = try write(Self.sample, "old/audit.log.3", in: dir)
+        _ = try write(Data("not a log".utf8), "README.md", in: dir)
+        _ = try write(Self.sample, ".hidden/audit.log", in: dir)
+        let sources = try AuditSource.resolve([dir.path])
+        #expect(sources.map { ($0.path as NSString).lastPathComponent } == ["audit.log", "audit.log.3"])
+        #expect(throws: AuditSource.ResolveError.self) { try AuditSource.resolve(["/nope/audit.log"]) }
+    }
+
+    @Test("a pretty-printed EventList file, as the audit webhook's body is saved")
+    func eventListDocument() throws {
+        let items = try Self.sample.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) }
+        let doc = try JSONSerialization.data(withJSONObject: ["kind": "EventList", "apiVersion": "audit.k8s.io/v1", "metadata": [:], "items": items],
+                                             options: [.prettyPrinted, .sortedKeys])
+        let path = try write(doc, "batch.json", in: Fixtures.temporaryDirectory())
+        let sink = MemorySink()
+        let summary = try ingest([path], into: sink)
+        #expect(summary.counts.events == 21)
+        #expect(sink.store.set.count == 15)
+        #expect(sink.store.malformed.isEmpty)
+    }
+
+    @Test("the database: ingesting twice counts once")
+    func idempotent() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let log = try write(Self.sample, "audit.log", in: dir)
+        let copy = try write(Self.sample, "copy/audit.log", in: dir)  // overlapping content under another name
+        let store = try EvidenceStore(path: dir.appendingPathComponent("e.sqlite").path)
+        _ = try ingest([log], into: store)
+        let first = (try store.totals(), try store.records())
+        let again = try ingest([log], into: store)
+        #expect(again.skippedFiles == [log])
+        _ = try ingest([copy], into: store)
+        let second = (try store.totals(), try store.records())
+        #expect(first.1 == second.1)
+        #expect(first.1.count == 15)
+        #expect(first.0.kubeletReviews == second.0.kubeletReviews && first.0.nodeProxy == second.0.nodeProxy)
+        // A reopened database sees the same.
+        let reopened = try EvidenceStore(path: dir.appendingPathComponent("e.sqlite").path)
+        #expect(try reopened.records() == second.1)
+    }
+
+    /// A sink that fails after some commits, like a process killed half-way.
+    final class Interrupting: AuditSink {
+        let inner: EvidenceStore
+        var left: Int
+        struct Killed: Error {}
+        init(_ inner: EvidenceStore, after: Int) { self.inner = inner; left = after }
+        func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume { try inner.resumePoint(for: source, identity: identity) }
+        func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+                    checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
+            if left == 0 { throw Killed() }
+            left -= 1
+            try inner.commit(source: source, identity: identity, records: records, malformed: malformed,
+                             checkpoint: checkpoint, counts: counts, complete: complete)
+        }
+    }
+
+    @Test("killed half-way and run again: identical counts, resumed where it stopped")
+    func resume() throws {
+        let dir = Fixtures.temporaryDirectory()
+        // A larger log: the sample 40 times with fresh auditIDs, and one truncated line.
+        var text = ""
+        var n = 0
+        for copy in 0..<40 {
+            for line in String(decoding: Self.sample, as: UTF8.self).split(separator: "\n") {
+                n += 1
+                var l = String(line)
+                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
+                text += (n == 500 ? String(l.prefix(120)) : l) + "\n"
+            }
+        }
+        for gz in [false, true] {
+            let data = gz ? try gzip(Data(text.utf8)) : Data(text.utf8)
+            let log = try write(data, gz ? "big.log.gz" : "big.log", in: dir)
+            let oneShot = try EvidenceStore(path: dir.appendingPathComponent("one-\(gz).sqlite").path)
+            _ = try ingest([log], into: oneShot, blockSize: 16 << 10)
+            let interrupted = try EvidenceStore(path: dir.appendingPathComponent("int-\(gz).sqlite").path)
+            #expect(throws: Interrupting.Killed.self) { try self.ingest([log], into: Interrupting(interrupted, after: 3), blockSize: 16 << 10) }
+            let partial = try interrupted.records().count
+            let summary = try ingest([log], into: interrupted, blockSize: 16 << 10)
+            #expect(summary.resumed == [log])
+            let full = try oneShot.records()
+            #expect(partial > 0 && partial < full.count)
+            let resumedRecords = try interrupted.records()
+            #expect(resumedRecords == full)
+            let (a, b) = (try interrupted.totals(), try oneShot.totals())
+            #expect(a == b)
+            #expect(b.lines == 840)
+            #expect(b.malformed == 1)
+            let bad = try oneShot.malformedLines(limit: 5).map(\.line)
+            #expect(bad == [500])
+        }
+    }
+
+    @Test("the default database location follows XDG")
+    func defaultPath() {
+        #expect(EvidenceStore.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/kubelet-authz/evidence.sqlite")
+        #expect(EvidenceStore.defaultPath(environment: ["HOME": "/home/a", "XDG_DATA_HOME": "/x"]) == "/x/kubelet-authz/evidence.sqlite")
+        #expect(EvidenceStore.defaultPath(environment: ["KUBELET_AUTHZ_DB": "/db.sqlite"]) == "/db.sqlite")
+    }
+}
