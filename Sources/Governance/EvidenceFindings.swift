@@ -22,15 +22,22 @@ enum EvidenceFindings {
             let usage = s.usage ?? [:]
             let via = s.inventory.allGrants
             if covered {
+                var unused: [String] = []
+                var unusedVia: [GrantPath] = []
                 for sub in KubeletPermissions.subresources where s.inventory.access[sub] != nil {
                     let last = usage[sub]?.lastUsed
                     if last == nil || nowSeconds - last! > Double(evidence.unusedDays) * 86400 {
-                        let severity: Severity = sub == "proxy" || sub == "checkpoint" ? .medium : .low
-                        let when = last.map { "last used \(AuditTimestamp.text($0))" } ?? "never used in the evidence"
-                        out.append(Finding(.unusedGrant, severity: severity, subject: s.key,
-                                           message: "\(s.key) holds nodes/\(sub) but has not used it for \(evidence.unusedDays) days (\(when))",
-                                           locations: FindingDetector.locations(s.inventory.access[sub]!.via)))
+                        unused.append(sub)
+                        unusedVia += s.inventory.access[sub]!.via
                     }
+                }
+                if !unused.isEmpty {
+                    let severity: Severity = unused.contains("proxy") || unused.contains("checkpoint") ? .medium : .low
+                    let lasts = unused.compactMap { usage[$0]?.lastUsed }
+                    let when = lasts.max().map { "last used \(AuditTimestamp.text($0))" } ?? "never used in the evidence"
+                    out.append(Finding(.unusedGrant, severity: severity, subject: s.key,
+                                       message: "\(s.key) has not used \(unused.map { "nodes/\($0)" }.joined(separator: ", ")) for \(evidence.unusedDays) days (\(when))",
+                                       locations: FindingDetector.locations(unusedVia)))
                 }
             }
             if let proxy = usage["proxy"], proxy.allowed > 0, s.inventory.access["proxy"] != nil {

@@ -23,13 +23,16 @@ struct ScanCommand: AsyncParsableCommand {
         Every subject that holds a permission a kubelet can use — any verb it sends on nodes/proxy, \
         stats, metrics, log, pods, healthz, configz, checkpoint, statusz or spec, through any rule form \
         — with the bindings and roles that grant it, the kubelet paths it opens, whether it can execute \
-        commands, and who owns it. Findings are documented in docs/FINDINGS.md.
+        commands, and who owns it. With --audit (or --db) the API server's audit evidence is joined: \
+        what each subject used, what it never used, what it was denied, and where nodes/proxy served \
+        only paths a fine-grained subresource covers. Findings are documented in docs/FINDINGS.md.
 
         Examples:
           kubelet-authz scan --demo
           kubectl get clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts,nodes -A -o yaml > cluster.yaml
           kubelet-authz scan -f cluster.yaml --register register.yaml -o markdown > review.md
           kubelet-authz scan -f manifests/ -o sarif --fail-on high > kubelet-authz.sarif
+          kubelet-authz scan -f cluster.yaml --audit /var/log/kubernetes/audit/ --unused-days 30
         """
     )
 
@@ -57,10 +60,12 @@ struct ScanCommand: AsyncParsableCommand {
         let day = try today()
         var files = input.files
         var registerPath = register
+        var auditLogs = audit
         if demo {
             let examples = try DemoData.examplesDirectory()
             files.append(examples + "/ai-cluster")
             if registerPath == nil { registerPath = examples + "/register.yaml" }
+            if auditLogs.isEmpty && evidence.db == nil { auditLogs = [examples + "/audit"] }
         }
         let version = try kubelet.parsedVersion()
         let gates = try kubelet.gates()
@@ -69,9 +74,9 @@ struct ScanCommand: AsyncParsableCommand {
         let snapshot = try ClusterInputOptions(files: files).load()
         timings.mark("read")
         var evidenceValue: ScanEvidence? = nil
-        if !audit.isEmpty || evidence.db != nil {
+        if !auditLogs.isEmpty || evidence.db != nil {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
-            let (evidenceReport, _) = try evidence.load(logs: audit, defaultToStore: false)
+            let (evidenceReport, _) = try evidence.load(logs: auditLogs, defaultToStore: false)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
         let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
