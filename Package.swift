@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CMemmem"),
         .target(name: "Evidence", dependencies: ["CMemmem", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "AuditInput", dependencies: [
-            "Evidence",
+            "Evidence", "CMemmem",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

@@ -1,5 +1,6 @@
 import Evidence
 import Foundation
+import Dispatch
 
 /// Where ingested records go: memory, or the evidence database (which makes ingest
 /// idempotent and resumable).
@@ -30,6 +31,8 @@ public struct AuditProgress: Sendable {
 public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
     public var blockSize = 8 << 20
+    /// Threads that scan one block together (the second core helps on large files).
+    public var workers = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
     public var stdin: Data?
 
@@ -68,7 +71,7 @@ public struct AuditIngestor {
                 var malformed: [MalformedLine] = []
                 var counts = AuditScanCounts()
                 let more = try reader.nextLines { buffer in
-                    scanner.scan(buffer, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) })
+                    Self.scanParallel(buffer, scanner: &scanner, workers: workers, counts: &counts, records: &records, malformed: &malformed)
                 }
                 fileCounts.add(counts)
                 summary.counts.add(counts)
@@ -79,6 +82,67 @@ public struct AuditIngestor {
             }
         }
         return summary
+    }
+
+    /// Scans a block of whole lines, split at line boundaries across `workers` threads; the
+    /// results are put back in line order, so nothing differs from one thread's scan.
+    static func scanParallel(_ buffer: UnsafeRawBufferPointer, scanner: inout AuditLineScanner, workers: Int,
+                             counts: inout AuditScanCounts, records: inout [AuditRecord], malformed: inout [MalformedLine]) {
+        guard workers > 1, buffer.count >= 1 << 20, let base = buffer.baseAddress else {
+            scanner.scan(buffer, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) })
+            return
+        }
+        // Cut points just after a newline, and the line count before each.
+        var cuts = [0]
+        var linesBefore = [0]
+        var lineCount = 0
+        var position = 0
+        for w in 1..<workers {
+            let target = buffer.count * w / workers
+            while position < target {
+                guard let nl = memchr(base + position, 0x0A, target - position) else { position = target; break }
+                lineCount += 1
+                position = base.distance(to: nl) + 1
+            }
+            // Finish the line the target falls in.
+            if position < buffer.count, let nl = memchr(base + position, 0x0A, buffer.count - position) {
+                lineCount += 1
+                position = base.distance(to: nl) + 1
+            } else {
+                position = buffer.count
+            }
+            cuts.append(position)
+            linesBefore.append(lineCount)
+        }
+        cuts.append(buffer.count)
+        final class Part: @unchecked Sendable {
+            var counts = AuditScanCounts()
+            var records: [AuditRecord] = []
+            var malformed: [MalformedLine] = []
+            var endLine = 0
+        }
+        let parts = (0..<workers).map { _ in Part() }
+        let file = scanner.file
+        let startLine = scanner.line
+        let cutPoints = cuts
+        let before = linesBefore
+        nonisolated(unsafe) let bytes = buffer
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = cutPoints[w], hi = cutPoints[w + 1]
+            var local = AuditLineScanner(file: file, startLine: startLine + before[w])
+            let part = parts[w]
+            if hi > lo {
+                local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
+                           record: { part.records.append($0) }, malformed: { part.malformed.append($0) })
+            }
+            part.endLine = local.line
+        }
+        for part in parts {
+            counts.add(part.counts)
+            records += part.records
+            malformed += part.malformed
+        }
+        scanner = AuditLineScanner(file: file, startLine: parts.last!.endLine)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one

@@ -1,11 +1,13 @@
+import CMemmem
 import CompressNIO
 import Foundation
 import NIOCore
 
 /// Streams a source in large blocks and hands out buffers of whole lines, in constant memory
-/// whatever the file's size. Gzip input (any number of members, as rotation tools write) is
-/// inflated with zlib as it streams. `consumed` counts the uncompressed bytes of the lines
-/// handed out so far, so a later run can resume there.
+/// whatever the file's size: one buffer, reused, read into with read(2); a partial last line is
+/// moved to its front. Gzip input (any number of members, as rotation tools write) is inflated
+/// with zlib as it streams. `consumed` counts the uncompressed bytes of the lines handed out so
+/// far, so a later run can resume there.
 public final class LineChunkReader {
     public let source: AuditSource
     public private(set) var consumed: Int = 0
@@ -14,14 +16,21 @@ public final class LineChunkReader {
     public let rawSize: Int?
 
     let blockSize: Int
-    var handle: FileHandle
+    let fd: Int32
+    let ownsFD: Bool
     var gzip: ZlibDecompressor?
-    var carry: [UInt8] = []
-    var finished = false
     var compressedPending = ByteBuffer()
+    /// Inflated bytes not yet copied out (an inflate may produce more than was asked for).
+    var inflatedPending = ByteBuffer()
+    var inputFinished = false
     /// Stdin given as bytes (in-process callers such as tests).
     var memory: Data?
     var memoryOffset = 0
+
+    var storage: UnsafeMutableRawPointer
+    var capacity: Int
+    /// Bytes at the front of `storage` not yet handed out (a partial line, or a peeked block).
+    var pending = 0
 
     public struct ReadError: Error, CustomStringConvertible {
         public let description: String
@@ -29,142 +38,212 @@ public final class LineChunkReader {
 
     public init(_ source: AuditSource, blockSize: Int = 8 << 20, stdin: Data? = nil) throws(ReadError) {
         self.source = source
-        self.blockSize = blockSize
+        self.blockSize = max(4096, blockSize)
+        capacity = self.blockSize * 2
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         if source.isStdin {
-            handle = FileHandle.standardInput
+            fd = STDIN_FILENO
+            ownsFD = false
             memory = stdin
             rawSize = stdin?.count
         } else {
-            guard let h = FileHandle(forReadingAtPath: source.path) else { throw ReadError(description: "\(source.path): cannot open the file") }
-            handle = h
-            rawSize = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? nil
+            let f = open(source.path, O_RDONLY)
+            guard f >= 0 else {
+                storage.deallocate()
+                throw ReadError(description: "\(source.path): cannot open the file (\(String(cString: strerror(errno))))")
+            }
+            fd = f
+            ownsFD = true
+            var st = stat()
+            rawSize = fstat(f, &st) == 0 ? Int(st.st_size) : nil
         }
         // Gzip by its magic bytes, not its name.
-        let head = source.isStdin ? (stdin?.prefix(2) ?? Data()) : (try? handle.read(upToCount: 2)) ?? Data()
-        if !source.isStdin { try? handle.seek(toOffset: 0) }
-        if head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B {
-            do { gzip = try ZlibDecompressor(algorithm: .gzip) } catch { throw ReadError(description: "\(source.path): cannot start zlib: \(error)") }
+        var magic = [UInt8](repeating: 0, count: 2)
+        if let memory {
+            magic = Array(memory.prefix(2))
+        } else if !source.isStdin {
+            _ = pread(fd, &magic, 2, 0)
+        } else {
+            // Stdin cannot be re-read: take the first bytes into the buffer.
+            let n = try readFD(storage, capacity)
+            pending = n
+            magic = n >= 2 ? [storage.load(as: UInt8.self), storage.load(fromByteOffset: 1, as: UInt8.self)] : []
+            if magic.count == 2 && magic[0] == 0x1F && magic[1] == 0x8B {
+                compressedPending = ByteBuffer(bytes: UnsafeRawBufferPointer(start: storage, count: n))
+                pending = 0
+            }
         }
+        if magic.count == 2 && magic[0] == 0x1F && magic[1] == 0x8B {
+            do { gzip = try ZlibDecompressor(algorithm: .gzip) } catch { throw ReadError(description: "\(source.displayName): cannot start zlib: \(error)") }
+        }
+    }
+
+    deinit {
+        storage.deallocate()
+        if ownsFD { close(fd) }
     }
 
     public var isGzip: Bool { gzip != nil }
 
-    /// Skips the first `offset` uncompressed bytes (a resumed ingest).
-    public func skip(to offset: Int) throws(ReadError) {
-        guard offset > 0 else { return }
-        if gzip == nil && !source.isStdin {
-            do { try handle.seek(toOffset: UInt64(offset)) } catch { throw ReadError(description: "\(source.path): cannot seek to \(offset)") }
-            consumed = offset
-            rawBytesRead = offset
-            return
-        }
-        var remaining = offset
-        while remaining > 0, let block = try nextBlock() {
-            if block.count <= remaining { remaining -= block.count; continue }
-            carry = Array(block[remaining...])
-            remaining = 0
-        }
-        consumed = offset
-    }
+    // MARK: Raw input
 
-    /// The first bytes of the source, left in place for `nextLines` or `readAll`.
-    public func peek() throws(ReadError) -> [UInt8] {
-        while carry.isEmpty, let block = try nextBlock() { carry = block; if !block.isEmpty { break } }
-        return carry
-    }
-
-    /// The next buffer of whole lines, or nil at the end. The last line may lack a newline.
-    public func nextLines(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        while true {
-            guard let block = try nextBlock() else {
-                if carry.isEmpty { return false }
-                let rest = carry
-                carry = []
-                consumed += rest.count
-                try rest.withUnsafeBytes(body)
-                return true
-            }
-            var buffer = carry
-            buffer += block
-            guard let lastNewline = buffer.lastIndex(of: 0x0A) else {
-                carry = buffer
-                continue
-            }
-            carry = Array(buffer[(lastNewline + 1)...])
-            consumed += lastNewline + 1
-            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0...lastNewline])) }
-            return true
-        }
-    }
-
-    /// Reads the whole (uncompressed) rest of the source, for single JSON documents.
-    public func readAll() throws(ReadError) -> [UInt8] {
-        var all = carry
-        carry = []
-        while let block = try nextBlock() { all += block }
-        consumed += all.count
-        return all
-    }
-
-    /// Raw bytes from the file, stdin, or the in-memory stdin.
-    func readRaw(_ count: Int) throws(ReadError) -> Data {
+    func readFD(_ into: UnsafeMutableRawPointer, _ count: Int) throws(ReadError) -> Int {
         if let memory {
-            let end = min(memory.count, memoryOffset + count)
-            defer { memoryOffset = end }
-            return memory.subdata(in: (memory.startIndex + memoryOffset)..<(memory.startIndex + end))
+            let n = min(count, memory.count - memoryOffset)
+            if n > 0 {
+                memory.withUnsafeBytes { src in into.copyMemory(from: src.baseAddress! + memoryOffset, byteCount: n) }
+                memoryOffset += n
+            }
+            rawBytesRead += n
+            return n
         }
-        do { return try handle.read(upToCount: count) ?? Data() } catch { throw ReadError(description: "\(source.displayName): read failed: \(error)") }
+        while true {
+            let n = read(fd, into, count)
+            if n >= 0 { rawBytesRead += n; return n }
+            if errno == EINTR { continue }
+            throw ReadError(description: "\(source.displayName): read failed (\(String(cString: strerror(errno))))")
+        }
     }
 
-    func nextBlock() throws(ReadError) -> [UInt8]? {
-        if finished { return nil }
-        guard let gzip else {
-            let data = try readRaw(blockSize)
-            if data.isEmpty { finished = true; return nil }
-            rawBytesRead += data.count
-            return [UInt8](data)
+    /// Uncompressed bytes into `into`, at most `count`; 0 at the end.
+    func fill(_ into: UnsafeMutableRawPointer, _ count: Int) throws(ReadError) -> Int {
+        guard let gzip else { return try readFD(into, count) }
+        if inflatedPending.readableBytes > 0 {
+            let n = min(count, inflatedPending.readableBytes)
+            inflatedPending.withUnsafeReadableBytes { into.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            inflatedPending.moveReaderIndex(forwardBy: n)
+            return n
         }
-        // Inflate until a block of output is ready or the input ends.
-        var output = ByteBuffer()
-        output.reserveCapacity(blockSize)
-        while output.readableBytes < blockSize / 2 {
+        var produced = 0
+        while produced == 0 {
             if compressedPending.readableBytes == 0 {
-                let data = try readRaw(1 << 20)
-                if data.isEmpty {
-                    finished = true
-                    break
+                if inputFinished { return 0 }
+                var chunk = ByteBuffer()
+                chunk.reserveCapacity(1 << 20)
+                let n = try chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 20) { buf -> Int in
+                    (try? self.readFD(buf.baseAddress!, buf.count)) ?? -1
                 }
-                rawBytesRead += data.count
-                compressedPending = ByteBuffer(bytes: data)
+                if n < 0 { throw ReadError(description: "\(source.displayName): read failed") }
+                if n == 0 { inputFinished = true; return 0 }
+                compressedPending = chunk
             }
             var window = ByteBuffer()
-            window.reserveCapacity(min(1 << 20, max(4096, blockSize / 2)))
+            window.reserveCapacity(min(count, 1 << 20))
             let before = compressedPending.readableBytes
             do {
                 try gzip.inflate(from: &compressedPending, to: &window)
             } catch let e as CompressNIOError where e == .bufferOverflow || e == .inputBufferOverflow {
                 // Output window full, or input used up: both mean "call again".
             } catch {
-                throw ReadError(description: "\(source.displayName): corrupt gzip data after \(consumed + output.readableBytes) uncompressed bytes (\(error))")
+                throw ReadError(description: "\(source.displayName): corrupt gzip data after \(consumed + pending) uncompressed bytes (\(error))")
             }
             let progressed = before != compressedPending.readableBytes || window.readableBytes > 0
-            output.writeBuffer(&window)
-            // A member ended with input left over: the next member starts here.
             if !progressed && compressedPending.readableBytes > 0 {
+                // A member ended with input left over: the next member starts here.
                 do { try gzip.reset() } catch { throw ReadError(description: "\(source.displayName): zlib reset failed") }
                 let again = compressedPending.readableBytes
-                var probe = ByteBuffer()
-                probe.reserveCapacity(1 << 20)
-                do { try gzip.inflate(from: &compressedPending, to: &probe) } catch let e as CompressNIOError where e == .bufferOverflow || e == .inputBufferOverflow {} catch {
-                    throw ReadError(description: "\(source.displayName): corrupt gzip data after \(consumed + output.readableBytes) uncompressed bytes (\(error))")
+                do { try gzip.inflate(from: &compressedPending, to: &window) } catch let e as CompressNIOError where e == .bufferOverflow || e == .inputBufferOverflow {} catch {
+                    throw ReadError(description: "\(source.displayName): corrupt gzip data after \(consumed + pending) uncompressed bytes (\(error))")
                 }
-                if again == compressedPending.readableBytes && probe.readableBytes == 0 {
-                    throw ReadError(description: "\(source.displayName): trailing data that is not gzip after \(consumed + output.readableBytes) uncompressed bytes")
+                if again == compressedPending.readableBytes && window.readableBytes == 0 {
+                    throw ReadError(description: "\(source.displayName): trailing data that is not gzip after \(consumed + pending) uncompressed bytes")
                 }
-                output.writeBuffer(&probe)
             }
+            let n = min(window.readableBytes, count)
+            window.withUnsafeReadableBytes { into.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            window.moveReaderIndex(forwardBy: n)
+            if window.readableBytes > 0 { inflatedPending = window }
+            produced = n
         }
-        if output.readableBytes == 0 { return finished ? nil : [] }
-        return output.readBytes(length: output.readableBytes)
+        return produced
+    }
+
+    func grow() {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 64)
+        bigger.copyMemory(from: storage, byteCount: pending)
+        storage.deallocate()
+        storage = bigger
+        capacity *= 2
+    }
+
+    // MARK: Lines
+
+    /// The first bytes of the source, left in place for `nextLines` or `readAll`.
+    public func peek() throws(ReadError) -> [UInt8] {
+        while pending < min(capacity, 64 << 10) {
+            let n = try fill(storage + pending, min(blockSize, capacity - pending))
+            if n == 0 { break }
+            pending += n
+        }
+        return Array(UnsafeRawBufferPointer(start: storage, count: pending))
+    }
+
+    /// The next buffer of whole lines, or false at the end. The last line may lack a newline.
+    public func nextLines(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        while true {
+            if capacity - pending < blockSize / 2 { grow() }
+            let n = try fill(storage + pending, min(blockSize, capacity - pending))
+            if n == 0 {
+                guard pending > 0 else { return false }
+                let count = pending
+                pending = 0
+                consumed += count
+                try body(UnsafeRawBufferPointer(start: storage, count: count))
+                return true
+            }
+            let total = pending + n
+            guard let nl = ka_memrchr(storage, 0x0A, total) else {
+                pending = total
+                continue
+            }
+            let lineBytes = storage.distance(to: nl) + 1
+            try body(UnsafeRawBufferPointer(start: storage, count: lineBytes))
+            consumed += lineBytes
+            pending = total - lineBytes
+            if pending > 0 { storage.copyMemory(from: storage + lineBytes, byteCount: pending) }
+            return true
+        }
+    }
+
+    /// Skips the first `offset` uncompressed bytes (a resumed ingest).
+    public func skip(to offset: Int) throws(ReadError) {
+        guard offset > 0 else { return }
+        if gzip == nil && memory == nil && !source.isStdin {
+            guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { throw ReadError(description: "\(source.path): cannot seek to \(offset)") }
+            pending = 0
+            consumed = offset
+            rawBytesRead = offset
+            return
+        }
+        var remaining = offset
+        if pending > 0 {
+            let drop = min(pending, remaining)
+            storage.copyMemory(from: storage + drop, byteCount: pending - drop)
+            pending -= drop
+            remaining -= drop
+        }
+        while remaining > 0 {
+            let n = try fill(storage, min(blockSize, capacity))
+            if n == 0 { break }
+            if n <= remaining { remaining -= n; continue }
+            storage.copyMemory(from: storage + remaining, byteCount: n - remaining)
+            pending = n - remaining
+            remaining = 0
+        }
+        consumed = offset
+    }
+
+    /// Reads the whole (uncompressed) rest of the source, for single JSON documents.
+    public func readAll() throws(ReadError) -> [UInt8] {
+        while true {
+            if capacity - pending < blockSize / 2 { grow() }
+            let n = try fill(storage + pending, capacity - pending)
+            if n == 0 { break }
+            pending += n
+        }
+        let all = Array(UnsafeRawBufferPointer(start: storage, count: pending))
+        consumed += pending
+        pending = 0
+        return all
     }
 }

@@ -1,11 +1,29 @@
 /// The fields of an `audit.k8s.io/v1` Event that evidence needs. The request body is decoded
 /// only for SubjectAccessReviews: elsewhere it can be any object.
 struct AuditEventWire: Decodable {
+    /// The two `extra` keys evidence reads. A struct, not a dictionary: decoding dictionaries
+    /// was most of the cost of a kubelet review line.
+    struct Extra: Decodable {
+        var podName: [String]?
+        var credentialID: [String]?
+        enum CodingKeys: String, CodingKey {
+            case podName = "authentication.kubernetes.io/pod-name"
+            case credentialID = "authentication.kubernetes.io/credential-id"
+        }
+    }
+    struct Annotations: Decodable {
+        var decision: String?
+        var reason: String?
+        enum CodingKeys: String, CodingKey {
+            case decision = "authorization.k8s.io/decision"
+            case reason = "authorization.k8s.io/reason"
+        }
+    }
     struct User: Decodable {
         var username: String?
         var uid: String?
         var groups: [String]?
-        var extra: [String: [String]]?
+        var extra: Extra?
     }
     struct ObjectRef: Decodable {
         var resource: String?
@@ -23,7 +41,7 @@ struct AuditEventWire: Decodable {
         var user: String?
         var groups: [String]?
         var uid: String?
-        var extra: [String: [String]]?
+        var extra: Extra?
     }
     struct ReviewRequest: Decodable { var spec: ReviewSpec? }
     struct ReviewStatus: Decodable {
@@ -47,7 +65,7 @@ struct AuditEventWire: Decodable {
     var responseObject: ReviewResponse?
     var requestReceivedTimestamp: String?
     var stageTimestamp: String?
-    var annotations: [String: String]?
+    var annotations: Annotations?
     /// `EventList` documents (what the audit webhook sends).
     var items: [AuditEventWire]?
 
@@ -55,6 +73,8 @@ struct AuditEventWire: Decodable {
         case kind, level, auditID, stage, requestURI, verb, user, impersonatedUser, objectRef, responseStatus, requestObject, responseObject
         case requestReceivedTimestamp, stageTimestamp, annotations, items
     }
+
+    init() {}
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -74,7 +94,7 @@ struct AuditEventWire: Decodable {
         responseStatus = try c.decodeIfPresent(ResponseStatus.self, forKey: .responseStatus)
         requestReceivedTimestamp = try c.decodeIfPresent(String.self, forKey: .requestReceivedTimestamp)
         stageTimestamp = try c.decodeIfPresent(String.self, forKey: .stageTimestamp)
-        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
+        annotations = try c.decodeIfPresent(Annotations.self, forKey: .annotations)
         if objectRef?.resource == "subjectaccessreviews" && objectRef?.apiGroup == "authorization.k8s.io" {
             requestObject = try? c.decodeIfPresent(ReviewRequest.self, forKey: .requestObject)
             responseObject = try? c.decodeIfPresent(ReviewResponse.self, forKey: .responseObject)

@@ -2,9 +2,6 @@
 /// (created by `system:node:*`, naming the real caller in the request body and the verdict in
 /// the response body) and API-server node-proxy requests.
 public enum AuditExtractor {
-    static let podNameKey = "authentication.kubernetes.io/pod-name"
-    static let credentialKey = "authentication.kubernetes.io/credential-id"
-
     static func records(from event: AuditEventWire, file: String, line: Int) -> [AuditRecord] {
         if let items = event.items { return items.flatMap { records(from: $0, file: file, line: line) } }
         guard let ref = event.objectRef, let id = event.auditID else { return [] }
@@ -27,7 +24,7 @@ public enum AuditExtractor {
             return [AuditRecord(
                 auditID: id, path: .kubelet, time: time, timestamp: received, level: event.level ?? "", stage: event.stage ?? "",
                 user: spec.map { $0.user ?? "" }, groups: spec?.groups ?? [],
-                uid: spec?.uid, podName: spec?.extra?[podNameKey]?.first, credentialID: spec?.extra?[credentialKey]?.first,
+                uid: spec?.uid, podName: spec?.extra?.podName?.first, credentialID: spec?.extra?.credentialID?.first,
                 node: node, verb: attributes?.verb ?? "", subresource: attributes?.subresource ?? "",
                 kubeletPath: nil, decision: decision, reason: event.responseObject?.status?.reason ?? "",
                 code: event.responseStatus?.code, sourceFile: file, sourceLine: line)]
@@ -36,7 +33,7 @@ public enum AuditExtractor {
         if ref.resource == "nodes", ref.subresource == "proxy", (ref.apiGroup ?? "").isEmpty, let name = ref.name {
             let caller = event.impersonatedUser ?? event.user
             let decision: AuditRecord.Decision
-            switch event.annotations?["authorization.k8s.io/decision"] {
+            switch event.annotations?.decision {
             case "allow": decision = .allow
             case "forbid": decision = .deny
             default: decision = event.responseStatus?.code == 403 ? .deny : .unknown
@@ -44,10 +41,10 @@ public enum AuditExtractor {
             return [AuditRecord(
                 auditID: id, path: .apiserverProxy, time: time, timestamp: received, level: event.level ?? "", stage: event.stage ?? "",
                 user: caller?.username, groups: caller?.groups ?? [], uid: caller?.uid,
-                podName: caller?.extra?[podNameKey]?.first, credentialID: caller?.extra?[credentialKey]?.first,
+                podName: caller?.extra?.podName?.first, credentialID: caller?.extra?.credentialID?.first,
                 node: nodeName(fromProxyName: name), verb: event.verb ?? "", subresource: "proxy",
                 kubeletPath: kubeletPath(event.requestURI, node: name), decision: decision,
-                reason: event.annotations?["authorization.k8s.io/reason"] ?? "", code: event.responseStatus?.code,
+                reason: event.annotations?.reason ?? "", code: event.responseStatus?.code,
                 sourceFile: file, sourceLine: line)]
         }
         return []

@@ -82,9 +82,10 @@ public struct AuditLineScanner {
                     counts.events += 1
                     if candidate {
                         counts.candidates += 1
-                        let lineData = Data(bytes: base + first, count: last - first + 1)
+                        let lineBytes = UnsafeRawBufferPointer(start: base + first, count: last - first + 1)
                         do {
-                            let event = try decoder.decode(AuditEventWire.self, from: lineData)
+                            let event = try AuditFieldReader.read(lineBytes)
+                                ?? decoder.decode(AuditEventWire.self, from: Data(lineBytes))
                             if let items = event.items { counts.events += items.count - 1 }
                             for r in AuditExtractor.records(from: event, file: file, line: line) {
                                 if r.path == .kubelet { counts.kubeletReviews += 1 } else { counts.nodeProxy += 1 }

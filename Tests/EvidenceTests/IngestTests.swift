@@ -156,6 +156,36 @@ struct IngestTests {
         }
     }
 
+    @Test("two threads scanning one block find exactly what one thread finds")
+    func parallelScan() throws {
+        var text = ""
+        var n = 0
+        for copy in 0..<200 {
+            for line in String(decoding: Self.sample, as: UTF8.self).split(separator: "\n") {
+                n += 1
+                var l = String(line)
+                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
+                text += (n % 997 == 0 ? String(l.prefix(90)) : l) + "\n"
+            }
+        }
+        let path = try write(Data(text.utf8), "big.log", in: Fixtures.temporaryDirectory())
+        #expect(text.utf8.count > 2 << 20)
+        var results: [(AuditScanCounts, [AuditRecord], [MalformedLine])] = []
+        for workers in [1, 2, 3] {
+            let sink = MemorySink()
+            var ingestor = AuditIngestor()
+            ingestor.workers = workers
+            _ = try ingestor.ingest(try AuditSource.resolve([path]), into: sink)
+            results.append((sink.store.counts, sink.store.set.ordered, sink.store.malformed))
+        }
+        #expect(results[0].2.map(\.line) == stride(from: 997, through: n, by: 997).map { $0 })
+        for r in results.dropFirst() {
+            #expect(r.0 == results[0].0)
+            #expect(r.1 == results[0].1)
+            #expect(r.2 == results[0].2)
+        }
+    }
+
     @Test("the default database location follows XDG")
     func defaultPath() {
         #expect(EvidenceStore.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/kubelet-authz/evidence.sqlite")

@@ -1,0 +1,397 @@
+import Foundation
+
+/// Reads the dozen fields evidence needs straight from a candidate line's bytes, skipping the
+/// rest (managed fields, request bodies of other kinds) without building anything.
+///
+/// Foundation's `JSONDecoder` remains the reference: anything this reader does not expect —
+/// an `EventList`, a structural error, an escape it does not handle — makes it return nil and
+/// the line is decoded by `JSONDecoder`, which also words the error. A differential test holds
+/// the two to the same result on real and generated lines. It exists because decoding each
+/// kubelet review line (about 3.5 KB, both bodies) through `Decodable` costs about 30 µs, which
+/// alone would keep a gigabyte of audit log above three seconds.
+struct AuditFieldReader {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    var i = 0
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        p = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        n = buffer.count
+    }
+
+    struct Unsupported: Error {}
+
+    /// Known keys of one object, matched by length then bytes.
+    struct KeyTable {
+        let keys: [[UInt8]]
+        init(_ names: [String]) { keys = names.map { Array($0.utf8) } }
+        func index(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+            for (k, key) in keys.enumerated() where key.count == count {
+                if key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, count) == 0 }) { return k }
+            }
+            return nil
+        }
+    }
+
+    static let eventKeys = KeyTable(["kind", "level", "auditID", "stage", "requestURI", "verb", "user", "impersonatedUser", "objectRef",
+                                     "responseStatus", "requestReceivedTimestamp", "stageTimestamp", "annotations", "requestObject",
+                                     "responseObject", "items"])
+    static let userKeys = KeyTable(["username", "uid", "groups", "extra"])
+    static let extraKeys = KeyTable(["authentication.kubernetes.io/pod-name", "authentication.kubernetes.io/credential-id"])
+    static let objectRefKeys = KeyTable(["resource", "namespace", "name", "apiGroup", "subresource"])
+    static let codeKeys = KeyTable(["code"])
+    static let annotationKeys = KeyTable(["authorization.k8s.io/decision", "authorization.k8s.io/reason"])
+    static let specKeys = KeyTable(["spec"])
+    static let reviewSpecKeys = KeyTable(["resourceAttributes", "user", "groups", "uid", "extra"])
+    static let attributeKeys = KeyTable(["namespace", "verb", "group", "resource", "subresource", "name"])
+    static let statusKeys = KeyTable(["status"])
+    static let reviewStatusKeys = KeyTable(["allowed", "denied", "reason"])
+
+    static func read(_ buffer: UnsafeRawBufferPointer) -> AuditEventWire? {
+        guard buffer.count > 1 else { return nil }
+        var r = AuditFieldReader(buffer)
+        return try? r.event()
+    }
+
+    // MARK: Event
+
+    mutating func event() throws -> AuditEventWire {
+        var e = AuditEventWire()
+        var requestObject: (Int, Int)? = nil
+        var responseObject: (Int, Int)? = nil
+        try object(Self.eventKeys) { k, r in
+            switch k {
+            case 0: e.kind = try r.string()
+            case 1: e.level = try r.string()
+            case 2: e.auditID = try r.string()
+            case 3: e.stage = try r.string()
+            case 4: e.requestURI = try r.string()
+            case 5: e.verb = try r.string()
+            case 6: e.user = try r.nullable { try $0.user() }
+            case 7: e.impersonatedUser = try r.nullable { try $0.user() }
+            case 8: e.objectRef = try r.nullable { try $0.objectRef() }
+            case 9: e.responseStatus = try r.nullable { try $0.responseStatus() }
+            case 10: e.requestReceivedTimestamp = try r.string()
+            case 11: e.stageTimestamp = try r.string()
+            case 12: e.annotations = try r.nullable { try $0.annotations() }
+            // Bodies are read only for SubjectAccessReviews; objectRef usually comes first.
+            case 13, 14:
+                let s = r.i
+                try r.skipValue()
+                if k == 13 { requestObject = (s, r.i) } else { responseObject = (s, r.i) }
+            default: throw Unsupported()  // items: an EventList
+            }
+        }
+        skipSpace()
+        guard i == n else { throw Unsupported() }
+        if e.kind == "EventList" { throw Unsupported() }
+        if e.objectRef?.resource == "subjectaccessreviews" && e.objectRef?.apiGroup == "authorization.k8s.io" {
+            if let (s, end) = requestObject {
+                var sub = AuditFieldReader(p: p, n: end, i: s)
+                e.requestObject = try? sub.nullable { try $0.reviewRequest() }
+            }
+            if let (s, end) = responseObject {
+                var sub = AuditFieldReader(p: p, n: end, i: s)
+                e.responseObject = try? sub.nullable { try $0.reviewResponse() }
+            }
+        }
+        return e
+    }
+
+    init(p: UnsafePointer<UInt8>, n: Int, i: Int) {
+        self.p = p
+        self.n = n
+        self.i = i
+    }
+
+    mutating func user() throws -> AuditEventWire.User {
+        var u = AuditEventWire.User()
+        try object(Self.userKeys) { k, r in
+            switch k {
+            case 0: u.username = try r.string()
+            case 1: u.uid = try r.string()
+            case 2: u.groups = try r.nullable { try $0.strings() }
+            default: u.extra = try r.nullable { try $0.extra() }
+            }
+        }
+        return u
+    }
+
+    mutating func extra() throws -> AuditEventWire.Extra {
+        var x = AuditEventWire.Extra()
+        try object(Self.extraKeys) { k, r in
+            if k == 0 { x.podName = try r.nullable { try $0.strings() } } else { x.credentialID = try r.nullable { try $0.strings() } }
+        }
+        return x
+    }
+
+    mutating func objectRef() throws -> AuditEventWire.ObjectRef {
+        var o = AuditEventWire.ObjectRef()
+        try object(Self.objectRefKeys) { k, r in
+            switch k {
+            case 0: o.resource = try r.string()
+            case 1: o.namespace = try r.string()
+            case 2: o.name = try r.string()
+            case 3: o.apiGroup = try r.string()
+            default: o.subresource = try r.string()
+            }
+        }
+        return o
+    }
+
+    mutating func responseStatus() throws -> AuditEventWire.ResponseStatus {
+        var s = AuditEventWire.ResponseStatus()
+        try object(Self.codeKeys) { _, r in s.code = try r.nullable { try $0.integer() } }
+        return s
+    }
+
+    mutating func annotations() throws -> AuditEventWire.Annotations {
+        var a = AuditEventWire.Annotations()
+        try object(Self.annotationKeys) { k, r in
+            if k == 0 { a.decision = try r.string() } else { a.reason = try r.string() }
+        }
+        return a
+    }
+
+    mutating func reviewRequest() throws -> AuditEventWire.ReviewRequest {
+        var q = AuditEventWire.ReviewRequest()
+        try object(Self.specKeys) { _, r in q.spec = try r.nullable { try $0.reviewSpec() } }
+        return q
+    }
+
+    mutating func reviewSpec() throws -> AuditEventWire.ReviewSpec {
+        var s = AuditEventWire.ReviewSpec()
+        try object(Self.reviewSpecKeys) { k, r in
+            switch k {
+            case 0: s.resourceAttributes = try r.nullable { try $0.resourceAttributes() }
+            case 1: s.user = try r.string()
+            case 2: s.groups = try r.nullable { try $0.strings() }
+            case 3: s.uid = try r.string()
+            default: s.extra = try r.nullable { try $0.extra() }
+            }
+        }
+        return s
+    }
+
+    mutating func resourceAttributes() throws -> AuditEventWire.ReviewSpec.ResourceAttributes {
+        var a = AuditEventWire.ReviewSpec.ResourceAttributes()
+        try object(Self.attributeKeys) { k, r in
+            switch k {
+            case 0: a.namespace = try r.string()
+            case 1: a.verb = try r.string()
+            case 2: a.group = try r.string()
+            case 3: a.resource = try r.string()
+            case 4: a.subresource = try r.string()
+            default: a.name = try r.string()
+            }
+        }
+        return a
+    }
+
+    mutating func reviewResponse() throws -> AuditEventWire.ReviewResponse {
+        var q = AuditEventWire.ReviewResponse()
+        try object(Self.statusKeys) { _, r in
+            q.status = try r.nullable { r in
+                var st = AuditEventWire.ReviewStatus()
+                try r.object(Self.reviewStatusKeys) { k, r in
+                    switch k {
+                    case 0: st.allowed = try r.nullable { try $0.bool() }
+                    case 1: st.denied = try r.nullable { try $0.bool() }
+                    default: st.reason = try r.string()
+                    }
+                }
+                return st
+            }
+        }
+        return q
+    }
+
+    // MARK: JSON
+
+    mutating func skipSpace() {
+        while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D { i += 1 }
+    }
+
+    mutating func expect(_ b: UInt8) throws {
+        skipSpace()
+        guard i < n, p[i] == b else { throw Unsupported() }
+        i += 1
+    }
+
+    /// `{ "key": value, … }`: for each key found in `keys`, calls `member` with its index,
+    /// positioned at the value; other values are skipped. A repeated key keeps its first
+    /// value, as `JSONDecoder` does. Keys are compared as bytes: no String is made for them.
+    mutating func object(_ keys: KeyTable, _ member: (Int, inout AuditFieldReader) throws -> Void) throws {
+        try expect(0x7B)
+        skipSpace()
+        if i < n, p[i] == 0x7D { i += 1; return }
+        var seen: UInt64 = 0
+        while true {
+            skipSpace()
+            guard i < n, p[i] == 0x22 else { throw Unsupported() }
+            let start = i + 1
+            var j = start
+            while j < n, p[j] != 0x22 {
+                if p[j] == 0x5C { throw Unsupported() }  // escaped keys: let JSONDecoder read the line
+                j += 1
+            }
+            guard j < n else { throw Unsupported() }
+            i = j + 1
+            try expect(0x3A)
+            skipSpace()
+            if let k = keys.index(p + start, j - start), seen & (1 << UInt64(k)) == 0 {
+                seen |= 1 << UInt64(k)
+                try member(k, &self)
+            } else {
+                try skipValue()
+            }
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            if p[i] == 0x2C { i += 1; continue }
+            if p[i] == 0x7D { i += 1; return }
+            throw Unsupported()
+        }
+    }
+
+    /// `null`, or the value read by `body` (as `decodeIfPresent` treats null).
+    mutating func nullable<T>(_ body: (inout AuditFieldReader) throws -> T) throws -> T? {
+        skipSpace()
+        if isNull() { return nil }
+        return try body(&self)
+    }
+
+    mutating func isNull() -> Bool {
+        if i + 4 <= n, p[i] == 0x6E, p[i + 1] == 0x75, p[i + 2] == 0x6C, p[i + 3] == 0x6C { i += 4; return true }
+        return false
+    }
+
+    /// A string value or null.
+    mutating func string() throws -> String? {
+        skipSpace()
+        if isNull() { return nil }
+        return try rawString()
+    }
+
+    mutating func rawString() throws -> String {
+        skipSpace()
+        guard i < n, p[i] == 0x22 else { throw Unsupported() }
+        let start = i + 1
+        var j = start
+        var escaped = false
+        while j < n {
+            let c = p[j]
+            if c == 0x22 { break }
+            if c == 0x5C { escaped = true; j += 2; continue }
+            if c < 0x20 { throw Unsupported() }
+            j += 1
+        }
+        guard j < n else { throw Unsupported() }
+        i = j + 1
+        if !escaped { return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self) }
+        return try unescape(start, j)
+    }
+
+    func unescape(_ start: Int, _ end: Int) throws -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(end - start)
+        var k = start
+        while k < end {
+            let c = p[k]
+            guard c == 0x5C else { out.append(c); k += 1; continue }
+            guard k + 1 < end else { throw Unsupported() }
+            switch p[k + 1] {
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x2F: out.append(0x2F)
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                // \uXXXX (and surrogate pairs): let Foundation decode the whole string.
+                let data = Data(bytes: p + start - 1, count: end - start + 2)
+                guard let s = try? JSONDecoder().decode(String.self, from: data) else { throw Unsupported() }
+                return s
+            default: throw Unsupported()
+            }
+            k += 2
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    mutating func strings() throws -> [String] {
+        try expect(0x5B)
+        var out: [String] = []
+        skipSpace()
+        if i < n, p[i] == 0x5D { i += 1; return out }
+        while true {
+            out.append(try rawString())
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            if p[i] == 0x2C { i += 1; continue }
+            if p[i] == 0x5D { i += 1; return out }
+            throw Unsupported()
+        }
+    }
+
+    mutating func bool() throws -> Bool {
+        skipSpace()
+        if i + 4 <= n, p[i] == 0x74, p[i + 1] == 0x72, p[i + 2] == 0x75, p[i + 3] == 0x65 { i += 4; return true }
+        if i + 5 <= n, p[i] == 0x66, p[i + 1] == 0x61, p[i + 2] == 0x6C, p[i + 3] == 0x73, p[i + 4] == 0x65 { i += 5; return false }
+        throw Unsupported()
+    }
+
+    mutating func integer() throws -> Int {
+        skipSpace()
+        var neg = false
+        if i < n, p[i] == 0x2D { neg = true; i += 1 }
+        let start = i
+        var v = 0
+        while i < n, p[i] >= 0x30, p[i] <= 0x39 {
+            v = v &* 10 &+ Int(p[i] - 0x30)
+            i += 1
+        }
+        // Fractions or exponents are not integers: let JSONDecoder judge.
+        guard i > start, i - start < 19, !(i < n && (p[i] == 0x2E || p[i] == 0x65 || p[i] == 0x45)) else { throw Unsupported() }
+        return neg ? -v : v
+    }
+
+    /// Skips any value, checking brackets and strings on the way.
+    mutating func skipValue() throws {
+        skipSpace()
+        guard i < n else { throw Unsupported() }
+        switch p[i] {
+        case 0x22: _ = try skipString()
+        case 0x7B, 0x5B:
+            var depth = 0
+            while i < n {
+                let c = p[i]
+                if c == 0x22 { try skipString(); continue }
+                if c == 0x7B || c == 0x5B { depth += 1 } else if c == 0x7D || c == 0x5D {
+                    depth -= 1
+                    if depth == 0 { i += 1; return }
+                }
+                i += 1
+            }
+            throw Unsupported()
+        default:
+            // A literal or number: up to the next delimiter.
+            let start = i
+            while i < n, p[i] != 0x2C, p[i] != 0x7D, p[i] != 0x5D, p[i] != 0x20, p[i] != 0x0A, p[i] != 0x0D, p[i] != 0x09 { i += 1 }
+            guard i > start else { throw Unsupported() }
+        }
+    }
+
+    mutating func skipString() throws {
+        guard p[i] == 0x22 else { throw Unsupported() }
+        var j = i + 1
+        while j < n {
+            let c = p[j]
+            if c == 0x22 { i = j + 1; return }
+            if c == 0x5C { j += 2; continue }
+            j += 1
+        }
+        throw Unsupported()
+    }
+}

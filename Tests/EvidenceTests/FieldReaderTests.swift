@@ -1,0 +1,75 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Evidence
+
+/// The fast field reader must say exactly what `JSONDecoder` says, or step aside.
+@Suite("Fast field reader agrees with JSONDecoder")
+struct FieldReaderTests {
+    static let lines = String(decoding: Fixtures.data("audit-kube-apiserver-1.36.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
+
+    enum Outcome: Equatable {
+        case records([AuditRecord])
+        case error
+    }
+
+    static func viaDecoder(_ line: String) -> Outcome {
+        guard let e = try? JSONDecoder().decode(AuditEventWire.self, from: Data(line.utf8)) else { return .error }
+        return .records(AuditExtractor.records(from: e, file: "f", line: 1))
+    }
+
+    /// nil when the fast reader stepped aside (the scanner then uses JSONDecoder).
+    static func viaReader(_ line: String) -> Outcome? {
+        Array(line.utf8).withUnsafeBytes { buf in
+            AuditFieldReader.read(buf).map { .records(AuditExtractor.records(from: $0, file: "f", line: 1)) }
+        }
+    }
+
+    @Test("every real line is read by the fast path, with the same records")
+    func realLines() {
+        for (i, line) in Self.lines.enumerated() {
+            let fast = Self.viaReader(line)
+            #expect(fast != nil, "line \(i + 1) fell back")
+            #expect(fast == Self.viaDecoder(line), "line \(i + 1)")
+        }
+    }
+
+    /// Mutations a real log can hold: escapes, unicode, nulls, reordered and missing keys,
+    /// spaces, other types, truncation.
+    static func mutations(of line: String, _ rng: inout SplitMix) -> String {
+        var l = line
+        switch Int.random(in: 0..<14, using: &rng) {
+        case 0: l = l.replacingOccurrences(of: "\"sa-", with: "\"s\\u0061-")
+        case 1: l = l.replacingOccurrences(of: "oracle-node", with: "or\\\"acle\\\\node")
+        case 2: l = l.replacingOccurrences(of: ":", with: " : ").replacingOccurrences(of: ",", with: " , ")
+        case 3: l = l.replacingOccurrences(of: "\"responseObject\":{", with: "\"responseObject\":null,\"x\":{")
+        case 4: l = l.replacingOccurrences(of: "\"allowed\":true", with: "\"allowed\":\"yes\"")
+        case 5: l = l.replacingOccurrences(of: "\"code\":201", with: "\"code\":201.5")
+        case 6: l = l.replacingOccurrences(of: "\"groups\":[", with: "\"groups\":null,\"g\":[")
+        case 7: l = String(l.dropLast(Int.random(in: 1..<40, using: &rng)))
+        case 8: l = l.replacingOccurrences(of: "\"level\":\"", with: "\"level\":7,\"l\":\"")
+        case 9: l = l.replacingOccurrences(of: "system:serviceaccount:oracle:", with: "system:serviceaccount:\u{00E9}t\u{00E9}:")
+        case 10: l = l.replacingOccurrences(of: "\"annotations\":{", with: "\"annotations\":{\"a\":[1,{\"b\":\"}\"}],")
+        case 11: l = l.replacingOccurrences(of: "\"user\":{", with: "\"user\":{\"extra\":null,")
+        case 12: l = l.replacingOccurrences(of: "\"verb\":\"get\"", with: "\"verb\":\"get\\ttab\\u00e9\\ud83d\\ude00\"")
+        default: l = l.replacingOccurrences(of: "\"kind\":\"Event\"", with: "\"kind\":\"EventList\",\"items\":[" + line + "]")
+        }
+        return l
+    }
+
+    @Test("3000 mutated lines: same records, or the fast reader steps aside")
+    func mutated() {
+        var rng = SplitMix(state: 42)
+        var fastTaken = 0
+        for _ in 0..<3000 {
+            var line = Self.lines.randomElement(using: &rng)!
+            for _ in 0..<Int.random(in: 1...3, using: &rng) { line = Self.mutations(of: line, &rng) }
+            let reference = Self.viaDecoder(line)
+            if let fast = Self.viaReader(line) {
+                fastTaken += 1
+                #expect(fast == reference, "\(line)")
+            }
+        }
+        #expect(fastTaken > 1000)
+    }
+}
