@@ -8,6 +8,9 @@ public struct EvidenceReport: Sendable {
     /// First and last event time of the records used (epoch seconds).
     public var window: (first: Double, last: Double)?
     public var since: Double?
+    /// Distinct requests (by auditID) behind the event counts, which count every logged stage.
+    public var uniqueKubeletReviews: Int
+    public var uniqueNodeProxy: Int
 
     public init(records: [AuditRecord], counts: AuditScanCounts, malformed: [MalformedLine], policy: AuditPolicy? = nil, since: Double? = nil) {
         let used = records.filter { since == nil || $0.time >= since! }
@@ -16,6 +19,8 @@ public struct EvidenceReport: Sendable {
         self.blindSpots = BlindSpotAnalyzer.fromRecords(used) + (policy.map(BlindSpotAnalyzer.fromPolicy) ?? [])
         self.malformed = malformed
         self.since = since
+        uniqueKubeletReviews = records.filter { $0.path == .kubelet }.count
+        uniqueNodeProxy = records.count - uniqueKubeletReviews
         if let first = used.map(\.time).min(), let last = used.map(\.time).max() { window = (first, last) }
     }
 }

@@ -13,6 +13,7 @@ public enum EvidenceOutput {
                 ("read", .integer(r.counts.events)), ("lines", .integer(r.counts.lines)), ("bytes", .integer(r.counts.bytes)),
                 ("kubeletReviews", .integer(r.counts.kubeletReviews)), ("nodeProxy", .integer(r.counts.nodeProxy)),
                 ("malformed", .integer(r.counts.malformed)),
+                ("uniqueKubeletReviews", .integer(r.uniqueKubeletReviews)), ("uniqueNodeProxy", .integer(r.uniqueNodeProxy)),
             ])),
             ("window", r.window.map { w in .object([("first", .string(AuditTimestamp.text(w.first))), ("last", .string(AuditTimestamp.text(w.last)))]) } ?? .null),
             ("since", r.since.map { .string(AuditTimestamp.text($0)) } ?? .null),
@@ -45,7 +46,7 @@ public enum EvidenceOutput {
     }
 
     public static func table(_ r: EvidenceReport) -> String {
-        var out = "Read \(r.counts.events) events (\(r.counts.lines) lines, \(r.counts.bytes / 1_000_000) MB): \(r.counts.kubeletReviews) kubelet SubjectAccessReviews, \(r.counts.nodeProxy) API-server node-proxy requests, \(r.counts.malformed) malformed lines.\n"
+        var out = "Read \(r.counts.events) events (\(r.counts.lines) lines, \(r.counts.bytes / 1_000_000) MB): \(r.counts.kubeletReviews) kubelet SubjectAccessReview events (\(r.uniqueKubeletReviews) reviews), \(r.counts.nodeProxy) API-server node-proxy events (\(r.uniqueNodeProxy) requests), \(r.counts.malformed) malformed lines.\n"
         if let w = r.window { out += "Evidence window: \(AuditTimestamp.text(w.first)) – \(AuditTimestamp.text(w.last))\n" }
         out += "\n"
         var t = Table(headers: ["KIND", "NAMESPACE", "NAME", "PATH", "NODE", "SUBRESOURCE", "VERB", "ALLOWED", "DENIED", "UNKNOWN", "LAST SEEN", "NOTE"])

@@ -169,11 +169,12 @@ public final class EvidenceStore: AuditSink {
     public func totals() throws -> AuditScanCounts {
         try db.read { db in
             var c = AuditScanCounts()
-            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b FROM ingested_file") {
-                c.lines = row["l"]; c.events = row["e"]; c.bytes = row["b"]
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b,
+                       COALESCE(SUM(kubelet_reviews),0) AS k, COALESCE(SUM(node_proxy),0) AS p FROM ingested_file
+                """) {
+                c.lines = row["l"]; c.events = row["e"]; c.bytes = row["b"]; c.kubeletReviews = row["k"]; c.nodeProxy = row["p"]
             }
-            c.kubeletReviews = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_record WHERE path = 'kubelet'") ?? 0
-            c.nodeProxy = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_record WHERE path = 'apiserverProxy'") ?? 0
             c.malformed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM malformed_line") ?? 0
             return c
         }

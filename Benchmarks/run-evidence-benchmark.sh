@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# The evidence benchmark: `kubelet-authz evidence` on 1 GiB of synthetic kube-apiserver audit
+# log (JSON lines, 5 % kubelet SubjectAccessReviews), timed next to `wc -l` on the same file
+# (the floor) and a Python orjson pass over it (what a user would script), on the same machine,
+# in the same run, from the page cache.
+# Targets: >= 1 GB/s end to end on one core, i.e. at most 6x the `wc -l` time and at least 4x
+# faster than the orjson pass.
+#
+#   Benchmarks/run-evidence-benchmark.sh [--skip-build] [--regenerate] [--quick] [--gzip]
+#                                        [--runs N] [--seed N] [--size-mb N] [--small]
+#
+#   --skip-build   do not run `swift build -c release` (use .build/release/kubelet-authz)
+#   --regenerate   write the audit log again even if it exists
+#   --quick        one orjson pass instead of the best of 3
+#   --gzip         also benchmark a gzip copy of the log (FILE.gz; one extra table row)
+#   --runs N       wc -l and kubelet-authz runs per configuration; the best is reported (default 3)
+#   --seed N       generator seed (default 1)
+#   --size-mb N    log size in MiB (default 1024)
+#   --small        a 20 MiB log, to check the plumbing (not a benchmark result)
+#
+# Environment: KUBELET_AUTHZ=/path/to/binary runs that binary instead of building one (implies
+# --skip-build). PYTHON=python3.x picks the interpreter. EVIDENCE_OUT=PATH is where the
+# evidence JSON goes (default /tmp/out.json); it is checked against the generator's
+# FILE.expected.json.
+#
+# Prints a Markdown table to paste into docs/BENCHMARKS.md. Exits 0 whether or not the targets
+# are met; 1 when something failed (build, generation, a kubelet-authz exit code other than 0)
+# or when kubelet-authz's counts do not match the generator's (MISMATCH lines).
+set -euo pipefail
+
+SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+CALLER_DIR=$(pwd)
+cd "$(dirname "$SELF")/.."
+ROOT=$(pwd)
+
+skip_build=0
+regenerate=0
+quick=0
+with_gzip=0
+runs=3
+seed=1
+size_mb=1024
+small=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --skip-build) skip_build=1 ;;
+        --regenerate) regenerate=1 ;;
+        --quick) quick=1 ;;
+        --gzip) with_gzip=1 ;;
+        --runs) runs=${2:?--runs needs a number}; shift ;;
+        --seed) seed=${2:?--seed needs a number}; shift ;;
+        --size-mb) size_mb=${2:?--size-mb needs a number}; shift ;;
+        --small) small=1; size_mb=20 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run-evidence-benchmark.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+for n in "$runs" "$seed" "$size_mb"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "run-evidence-benchmark.sh: not a number: $n" >&2; exit 2; }
+done
+(( runs >= 1 )) || { echo "run-evidence-benchmark.sh: --runs must be >= 1" >&2; exit 2; }
+(( size_mb >= 1 )) || { echo "run-evidence-benchmark.sh: --size-mb must be >= 1" >&2; exit 2; }
+orjson_runs=3
+(( quick )) && orjson_runs=1
+
+PYTHON=${PYTHON:-python3}
+command -v "$PYTHON" >/dev/null || { echo "run-evidence-benchmark.sh: $PYTHON not found" >&2; exit 1; }
+
+# GNU time: peak RSS. macOS's /usr/bin/time has no -f; Homebrew's gnu-time is gtime.
+TIME=""
+for candidate in /usr/bin/time gtime; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
+        TIME=$(command -v "$candidate"); break
+    fi
+done
+if [[ -z "$TIME" ]]; then
+    echo "run-evidence-benchmark.sh: GNU time is needed for peak memory." >&2
+    echo "  Debian/Ubuntu: apt-get install -y time    macOS: brew install gnu-time" >&2
+    exit 1
+fi
+PIN=()
+if command -v taskset >/dev/null 2>&1; then
+    PIN=(taskset -c 0)
+else
+    echo "run-evidence-benchmark.sh: taskset not found; the 1-core column is not pinned (n/a)" >&2
+fi
+
+# Wall clock with sub-millisecond resolution (GNU date; perl where date has no %N).
+now() {
+    local t
+    t=$(date +%s.%N)
+    if [[ "$t" == *N ]]; then t=$(perl -MTime::HiRes=time -e 'printf "%.6f\n", time'); fi
+    echo "$t"
+}
+elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", e - s }'; }
+best() { printf '%s\n' "$@" | sort -g | head -n 1; }
+largest() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+
+# --- files --------------------------------------------------------------------------------------
+BENCH_DIR="$ROOT/.build/bench"
+if (( size_mb == 1024 && seed == 1 )); then
+    FILE="$BENCH_DIR/audit-1g.jsonl"
+else
+    FILE="$BENCH_DIR/audit-${size_mb}m-s$seed.jsonl"
+fi
+EXPECTED="$FILE.expected.json"
+OUT_JSON=${EVIDENCE_OUT:-/tmp/out.json}
+mkdir -p "$BENCH_DIR"
+WORK=$(mktemp -d "$BENCH_DIR/evidence-run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# --- build --------------------------------------------------------------------------------------
+if [[ -n "${KUBELET_AUTHZ:-}" ]]; then
+    BIN=$KUBELET_AUTHZ
+    [[ "$BIN" == /* ]] || BIN="$CALLER_DIR/$BIN"
+elif (( skip_build )); then
+    BIN="$ROOT/.build/release/kubelet-authz"
+else
+    echo "==> swift build -c release --product kubelet-authz" >&2
+    swift build -c release --product kubelet-authz >&2
+    BIN="$(swift build -c release --show-bin-path)/kubelet-authz"
+fi
+[[ -x "$BIN" ]] || { echo "run-evidence-benchmark.sh: no executable at $BIN (build first, or drop --skip-build)" >&2; exit 1; }
+
+# --- audit log ----------------------------------------------------------------------------------
+gen_args=(--size-mb "$size_mb" --seed "$seed" -o "$FILE")
+if (( regenerate )) || [[ ! -s "$FILE" || ! -s "$EXPECTED" ]]; then
+    (( with_gzip )) && gen_args+=(--gzip)
+    echo "==> generating $FILE ($size_mb MiB)" >&2
+    "$PYTHON" "$ROOT/Benchmarks/generate_audit_log.py" "${gen_args[@]}"
+else
+    echo "==> reusing $FILE (--regenerate to write it again)" >&2
+fi
+if (( with_gzip )) && [[ ! -s "$FILE.gz" || "$FILE.gz" -ot "$FILE" ]]; then
+    echo "==> gzip -6 -n $FILE" >&2
+    gzip -6 -n -c "$FILE" > "$FILE.gz.tmp" && mv "$FILE.gz.tmp" "$FILE.gz"
+fi
+size_bytes=$(wc -c < "$FILE" | tr -d ' ')
+size_mb_dec=$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+read -r exp_lines exp_events < <("$PYTHON" -c 'import json,sys; e=json.load(open(sys.argv[1])); print(e["lines"], e["events"])' "$EXPECTED")
+
+echo "==> warm-up: cat FILE > /dev/null" >&2
+cat "$FILE" > /dev/null
+(( with_gzip )) && cat "$FILE.gz" > /dev/null
+
+# --- measurements -------------------------------------------------------------------------------
+# floor INPUT: sets floor_s, the best wall seconds of `wc -l` (for .gz: `gzip -dc | wc -l`).
+floor_s=0
+floor() {
+    local input=$1 times=() s e n
+    for ((i = 1; i <= runs; i++)); do
+        s=$(now)
+        if [[ "$input" == *.gz ]]; then n=$(gzip -dc "$input" | wc -l); else n=$(wc -l < "$input"); fi
+        e=$(now)
+        times+=("$(elapsed "$s" "$e")")
+    done
+    n=$(echo "$n" | tr -d ' ')
+    [[ "$n" == "$exp_lines" ]] || echo "run-evidence-benchmark.sh: wc -l counted $n lines, the generator wrote $exp_lines" >&2
+    floor_s=$(best "${times[@]}")
+}
+
+# orjson INPUT: sets orjson_s, the best seconds of the orjson pass (time.perf_counter around the
+# read loop, so interpreter start-up is not counted), and parser.
+orjson_s=0
+parser=orjson
+orjson_pass() {
+    "$PYTHON" "$ROOT/Benchmarks/orjson_pass.py" "$1" --runs "$orjson_runs" > "$WORK/orjson.out"
+    parser=$(sed -n 's/^parser=//p' "$WORK/orjson.out")
+    orjson_s=$(sed -n 's/^seconds=//p' "$WORK/orjson.out")
+}
+
+# evidence LABEL INPUT [pin...]: sets ev_s, the best wall seconds of kubelet-authz evidence, and
+# ev_rss, the largest peak RSS (KB) of its runs.
+ev_s=0
+ev_rss=0
+evidence() {
+    local label=$1 input=$2; shift 2
+    local times=() rss=() s e rc t m
+    for ((i = 1; i <= runs; i++)); do
+        rc=0
+        s=$(now)
+        "$@" "$TIME" -f '%e %M' -o "$WORK/ev.time" \
+            "$BIN" evidence --no-db --progress never -o json "$input" > "$OUT_JSON" 2> "$WORK/ev.err" || rc=$?
+        e=$(now)
+        if [[ $rc -ne 0 ]]; then
+            echo "run-evidence-benchmark.sh: kubelet-authz evidence ($label) exited $rc:" >&2
+            tail -n 20 "$WORK/ev.err" >&2
+            exit 1
+        fi
+        read -r t m < <(tail -n 1 "$WORK/ev.time")
+        times+=("$(elapsed "$s" "$e")"); rss+=("$m")
+        echo "    evidence $label run $i/$runs: $(elapsed "$s" "$e") s (GNU time ${t} s), max RSS ${m} KB" >&2
+    done
+    ev_rss=$(largest "${rss[@]}")
+    ev_s=$(best "${times[@]}")
+}
+
+# check INPUT: compares $OUT_JSON with the generator's expected counts. Prints OK/MISMATCH lines.
+mismatches=0
+check() {
+    if ! "$PYTHON" - "$OUT_JSON" "$EXPECTED" "$1" <<'PY' >&2
+import json, sys
+out, exp, name = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+ev = out["events"]
+kub = [u for u in out["usage"] if u["accessPath"] == "kubelet"]
+prx = [u for u in out["usage"] if u["accessPath"] == "apiserverProxy"]
+pairs = [
+    ("events.kubeletReviews", ev["kubeletReviews"], "kubeletReviewLines"),
+    ("kubelet usage: allowed", sum(u["allowed"] for u in kub), "kubeletAllowed"),
+    ("kubelet usage: denied", sum(u["denied"] for u in kub), "kubeletDenied"),
+    ("kubelet usage: unknown", sum(u["unknown"] for u in kub), "kubeletUnknown"),
+    ("kubelet usage: fallbackFor", sum(sum(u["fallbackFor"].values()) for u in kub), "fallbackAllowed"),
+    ("events.nodeProxy", ev["nodeProxy"], "nodeProxyLines"),
+    ("node-proxy usage: allowed", sum(u["allowed"] for u in prx), "nodeProxyAllowed"),
+    ("node-proxy usage: denied", sum(u["denied"] for u in prx), "nodeProxyDenied"),
+    ("events.lines", ev["lines"], "lines"),
+    ("events.read", ev["read"], "events"),
+    ("events.malformed", ev["malformed"], "malformed"),
+    ("malformed line numbers", [m["line"] for m in out["malformed"]], "malformedLines"),
+]
+bad = 0
+for label, got, key in pairs:
+    ok = got == exp[key]
+    bad += not ok
+    print("    %-8s %-28s %s%s" % ("OK" if ok else "MISMATCH", label, got, "" if ok else "  (expected %s = %s)" % (key, exp[key])))
+print("    correctness (%s): %s" % (name, "OK" if not bad else "MISMATCH"))
+sys.exit(1 if bad else 0)
+PY
+    then mismatches=$((mismatches + 1)); fi
+}
+
+cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
+rows=()
+bench() {
+    local input=$1 label=$2
+    echo "==> [$label] floor ($([[ "$input" == *.gz ]] && echo 'gzip -dc | wc -l' || echo 'wc -l')), best of $runs" >&2
+    floor "$input"
+    echo "    $floor_s s" >&2
+    echo "==> [$label] orjson pass, best of $orjson_runs" >&2
+    orjson_pass "$input"
+    echo "    $orjson_s s ($parser)" >&2
+    echo "==> [$label] kubelet-authz evidence, $cpus cores, best of $runs" >&2
+    evidence "$label, $cpus cores" "$input"
+    local all_s=$ev_s rss_all=$ev_rss
+    local one_s="n/a" rss_one=0
+    if [[ ${#PIN[@]} -gt 0 ]]; then
+        echo "==> [$label] kubelet-authz evidence, 1 core (${PIN[*]}), best of $runs" >&2
+        evidence "$label, 1 core" "$input" "${PIN[@]}"
+        one_s=$ev_s rss_one=$ev_rss
+    fi
+    check "$label"
+    local t=$one_s
+    [[ "$t" == "n/a" ]] && t=$all_s
+    local rss_mb; rss_mb=$(awk -v a="$rss_all" -v b="$rss_one" 'BEGIN { printf "%.0f", (a > b ? a : b) / 1024 }')
+    rows+=("$(awk -v d="$(date -u +%Y-%m-%d)" -v m="$machine" -v label="$label" -v mb="$size_mb_dec" -v lines="$exp_lines" \
+        -v ev="$exp_events" -v b="$size_bytes" -v fl="$floor_s" -v oj="$orjson_s" -v all="$all_s" -v one="$one_s" -v t="$t" \
+        -v rss="$rss_mb" -v cpus="$cpus" 'BEGIN {
+            mbs1 = b / 1e6 / t; mbsa = b / 1e6 / all
+            printf "| %s | %s | %s | %s MB | %d | %.3f s | %.3f s | %.3f s | %s | %.0f / %.0f | %.0f / %.0f | %.1f× | %.1f× | %s MB | %s | %s | %s |",
+                d, m, label, mb, lines, fl, oj, all, (one == "n/a" ? "n/a" : sprintf("%.3f s", one)),
+                mbs1, mbsa, ev / t / 1e3, ev / all / 1e3, t / fl, oj / t, rss,
+                (b / 1e9 / t >= 1 ? "yes" : "no"), (t <= 6 * fl ? "yes" : "no"), (oj >= 4 * t ? "yes" : "no") }')")
+}
+
+arch=$(uname -m)
+cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+[[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
+machine="$cpus × $cpu_model, $arch, $(uname -s)"
+
+bench "$FILE" "JSON lines"
+if (( with_gzip )); then
+    bench "$FILE.gz" "gzip ($(awk -v b="$(wc -c < "$FILE.gz")" 'BEGIN { printf "%.0f MB", b / 1e6 }'))"
+fi
+
+# --- report -------------------------------------------------------------------------------------
+swift_version=$(swift --version 2>/dev/null | grep -o 'Swift version [0-9.]*' | head -n 1 || true)
+python_version=$("$PYTHON" -c 'import platform; print(platform.python_version())')
+note=""
+(( small )) && note=" SMALL (plumbing check, not a result)."
+echo
+echo "| Date | Machine | Input | Size | Lines | wc -l | orjson | kubelet-authz ($cpus cores) | kubelet-authz (1 core) | MB/s (1 core / $cpus) | k events/s (1 core / $cpus) | 1 core ÷ wc -l | orjson ÷ 1 core | Peak RSS | ≥ 1 GB/s | ≤ 6× wc -l | ≥ 4× orjson |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Best of $runs (orjson: best of $orjson_runs, $parser, Python $python_version); MB = 10^6 bytes of uncompressed log;" \
+     "the 1-core column is \`${PIN[*]:-unpinned}\`; targets are judged on it. ${swift_version:-Swift version unknown};" \
+     "file $FILE (seed $seed).$note"
+if (( mismatches )); then
+    echo "run-evidence-benchmark.sh: kubelet-authz's counts do not match the generator's (MISMATCH above)" >&2
+    exit 1
+fi
