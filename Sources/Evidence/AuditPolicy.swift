@@ -1,4 +1,5 @@
 import Foundation
+import RBAC
 import Yams
 
 /// An `audit.k8s.io/v1` Policy, and the API server's rule matching (audit/policy/checker.go):
@@ -96,12 +97,7 @@ public struct AuditPolicy: Sendable {
         return true
     }
 
-    public struct DecodeError: Error, CustomStringConvertible, Sendable {
-        public let file: String
-        public let line: Int?
-        public let message: String
-        public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-    }
+    public typealias DecodeError = FileLineError
 
     static let ruleKeys: Set<String> = ["level", "users", "userGroups", "verbs", "resources", "namespaces", "nonResourceURLs", "omitStages", "omitManagedFields"]
 

@@ -25,12 +25,7 @@ public struct GovernanceRegister: Sendable {
         self.source = source
     }
 
-    public struct DecodeError: Error, CustomStringConvertible, Sendable {
-        public let file: String
-        public let line: Int?
-        public let message: String
-        public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-    }
+    public typealias DecodeError = FileLineError
 
     static let entryKeys: Set<String> = ["subject", "owner", "purpose", "access", "reviewed", "nextReview", "expires", "ticket", "notes"]
     static let subjectKinds: Set<String> = ["ServiceAccount", "User", "Group"]

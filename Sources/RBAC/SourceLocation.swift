@@ -18,3 +18,18 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
         return file
     }
 }
+
+/// A problem in a file the user gave us, with the line when known (`file:line: message`).
+public struct FileLineError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}

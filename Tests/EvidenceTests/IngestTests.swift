@@ -30,6 +30,21 @@ struct IngestTests {
         return try ingestor.ingest(try AuditSource.resolve(paths), into: sink)
     }
 
+    /// The real sample repeated with fresh auditIDs; lines for which `truncate` holds are cut short.
+    static func repeatedLog(copies: Int, truncate: (Int) -> Bool) -> (String, Int) {
+        var text = ""
+        var n = 0
+        for copy in 0..<copies {
+            for line in String(decoding: sample, as: UTF8.self).split(separator: "\n") {
+                n += 1
+                var l = String(line)
+                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
+                text += (truncate(n) ? String(l.prefix(90)) : l) + "\n"
+            }
+        }
+        return (text, n)
+    }
+
     @Test("plain, gzip, and a gzip of two members read the same events")
     func gzipInput() throws {
         let dir = Fixtures.temporaryDirectory()
@@ -126,16 +141,7 @@ struct IngestTests {
     func resume() throws {
         let dir = Fixtures.temporaryDirectory()
         // A larger log: the sample 40 times with fresh auditIDs, and one truncated line.
-        var text = ""
-        var n = 0
-        for copy in 0..<40 {
-            for line in String(decoding: Self.sample, as: UTF8.self).split(separator: "\n") {
-                n += 1
-                var l = String(line)
-                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
-                text += (n == 500 ? String(l.prefix(120)) : l) + "\n"
-            }
-        }
+        let (text, _) = Self.repeatedLog(copies: 40, truncate: { $0 == 500 })
         for gz in [false, true] {
             let data = gz ? try gzip(Data(text.utf8)) : Data(text.utf8)
             let log = try write(data, gz ? "big.log.gz" : "big.log", in: dir)
@@ -161,16 +167,7 @@ struct IngestTests {
 
     @Test("two threads scanning one block find exactly what one thread finds")
     func parallelScan() throws {
-        var text = ""
-        var n = 0
-        for copy in 0..<200 {
-            for line in String(decoding: Self.sample, as: UTF8.self).split(separator: "\n") {
-                n += 1
-                var l = String(line)
-                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
-                text += (n % 997 == 0 ? String(l.prefix(90)) : l) + "\n"
-            }
-        }
+        let (text, n) = Self.repeatedLog(copies: 200, truncate: { $0 % 997 == 0 })
         let path = try write(Data(text.utf8), "big.log", in: Fixtures.temporaryDirectory())
         #expect(text.utf8.count > 2 << 20)
         var results: [(AuditScanCounts, [AuditRecord], [MalformedLine])] = []
