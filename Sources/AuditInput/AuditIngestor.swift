@@ -1,3 +1,4 @@
+import CMemmem
 import Evidence
 import Foundation
 import Dispatch
@@ -32,7 +33,7 @@ public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
     public var blockSize = 8 << 20
     /// Threads that scan one block together (the second core helps on large files).
-    public var workers = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    public var workers = min(2, max(1, Int(ka_usable_cpus())))
     /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
     public var stdin: Data?
 

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <string.h>
+#include <sched.h>
 #include "CMemmem.h"
 
 const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
@@ -8,4 +9,10 @@ const void *ka_memmem(const void *haystack, size_t haystack_len, const void *nee
 
 void *ka_memrchr(const void *s, int c, size_t n) {
     return memrchr(s, c, n);
+}
+
+int ka_usable_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
 }

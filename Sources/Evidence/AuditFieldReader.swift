@@ -59,6 +59,8 @@ struct AuditFieldReader {
         var e = AuditEventWire()
         var requestObject: (Int, Int)? = nil
         var responseObject: (Int, Int)? = nil
+        var readRequest = false
+        var readResponse = false
         try object(Self.eventKeys) { k, r in
             switch k {
             case 0: e.kind = try r.string()
@@ -74,11 +76,18 @@ struct AuditFieldReader {
             case 10: e.requestReceivedTimestamp = try r.string()
             case 11: e.stageTimestamp = try r.string()
             case 12: e.annotations = try r.nullable { try $0.annotations() }
-            // Bodies are read only for SubjectAccessReviews; objectRef usually comes first.
+            // Bodies are read only for SubjectAccessReviews. The API server writes objectRef
+            // first, so they are usually read in place; otherwise their place is kept.
             case 13, 14:
-                let s = r.i
-                try r.skipValue()
-                if k == 13 { requestObject = (s, r.i) } else { responseObject = (s, r.i) }
+                if e.objectRef?.resource == "subjectaccessreviews" && e.objectRef?.apiGroup == "authorization.k8s.io" {
+                    if k == 13 { e.requestObject = try r.nullable { try $0.reviewRequest() }; requestObject = nil }
+                    else { e.responseObject = try r.nullable { try $0.reviewResponse() }; responseObject = nil }
+                    if k == 13 { readRequest = true } else { readResponse = true }
+                } else {
+                    let s = r.i
+                    try r.skipValue()
+                    if k == 13 { requestObject = (s, r.i) } else { responseObject = (s, r.i) }
+                }
             default: throw Unsupported()  // items: an EventList
             }
         }
@@ -86,11 +95,11 @@ struct AuditFieldReader {
         guard i == n else { throw Unsupported() }
         if e.kind == "EventList" { throw Unsupported() }
         if e.objectRef?.resource == "subjectaccessreviews" && e.objectRef?.apiGroup == "authorization.k8s.io" {
-            if let (s, end) = requestObject {
+            if !readRequest, let (s, end) = requestObject {
                 var sub = AuditFieldReader(p: p, n: end, i: s)
                 e.requestObject = try? sub.nullable { try $0.reviewRequest() }
             }
-            if let (s, end) = responseObject {
+            if !readResponse, let (s, end) = responseObject {
                 var sub = AuditFieldReader(p: p, n: end, i: s)
                 e.responseObject = try? sub.nullable { try $0.reviewResponse() }
             }

@@ -50,38 +50,49 @@ public enum UsageAggregator {
     public static let fallbackWindow = 1.0
 
     public static func usage(_ records: [AuditRecord]) -> [UsageRow] {
-        var rows: [UsageRow.Key: UsageRow] = [:]
+        // Rows are found by the caller's name (one string hashed, not three); the subject is
+        // worked out once per row.
+        struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
+        var rows: [RawKey: UsageRow] = [:]
         // Last denied fine-grained check per (caller, node, verb), for fallback pairs.
         struct PairKey: Hashable { let user: String, node: String, verb: String }
         var lastDenied: [PairKey: (time: Double, subresource: String)] = [:]
         for r in records {
             guard let user = r.user else { continue }
-            let s = subject(of: user)
-            let key = UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
-                                   node: r.node, subresource: r.subresource, verb: r.verb)
-            var row = rows[key] ?? UsageRow(key: key, firstSeen: r.time, lastSeen: r.time)
-            row.firstSeen = min(row.firstSeen, r.time)
-            row.lastSeen = max(row.lastSeen, r.time)
-            row.groups.formUnion(r.groups)
-            if let p = r.kubeletPath { row.kubeletPaths.insert(p) }
-            switch r.decision {
-            case .allow:
-                row.allowed += 1
-                row.lastAllowed = max(row.lastAllowed ?? r.time, r.time)
-            case .deny: row.denied += 1
-            case .unknown: row.unknown += 1
+            let raw = RawKey(user: user, path: r.path, node: r.node, subresource: r.subresource, verb: r.verb)
+            if rows[raw] == nil {
+                let s = subject(of: user)
+                rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
+                                                       node: r.node, subresource: r.subresource, verb: r.verb), firstSeen: r.time, lastSeen: r.time)
             }
+            var fallbackFrom: String? = nil
             if r.path == .kubelet {
                 let pk = PairKey(user: user, node: r.node, verb: r.verb)
                 if fineGrained.contains(r.subresource) && r.decision == .deny {
                     lastDenied[pk] = (r.time, r.subresource)
                 } else if r.subresource == "proxy" && r.decision == .allow, let d = lastDenied[pk], r.time - d.time <= fallbackWindow, r.time >= d.time {
-                    row.fallbackFor[d.subresource, default: 0] += 1
+                    fallbackFrom = d.subresource
                     lastDenied[pk] = nil
                 }
             }
-            rows[key] = row
+            // Updated in place: copying a row out and back would copy its sets each time.
+            Self.add(r, fallbackFrom: fallbackFrom, to: &rows[raw]!)
         }
         return rows.values.sorted { $0.key < $1.key }
+    }
+
+    static func add(_ r: AuditRecord, fallbackFrom: String?, to row: inout UsageRow) {
+        row.firstSeen = min(row.firstSeen, r.time)
+        row.lastSeen = max(row.lastSeen, r.time)
+        if !r.groups.isEmpty && !r.groups.allSatisfy(row.groups.contains) { row.groups.formUnion(r.groups) }
+        if let p = r.kubeletPath { row.kubeletPaths.insert(p) }
+        switch r.decision {
+        case .allow:
+            row.allowed += 1
+            row.lastAllowed = max(row.lastAllowed ?? r.time, r.time)
+        case .deny: row.denied += 1
+        case .unknown: row.unknown += 1
+        }
+        if let fallbackFrom { row.fallbackFor[fallbackFrom, default: 0] += 1 }
     }
 }

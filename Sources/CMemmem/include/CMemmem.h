@@ -5,5 +5,7 @@
 
 const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 void *ka_memrchr(const void *s, int c, size_t n);
+/// CPUs this process may run on (its affinity mask), which `taskset` narrows; 0 if unknown.
+int ka_usable_cpus(void);
 
 #endif
