@@ -19,7 +19,7 @@ public struct AuditRecordSet: Sendable {
 
     /// In time order (then file order), as the kubelet made the checks.
     public var ordered: [AuditRecord] {
-        byID.values.sorted { ($0.time, $0.sourceFile, $0.sourceLine, $0.auditID) < ($1.time, $1.sourceFile, $1.sourceLine, $1.auditID) }
+        byID.values.sorted(by: AuditRecord.precedes)
     }
 
     public var count: Int { byID.count }

@@ -13,7 +13,7 @@ public struct EvidenceReport: Sendable {
     public var uniqueNodeProxy: Int
 
     public init(records: [AuditRecord], counts: AuditScanCounts, malformed: [MalformedLine], policy: AuditPolicy? = nil, since: Double? = nil) {
-        let used = records.filter { since == nil || $0.time >= since! }
+        let used = since.map { s in records.filter { $0.time >= s } } ?? records
         self.counts = counts
         self.usage = UsageAggregator.usage(used)
         self.blindSpots = BlindSpotAnalyzer.fromRecords(used) + (policy.map(BlindSpotAnalyzer.fromPolicy) ?? [])
@@ -21,7 +21,9 @@ public struct EvidenceReport: Sendable {
         self.since = since
         uniqueKubeletReviews = records.filter { $0.path == .kubelet }.count
         uniqueNodeProxy = records.count - uniqueKubeletReviews
-        if let first = used.map(\.time).min(), let last = used.map(\.time).max() { window = (first, last) }
+        var first = Double.infinity, last = -Double.infinity
+        for r in used { first = min(first, r.time); last = max(last, r.time) }
+        if !used.isEmpty { window = (first, last) }
     }
 }
 

@@ -12,8 +12,13 @@ public struct UsageRow: Hashable, Sendable {
         public let verb: String
 
         public static func < (a: Key, b: Key) -> Bool {
-            [a.subjectKind, a.subjectNamespace, a.subjectName, a.path.rawValue, a.node, a.subresource, a.verb]
-                .lexicographicallyPrecedes([b.subjectKind, b.subjectNamespace, b.subjectName, b.path.rawValue, b.node, b.subresource, b.verb])
+            if a.subjectKind != b.subjectKind { return a.subjectKind < b.subjectKind }
+            if a.subjectNamespace != b.subjectNamespace { return a.subjectNamespace < b.subjectNamespace }
+            if a.subjectName != b.subjectName { return a.subjectName < b.subjectName }
+            if a.path != b.path { return a.path.rawValue < b.path.rawValue }
+            if a.node != b.node { return a.node < b.node }
+            if a.subresource != b.subresource { return a.subresource < b.subresource }
+            return a.verb < b.verb
         }
     }
 
