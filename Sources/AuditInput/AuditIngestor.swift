@@ -6,6 +6,8 @@ import Dispatch
 /// Where ingested records go: memory, or the evidence database (which makes ingest
 /// idempotent and resumable).
 public protocol AuditSink: AnyObject {
+    /// True when a later run continues from this one's checkpoints (a database).
+    var resumesFiles: Bool { get }
     /// Where to resume this source: (uncompressed offset, lines already read), or nil to read
     /// it from the start; `.skip` when it was completely ingested before.
     func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
@@ -49,6 +51,7 @@ public struct AuditIngestor {
         var summary = Summary()
         for source in sources {
             let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
+            reader.holdsPartialLastLine = sink.resumesFiles && !source.isStdin
             let identity = try Self.identity(of: source)
             var scanner = AuditLineScanner(file: source.displayName)
             switch try sink.resumePoint(for: source, identity: identity) {
@@ -149,14 +152,20 @@ public struct AuditIngestor {
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
     /// Event) starts with a line holding only `{` or `[`; JSON lines start with a whole object.
     static func isDocument(_ head: [UInt8]) -> Bool {
-        let end = head.firstIndex(of: 0x0A) ?? head.count
-        let trimmed = head[0..<end].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        return trimmed == [0x7B] || trimmed == [0x5B]
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // a UTF-8 byte-order mark
+        bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        // A JSON array of events, or an object whose first line holds only `{`.
+        if bytes.first == 0x5B { return true }
+        let end = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
+        let trimmed = bytes[bytes.startIndex..<end].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        return trimmed == [0x7B]
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, into sink: AuditSink,
                         summary: inout Summary) throws {
-        let bytes = try reader.readAll()
+        var bytes = try reader.readAll()
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var counts = AuditScanCounts()
         counts.bytes = bytes.count
         counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
@@ -179,8 +188,8 @@ public struct AuditIngestor {
         progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
     }
 
-    /// A file's identity: size and a hash of its first 4 KiB, so a rotated file that reuses a
-    /// name is not mistaken for the one ingested before.
+    /// A file's identity: a hash of its first 4 KiB, so a rotated file that reuses a name is not
+    /// mistaken for the one ingested before, while a file that only grew keeps its identity.
     public static func identity(of source: AuditSource) throws -> String {
         guard !source.isStdin else { return "stdin" }
         guard let h = FileHandle(forReadingAtPath: source.path) else { throw LineChunkReader.ReadError(description: "\(source.path): cannot open the file") }

@@ -43,8 +43,9 @@ public struct AuditSource: Hashable, Sendable {
         var n = name.lowercased()
         if n.hasSuffix(".gz") { n.removeLast(3) }
         if n.hasSuffix(".log") || n.hasSuffix(".jsonl") || n.hasSuffix(".json") { return true }
-        // audit.log.1, audit.log.2 …
+        // audit.log.1, audit.log.2 …, and logrotate's dateext: audit.log-20261127
         if let r = n.range(of: ".log."), n[r.upperBound...].allSatisfy(\.isNumber) { return true }
+        if let r = n.range(of: ".log-"), n[r.upperBound...].allSatisfy({ $0.isNumber || $0 == "-" }) { return true }
         return false
     }
 }

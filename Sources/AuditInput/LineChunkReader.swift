@@ -31,6 +31,9 @@ public final class LineChunkReader {
     var capacity: Int
     /// Bytes at the front of `storage` not yet handed out (a partial line, or a peeked block).
     var pending = 0
+    /// Leave a last line without its newline unread: a log being written may still be
+    /// finishing it, and a later ingest resumes before it.
+    public var holdsPartialLastLine = false
 
     public struct ReadError: Error, CustomStringConvertible {
         public let description: String
@@ -185,10 +188,16 @@ public final class LineChunkReader {
             let n = try fill(storage + pending, min(blockSize, capacity - pending))
             if n == 0 {
                 guard pending > 0 else { return false }
-                let count = pending
-                pending = 0
-                consumed += count
+                var count = pending
+                if holdsPartialLastLine {
+                    // Whole lines only; a last line without its newline waits for the next run.
+                    guard let nl = ka_memrchr(storage, 0x0A, pending) else { return false }
+                    count = storage.distance(to: nl) + 1
+                }
                 try body(UnsafeRawBufferPointer(start: storage, count: count))
+                consumed += count
+                pending -= count
+                if pending > 0 { storage.copyMemory(from: storage + count, byteCount: pending) }
                 return true
             }
             let total = pending + n

@@ -6,6 +6,8 @@ public final class MemorySink: AuditSink {
 
     public init() {}
 
+    public var resumesFiles: Bool { false }
+
     public func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume { .start }
 
     public func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],

@@ -9,6 +9,10 @@ public enum AuditDocument {
 
     public static func decode(_ data: Data, file: String) -> Result<Decoded, MalformedLine> {
         do {
+            if data.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == 0x5B {
+                let events = try JSONDecoder().decode([AuditEventWire].self, from: data)
+                return .success(Decoded(records: events.flatMap { AuditExtractor.records(from: $0, file: file, line: 1) }, events: events.count))
+            }
             let event = try JSONDecoder().decode(AuditEventWire.self, from: data)
             let count = event.items?.count ?? 1
             return .success(Decoded(records: AuditExtractor.records(from: event, file: file, line: 1), events: count))

@@ -12,8 +12,9 @@ public enum AuditExtractor {
            let author = event.user?.username, author.hasPrefix("system:node:") {
             let spec = event.requestObject?.spec
             let attributes = spec?.resourceAttributes
-            // The kubelet only ever asks about nodes; anything else is not kubelet access.
-            if let attributes, attributes.resource != "nodes" { return [] }
+            // The kubelet only ever asks about a subresource of nodes; anything else a node
+            // reviews is not kubelet access.
+            if let attributes, attributes.resource != "nodes" || (attributes.subresource ?? "").isEmpty { return [] }
             let decision: AuditRecord.Decision
             if let status = event.responseObject?.status {
                 decision = (status.allowed ?? false) && !(status.denied ?? false) ? .allow : .deny
@@ -58,14 +59,15 @@ public enum AuditExtractor {
         return parts.joined(separator: ":")
     }
 
-    /// The kubelet path after `/proxy`, without the query: a query can carry an exec command
-    /// line, which is not ours to keep.
+    /// The kubelet path after `/api/v1/nodes/<name>/proxy`, without the query (a query can carry
+    /// an exec command line, which is not ours to keep). Found by segments, so an escaped node
+    /// name (`node%3A10250`) does not hide it.
     static func kubeletPath(_ uri: String?, node: String) -> String? {
         guard let uri else { return nil }
-        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-        let marker = "/nodes/\(node)/proxy"
-        guard let r = path.range(of: marker) else { return nil }
-        let rest = String(path[r.upperBound...])
-        return rest.isEmpty ? "/" : rest
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let n = segments.firstIndex(of: "nodes"), n + 2 < segments.count, segments[n + 2] == "proxy" else { return nil }
+        let rest = segments[(n + 3)...].joined(separator: "/")
+        return "/" + rest
     }
 }

@@ -66,6 +66,11 @@ public struct AuditLineScanner {
             var last = end - 1
             while last >= start, let b = Optional(base.load(fromByteOffset: last, as: UInt8.self)), b == 0x20 || b == 0x0D || b == 0x09 { last -= 1 }
             var first = start
+            // A UTF-8 byte-order mark before the first line.
+            if line == 1, end - start >= 3, base.load(fromByteOffset: start, as: UInt8.self) == 0xEF,
+               base.load(fromByteOffset: start + 1, as: UInt8.self) == 0xBB, base.load(fromByteOffset: start + 2, as: UInt8.self) == 0xBF {
+                first += 3
+            }
             while first <= last, let b = Optional(base.load(fromByteOffset: first, as: UInt8.self)), b == 0x20 || b == 0x09 { first += 1 }
             if first <= last {
                 let open = base.load(fromByteOffset: first, as: UInt8.self)

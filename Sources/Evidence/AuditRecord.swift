@@ -46,6 +46,11 @@ public struct AuditRecord: Hashable, Sendable {
         self.sourceFile = sourceFile; self.sourceLine = sourceLine
     }
 
+    /// One request, whatever stages were logged: the auditID alone is not enough, because a
+    /// client can choose it (the API server honours an `Audit-ID` header), so the time the
+    /// request was received, the node and the access path are part of it.
+    public var requestKey: String { auditID + "\u{1F}" + timestamp + "\u{1F}" + node + "\u{1F}" + path.rawValue }
+
     /// Time order, then file order: the order the kubelet made its checks. Compares the cheap
     /// fields first (sorting tens of thousands of records).
     public static func precedes(_ a: AuditRecord, _ b: AuditRecord) -> Bool {

@@ -1,5 +1,6 @@
-/// Records keyed by auditID: an event logged at two stages (RequestReceived and
-/// ResponseComplete, or ResponseStarted and ResponseComplete) counts once, as its richer copy.
+/// Records keyed by request (`AuditRecord.requestKey`): an event logged at two stages
+/// (RequestReceived and ResponseComplete, or ResponseStarted and ResponseComplete) counts once,
+/// as its richer copy.
 public struct AuditRecordSet: Sendable {
     public private(set) var byID: [String: AuditRecord] = [:]
     public private(set) var duplicates = 0
@@ -7,11 +8,12 @@ public struct AuditRecordSet: Sendable {
     public init() {}
 
     public mutating func add(_ r: AuditRecord) {
-        if let existing = byID[r.auditID] {
+        let key = r.requestKey
+        if let existing = byID[key] {
             duplicates += 1
-            if r.richness > existing.richness { byID[r.auditID] = r }
+            if r.richness > existing.richness { byID[key] = r }
         } else {
-            byID[r.auditID] = r
+            byID[key] = r
         }
     }
 

@@ -22,8 +22,9 @@ public struct EvidenceReport: Sendable {
         uniqueKubeletReviews = records.filter { $0.path == .kubelet }.count
         uniqueNodeProxy = records.count - uniqueKubeletReviews
         var first = Double.infinity, last = -Double.infinity
-        for r in used { first = min(first, r.time); last = max(last, r.time) }
-        if !used.isEmpty { window = (first, last) }
+        // Events without a timestamp (time 0) have no place in the window.
+        for r in used where r.time > 0 { first = min(first, r.time); last = max(last, r.time) }
+        if first <= last { window = (first, last) }
     }
 }
 

@@ -36,6 +36,13 @@ public struct UsageRow: Hashable, Sendable {
     public var groups: Set<String> = []
     /// API-server proxy: the kubelet paths requested.
     public var kubeletPaths: Set<String> = []
+    /// Denied fine-grained checks whose request then passed through `nodes/proxy`: paired with
+    /// a proxy allow within a second, or answered by a proxy allow the kubelet still had cached
+    /// (5 minutes by default), which leaves no review of its own.
+    public var deniedButPassedViaProxy = 0
+
+    /// Denials that really stopped the caller.
+    public var effectiveDenied: Int { denied - deniedButPassedViaProxy }
 
     public var onlyViaFallback: Bool { allowed > 0 && fallbackFor.values.reduce(0, +) == allowed }
 }
@@ -54,15 +61,47 @@ public enum UsageAggregator {
     /// the same caller, node and verb is one request that passed only through the fallback.
     public static let fallbackWindow = 1.0
 
+    /// The kubelet's default cache lifetime for allowed decisions.
+    public static let allowCacheTTL = 300.0
+
     public static func usage(_ records: [AuditRecord]) -> [UsageRow] {
+        // Pass 1: pair each allowed proxy check with the oldest denied fine-grained check of the
+        // same caller, node and verb within the window (concurrent requests queue up).
+        struct PairKey: Hashable { let user: String, node: String, verb: String }
+        var pending: [PairKey: [(index: Int, time: Double, subresource: String)]] = [:]
+        var proxyAllows: [PairKey: [Double]] = [:]
+        var fallbackOf: [Int: String] = [:]
+        var covered = Set<Int>()
+        for (i, r) in records.enumerated() where r.path == .kubelet {
+            guard let user = r.user else { continue }
+            let pk = PairKey(user: user, node: r.node, verb: r.verb)
+            if fineGrained.contains(r.subresource) && r.decision == .deny {
+                pending[pk, default: []].append((i, r.time, r.subresource))
+            } else if r.subresource == "proxy" && r.decision == .allow {
+                proxyAllows[pk, default: []].append(r.time)
+                if var queue = pending[pk] {
+                    queue.removeAll { r.time - $0.time > fallbackWindow }
+                    if let k = queue.firstIndex(where: { r.time >= $0.time }) {
+                        fallbackOf[i] = queue[k].subresource
+                        covered.insert(queue[k].index)
+                        queue.remove(at: k)
+                    }
+                    pending[pk] = queue
+                }
+            }
+        }
+        // Pass 2: a denied check not followed by a proxy review may have passed through a
+        // cached proxy allow.
+        for (i, r) in records.enumerated() where r.path == .kubelet && r.decision == .deny && fineGrained.contains(r.subresource) && !covered.contains(i) {
+            guard let user = r.user, let allows = proxyAllows[PairKey(user: user, node: r.node, verb: r.verb)] else { continue }
+            if allows.contains(where: { $0 <= r.time && r.time - $0 <= allowCacheTTL }) { covered.insert(i) }
+        }
+
         // Rows are found by the caller's name (one string hashed, not three); the subject is
         // worked out once per row.
         struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
         var rows: [RawKey: UsageRow] = [:]
-        // Last denied fine-grained check per (caller, node, verb), for fallback pairs.
-        struct PairKey: Hashable { let user: String, node: String, verb: String }
-        var lastDenied: [PairKey: (time: Double, subresource: String)] = [:]
-        for r in records {
+        for (i, r) in records.enumerated() {
             guard let user = r.user else { continue }
             let raw = RawKey(user: user, path: r.path, node: r.node, subresource: r.subresource, verb: r.verb)
             if rows[raw] == nil {
@@ -70,23 +109,13 @@ public enum UsageAggregator {
                 rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
                                                        node: r.node, subresource: r.subresource, verb: r.verb), firstSeen: r.time, lastSeen: r.time)
             }
-            var fallbackFrom: String? = nil
-            if r.path == .kubelet {
-                let pk = PairKey(user: user, node: r.node, verb: r.verb)
-                if fineGrained.contains(r.subresource) && r.decision == .deny {
-                    lastDenied[pk] = (r.time, r.subresource)
-                } else if r.subresource == "proxy" && r.decision == .allow, let d = lastDenied[pk], r.time - d.time <= fallbackWindow, r.time >= d.time {
-                    fallbackFrom = d.subresource
-                    lastDenied[pk] = nil
-                }
-            }
             // Updated in place: copying a row out and back would copy its sets each time.
-            Self.add(r, fallbackFrom: fallbackFrom, to: &rows[raw]!)
+            Self.add(r, fallbackFrom: fallbackOf[i], passedViaProxy: covered.contains(i), to: &rows[raw]!)
         }
         return rows.values.sorted { $0.key < $1.key }
     }
 
-    static func add(_ r: AuditRecord, fallbackFrom: String?, to row: inout UsageRow) {
+    static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, to row: inout UsageRow) {
         row.firstSeen = min(row.firstSeen, r.time)
         row.lastSeen = max(row.lastSeen, r.time)
         if !r.groups.isEmpty && !r.groups.allSatisfy(row.groups.contains) { row.groups.formUnion(r.groups) }
@@ -99,5 +128,6 @@ public enum UsageAggregator {
         case .unknown: row.unknown += 1
         }
         if let fallbackFrom { row.fallbackFor[fallbackFrom, default: 0] += 1 }
+        if passedViaProxy { row.deniedButPassedViaProxy += 1 }
     }
 }

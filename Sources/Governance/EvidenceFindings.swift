@@ -14,10 +14,7 @@ enum EvidenceFindings {
     static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day) -> [Finding] {
         var out: [Finding] = []
         let nowSeconds = Double(AuditTimestamp.daysFromCivil(now.year, now.month, now.day) * 86400 + 86399)
-        let covered: Bool = {
-            guard let w = evidence.window else { return false }
-            return nowSeconds - w.first >= Double(evidence.unusedDays) * 86400
-        }()
+        let covered = evidence.unusedCheck(nowSeconds: nowSeconds) == nil
         for s in subjects where !Scanner.isMasters(s.key) {
             let usage = s.usage ?? [:]
             let via = s.inventory.allGrants
@@ -70,27 +67,17 @@ enum EvidenceFindings {
                                    locations: FindingDetector.locations(via)))
             }
         }
-        // Denied attempts, per caller, whatever it holds.
+        // Denied attempts, per caller, whatever it holds — not counting fine-grained checks
+        // whose request then passed through nodes/proxy (KA032 speaks of those).
         var denied: [String: (SubjectKey, Int, Set<String>)] = [:]
-        for row in evidence.usage where row.denied > 0 {
+        for row in evidence.usage where row.effectiveDenied > 0 {
             let key = SubjectKey(kind: row.key.subjectKind, name: row.key.subjectName, namespace: row.key.subjectNamespace)
             var entry = denied[key.description] ?? (key, 0, [])
-            entry.1 += row.denied
+            entry.1 += row.effectiveDenied
             entry.2.insert("\(row.key.verb.isEmpty ? "\"\"" : row.key.verb) nodes/\(row.key.subresource)\(row.key.path == .apiserverProxy ? " (API-server proxy)" : "")")
             denied[key.description] = entry
         }
         for (_, entry) in denied.sorted(by: { $0.key < $1.key }) {
-            // A denied fine-grained check that the proxy fallback then allowed is not an attempt
-            // that failed; it is reported by KA032.
-            let failed = evidence.usage.filter { $0.denied > 0 && SubjectKey(kind: $0.key.subjectKind, name: $0.key.subjectName, namespace: $0.key.subjectNamespace) == entry.0 }
-            let fallbackCovered = failed.allSatisfy { row in
-                row.key.path == .kubelet && evidence.usage.contains { other in
-                    other.key.subjectKind == row.key.subjectKind && other.key.subjectName == row.key.subjectName
-                        && other.key.subjectNamespace == row.key.subjectNamespace && other.key.node == row.key.node
-                        && other.key.subresource == "proxy" && other.key.verb == row.key.verb && other.fallbackFor[row.key.subresource, default: 0] >= row.denied
-                }
-            }
-            if fallbackCovered { continue }
             out.append(Finding(.deniedAttempts, subject: entry.0,
                                message: "\(entry.0) was denied \(entry.1) time(s): \(entry.2.sorted().joined(separator: ", "))"))
         }

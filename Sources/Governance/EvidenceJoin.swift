@@ -27,6 +27,25 @@ public struct ScanEvidence: Sendable {
         self.unusedDays = unusedDays
     }
 
+    /// Why unused grants cannot be judged from this evidence, or nil when they can: the
+    /// evidence must reach back `unusedDays` before now and up to now, and it must show callers
+    /// and verdicts (Metadata-level or body-less kubelet reviews hide them, so every grant would
+    /// look unused).
+    public func unusedCheck(nowSeconds: Double) -> String? {
+        guard let w = window else { return "no evidence" }
+        let span = Double(unusedDays) * 86400
+        if nowSeconds - w.first < span {
+            return "the evidence starts \(AuditTimestamp.text(w.first)), less than \(unusedDays) days before --now"
+        }
+        if nowSeconds - w.last > 2 * 86400 {
+            return "the evidence ends \(AuditTimestamp.text(w.last)), more than two days before --now"
+        }
+        if blindSpots.contains(where: { $0.kind == .metadataLevel || $0.kind == .missingResponse }) {
+            return "the audit log hides callers or verdicts of kubelet reviews (see the blind spots)"
+        }
+        return nil
+    }
+
     /// The caller a usage row stands for, with the groups its reviews carried.
     static func user(_ row: UsageRow) -> UserInfo {
         let name = row.key.subjectKind == Subject.serviceAccountKind

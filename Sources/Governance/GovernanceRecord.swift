@@ -10,12 +10,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let datePart = t.prefix(10)
         let parts = datePart.split(separator: "-")
         guard datePart.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+              (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y) else { return nil }
         if t.count > 10 && !(t.dropFirst(10).first == "T" || t.dropFirst(10).first == " ") { return nil }
         year = y; month = m; day = d
     }
 
     public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
@@ -109,6 +117,11 @@ public struct GovernanceRecord: Hashable, Sendable {
         guard a.keys.contains(where: { $0.hasPrefix(annotationPrefix) }) else { return nil }
         var r = GovernanceRecord(owner: a[Annotation.owner].nonEmpty, purpose: a[Annotation.purpose].nonEmpty,
                                  ticket: a[Annotation.ticket].nonEmpty, origin: origin)
+        let known: Set<String> = [Annotation.owner, Annotation.purpose, Annotation.reviewed, Annotation.nextReview,
+                                  Annotation.expires, Annotation.ticket, Annotation.approvedAccess]
+        for key in a.keys.sorted() where key.hasPrefix(annotationPrefix) && !known.contains(key) {
+            r.problems.append("annotation \(key) is not a kubelet-authz annotation (known: \(known.sorted().joined(separator: ", ")))")
+        }
         func day(_ key: String) -> Day? {
             guard let text = a[key].nonEmpty else { return nil }
             if let d = Day(text) { return d }
@@ -120,6 +133,9 @@ public struct GovernanceRecord: Hashable, Sendable {
         if let text = a[Annotation.approvedAccess].nonEmpty {
             r.approved = ApprovedAccess.parseAnnotation(text)
             if r.approved == nil { r.problems.append("annotation \(Annotation.approvedAccess): \(goQuote(text)) is not SUBRESOURCE[,…]=VERB[,…][;…]") }
+            for sub in r.approved?.flatMap(\.subresources) ?? [] where !KubeletPermissions.subresources.contains(sub) && sub != "*" {
+                r.problems.append("annotation \(Annotation.approvedAccess): \(goQuote(sub)) is not a kubelet subresource")
+            }
         }
         return r
     }

@@ -28,6 +28,8 @@ public struct GovernanceRegister: Sendable {
     public typealias DecodeError = FileLineError
 
     static let entryKeys: Set<String> = ["subject", "owner", "purpose", "access", "reviewed", "nextReview", "expires", "ticket", "notes"]
+    static let subjectKeys: Set<String> = ["kind", "name", "namespace"]
+    static let accessKeys: Set<String> = ["subresources", "verbs", "nodes"]
     static let subjectKinds: Set<String> = ["ServiceAccount", "User", "Group"]
 
     /// Parses a register strictly: an unknown key is an error, not a silently ignored typo.
@@ -56,7 +58,10 @@ public struct GovernanceRegister: Sendable {
             for key in m.keys where !entryKeys.contains(key.string ?? "") {
                 throw fail(key, "\(at): unknown key \(goQuote(key.string ?? "")) (known: \(entryKeys.sorted().joined(separator: ", ")))")
             }
-            guard let s = node["subject"], case .mapping = s else { throw fail(node, "\(at).subject is required: {kind, name, namespace}") }
+            guard let s = node["subject"], case .mapping(let sm) = s else { throw fail(node, "\(at).subject is required: {kind, name, namespace}") }
+            for key in sm.keys where !subjectKeys.contains(key.string ?? "") {
+                throw fail(key, "\(at).subject: unknown key \(goQuote(key.string ?? "")) (known: kind, name, namespace)")
+            }
             let kind = s["kind"]?.string ?? ""
             guard subjectKinds.contains(kind) else { throw fail(s, "\(at).subject.kind must be ServiceAccount, User or Group, not \(goQuote(kind))") }
             guard let name = s["name"]?.string, !name.isEmpty else { throw fail(s, "\(at).subject.name is required") }
@@ -82,6 +87,10 @@ public struct GovernanceRegister: Sendable {
                 var approved: [ApprovedAccess] = []
                 for (j, item) in items.enumerated() {
                     let ap = "\(at).access[\(j)]"
+                    guard case .mapping(let im) = item else { throw fail(item, "\(ap) must be a mapping") }
+                    for key in im.keys where !accessKeys.contains(key.string ?? "") {
+                        throw fail(key, "\(ap): unknown key \(goQuote(key.string ?? "")) (known: subresources, verbs, nodes)")
+                    }
                     func list(_ key: String) throws(DecodeError) -> [String]? {
                         guard let v = item[key] else { return nil }
                         if case .scalar(let sc) = v { return [sc.string] }
@@ -99,7 +108,11 @@ public struct GovernanceRegister: Sendable {
                 }
                 record.approved = approved
             }
-            register.entries.append(Entry(subject: SubjectKey(kind: kind, name: name, namespace: namespace), record: record,
+            let subjectKey = SubjectKey(kind: kind, name: name, namespace: namespace)
+            if let earlier = register.entries.first(where: { $0.subject == subjectKey }) {
+                throw fail(node, "\(at): \(subjectKey) already has an entry at line \(earlier.location.line ?? 0)")
+            }
+            register.entries.append(Entry(subject: subjectKey, record: record,
                                           location: SourceLocation(file: source, line: node.mark?.line)))
         }
         return register

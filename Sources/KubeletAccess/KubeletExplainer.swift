@@ -70,7 +70,9 @@ public struct KubeletExplainer: Sendable {
                                       location: location, checks: evaluated, usedFallback: false, notes: notes)
         case .notFound:
             notes.append("no route is registered for this path on this kubelet, so its router answers 404 before authentication")
-            return KubeletExplanation(request: request, user: user, allowed: false, status: 404, body: KubeletResponse.notFoundBody,
+            // Go's server never sends a body in answer to HEAD.
+            return KubeletExplanation(request: request, user: user, allowed: false, status: 404,
+                                      body: request.method == "HEAD" ? "" : KubeletResponse.notFoundBody,
                                       location: nil, checks: evaluated, usedFallback: false, notes: notes)
         case .ok:
             break
@@ -83,7 +85,7 @@ public struct KubeletExplainer: Sendable {
                                       checks: evaluated, usedFallback: allowedIndex > 0, notes: notes)
         }
         return KubeletExplanation(request: request, user: user, allowed: false, status: 403,
-                                  body: KubeletResponse.forbiddenBody(user: user.name, checks: request.checks, profile: request.profile),
+                                  body: request.method == "HEAD" ? "" : KubeletResponse.forbiddenBody(user: user.name, checks: request.checks, profile: request.profile),
                                   location: nil, checks: evaluated, usedFallback: false, notes: notes)
     }
 }

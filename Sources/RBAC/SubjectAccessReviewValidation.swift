@@ -25,16 +25,19 @@ public enum SubjectAccessReviewValidation {
             errors.append(FieldError(field: "spec.user",
                                      body: "Invalid value: \(goQuote(sar.user)): at least one of user or group must be specified"))
         }
+        // The API server clears server-set fields (namespace of a cluster-scoped object,
+        // creationTimestamp, uid, selfLink, deletion fields, managedFields…) before validating;
+        // what a client sets and it keeps must be empty.
         if case .object(let pairs) = sar.metadata {
+            let kept: Set<String> = ["name", "generateName", "labels", "annotations", "ownerReferences", "finalizers"]
             let meaningful = pairs.filter { key, value in
-                switch key {
-                case "managedFields": return false
-                case "creationTimestamp": return value != .null
-                default:
-                    if case .object(let o) = value, o.isEmpty { return false }
-                    if case .array(let a) = value, a.isEmpty { return false }
-                    if case .string(let s) = value, s.isEmpty { return false }
-                    return true
+                guard kept.contains(key) else { return false }
+                switch value {
+                case .null: return false
+                case .object(let o): return !o.isEmpty
+                case .array(let a): return !a.isEmpty
+                case .string(let s): return !s.isEmpty
+                default: return true
                 }
             }
             if !meaningful.isEmpty {

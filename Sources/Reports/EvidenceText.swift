@@ -31,6 +31,7 @@ public enum EvidenceOutput {
                     ("lastSeen", .string(AuditTimestamp.text(u.lastSeen))),
                     ("onlyViaFallback", .bool(u.onlyViaFallback)),
                     ("fallbackFor", .object(u.fallbackFor.keys.sorted().map { ($0, .integer(u.fallbackFor[$0]!)) })),
+                    ("deniedButPassedViaProxy", .integer(u.deniedButPassedViaProxy)),
                     ("kubeletPaths", u.key.path == .apiserverProxy ? .strings(u.kubeletPaths.sorted()) : nil),
                 ])
             })),

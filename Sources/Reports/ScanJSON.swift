@@ -19,6 +19,7 @@ public enum ScanJSON {
                 .object([
                     ("window", e.window.map { w in .object([("first", .string(AuditTimestamp.text(w.first))), ("last", .string(AuditTimestamp.text(w.last)))]) } ?? .null),
                     ("unusedDays", .integer(e.unusedDays)),
+                    ("unusedNotJudged", e.unusedCheck(nowSeconds: Double(AuditTimestamp.daysFromCivil(r.now.year, r.now.month, r.now.day) * 86400 + 86399)).map(JSONValue.string) ?? .null),
                     ("usageRows", .integer(e.usage.count)),
                 ])
             }),

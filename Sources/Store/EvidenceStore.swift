@@ -3,7 +3,8 @@ import Evidence
 import Foundation
 import GRDB
 
-/// The evidence database (SQLite through GRDB). Records are keyed by auditID, so overlapping
+/// The evidence database (SQLite through GRDB). Records are keyed by request (auditID, time
+/// received, node, path), so overlapping
 /// or repeated files never count twice; each file's progress is committed with its records, so
 /// an interrupted ingest resumes where it stopped and loses nothing.
 public final class EvidenceStore: AuditSink {
@@ -42,7 +43,8 @@ public final class EvidenceStore: AuditSink {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.create(table: "audit_record") { t in
-                t.primaryKey("audit_id", .text)
+                t.primaryKey("request_key", .text)
+                t.column("audit_id", .text).notNull()
                 t.column("path", .text).notNull()
                 t.column("time", .double).notNull()
                 t.column("timestamp", .text).notNull()
@@ -89,15 +91,26 @@ public final class EvidenceStore: AuditSink {
         return m
     }
 
+    public var resumesFiles: Bool { true }
+
+    /// The path files are recorded under: absolute and without `./` or symlinks, so the same
+    /// file named two ways is one file.
+    static func key(_ source: AuditSource) -> String {
+        source.isStdin ? "<stdin>" : URL(fileURLWithPath: source.path).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
     public func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume {
         guard !source.isStdin else { return .start }
+        let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
         return try db.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?",
-                                             arguments: [source.path]) else { return .start }
+                                             arguments: [Self.key(source)]) else { return .start }
             let sameFile: String = row["identity"]
             guard sameFile == identity else { return .start }
-            if row["complete"] as Bool { return .skip }
-            return .from(offset: row["offset"], line: row["line"])
+            let offset: Int = row["offset"]
+            // A live audit.log grows: read what was appended since.
+            if row["complete"] as Bool && size <= offset { return .skip }
+            return .from(offset: offset, line: row["line"])
         }
     }
 
@@ -105,10 +118,10 @@ public final class EvidenceStore: AuditSink {
                        checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
         try db.write { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO audit_record (audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
+                INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
                     node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(audit_id) DO UPDATE SET
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(request_key) DO UPDATE SET
                     path = excluded.path, time = excluded.time, timestamp = excluded.timestamp, level = excluded.level,
                     stage = excluded.stage, user = excluded.user, groups = excluded.groups, uid = excluded.uid,
                     pod_name = excluded.pod_name, credential_id = excluded.credential_id, node = excluded.node,
@@ -119,19 +132,20 @@ public final class EvidenceStore: AuditSink {
                 """)
             for r in records {
                 try insert.execute(arguments: [
-                    r.auditID, r.path.rawValue, r.time, r.timestamp, r.level, r.stage, r.user, r.groups.joined(separator: "\n"),
+                    r.requestKey, r.auditID, r.path.rawValue, r.time, r.timestamp, r.level, r.stage, r.user, r.groups.joined(separator: "\n"),
                     r.uid, r.podName, r.credentialID, r.node, r.verb, r.subresource, r.kubeletPath, r.decision.rawValue,
                     r.reason, r.code, r.sourceFile, r.sourceLine, r.richness,
                 ])
             }
             let bad = try db.cachedStatement(sql: "INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
             for m in malformed { try bad.execute(arguments: [m.file, m.line, m.reason]) }
-            guard !source.isStdin else { return }
+            let path = Self.key(source)
             // Counters accumulate per file from the checkpoint on; a restart from zero resets them.
+            // Stdin has no checkpoint: its counts accumulate under "<stdin>".
             let existing = try Row.fetchOne(db, sql: "SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?",
-                                            arguments: [source.path])
+                                            arguments: [path])
             var base = AuditScanCounts()
-            if let existing, (existing["identity"] as String) == identity, checkpoint.offset > counts.bytes || checkpoint.line > counts.lines {
+            if let existing, (existing["identity"] as String) == identity, source.isStdin || checkpoint.offset > counts.bytes || checkpoint.line > counts.lines {
                 base.lines = existing["lines"]; base.events = existing["events"]; base.kubeletReviews = existing["kubelet_reviews"]
                 base.nodeProxy = existing["node_proxy"]; base.malformed = existing["malformed"]; base.bytes = existing["bytes"]
             }
@@ -143,7 +157,7 @@ public final class EvidenceStore: AuditSink {
                     complete = excluded.complete, lines = excluded.lines, events = excluded.events,
                     kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
                     bytes = excluded.bytes, updated = excluded.updated
-                """, arguments: [source.path, identity, checkpoint.offset, checkpoint.line, complete, base.lines, base.events,
+                """, arguments: [path, identity, checkpoint.offset, checkpoint.line, complete, base.lines, base.events,
                                  base.kubeletReviews, base.nodeProxy, base.malformed, base.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
         }
     }

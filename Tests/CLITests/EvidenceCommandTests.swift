@@ -92,9 +92,9 @@ struct EvidenceCommandTests {
     @Test("scan --audit: used, unused, denied; nodes/proxy used only through the fallback")
     func scanJoin() async throws {
         let lines = [shifted(Self.sampleLines[0], to: "2026-11-01"),      // sa-none denied metrics: opens the window
-                     shifted(Self.sampleLines[1], to: "2026-12-20"),      // sa-metrics allowed metrics
-                     shifted(Self.sampleLines[2], to: "2026-12-20"),      // sa-proxy: pods denied…
-                     shifted(Self.sampleLines[3], to: "2026-12-20")]      // …then proxy allowed (fallback)
+                     shifted(Self.sampleLines[1], to: "2026-12-26"),      // sa-metrics allowed metrics
+                     shifted(Self.sampleLines[2], to: "2026-12-26"),      // sa-proxy: pods denied…
+                     shifted(Self.sampleLines[3], to: "2026-12-26")]      // …then proxy allowed (fallback)
         let log = try write(lines.joined(separator: "\n") + "\n", "audit.log")
         let r = await kubeletAuthz(["scan", "-o", "json", "-f", Fixtures.url("oracle-cluster.yaml").path, "--audit", log,
                                     "--now", "2026-12-27", "--unused-days", "30"])
@@ -125,5 +125,23 @@ struct EvidenceCommandTests {
         let short = await kubeletAuthz(["scan", "-o", "json", "-f", Fixtures.url("oracle-cluster.yaml").path, "--audit", log,
                                         "--now", "2026-12-27", "--unused-days", "90"])
         #expect(!(try jsonObject(short.out)["findings"] as! [[String: Any]]).contains { $0["id"] as? String == "KA030" })
+        // Nor does evidence that stopped long before --now …
+        let stale = await kubeletAuthz(["scan", "-o", "json", "-f", Fixtures.url("oracle-cluster.yaml").path, "--audit", log,
+                                        "--now", "2027-03-01", "--unused-days", "30"])
+        let staleJSON = try jsonObject(stale.out)
+        #expect(!(staleJSON["findings"] as! [[String: Any]]).contains { $0["id"] as? String == "KA030" })
+        #expect(((staleJSON["evidence"] as? [String: Any])?["unusedNotJudged"] as? String)?.contains("ends") == true)
+        // … nor a log that hides callers (Metadata level): every grant would look unused.
+        let hidden = lines.map { line -> String in
+            var e = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            e["level"] = "Metadata"; e["requestObject"] = nil; e["responseObject"] = nil
+            return String(decoding: try! JSONSerialization.data(withJSONObject: e), as: UTF8.self)
+        }
+        let metadataLog = try write(hidden.joined(separator: "\n") + "\n", "metadata.log")
+        let blind = await kubeletAuthz(["scan", "-o", "json", "-f", Fixtures.url("oracle-cluster.yaml").path, "--audit", metadataLog,
+                                        "--now", "2026-12-27", "--unused-days", "30"])
+        let blindFindings = try jsonObject(blind.out)["findings"] as! [[String: Any]]
+        #expect(!blindFindings.contains { $0["id"] as? String == "KA030" })
+        #expect(blindFindings.contains { $0["id"] as? String == "KA034" })
     }
 }

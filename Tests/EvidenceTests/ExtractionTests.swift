@@ -88,6 +88,52 @@ struct ExtractionTests {
         #expect(row?.onlyViaFallback == false)
     }
 
+    /// With the kubelet's default caches, a collector's denied `pods` checks recur every 30 s
+    /// while its `proxy` allow stays cached for 5 minutes: the later denials passed too.
+    @Test("denials answered by a cached proxy allow, and concurrent fallbacks, are not failures")
+    func cachedAndConcurrentFallback() {
+        let pods = Self.sampleLines[2], proxy = Self.sampleLines[3]
+        func at(_ line: String, _ time: String, _ id: String, sub: String? = nil) -> String {
+            var l = line.replacingOccurrences(of: "2026-11-27T07:42:40", with: "2026-11-27T\(time)")
+            if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: id) }
+            if let sub { l = l.replacingOccurrences(of: "\"subresource\":\"pods\"", with: "\"subresource\":\"\(sub)\"") }
+            return l
+        }
+        let lines = [at(pods, "08:00:00", "00000001"), at(proxy, "08:00:00", "00000002"),   // a pair
+                     at(pods, "08:00:31", "00000003"), at(pods, "08:01:02", "00000004"),     // cached proxy allow answers these
+                     at(pods, "08:10:00", "00000005", sub: "healthz"), at(pods, "08:10:00", "00000006"),  // two at once…
+                     at(proxy, "08:10:00", "00000007"), at(proxy, "08:10:00", "00000008"),   // …two proxy allows
+                     at(pods, "08:30:00", "00000009")]                                       // 20 min later: a real denial
+        var set = AuditRecordSet()
+        set.add(contentsOf: Self.scan(lines.joined(separator: "\n")).1)
+        let rows = UsageAggregator.usage(set.ordered)
+        let podsRow = rows.first { $0.key.subresource == "pods" }!
+        #expect(podsRow.denied == 5)
+        #expect(podsRow.deniedButPassedViaProxy == 4)
+        #expect(podsRow.effectiveDenied == 1)
+        let healthz = rows.first { $0.key.subresource == "healthz" }!
+        #expect(healthz.deniedButPassedViaProxy == 1)
+        let proxyRow = rows.first { $0.key.subresource == "proxy" }!
+        #expect(proxyRow.allowed == 3)
+        #expect(proxyRow.fallbackFor == ["pods": 2, "healthz": 1])
+        #expect(proxyRow.onlyViaFallback)
+    }
+
+    @Test("a client-chosen Audit-ID does not merge different requests; BOM; escaped proxy names")
+    func identities() {
+        // Three node-proxy requests that reuse one auditID (the API server honours Audit-ID).
+        let base = Self.sampleLines[17]
+        let lines = (0..<3).map { i in base.replacingOccurrences(of: "07:42:52.970507Z", with: "07:42:5\(i).000000Z") }
+        var set = AuditRecordSet()
+        set.add(contentsOf: Self.scan("\u{FEFF}" + lines.joined(separator: "\n")).1)
+        #expect(set.count == 3)
+        let escaped = base.replacingOccurrences(of: "/api/v1/nodes/oracle-node/proxy/metrics", with: "/api/v1/nodes/oracle-node%3A10250/proxy/metrics/cadvisor?x=1")
+            .replacingOccurrences(of: "\"name\":\"oracle-node\"", with: "\"name\":\"oracle-node:10250\"")
+        let r = Self.scan(escaped).1
+        #expect(r.first?.node == "oracle-node")
+        #expect(r.first?.kubeletPath == "/metrics/cadvisor")
+    }
+
     @Test("both stages logged: one record, the richer one")
     func stages() {
         let complete = Self.sampleLines[1]

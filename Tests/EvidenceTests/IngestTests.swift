@@ -79,9 +79,10 @@ struct IngestTests {
         _ = try write(Self.sample, "audit.log", in: dir)
         _ = try write(Self.sample, "old/audit.log.3", in: dir)
         _ = try write(Data("not a log".utf8), "README.md", in: dir)
+        _ = try write(Self.sample, "rotated/audit.log-20261126", in: dir)
         _ = try write(Self.sample, ".hidden/audit.log", in: dir)
         let sources = try AuditSource.resolve([dir.path])
-        #expect(sources.map { ($0.path as NSString).lastPathComponent } == ["audit.log", "audit.log.3"])
+        #expect(sources.map { ($0.path as NSString).lastPathComponent } == ["audit.log", "audit.log.3", "audit.log-20261126"])
         #expect(throws: AuditSource.ResolveError.self) { try AuditSource.resolve(["/nope/audit.log"]) }
     }
 
@@ -96,6 +97,16 @@ struct IngestTests {
         #expect(summary.counts.events == 21)
         #expect(sink.store.set.count == 15)
         #expect(sink.store.malformed.isEmpty)
+    }
+
+    @Test("a JSON array of events is read as a document")
+    func arrayDocument() throws {
+        let items = try Self.sample.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) }
+        let path = try write(try JSONSerialization.data(withJSONObject: items), "events.json", in: Fixtures.temporaryDirectory())
+        let sink = MemorySink()
+        let summary = try ingest([path], into: sink)
+        #expect(summary.counts.events == 21)
+        #expect(sink.store.set.count == 15)
     }
 
     @Test("the database: ingesting twice counts once")
@@ -127,6 +138,7 @@ struct IngestTests {
         var left: Int
         struct Killed: Error {}
         init(_ inner: EvidenceStore, after: Int) { self.inner = inner; left = after }
+        var resumesFiles: Bool { true }
         func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume { try inner.resumePoint(for: source, identity: identity) }
         func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
                     checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
@@ -184,6 +196,29 @@ struct IngestTests {
             #expect(r.1 == results[0].1)
             #expect(r.2 == results[0].2)
         }
+    }
+
+    @Test("a live log that grows is read again from where it stopped; a half-written last line waits")
+    func growingLog() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let lines = String(decoding: Self.sample, as: UTF8.self).split(separator: "\n").map(String.init)
+        let path = dir.appendingPathComponent("audit.log").path
+        // Ten whole lines and half of the eleventh, still being written.
+        try (lines[0..<10].joined(separator: "\n") + "\n" + lines[10].prefix(100)).write(toFile: path, atomically: false, encoding: .utf8)
+        let store = try EvidenceStore(path: dir.appendingPathComponent("e.sqlite").path)
+        _ = try ingest([path], into: store)
+        #expect(try store.totals().malformed == 0)
+        #expect(try store.totals().lines == 10)
+        // The writer finishes the line and appends the rest.
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let again = try ingest([path], into: store)
+        #expect(again.resumed == [path])
+        let totals = try store.totals()
+        #expect(totals.lines == 21 && totals.malformed == 0)
+        #expect(try store.records().count == 15)
+        // Named another way, it is the same file.
+        let summary = try ingest([dir.path + "/./audit.log"], into: store)
+        #expect(summary.skippedFiles.count == 1)
     }
 
     @Test("the default database location follows XDG")

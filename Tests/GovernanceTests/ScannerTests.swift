@@ -150,6 +150,10 @@ struct GovernanceRegisterTests {
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n  access: [{subresources: [logs], verbs: [get]}]\n", 4, "\"logs\" is not a kubelet subresource"),
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: user, name: u}\n", 3, "must be ServiceAccount, User or Group"),
         ("kind: KubeletAccessRegister\nentries: [\n", 3, "invalid YAML"),
+        ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n  access:\n  - {subresources: [log], verbs: [get], node: [n1]}\n", 5, "unknown key \"node\""),
+        ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u, namspace: x}\n", 3, "unknown key \"namspace\""),
+        ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n- subject: {kind: User, name: u}\n", 4, "already has an entry at line 3"),
+        ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n  reviewed: 2027-02-30\n", 4, "is not a date"),
     ])
     func errors(_ c: (String, Int, String)) {
         #expect {

@@ -68,6 +68,17 @@ struct SubjectAccessReviewTests {
         #expect(status["message"]?.stringValue == #"SubjectAccessReview.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]"#)
     }
 
+    @Test("metadata: fields the API server clears are accepted; a name is not")
+    func metadata() throws {
+        func sar(_ meta: String) throws -> SubjectAccessReview {
+            try SubjectAccessReview.decode(Data((#"{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","metadata":"# + meta
+                + #","spec":{"user":"u","nonResourceAttributes":{"path":"/x","verb":"get"}}}"#).utf8))
+        }
+        #expect(SubjectAccessReviewValidation.validate(try sar(#"{"namespace":"ns","creationTimestamp":"2026-01-01T00:00:00Z","uid":"x","resourceVersion":"1","labels":{}}"#)).isEmpty)
+        let named = SubjectAccessReviewValidation.validate(try sar(#"{"name":"mine"}"#))
+        #expect(named.map(\.field) == ["metadata"])
+    }
+
     @Test("wrong kind and bad JSON are reported, with the field")
     func decodeErrors() {
         #expect(throws: SubjectAccessReview.DecodeError.wrongType(apiVersion: "v1", kind: "Pod")) {
