@@ -78,11 +78,14 @@ public struct KubeletExplainer: Sendable {
             break
         }
         if let allowedIndex {
-            if request.endpoint == nil || !(request.endpoint!.methods.contains("*") || request.endpoint!.methods.contains(request.method)) {
-                notes.append("authorization passes; the handler may still answer 404 or 405 for this method or path")
+            // Authorization passed; the route's handler now answers (404/405 for paths or
+            // methods it does not take).
+            let handler = KubeletHandlerRoutes.answer(method: request.method, path: request.path.decodedPath)
+            if handler != .served {
+                notes.append("authorization passes, then the kubelet's handler answers \(handler.status) for this \(handler == .methodNotAllowed ? "method" : "path")")
             }
-            return KubeletExplanation(request: request, user: user, allowed: true, status: 200, body: "", location: nil,
-                                      checks: evaluated, usedFallback: allowedIndex > 0, notes: notes)
+            return KubeletExplanation(request: request, user: user, allowed: true, status: handler.status, body: handler.body(method: request.method),
+                                      location: nil, checks: evaluated, usedFallback: allowedIndex > 0, notes: notes)
         }
         return KubeletExplanation(request: request, user: user, allowed: false, status: 403,
                                   body: request.method == "HEAD" ? "" : KubeletResponse.forbiddenBody(user: user.name, checks: request.checks, profile: request.profile),

@@ -46,19 +46,35 @@ public enum KubeletRouter {
 
     public static func route(method: String, path: KubeletRequestPath, profile: KubeletProfile) -> KubeletRouting {
         let patterns = Set(registeredPatterns(profile: profile))
-        let escaped = path.escapedPath
-        let query = path.rawQuery.map { "?" + $0 } ?? ""
+        let query = (path.rawQuery?.isEmpty ?? true) ? "" : "?" + path.rawQuery!
+        // Go 1.22 (which builds Kubernetes 1.30 on) cleans the escaped path and matches decoded
+        // segments, an escaped slash staying inside its segment; older Go cleaned and matched
+        // the decoded path.
+        let segmentMux = profile.version >= .v(30)
+        let original = segmentMux ? path.escapedPath : path.decodedPath
         // CONNECT requests are not cleaned (net/http ServeMux.findHandler).
-        let cleaned = method == "CONNECT" ? escaped : cleanPath(escaped)
+        let cleaned = method == "CONNECT" ? original : cleanPath(original)
+        let matchable = segmentMux ? decodeSegments(cleaned) : cleaned
 
-        // "/tree" with only "/tree/" registered → redirect to "/tree/".
-        if !patterns.contains(cleaned) && patterns.contains(cleaned + "/") {
-            return .redirect(status: profile.redirectStatus, location: cleaned + "/" + query)
+        // "/tree" with only "/tree/" registered → redirect to "/tree/" (built from the decoded path).
+        if !patterns.contains(matchable) && patterns.contains(matchable + "/") {
+            return .redirect(status: profile.redirectStatus, location: cleanPath(path.decodedPath) + "/" + query)
         }
-        if cleaned != escaped {
-            return .redirect(status: profile.redirectStatus, location: cleaned + query)
+        if cleaned != original {
+            // url.URL{Path: cleaned}.String() escapes the already-escaped path once more.
+            let location = segmentMux ? cleaned.replacingOccurrences(of: "%", with: "%25") : cleaned
+            return .redirect(status: profile.redirectStatus, location: location + query)
         }
-        return match(cleaned, patterns: patterns) == nil ? .notFound : .ok
+        return match(matchable, patterns: patterns) == nil ? .notFound : .ok
+    }
+
+    /// Decodes each segment of an escaped path; a decoded `/` (from `%2F`) cannot act as a
+    /// separator, so it is replaced by a byte no pattern contains.
+    static func decodeSegments(_ escaped: String) -> String {
+        escaped.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            let decoded = KubeletRequestPath.percentDecode(segment) ?? String(segment)
+            return decoded.replacingOccurrences(of: "/", with: "\u{0}")
+        }.joined(separator: "/")
     }
 
     /// The pattern ServeMux would pick: an exact pattern, else the longest subtree prefix.

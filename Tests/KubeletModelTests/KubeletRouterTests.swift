@@ -145,3 +145,24 @@ struct EndpointCatalogueTests {
         #expect(KubeletEndpointCatalogue.endpoint(forPath: p) == nil)
     }
 }
+
+struct HandlerCase: Decodable, Sendable, CustomTestStringConvertible {
+    let method: String
+    let path: String
+    let status: Int
+    let source: String
+    var testDescription: String { "\(method) \(path)" }
+
+    static let all: [HandlerCase] = {
+        struct File: Decodable { let cases: [HandlerCase] }
+        return try! JSONDecoder().decode(File.self, from: Fixtures.data("kubelet-handlers.json")).cases
+    }()
+}
+
+@Suite("Kubelet handlers after authorization")
+struct KubeletHandlerTests {
+    @Test("status", arguments: HandlerCase.all)
+    func status(_ c: HandlerCase) {
+        #expect(KubeletHandlerRoutes.answer(method: c.method, path: c.path).status == c.status)
+    }
+}
