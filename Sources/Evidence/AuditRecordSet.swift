@@ -21,7 +21,9 @@ public struct AuditRecordSet: Sendable {
 
     /// In time order (then file order), as the kubelet made the checks.
     public var ordered: [AuditRecord] {
-        byID.values.sorted(by: AuditRecord.precedes)
+        // Sort positions, not the records: moving a record copies a dozen strings.
+        let values = Array(byID.values)
+        return values.indices.sorted { AuditRecord.precedes(values[$0], values[$1]) }.map { values[$0] }
     }
 
     public var count: Int { byID.count }
