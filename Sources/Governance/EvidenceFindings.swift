@@ -43,17 +43,19 @@ enum EvidenceFindings {
                     && SubjectMatcher.applies(s.inventory.subject, user: ScanEvidence.user($0), bindingNamespace: "") }
                 var needed = Set<String>()
                 var replaceable = true
+                var viaAPIServer = false
                 for row in rows {
                     if row.key.path == .kubelet {
                         if row.onlyViaFallback { needed.formUnion(row.fallbackFor.keys) } else { replaceable = false }
                     } else {
+                        viaAPIServer = true
                         let subs = row.kubeletPaths.map(fineGrained(forProxyPath:))
                         if subs.contains(nil) || subs.isEmpty { replaceable = false } else { needed.formUnion(subs.compactMap { $0 }) }
                     }
                 }
                 if replaceable && !needed.isEmpty {
                     out.append(Finding(.proxyUsedForFineGrainedPaths, subject: s.key,
-                                       message: "\(s.key) used nodes/proxy \(proxy.allowed) time(s), always for what \(needed.sorted().map { "nodes/\($0)" }.joined(separator: ", ")) covers: grant that and nodes/proxy can go",
+                                       message: "\(s.key) used nodes/proxy \(proxy.allowed) time(s), always for what \(needed.sorted().map { "nodes/\($0)" }.joined(separator: ", ")) covers: grant that\(viaAPIServer ? ", call the kubelet directly instead of through the API server's node proxy (where only nodes/proxy works)," : "") and nodes/proxy can go",
                                        locations: FindingDetector.locations(s.inventory.access["proxy"]!.via)))
                 }
             }
