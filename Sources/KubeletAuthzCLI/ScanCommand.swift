@@ -39,7 +39,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var input: ClusterInputOptions
     @Flag(help: "Scan the bundled example AI platform cluster with its register.") var demo = false
     @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister).", valueName: "FILE")) var register: String?
-    @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC).", valueName: "YYYY-MM-DD")) var now: String?
+    @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
     @Option(name: .shortAndLong, help: "Output: table, wide, json, yaml, csv, markdown, sarif.") var output: ScanOutput = .table
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: low, medium, high, critical.", valueName: "SEVERITY"))
@@ -110,11 +110,16 @@ struct ScanCommand: AsyncParsableCommand {
         }
     }
 
+    /// The demo's evidence ends in late November 2026; its reviews are judged as of then, so
+    /// `scan --demo` says the same thing whenever it runs.
+    static let demoDay = Day(year: 2026, month: 11, day: 27)
+
     func today() throws(CLIError) -> Day {
         if let now {
             guard let d = Day(now) else { throw .badInput("--now \"\(now)\": expected a date YYYY-MM-DD") }
             return d
         }
+        if demo { return Self.demoDay }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)
     }
