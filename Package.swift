@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
         .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
         .target(name: "CMemmem"),
+        .target(name: "KubeClient", dependencies: ["RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "Evidence", dependencies: ["CMemmem", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "AuditInput", dependencies: [
             "Evidence", "CMemmem",
@@ -55,6 +56,7 @@ let package = Package(
             "Evidence", "AuditInput", "Store", "TestSupport", .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )
