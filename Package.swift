@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O below this line.
@@ -28,7 +30,12 @@ let package = Package(
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
         .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
         .target(name: "CMemmem"),
-        .target(name: "KubeClient", dependencies: ["RBAC", .product(name: "Yams", package: "Yams")]),
+        .target(name: "KubeClient", dependencies: [
+            "RBAC", "Cluster", .product(name: "Yams", package: "Yams"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "Evidence", dependencies: ["CMemmem", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "AuditInput", dependencies: [
             "Evidence", "CMemmem",
@@ -56,7 +63,11 @@ let package = Package(
             "Evidence", "AuditInput", "Store", "TestSupport", .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "TestSupport"]),
+        .testTarget(name: "KubeClientTests", dependencies: [
+            "KubeClient", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// An API server error in words a user can act on; never includes a credential.
+public struct KubeAPIError: Error, CustomStringConvertible, Sendable {
+    public let status: Int?
+    public let description: String
+    public init(status: Int? = nil, _ description: String) {
+        self.status = status
+        self.description = description
+    }
+}
+
+/// How often, and how patiently, to retry 429 and 5xx answers.
+public struct RetryPolicy: Sendable {
+    public var attempts: Int
+    public var baseDelay: Double
+    public var maxDelay: Double
+    public static let standard = RetryPolicy(attempts: 5, baseDelay: 0.5, maxDelay: 10)
+    public init(attempts: Int, baseDelay: Double, maxDelay: Double) {
+        self.attempts = attempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+}
+
+/// A small Kubernetes API client on AsyncHTTPClient: TLS with the cluster's CA and client
+/// certificates, bearer tokens (static, file, or exec plugin), paginated lists that restart on
+/// 410, and retries on 429/5xx honouring `Retry-After`.
+public final class KubeAPIClient: @unchecked Sendable {
+    public let server: String
+    public let userName: String
+    let http: HTTPClient
+    let token: @Sendable (_ refresh: Bool) throws -> String?
+    let retry: RetryPolicy
+    let timeout: TimeAmount
+
+    public init(server: String, userName: String, tls: TLSConfiguration, proxy: HTTPClient.Configuration.Proxy? = nil,
+                token: @escaping @Sendable (_ refresh: Bool) throws -> String?, retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30),
+                connectTimeout: TimeAmount = .seconds(10)) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.userName = userName
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+        configuration.proxy = proxy
+        configuration.timeout.connect = connectTimeout
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.token = token
+        self.retry = retry
+        self.timeout = timeout
+    }
+
+    public func shutdown() async { try? await http.shutdown() }
+
+    /// One request with retries; returns the status and body.
+    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> (Int, Data) {
+        var attempt = 0
+        var refreshed = false
+        while true {
+            attempt += 1
+            var request = HTTPClientRequest(url: server + path)
+            request.method = method
+            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "kubelet-authz")
+            if let t = try token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request, timeout: timeout)
+            } catch {
+                // A certificate the CA does not vouch for will not start vouching on retry.
+                if error is NIOSSLError || error is BoringSSLError {
+                    throw KubeAPIError("\(server): TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(error)")
+                }
+                if attempt < retry.attempts { try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil))); continue }
+                throw KubeAPIError("\(server): \(method.rawValue) \(path) failed: \(error)")
+            }
+            let bytes = try await response.body.collect(upTo: 512 << 20)
+            let data = Data(bytes.readableBytesView)
+            let code = Int(response.status.code)
+            if code == 401 && !refreshed {
+                refreshed = true  // an exec plugin's token may have expired early: ask once more
+                continue
+            }
+            if (code == 429 || (500...599).contains(code)) && attempt < retry.attempts {
+                try await Task.sleep(for: .seconds(delay(attempt, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init))))
+                continue
+            }
+            return (code, data)
+        }
+    }
+
+    func delay(_ attempt: Int, retryAfter: Double?) -> Double {
+        if let retryAfter { return min(max(0, retryAfter), 30) }
+        return min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))
+    }
+
+    /// GET returning the body of a 2xx answer, or an error that says what is missing.
+    public func get(_ path: String) async throws -> Data {
+        let (code, data) = try await send(.GET, path)
+        guard (200...299).contains(code) else { throw error(code, data, verb: "get", path: path) }
+        return data
+    }
+
+    /// Every page of a list (`limit`/`continue`); an expired continue token (410) restarts the
+    /// list from the beginning, as informers do.
+    public func list(_ path: String, pageSize: Int = 500) async throws -> [Data] {
+        var restarts = 0
+        outer: while true {
+            var pages: [Data] = []
+            var token: String? = nil
+            repeat {
+                var query = "?limit=\(pageSize)"
+                if let token { query += "&continue=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token) }
+                let (code, data) = try await send(.GET, path + query)
+                if code == 410 && token != nil && restarts < 3 {
+                    restarts += 1
+                    continue outer
+                }
+                guard (200...299).contains(code) else { throw error(code, data, verb: "list", path: path) }
+                pages.append(data)
+                struct Meta: Decodable { struct M: Decodable { var `continue`: String? }; var metadata: M? }
+                token = (try? JSONDecoder().decode(Meta.self, from: data))?.metadata?.continue
+                if token?.isEmpty == true { token = nil }
+            } while token != nil
+            return pages
+        }
+    }
+
+    func error(_ code: Int, _ data: Data, verb: String, path: String) -> KubeAPIError {
+        struct Status: Decodable { var message: String? }
+        let message = (try? JSONDecoder().decode(Status.self, from: data))?.message
+        switch code {
+        case 401:
+            return KubeAPIError(status: 401, "\(server) rejected the credentials of user \"\(userName)\" (401 Unauthorized): check the kubeconfig's user, token or client certificate")
+        case 403:
+            return KubeAPIError(status: 403, "\(server): user \"\(userName)\" may not \(verb) \(path) (403 Forbidden\(message.map { ": \($0)" } ?? "")); kubelet-authz needs the read-only ClusterRole in deploy/kubelet-authz-reader.yaml")
+        default:
+            return KubeAPIError(status: code, "\(server): \(verb) \(path) answered \(code)\(message.map { ": \($0)" } ?? "")")
+        }
+    }
+}

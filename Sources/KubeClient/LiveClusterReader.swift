@@ -1,0 +1,41 @@
+import Cluster
+import Foundation
+
+/// Reads what kubelet-authz needs from a live API server, page by page, into the same
+/// snapshot the file reader produces.
+public enum LiveClusterReader {
+    /// The lists read, in order; each needs `list` on its resource (deploy/kubelet-authz-reader.yaml).
+    public static let paths = [
+        "/api/v1/nodes", "/api/v1/namespaces", "/api/v1/serviceaccounts",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+        "/apis/rbac.authorization.k8s.io/v1/roles", "/apis/rbac.authorization.k8s.io/v1/rolebindings",
+        "/api/v1/pods",
+    ]
+
+    public struct Result: Sendable {
+        public var snapshot: ClusterSnapshot
+        public var serverVersion: String?
+        /// The raw pages, for `snapshot` to write back.
+        public var pages: [(path: String, data: Data)]
+    }
+
+    public static func read(_ client: KubeAPIClient) async throws -> Result {
+        var snapshot = ClusterSnapshot()
+        var pages: [(String, Data)] = []
+        struct Version: Decodable { var gitVersion: String? }
+        let versionData = try await client.get("/version")
+        let version = (try? JSONDecoder().decode(Version.self, from: versionData))?.gitVersion
+        for path in paths {
+            for page in try await client.list(path) {
+                do {
+                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path))
+                } catch {
+                    throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
+                }
+                pages.append((path, page))
+            }
+        }
+        snapshot.resolveDuplicates()
+        return Result(snapshot: snapshot, serverVersion: version, pages: pages)
+    }
+}
