@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
         .target(name: "CMemmem"),
         .target(name: "KubeClient", dependencies: [
-            "RBAC", "Cluster", .product(name: "Yams", package: "Yams"),
+            "KubeJSON", "RBAC", "Cluster", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -48,12 +48,13 @@ let package = Package(
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
-                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports",
+                "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports", "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
         .target(name: "TestSupport", dependencies: ["RBAC"], path: "Tests/TestSupport"),
+        .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
@@ -64,10 +65,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
-            "KubeClient", "TestSupport",
+            "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

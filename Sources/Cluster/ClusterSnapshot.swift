@@ -13,6 +13,11 @@ public struct ClusterSnapshot: Sendable {
     /// Objects the API server would have rejected or that shadow one another.
     public var warnings: [InputWarning] = []
     public var sources: [String] = []
+    /// The API server's version (`/version` gitVersion), when read live or from a snapshot.
+    public var serverVersion: String?
+
+    /// The kind `kubelet-authz snapshot` writes beside the cluster's objects, holding `serverVersion`.
+    public static let infoKind = "ClusterSnapshotInfo"
 
     public init() {}
 
@@ -30,6 +35,7 @@ public struct ClusterSnapshot: Sendable {
         for (k, v) in other.skippedKinds { skippedKinds[k, default: 0] += v }
         warnings += other.warnings
         sources += other.sources
+        if serverVersion == nil { serverVersion = other.serverVersion }
     }
 
     /// Later objects replace earlier ones of the same kind and name, as `kubectl apply` of the

@@ -3,6 +3,7 @@ import RBAC
 /// Turns decoded wire objects into the snapshot's values, kind by kind.
 enum ObjectConverter {
     static let rbacKinds: Set<String> = ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"]
+    static let snapshotInfoKind = ClusterSnapshot.infoKind
     static let workloadKinds: Set<String> = ["Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job", "CronJob", "ReplicationController"]
 
     /// Adds one object to `snapshot`; `kind` and `apiVersion` are already defaulted from the list.
@@ -77,6 +78,8 @@ enum ObjectConverter {
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace.isEmpty ? "default" : namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
                                                images: images, source: location))
+        case snapshotInfoKind:
+            if snapshot.serverVersion == nil { snapshot.serverVersion = o.serverVersion }
         default:
             snapshot.skippedKinds[kind, default: 0] += 1
         }

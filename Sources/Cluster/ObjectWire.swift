@@ -59,11 +59,13 @@ struct ObjectWire: Decodable {
     var subjects: [Subject]?
     var spec: Spec?
     var status: Status?
+    /// `ClusterSnapshotInfo` only: the API server's `gitVersion` when the snapshot was taken.
+    var serverVersion: String?
 
     init() {}
 
     enum CodingKeys: String, CodingKey {
-        case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status
+        case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion
     }
     enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
 
@@ -85,6 +87,9 @@ struct ObjectWire: Decodable {
         case "Node": want = (true, false, false, false, false, true)
         case "Namespace": want = (true, false, false, false, false, false)
         case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
+        case ObjectConverter.snapshotInfoKind:
+            serverVersion = try c.decodeIfPresent(String.self, forKey: .serverVersion)
+            return
         case .some: return  // a kind the analysis does not read: counted by name only
         case .none: want = (true, true, true, true, true, true)
         }

@@ -107,6 +107,13 @@ public final class KubeAPIClient: @unchecked Sendable {
         return data
     }
 
+    /// POST returning the body of a 2xx answer (`create` in RBAC terms).
+    public func post(_ path: String, body: Data) async throws -> Data {
+        let (code, data) = try await send(.POST, path, body: body)
+        guard (200...299).contains(code) else { throw error(code, data, verb: "create", path: path) }
+        return data
+    }
+
     /// Every page of a list (`limit`/`continue`); an expired continue token (410) restarts the
     /// list from the beginning, as informers do.
     public func list(_ path: String, pageSize: Int = 500) async throws -> [Data] {
@@ -139,7 +146,10 @@ public final class KubeAPIClient: @unchecked Sendable {
         case 401:
             return KubeAPIError(status: 401, "\(server) rejected the credentials of user \"\(userName)\" (401 Unauthorized): check the kubeconfig's user, token or client certificate")
         case 403:
-            return KubeAPIError(status: 403, "\(server): user \"\(userName)\" may not \(verb) \(path) (403 Forbidden\(message.map { ": \($0)" } ?? "")); kubelet-authz needs the read-only ClusterRole in deploy/kubelet-authz-reader.yaml")
+            let needs = path.contains("subjectaccessreviews")
+                ? "verify needs create on subjectaccessreviews.authorization.k8s.io (the kubelet-authz-verifier ClusterRole in deploy/kubelet-authz-reader.yaml)"
+                : "kubelet-authz needs the read-only ClusterRole in deploy/kubelet-authz-reader.yaml"
+            return KubeAPIError(status: 403, "\(server): user \"\(userName)\" may not \(verb) \(path) (403 Forbidden\(message.map { ": \($0)" } ?? "")); \(needs)")
         default:
             return KubeAPIError(status: code, "\(server): \(verb) \(path) answered \(code)\(message.map { ": \($0)" } ?? "")")
         }

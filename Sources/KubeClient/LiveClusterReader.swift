@@ -5,6 +5,15 @@ import Foundation
 /// snapshot the file reader produces.
 public enum LiveClusterReader {
     /// The lists read, in order; each needs `list` on its resource (deploy/kubelet-authz-reader.yaml).
+    public static let kinds: [String: (apiVersion: String, kind: String)] = [
+        "/api/v1/nodes": ("v1", "Node"), "/api/v1/namespaces": ("v1", "Namespace"),
+        "/api/v1/serviceaccounts": ("v1", "ServiceAccount"), "/api/v1/pods": ("v1", "Pod"),
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles": ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings": ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+        "/apis/rbac.authorization.k8s.io/v1/roles": ("rbac.authorization.k8s.io/v1", "Role"),
+        "/apis/rbac.authorization.k8s.io/v1/rolebindings": ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ]
+
     public static let paths = [
         "/api/v1/nodes", "/api/v1/namespaces", "/api/v1/serviceaccounts",
         "/apis/rbac.authorization.k8s.io/v1/clusterroles", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
@@ -15,6 +24,8 @@ public enum LiveClusterReader {
     public struct Result: Sendable {
         public var snapshot: ClusterSnapshot
         public var serverVersion: String?
+        /// The API server's URL.
+        public var server: String = ""
         /// The raw pages, for `snapshot` to write back.
         public var pages: [(path: String, data: Data)]
     }
@@ -36,6 +47,7 @@ public enum LiveClusterReader {
             }
         }
         snapshot.resolveDuplicates()
-        return Result(snapshot: snapshot, serverVersion: version, pages: pages)
+        snapshot.serverVersion = version
+        return Result(snapshot: snapshot, serverVersion: version, server: client.server, pages: pages)
     }
 }

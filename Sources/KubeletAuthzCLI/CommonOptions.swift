@@ -5,15 +5,24 @@ import KubeletModel
 
 struct ClusterInputOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("filename")],
-            help: ArgumentHelp("Cluster objects: a file, a directory (read recursively), or - for stdin. Repeatable.",
+            help: ArgumentHelp("Cluster objects: a file, a directory (read recursively), or - for stdin. Repeatable. Without -f, the live cluster of the kubeconfig's context is read.",
                                valueName: "FILE|DIR|-"))
     var files: [String] = []
+
+    @OptionGroup var live: LiveClusterOptions
 
     init() {}
     init(files: [String]) { self.files = files }
 
-    func load() throws(CLIError) -> ClusterSnapshot {
-        let snapshot = try ClusterFileReader.read(files)
+    /// Files when given, else the live cluster, as kubectl picks its cluster.
+    func load() async throws(CLIError) -> ClusterSnapshot {
+        if !files.isEmpty {
+            if live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
+            let snapshot = try ClusterFileReader.read(files)
+            for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
+            return snapshot
+        }
+        let snapshot = try await live.read().snapshot
         for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
         return snapshot
     }
@@ -55,6 +64,10 @@ struct KubeletOptions: ParsableArguments {
             if versions.count > 1 {
                 let list = versions.sorted().map(\.description).joined(separator: ", ")
                 ConsoleIO.err("Warning: the input's nodes run different kubelet versions (\(list)); answering for \(KubernetesVersion.newest) — pass --node or --kube-version\n")
+            } else if let server = snapshot.serverVersion, let v = KubernetesVersion(server) {
+                // No node reports a kubelet version: the control plane's is the best guess
+                // (kubelets may lag it by up to three minor releases).
+                return KubeletProfile(version: v, featureGates: gates)
             }
         }
         return KubeletProfile(featureGates: gates)

@@ -32,7 +32,7 @@ struct ExplainCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: nil)  // flags before files
         guard !`as`.isEmpty else { throw CLIError.badInput("--as: a user name is required") }
-        let snapshot = try input.load()
+        let snapshot = try await input.load()
         let req = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: snapshot)
         let user = UserInfo.asAuthenticated(name: `as`, groups: asGroups)
         let explanation = KubeletExplainer(policy: snapshot.policy()).explain(req, as: user)

@@ -11,7 +11,7 @@ public struct KubeletAuthz: AsyncParsableCommand {
         Exit codes: 0 answered, 1 findings at or above --fail-on, 2 bad input.
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, EvidenceCommand.self, MapCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, FindingsCommand.self]
+        subcommands: [ScanCommand.self, EvidenceCommand.self, MapCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, FindingsCommand.self]
     )
 
     public init() {}

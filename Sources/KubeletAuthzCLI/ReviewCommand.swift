@@ -23,7 +23,7 @@ struct ReviewCommand: AsyncParsableCommand {
     @OptionGroup var input: ClusterInputOptions
 
     func run() async throws {
-        let snapshot = try input.load()
+        let snapshot = try await input.load()
         let reviewer = SubjectAccessReviewer(authorizer: RBACAuthorizer(policy: snapshot.policy()))
         let data = ConsoleIO.current.readStdin()
         let text = String(decoding: data, as: UTF8.self)

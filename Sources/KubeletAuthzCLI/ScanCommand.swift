@@ -71,7 +71,9 @@ struct ScanCommand: AsyncParsableCommand {
         let gates = try kubelet.gates()
         let registerValue = try registerPath.map(loadRegister)
         let timings = PhaseTimer()
-        let snapshot = try ClusterInputOptions(files: files).load()
+        var source = input
+        source.files = files
+        let snapshot = try await source.load()
         timings.mark("read")
         var evidenceValue: ScanEvidence? = nil
         if !auditLogs.isEmpty || evidence.db != nil {

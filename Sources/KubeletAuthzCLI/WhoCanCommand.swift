@@ -27,7 +27,7 @@ struct WhoCanCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: nil)  // flags before files
-        let snapshot = try input.load()
+        let snapshot = try await input.load()
         let req = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: snapshot)
         let answer = KubeletWhoCan(policy: snapshot.policy()).answer(req)
         switch output {

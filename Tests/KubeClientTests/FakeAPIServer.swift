@@ -45,6 +45,7 @@ final class FakeAPIServer: @unchecked Sendable {
         let method: String
         let uri: String
         let headers: [(String, String)]
+        var body = ""
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
     struct Response: Sendable {
@@ -99,15 +100,17 @@ final class FakeAPIServer: @unchecked Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let server: Box
         var head: HTTPRequestHead?
+        var body = ByteBuffer()
         init(server: Box) { self.server = server }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let h): head = h
-            case .body: break
+            case .head(let h): head = h; body = ByteBuffer()
+            case .body(var chunk): body.writeBuffer(&chunk)
             case .end:
                 guard let h = head, let server = server.server else { return }
-                let r = server.record(Request(method: h.method.rawValue, uri: h.uri, headers: h.headers.map { ($0.name, $0.value) }))
+                let r = server.record(Request(method: h.method.rawValue, uri: h.uri, headers: h.headers.map { ($0.name, $0.value) },
+                                                   body: String(buffer: body)))
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(r.body.utf8.count))])
                 for (k, v) in r.headers { headers.add(name: k, value: v) }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: r.status), headers: headers))), promise: nil)

@@ -125,30 +125,14 @@ struct KubeAPIClientTests {
     @Test("a kubeconfig with a token file, and an in-cluster configuration, reach the server")
     func fromConfigs() async throws {
         let dir = Fixtures.temporaryDirectory()
-        try "file-token\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
         let server = try FakeAPIServer(pki: Self.pki) { _ in .init(status: 200, body: Wire.version) }
         defer { server.stop() }
-        let kubeconfig = """
-        apiVersion: v1
-        kind: Config
-        current-context: test
-        clusters:
-        - name: test
-          cluster: {server: "\(server.url)", certificate-authority: "\(Self.pki.caCert)"}
-        users:
-        - name: reader
-          user: {tokenFile: token}
-        contexts:
-        - name: test
-          context: {cluster: test, user: reader}
-        """
-        let path = dir.appendingPathComponent("config").path
-        try kubeconfig.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)  // tokenFile: token
         let resolved = try KubeconfigLoader.load([path]) { try Data(contentsOf: URL(fileURLWithPath: $0)) }.resolve(context: nil)
         let c = try KubeClientFactory.client(for: resolved, retry: RetryPolicy(attempts: 2, baseDelay: 0.01, maxDelay: 0.01))
         _ = try await c.get("/version")
         await c.shutdown()
-        #expect(server.requests.last?.header("Authorization") == "Bearer file-token")
+        #expect(server.requests.last?.header("Authorization") == "Bearer live-token")
 
         let sa = dir.appendingPathComponent("sa")
         try FileManager.default.createDirectory(at: sa, withIntermediateDirectories: true)

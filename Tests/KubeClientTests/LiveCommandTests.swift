@@ -1,0 +1,198 @@
+import Foundation
+import KubeClient
+import CLITestSupport
+import KubeletAuthzCLI
+import Testing
+import TestSupport
+import Yams
+
+func run(_ arguments: [String]) async -> CommandResult { await kubeletAuthz(arguments) }
+
+/// A cluster served the way kube-apiserver serves it: typed lists whose items carry no kind or
+/// apiVersion, pages of `limit` items chained by `metadata.continue`.
+struct ServedCluster: Sendable {
+    /// JSON objects by kind, with their kind and apiVersion.
+    let objects: [String: [String]]
+
+    /// The objects of the bundled example cluster that the live reader lists.
+    static func example() throws -> ServedCluster {
+        let dir = Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster")
+        let wanted = Set(LiveClusterReader.kinds.values.map(\.kind))
+        var byKind: [String: [String]] = [:]
+        let resolver = Resolver.default.removing(.timestamp)
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name.hasSuffix(".yaml") {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            for doc in try Yams.load_all(yaml: text, resolver) {
+                guard let object = doc as? [String: Any] else { continue }
+                let items = (object["items"] as? [[String: Any]]).map { list in
+                    list.map { item -> [String: Any] in
+                        var i = item
+                        let kind = object["kind"] as? String ?? ""
+                        if i["kind"] == nil, kind.hasSuffix("List"), kind != "List" { i["kind"] = String(kind.dropLast(4)) }
+                        if i["apiVersion"] == nil { i["apiVersion"] = object["apiVersion"] }
+                        return i
+                    }
+                } ?? [object]
+                for item in items {
+                    guard let kind = item["kind"] as? String, wanted.contains(kind) else { continue }
+                    let data = try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys])
+                    byKind[kind, default: []].append(String(decoding: data, as: UTF8.self))
+                }
+            }
+        }
+        return ServedCluster(objects: byKind)
+    }
+
+    /// The same objects as one `kind: List` file, as `kubectl get -o json` writes it.
+    func file(in dir: URL) throws -> String {
+        let all = objects.keys.sorted().flatMap { objects[$0]! }
+        let path = dir.appendingPathComponent("cluster.json").path
+        try #"{"apiVersion":"v1","kind":"List","items":[\#(all.joined(separator: ","))]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// One page of a list, as the API server answers `GET path?limit=N&continue=T`.
+    func page(path: String, query: String) -> FakeAPIServer.Response? {
+        guard let (apiVersion, kind) = LiveClusterReader.kinds[path] else { return nil }
+        var limit = 500, start = 0
+        for part in query.split(separator: "&") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            if kv.count == 2 && kv[0] == "limit" { limit = Int(kv[1]) ?? 500 }
+            if kv.count == 2 && kv[0] == "continue" { start = Int(kv[1].dropFirst(4)) ?? 0 }
+        }
+        // The wire drops each item's kind and apiVersion: the list's kind names them.
+        let all = (objects[kind] ?? []).map { json -> String in
+            var o = try! JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+            o.removeValue(forKey: "kind"); o.removeValue(forKey: "apiVersion")
+            return String(decoding: try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let end = min(all.count, start + limit)
+        let slice = start < all.count ? Array(all[start..<end]) : []
+        let meta = end < all.count ? #"{"resourceVersion":"4711","continue":"tok-\#(end)","remainingItemCount":\#(all.count - end)}"# : #"{"resourceVersion":"4711"}"#
+        return .init(status: 200, body: #"{"kind":"\#(kind)List","apiVersion":"\#(apiVersion)","metadata":\#(meta),"items":[\#(slice.joined(separator: ","))]}"#)
+    }
+}
+
+func writeKubeconfig(server: FakeAPIServer, ca: String, in dir: URL) throws -> String {
+    try "live-token\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+    let text = """
+    apiVersion: v1
+    kind: Config
+    current-context: lab
+    clusters:
+    - name: lab
+      cluster: {server: "\(server.url)", certificate-authority: "\(ca)"}
+    users:
+    - name: auditor
+      user: {tokenFile: token}
+    contexts:
+    - name: lab
+      context: {cluster: lab, user: auditor}
+    """
+    let path = dir.appendingPathComponent("kubeconfig").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+@Suite("Commands on a live cluster answer as they do on files", .serialized)
+struct LiveCommandTests {
+    static let pki = try! TestPKI.make()
+
+    func serve(_ cluster: ServedCluster, pageSize: Int? = nil,
+               sar: @escaping @Sendable (FakeAPIServer.Request) -> FakeAPIServer.Response = { _ in .init(status: 404, body: Wire.status(404, "NotFound", "not found")) }) throws -> FakeAPIServer {
+        try FakeAPIServer(pki: Self.pki) { r in
+            guard r.header("Authorization") == "Bearer live-token" else {
+                return .init(status: 401, body: Wire.status(401, "Unauthorized", "Unauthorized"))
+            }
+            let parts = r.uri.split(separator: "?", maxSplits: 1).map(String.init)
+            if parts[0] == "/version" { return .init(status: 200, body: Wire.version) }
+            if parts[0] == SubjectAccessReviewClient.path && r.method == "POST" { return sar(r) }
+            var query = parts.count > 1 ? parts[1] : ""
+            if let pageSize { query = query.replacingOccurrences(of: "limit=500", with: "limit=\(pageSize)") }
+            return cluster.page(path: parts[0], query: query)
+                ?? .init(status: 404, body: Wire.status(404, "NotFound", "the server could not find the requested resource"))
+        }
+    }
+
+    @Test("scan, who-can and explain read the live cluster (paginated, token file) and answer as on the same objects in a file")
+    func sameAnswers() async throws {
+        let cluster = try ServedCluster.example()
+        let server = try serve(cluster, pageSize: 3)
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
+        let file = try cluster.file(in: dir)
+        let register = Fixtures.repositoryRoot.appendingPathComponent("examples/register.yaml").path
+
+        let live = await run(["scan", "--kubeconfig", kubeconfig, "--register", register, "--now", "2026-11-27", "-o", "csv"])
+        let files = await run(["scan", "-f", file, "--register", register, "--now", "2026-11-27", "-o", "csv"])
+        #expect(live.code == files.code, "\(live.err)")
+        #expect(live.out.split(whereSeparator: \.isNewline).count > 10, "\(live.err)")
+        #expect(live.out == files.out)
+        #expect(!live.err.contains("live-token"))
+        // More than one page per large list was asked for.
+        #expect(server.requests.contains { $0.uri.contains("continue=tok") })
+
+        for args in [["who-can", "GET", "/exec/ml/trainer/main?command=id"], ["explain", "--as", "system:serviceaccount:monitoring:dcgm-exporter", "GET", "/metrics"]] {
+            let l = await run(args + ["--kubeconfig", kubeconfig, "--context", "lab"])
+            let f = await run(args + ["-f", file])
+            #expect(l.code == 0, "\(l.err)")
+            #expect(l.code == f.code)
+            // Sources differ (URL vs file:line); the decisions must not.
+            let strip = { (s: String) in s.split(separator: "\n").filter { !$0.contains(file) && !$0.contains(server.url) && !$0.contains("source") } }
+            #expect(strip(l.out).count > 2)
+            #expect(strip(l.out) == strip(f.out))
+        }
+    }
+
+    @Test("snapshot writes a directory or a file that -f reads back to the same scan, records the version and drops Pod secrets")
+    func snapshot() async throws {
+        var cluster = try ServedCluster.example()
+        // A Pod whose spec holds a secret in an environment variable, as some do.
+        cluster = ServedCluster(objects: cluster.objects.merging(["Pod": (cluster.objects["Pod"] ?? []) + [
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"leaky","namespace":"ml","managedFields":[{"manager":"kubectl"}]},"spec":{"serviceAccountName":"default","nodeName":"gpu-node-1","containers":[{"name":"c","image":"vllm/vllm-openai:v0.6","env":[{"name":"HF_TOKEN","value":"hf_SECRETSECRET"}]}]}}"#,
+        ]]) { $1 })
+        let server = try serve(cluster)
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
+        let live = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "csv"])
+        #expect(live.code == 0, "\(live.err)")
+
+        let snapDir = dir.appendingPathComponent("snap").path + "/"
+        let snapFile = dir.appendingPathComponent("snap.json").path
+        for target in [snapDir, snapFile] {
+            let s = await run(["snapshot", "--kubeconfig", kubeconfig, "-o", target])
+            #expect(s.code == 0, "\(s.err)")
+            #expect(s.err.contains("v1.36.2"))
+            let back = await run(["scan", "-f", target, "--now", "2026-11-27", "-o", "csv"])
+            #expect(back.code == 0, "\(back.err)")
+            #expect(back.out == live.out)
+        }
+        let written = try String(contentsOfFile: snapFile, encoding: .utf8)
+        #expect(!written.contains("hf_SECRETSECRET"))
+        #expect(!written.contains("managedFields"))
+        #expect(written.contains("vllm/vllm-openai:v0.6"))
+        #expect(written.contains(#""serverVersion" : "v1.36.2""#))
+        let info = try String(contentsOfFile: snapDir + "cluster-snapshot-info.json", encoding: .utf8)
+        #expect(info.contains("v1.36.2") && info.contains(server.url))
+    }
+
+    @Test("live input errors name the context, and -f with --kubeconfig is refused")
+    func errors() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        let missing = await run(["scan", "--kubeconfig", dir.appendingPathComponent("nope").path])
+        #expect(missing.code == 2)
+        #expect(missing.err.contains("nope"))
+        let cluster = try ServedCluster.example()
+        let server = try serve(cluster)
+        defer { server.stop() }
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
+        let badContext = await run(["who-can", "GET", "/pods", "--kubeconfig", kubeconfig, "--context", "prod"])
+        #expect(badContext.code == 2)
+        #expect(badContext.err.contains("prod"))
+        let both = await run(["scan", "-f", dir.path, "--kubeconfig", kubeconfig])
+        #expect(both.code == 2)
+        #expect(both.err.contains("not both"))
+    }
+}
