@@ -16,7 +16,7 @@ public struct ScanSubject: Sendable {
 
 /// Where the scan's Kubernetes release came from.
 public enum VersionSource: String, Sendable {
-    case flag, nodes, `default`
+    case flag, nodes, apiServer, `default`
 }
 
 /// The result of `kubelet-authz scan`: the inventory, governance and findings of one cluster.

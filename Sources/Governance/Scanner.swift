@@ -55,7 +55,7 @@ public enum Scanner {
     }
 
     /// The release to answer for: the flag, else the oldest kubelet the nodes report (so that
-    /// what the scan says holds on every node), else the newest release.
+    /// what the scan says holds on every node), else the API server's release, else the newest release.
     static func release(_ snapshot: ClusterSnapshot, _ options: ScanOptions) -> (KubeletProfile, VersionSource, [String: [String]]) {
         var versions: [String: [String]] = [:]
         for node in snapshot.nodes {
@@ -64,6 +64,11 @@ public enum Scanner {
         if let v = options.kubeVersion { return (KubeletProfile(version: v, featureGates: options.featureGates), .flag, versions) }
         if let oldest = versions.keys.compactMap(KubernetesVersion.init).min() {
             return (KubeletProfile(version: oldest, featureGates: options.featureGates), .nodes, versions)
+        }
+        // No node reports a kubelet: the API server's release (read live or from a snapshot)
+        // is the best guess — kubelets may lag it, never lead it.
+        if let server = snapshot.serverVersion.flatMap(KubernetesVersion.init) {
+            return (KubeletProfile(version: server, featureGates: options.featureGates), .apiServer, versions)
         }
         return (KubeletProfile(featureGates: options.featureGates), .default, versions)
     }

@@ -53,6 +53,7 @@ public enum ScanText {
         switch r.versionSource {
         case .flag: s += " (--kube-version)"
         case .nodes: s += r.kubeletVersions.count > 1 ? " (oldest kubelet of \(r.kubeletVersions.keys.sorted().joined(separator: ", ")))" : " (from the nodes' kubelet version)"
+        case .apiServer: s += " (the API server's release; no Node reports a kubelet version)"
         case .default: s += " (newest release; no Node objects in the input — pass --kube-version)"
         }
         s += ", KubeletFineGrainedAuthz=\(r.profile.fineGrainedAuthz)\n"

@@ -171,4 +171,25 @@ struct ScanCommandTests {
         let doc = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/FINDINGS.md"), encoding: .utf8)
         #expect(doc == (await kubeletAuthz(["findings", "-o", "markdown"])).out, "regenerate: kubelet-authz findings -o markdown > docs/FINDINGS.md")
     }
+
+    @Test("without Node kubelet versions, a snapshot's recorded API server version decides the release")
+    func serverVersionFromSnapshot() async throws {
+        let url = Fixtures.temporaryDirectory().appendingPathComponent("snap.json")
+        try #"""
+        {"apiVersion":"v1","kind":"List","items":[
+          {"apiVersion":"kubelet-authz.io/v1alpha1","kind":"ClusterSnapshotInfo","metadata":{"name":"snapshot"},"serverVersion":"v1.33.4"},
+          {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"pods-reader"},"rules":[{"apiGroups":[""],"resources":["nodes/pods"],"verbs":["get"]}]},
+          {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"agent"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"pods-reader"},"subjects":[{"kind":"ServiceAccount","name":"agent","namespace":"mon"}]}
+        ]}
+        """#.write(to: url, atomically: true, encoding: .utf8)
+        let r = await kubeletAuthz(["scan", "-f", url.path, "-o", "json"])
+        #expect(r.code == 0, "\(r.err)")
+        let json = try jsonObject(r.out)
+        #expect(json["kubeVersion"] as? String == "1.33")
+        #expect(json["kubeVersionSource"] as? String == "apiServer")
+        // The info document is read, not counted as a skipped kind.
+        #expect(!r.err.contains("ClusterSnapshotInfo"))
+        let text = await kubeletAuthz(["scan", "-f", url.path])
+        #expect(text.out.contains("Kubelet access on Kubernetes 1.33 (the API server's release"))
+    }
 }
