@@ -73,25 +73,31 @@ struct ServedCluster: Sendable {
     }
 }
 
-func writeKubeconfig(server: FakeAPIServer, ca: String, in dir: URL) throws -> String {
-    try "live-token\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+/// A one-context kubeconfig ("lab", user "auditor") with the given cluster and user fields.
+func writeKubeconfig(_ name: String = "kubeconfig", in dir: URL, cluster: String, user: String) throws -> String {
     let text = """
     apiVersion: v1
     kind: Config
     current-context: lab
     clusters:
     - name: lab
-      cluster: {server: "\(server.url)", certificate-authority: "\(ca)"}
+      cluster: \(cluster)
     users:
     - name: auditor
-      user: {tokenFile: token}
+      user: \(user)
     contexts:
     - name: lab
       context: {cluster: lab, user: auditor}
     """
-    let path = dir.appendingPathComponent("kubeconfig").path
+    let path = dir.appendingPathComponent(name).path
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
+}
+
+/// The usual test kubeconfig: the test CA and a token file holding `live-token`.
+func writeKubeconfig(server: FakeAPIServer, ca: String, in dir: URL) throws -> String {
+    try "live-token\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+    return try writeKubeconfig(in: dir, cluster: #"{server: "\#(server.url)", certificate-authority: "\#(ca)"}"#, user: "{tokenFile: token}")
 }
 
 @Suite("Commands on a live cluster answer as they do on files", .serialized)
@@ -194,5 +200,42 @@ struct LiveCommandTests {
         let both = await run(["scan", "-f", dir.path, "--kubeconfig", kubeconfig])
         #expect(both.code == 2)
         #expect(both.err.contains("not both"))
+    }
+
+    @Test("an exec credential plugin (as EKS, GKE and AKS use) and a client certificate reach the live cluster through the CLI")
+    func execPluginAndClientCertificate() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        let plugin = dir.appendingPathComponent("get-token.sh").path
+        try """
+        #!/bin/sh
+        echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"live-token","expirationTimestamp":"2099-01-01T00:00:00Z"}}'
+        """.write(toFile: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plugin)
+        let cluster = try ServedCluster.example()
+        let server = try serve(cluster)
+        defer { server.stop() }
+        let config = try writeKubeconfig("exec.kubeconfig", in: dir,
+                                         cluster: #"{server: "\#(server.url)", certificate-authority: "\#(Self.pki.caCert)"}"#,
+                                         user: #"{exec: {apiVersion: client.authentication.k8s.io/v1, command: "\#(plugin)", interactiveMode: Never}}"#)
+        let r = await run(["who-can", "GET", "/pods", "--kubeconfig", config])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("datadog"))
+        #expect(!r.out.contains("live-token") && !r.err.contains("live-token"))
+
+        // A server that demands a client certificate, and a kubeconfig that embeds one.
+        let mtls = try FakeAPIServer(pki: Self.pki, requireClientCertificate: true) { r in
+            let parts = r.uri.split(separator: "?", maxSplits: 1).map(String.init)
+            if parts[0] == "/version" { return .init(status: 200, body: Wire.version) }
+            return cluster.page(path: parts[0], query: parts.count > 1 ? parts[1] : "") ?? .init(status: 404, body: Wire.status(404, "NotFound", "not found"))
+        }
+        defer { mtls.stop() }
+        let b64 = { (p: String) in try Data(contentsOf: URL(fileURLWithPath: p)).base64EncodedString() }
+        let certConfig = try writeKubeconfig("cert.kubeconfig", in: dir,
+                                             cluster: #"{server: "\#(mtls.url)", certificate-authority-data: "\#(try b64(Self.pki.caCert))"}"#,
+                                             user: #"{client-certificate-data: "\#(try b64(Self.pki.clientCert))", client-key-data: "\#(try b64(Self.pki.clientKey))"}"#)
+        let c = await run(["who-can", "GET", "/pods", "--kubeconfig", certConfig])
+        #expect(c.code == 0, "\(c.err)")
+        #expect(c.out == r.out)
+        #expect(!c.err.contains("PRIVATE KEY"))
     }
 }
