@@ -34,17 +34,29 @@ public final class KubeAPIClient: @unchecked Sendable {
     public let server: String
     public let userName: String
     let http: HTTPClient
+    /// The URL requests are sent to: the server's, with tls-server-name as its host when set.
+    let requestBase: String
     let token: @Sendable (_ refresh: Bool) throws -> String?
     let retry: RetryPolicy
     let timeout: TimeAmount
 
-    public init(server: String, userName: String, tls: TLSConfiguration, proxy: HTTPClient.Configuration.Proxy? = nil,
+    public init(server: String, userName: String, tls: TLSConfiguration, tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
                 token: @escaping @Sendable (_ refresh: Bool) throws -> String?, retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30),
                 connectTimeout: TimeAmount = .seconds(10)) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.userName = userName
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.proxy = proxy
+        // tls-server-name: send it as SNI and verify the certificate against it, while
+        // connecting to the server's own address — AsyncHTTPClient's dnsOverride does exactly
+        // that. Unlike client-go the Host header carries the name too; the API server ignores it.
+        var base = self.server
+        if let name = tlsServerName, var parts = URLComponents(string: self.server), let host = parts.host, name != host {
+            configuration.dnsOverride = [name: host]
+            parts.host = name
+            base = parts.string ?? self.server
+        }
+        requestBase = base
         configuration.timeout.connect = connectTimeout
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.token = token
@@ -60,7 +72,7 @@ public final class KubeAPIClient: @unchecked Sendable {
         var refreshed = false
         while true {
             attempt += 1
-            var request = HTTPClientRequest(url: server + path)
+            var request = HTTPClientRequest(url: requestBase + path)
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "kubelet-authz")
@@ -74,7 +86,7 @@ public final class KubeAPIClient: @unchecked Sendable {
                 response = try await http.execute(request, timeout: timeout)
             } catch {
                 // A certificate the CA does not vouch for will not start vouching on retry.
-                if error is NIOSSLError || error is BoringSSLError {
+                if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
                     throw KubeAPIError("\(server): TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(error)")
                 }
                 if attempt < retry.attempts { try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil))); continue }

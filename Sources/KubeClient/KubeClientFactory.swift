@@ -7,9 +7,6 @@ public enum KubeClientFactory {
     public static func client(for r: Kubeconfig.Resolved, environment: [String: String] = ProcessInfo.processInfo.environment,
                               retry: RetryPolicy = .standard) throws(KubeconfigError) -> KubeAPIClient {
         let server = r.cluster.server ?? ""
-        if r.cluster.tlsServerName != nil {
-            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name is not supported by kubelet-authz yet")
-        }
         var tls = TLSConfiguration.makeClientConfiguration()
         if r.cluster.insecureSkipTLSVerify {
             tls.certificateVerification = .none
@@ -49,7 +46,10 @@ public enum KubeClientFactory {
             proxy = nil
         }
         let fixedToken = staticToken
-        return KubeAPIClient(server: server, userName: r.userName, tls: tls, proxy: proxy, token: { refresh in
+        if let name = r.cluster.tlsServerName, name.isEmpty || name.contains("/") || name.contains(":") {
+            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" is not a host name")
+        }
+        return KubeAPIClient(server: server, userName: r.userName, tls: tls, tlsServerName: r.cluster.tlsServerName, proxy: proxy, token: { refresh in
             if let exec { return try exec.credential(forceRefresh: refresh).token }
             return fixedToken
         }, retry: retry)

@@ -15,14 +15,15 @@ struct TestPKI {
     var clientCert: String { dir.appendingPathComponent("client.crt").path }
     var clientKey: String { dir.appendingPathComponent("client.key").path }
 
-    static func make() throws -> TestPKI {
+    /// `serverNames`: the server certificate's subjectAltName entries.
+    static func make(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws -> TestPKI {
         let dir = Fixtures.temporaryDirectory()
         let script = """
         set -e
         cd '\(dir.path)'
         openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=test-ca >/dev/null 2>&1
-        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1
-        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nextendedKeyUsage=serverAuth\\n' > server.ext
+        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=kube-apiserver >/dev/null 2>&1
+        printf 'subjectAltName=\(serverNames)\\nextendedKeyUsage=serverAuth\\n' > server.ext
         openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext >/dev/null 2>&1
         openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj '/O=system:masters/CN=admin' >/dev/null 2>&1
         printf 'extendedKeyUsage=clientAuth\\n' > client.ext

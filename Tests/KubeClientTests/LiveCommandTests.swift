@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import CLITestSupport
 import KubeletAuthzCLI
+import NIOSSL
 import Testing
 import TestSupport
 import Yams
@@ -237,5 +238,36 @@ struct LiveCommandTests {
         #expect(c.code == 0, "\(c.err)")
         #expect(c.out == r.out)
         #expect(!c.err.contains("PRIVATE KEY"))
+    }
+
+    @Test("tls-server-name: the certificate is verified against that name while the server's address is dialled")
+    func tlsServerName() async throws {
+        // A server whose certificate names only kubernetes.default.svc, as behind a load balancer.
+        let pki = try TestPKI.make(serverNames: "DNS:kubernetes.default.svc")
+        let served = try ServedCluster.example()
+        let server = try FakeAPIServer(pki: pki) { r in
+            let parts = r.uri.split(separator: "?", maxSplits: 1).map(String.init)
+            if parts[0] == "/version" { return .init(status: 200, body: Wire.version) }
+            return served.page(path: parts[0], query: parts.count > 1 ? parts[1] : "") ?? .init(status: 404, body: Wire.status(404, "NotFound", "not found"))
+        }
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let good = try writeKubeconfig("good", in: dir, cluster: #"{server: "\#(server.url)", certificate-authority: "\#(pki.caCert)", tls-server-name: kubernetes.default.svc}"#,
+                                       user: "{token: t}")
+        let r = await run(["who-can", "GET", "/pods", "--kubeconfig", good])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("datadog"))
+        #expect(server.requests.allSatisfy { $0.header("Host")?.hasPrefix("kubernetes.default.svc") == true })
+
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pki.caCert))
+        for name in ["other.example", nil] {  // a name the certificate lacks, and none (the IP is not in it either)
+            let c = KubeAPIClient(server: server.url, userName: "auditor", tls: tls, tlsServerName: name,
+                                  token: { _ in "t" }, retry: RetryPolicy(attempts: 1, baseDelay: 0, maxDelay: 0),
+                                  connectTimeout: .seconds(2))
+            let refused = await #expect(throws: KubeAPIError.self) { try await c.get("/version") }
+            await c.shutdown()
+            #expect(refused?.description.contains("TLS handshake failed") == true)
+        }
     }
 }
