@@ -858,22 +858,23 @@ class Generator:
                      object_ref("", "nodes", name=n["name"], sub="status"), OK200, annotations("allow", ""),
                      rnd.randrange(1500, 15000), rr=rnd.random() < 0.5)
 
-    def b_pod_status(self, t):
+    def random_node_pod(self):
+        """A node's kubelet and a pod name on it (the rng draws in the order the benchmark files were made with)."""
         rnd = self.rng
         n = rnd.choice(self.nodes)
-        p = n["p"]
         ns, app, pod = rnd.choice(self.workloads)
-        pod = pod + "-" + "%05x" % rnd.getrandbits(20)
+        return n["p"], ns, pod + "-" + "%05x" % rnd.getrandbits(20)
+
+    def b_pod_status(self, t):
+        rnd = self.rng
+        p, ns, pod = self.random_node_pod()
         self.request(t, "Metadata", "/api/v1/namespaces/%s/pods/%s/status" % (ns, pod), "patch", p.json, p.ip, p.ua,
                      object_ref("", "pods", ns, pod, sub="status"), OK200, annotations("allow", ""),
                      rnd.randrange(1500, 20000), rr=rnd.random() < 0.5)
 
     def b_kubelet_get_pod(self, t):
         rnd = self.rng
-        n = rnd.choice(self.nodes)
-        p = n["p"]
-        ns, app, pod = rnd.choice(self.workloads)
-        pod = pod + "-" + "%05x" % rnd.getrandbits(20)
+        p, ns, pod = self.random_node_pod()
         nf = rnd.random() < 0.05
         status = failure('pods "%s" not found' % pod, "NotFound", 404, name=pod, kind="pods") if nf else OK200
         self.request(t, "Metadata", "/api/v1/namespaces/%s/pods/%s" % (ns, pod), "get", p.json, p.ip, p.ua,

@@ -28,10 +28,7 @@
 # or when kubelet-authz's counts do not match the generator's (MISMATCH lines).
 set -euo pipefail
 
-SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
-CALLER_DIR=$(pwd)
-cd "$(dirname "$SELF")/.."
-ROOT=$(pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
 
 skip_build=0
 regenerate=0
@@ -67,18 +64,7 @@ orjson_runs=3
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null || { echo "run-evidence-benchmark.sh: $PYTHON not found" >&2; exit 1; }
 
-# GNU time: peak RSS. macOS's /usr/bin/time has no -f; Homebrew's gnu-time is gtime.
-TIME=""
-for candidate in /usr/bin/time gtime; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
-        TIME=$(command -v "$candidate"); break
-    fi
-done
-if [[ -z "$TIME" ]]; then
-    echo "run-evidence-benchmark.sh: GNU time is needed for peak memory." >&2
-    echo "  Debian/Ubuntu: apt-get install -y time    macOS: brew install gnu-time" >&2
-    exit 1
-fi
+find_gnu_time run-evidence-benchmark.sh
 PIN=()
 if command -v taskset >/dev/null 2>&1; then
     PIN=(taskset -c 0)
@@ -111,17 +97,7 @@ WORK=$(mktemp -d "$BENCH_DIR/evidence-run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # --- build --------------------------------------------------------------------------------------
-if [[ -n "${KUBELET_AUTHZ:-}" ]]; then
-    BIN=$KUBELET_AUTHZ
-    [[ "$BIN" == /* ]] || BIN="$CALLER_DIR/$BIN"
-elif (( skip_build )); then
-    BIN="$ROOT/.build/release/kubelet-authz"
-else
-    echo "==> swift build -c release --product kubelet-authz" >&2
-    swift build -c release --product kubelet-authz >&2
-    BIN="$(swift build -c release --show-bin-path)/kubelet-authz"
-fi
-[[ -x "$BIN" ]] || { echo "run-evidence-benchmark.sh: no executable at $BIN (build first, or drop --skip-build)" >&2; exit 1; }
+find_or_build_binary run-evidence-benchmark.sh "$skip_build"
 
 # --- audit log ----------------------------------------------------------------------------------
 gen_args=(--size-mb "$size_mb" --seed "$seed" -o "$FILE")
@@ -263,10 +239,7 @@ bench() {
                 (b / 1e9 / t >= 1 ? "yes" : "no"), (t <= 6 * fl ? "yes" : "no"), (oj >= 4 * t ? "yes" : "no") }')")
 }
 
-arch=$(uname -m)
-cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-[[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
-machine="$cpus × $cpu_model, $arch, $(uname -s)"
+machine=$(machine_description)
 
 bench "$FILE" "JSON lines"
 if (( with_gzip )); then

@@ -23,10 +23,7 @@
 # 0 or 1).
 set -euo pipefail
 
-SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
-CALLER_DIR=$(pwd)
-cd "$(dirname "$SELF")/.."
-ROOT=$(pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
 
 regenerate=0
 skip_build=0
@@ -57,18 +54,7 @@ done
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null || { echo "run-scan-benchmark.sh: $PYTHON not found" >&2; exit 1; }
 
-# GNU time: wall seconds and max RSS. macOS's /usr/bin/time has no -f; Homebrew's gnu-time is gtime.
-TIME=""
-for candidate in /usr/bin/time gtime; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
-        TIME=$(command -v "$candidate"); break
-    fi
-done
-if [[ -z "$TIME" ]]; then
-    echo "run-scan-benchmark.sh: GNU time is needed for wall time and peak memory." >&2
-    echo "  Debian/Ubuntu: apt-get install -y time    macOS: brew install gnu-time" >&2
-    exit 1
-fi
+find_gnu_time run-scan-benchmark.sh
 
 # --- sizes ------------------------------------------------------------------------------------
 if (( small )); then
@@ -89,17 +75,7 @@ WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # --- build --------------------------------------------------------------------------------------
-if [[ -n "${KUBELET_AUTHZ:-}" ]]; then
-    BIN=$KUBELET_AUTHZ
-    [[ "$BIN" == /* ]] || BIN="$CALLER_DIR/$BIN"
-elif (( skip_build )); then
-    BIN="$ROOT/.build/release/kubelet-authz"
-else
-    echo "==> swift build -c release --product kubelet-authz" >&2
-    swift build -c release --product kubelet-authz >&2
-    BIN="$(swift build -c release --show-bin-path)/kubelet-authz"
-fi
-[[ -x "$BIN" ]] || { echo "run-scan-benchmark.sh: no executable at $BIN (build first, or drop --skip-build)" >&2; exit 1; }
+find_or_build_binary run-scan-benchmark.sh "$skip_build"
 
 # --- cluster file -------------------------------------------------------------------------------
 if (( regenerate )) || [[ ! -s "$FILE" ]]; then
@@ -143,11 +119,7 @@ scan_s=$(printf '%s\n' "${scan_times[@]}" | sort -g | head -n 1)
 scan_rss_kb=$(printf '%s\n' "${scan_rss[@]}" | sort -n | tail -n 1)
 
 # --- report -------------------------------------------------------------------------------------
-cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
-arch=$(uname -m)
-cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-[[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
-os_name=$(uname -s)
+machine=$(machine_description)
 swift_version=$(swift --version 2>/dev/null | grep -o 'Swift version [0-9.]*' | head -n 1 || true)
 ratio=$(awk -v s="$scan_s" -v p="$python_s" 'BEGIN { printf "%.2f", s / p }')
 met=$(awk -v s="$scan_s" -v p="$python_s" 'BEGIN { print (s <= 1.5 * p) ? "yes" : "no" }')
@@ -161,7 +133,7 @@ if (( small )); then variant+=", SMALL (plumbing check, not a result)"; fi
 echo
 echo "| Date | Machine | File | Objects | Python json.load | Scan (best of $runs) | Scan / Python | Peak RSS (scan) | ≤ 1.5× |"
 echo "|---|---|---|---|---|---|---|---|---|"
-echo "| $(date -u +%Y-%m-%d) | $cpus × $cpu_model, $arch, $os_name | $size_mb MB ($variant, seed $seed) | $objects | $python_s s | $scan_s s | ${ratio}× | $scan_rss_mb MB | $met |"
+echo "| $(date -u +%Y-%m-%d) | $machine | $size_mb MB ($variant, seed $seed) | $objects | $python_s s | $scan_s s | ${ratio}× | $scan_rss_mb MB | $met |"
 echo
 echo "Scan runs: ${scan_times[*]} s (exit codes ${scan_rcs[*]}); Python $python_version peak RSS $python_rss_mb MB;" \
      "${swift_version:-Swift version unknown}; file $FILE."

@@ -7,11 +7,7 @@ import Testing
 struct EvidenceCommandTests {
     static let sampleLines = String(decoding: Fixtures.data("audit-kube-apiserver-1.36.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
 
-    func write(_ text: String, _ name: String) throws -> String {
-        let url = Fixtures.temporaryDirectory().appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
+    func write(_ text: String, _ name: String) throws -> String { try Fixtures.temporaryFile(name, text) }
 
     @Test("the JSON contract on the real log")
     func contract() async throws {

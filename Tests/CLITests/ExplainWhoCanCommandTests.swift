@@ -167,11 +167,7 @@ struct WhoCanCommandTests {
 
 @Suite("Bad cluster input")
 struct BadClusterInputTests {
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = Fixtures.temporaryDirectory().appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try Fixtures.temporaryFile(name, text) }
 
     @Test("malformed YAML names file and line, exit 2")
     func malformedYAML() async throws {

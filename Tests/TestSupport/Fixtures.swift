@@ -29,4 +29,11 @@ public enum Fixtures {
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// Writes `text` to a file `name` in a fresh temporary directory; returns its path.
+    public static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let url = temporaryDirectory().appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
 }

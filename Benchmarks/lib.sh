@@ -1,0 +1,50 @@
+# Shared by the run-*-benchmark.sh scripts: sourced, never run. Each function takes the
+# calling script's name for its messages.
+
+# The sourcing script's own path (for --help), where it was called from (relative
+# $KUBELET_AUTHZ), and the repository root, which becomes the working directory.
+SELF="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)/$(basename "${BASH_SOURCE[1]}")"
+CALLER_DIR=$(pwd)
+cd "$(dirname "$SELF")/.."
+ROOT=$(pwd)
+
+# GNU time (for wall seconds and peak RSS) into $TIME. macOS's /usr/bin/time has no -f;
+# Homebrew's gnu-time is gtime.
+find_gnu_time() {
+    TIME=""
+    local candidate
+    for candidate in /usr/bin/time gtime; do
+        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -f '%e %M' -o /dev/null true >/dev/null 2>&1; then
+            TIME=$(command -v "$candidate"); return 0
+        fi
+    done
+    echo "$1: GNU time is needed for wall time and peak memory." >&2
+    echo "  Debian/Ubuntu: apt-get install -y time    macOS: brew install gnu-time" >&2
+    exit 1
+}
+
+# The binary to measure into $BIN: $KUBELET_AUTHZ, else the existing release build
+# (--skip-build, $2 = 1), else a fresh release build.
+find_or_build_binary() {
+    if [[ -n "${KUBELET_AUTHZ:-}" ]]; then
+        BIN=$KUBELET_AUTHZ
+        [[ "$BIN" == /* ]] || BIN="$CALLER_DIR/$BIN"
+    elif (( $2 )); then
+        BIN="$ROOT/.build/release/kubelet-authz"
+    else
+        echo "==> swift build -c release --product kubelet-authz" >&2
+        swift build -c release --product kubelet-authz >&2
+        BIN="$(swift build -c release --show-bin-path)/kubelet-authz"
+    fi
+    [[ -x "$BIN" ]] || { echo "$1: no executable at $BIN (build first, or drop --skip-build)" >&2; exit 1; }
+}
+
+# "N × CPU model, arch, OS" for the report's Machine column.
+machine_description() {
+    local cpus arch cpu_model
+    cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
+    arch=$(uname -m)
+    cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+    [[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
+    echo "$cpus × $cpu_model, $arch, $(uname -s)"
+}
