@@ -1,4 +1,4 @@
-import CMemmem
+import CByteSearch
 import Evidence
 import Foundation
 import Dispatch
@@ -11,8 +11,9 @@ public protocol AuditSink: AnyObject {
     /// Where to resume this source: (uncompressed offset, lines already read), or nil to read
     /// it from the start; `.skip` when it was completely ingested before.
     func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
-    /// A batch of records, committed together with the checkpoint after it.
-    func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+    /// A batch of records, committed together with the checkpoint after it. The sink owns the
+    /// records from here: a memory sink moves them into its set rather than copying them.
+    func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
                 checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws
 }
 
@@ -49,18 +50,19 @@ public struct AuditIngestor {
 
     public func ingest(_ sources: [AuditSource], into sink: AuditSink) throws -> Summary {
         var summary = Summary()
+        let interners = (0..<max(1, workers)).map { _ in StringInterner() }
         for source in sources {
             let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
             reader.holdsPartialLastLine = sink.resumesFiles && !source.isStdin
             let identity = try Self.identity(of: source)
-            var scanner = AuditLineScanner(file: source.displayName)
+            var scanner = AuditLineScanner(file: source.displayName, interner: interners[0])
             switch try sink.resumePoint(for: source, identity: identity) {
             case .skip:
                 summary.skippedFiles.append(source.displayName)
                 continue
             case .from(let offset, let line):
                 try reader.skip(to: offset)
-                scanner = AuditLineScanner(file: source.displayName, startLine: line)
+                scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0])
                 summary.resumed.append(source.displayName)
             case .start:
                 break
@@ -75,11 +77,11 @@ public struct AuditIngestor {
                 var malformed: [MalformedLine] = []
                 var counts = AuditScanCounts()
                 let more = try reader.nextLines { buffer in
-                    Self.scanParallel(buffer, scanner: &scanner, workers: workers, counts: &counts, records: &records, malformed: &malformed)
+                    Self.scanParallel(buffer, scanner: &scanner, interners: interners, counts: &counts, records: &records, malformed: &malformed)
                 }
                 fileCounts.add(counts)
                 summary.counts.add(counts)
-                try sink.commit(source: source, identity: identity, records: records, malformed: malformed,
+                try sink.commit(source: source, identity: identity, records: consume records, malformed: malformed,
                                 checkpoint: (reader.consumed, scanner.line), counts: counts, complete: !more)
                 progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
                 if !more { break }
@@ -89,11 +91,13 @@ public struct AuditIngestor {
     }
 
     /// Scans a block of whole lines, split at line boundaries across `workers` threads; the
-    /// results are put back in line order, so nothing differs from one thread's scan.
-    static func scanParallel(_ buffer: UnsafeRawBufferPointer, scanner: inout AuditLineScanner, workers: Int,
+    /// results are put back in line order, so nothing differs from one thread's scan. One
+    /// thread per interner.
+    static func scanParallel(_ buffer: UnsafeRawBufferPointer, scanner: inout AuditLineScanner, interners: [StringInterner],
                              counts: inout AuditScanCounts, records: inout [AuditRecord], malformed: inout [MalformedLine]) {
+        let workers = interners.count
         guard workers > 1, buffer.count >= 1 << 20, let base = buffer.baseAddress else {
-            scanner.scan(buffer, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) })
+            scanner.scan(buffer, counts: &counts, records: &records, malformed: &malformed)
             return
         }
         // Cut points just after a newline, and the line count before each.
@@ -128,25 +132,27 @@ public struct AuditIngestor {
         let parts = (0..<workers).map { _ in Part() }
         let file = scanner.file
         let startLine = scanner.line
+        nonisolated(unsafe) let perThread = interners
         let cutPoints = cuts
         let before = linesBefore
         nonisolated(unsafe) let bytes = buffer
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lo = cutPoints[w], hi = cutPoints[w + 1]
-            var local = AuditLineScanner(file: file, startLine: startLine + before[w])
+            var local = AuditLineScanner(file: file, startLine: startLine + before[w], interner: perThread[w])
             let part = parts[w]
             if hi > lo {
                 local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
-                           record: { part.records.append($0) }, malformed: { part.malformed.append($0) })
+                           records: &part.records, malformed: &part.malformed)
             }
             part.endLine = local.line
         }
         for part in parts {
             counts.add(part.counts)
-            records += part.records
+            // The first part's records are taken whole (no copy); the rest are appended.
+            if records.isEmpty { swap(&records, &part.records) } else { records += part.records }
             malformed += part.malformed
         }
-        scanner = AuditLineScanner(file: file, startLine: parts.last!.endLine)
+        scanner = AuditLineScanner(file: file, startLine: parts.last!.endLine, interner: scanner.interner)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one

@@ -1,4 +1,4 @@
-import CMemmem
+import CByteSearch
 import CompressNIO
 import Foundation
 import NIOCore

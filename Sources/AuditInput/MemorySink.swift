@@ -10,8 +10,8 @@ public final class MemorySink: AuditSink {
 
     public func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume { .start }
 
-    public func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+    public func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
                        checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
-        store.add(records: records, malformed: malformed, counts: counts)
+        store.add(records: consume records, malformed: malformed, counts: counts)
     }
 }

@@ -3,8 +3,22 @@
 /// the response body) and API-server node-proxy requests.
 public enum AuditExtractor {
     static func records(from event: AuditEventWire, file: String, line: Int) -> [AuditRecord] {
-        if let items = event.items { return items.flatMap { records(from: $0, file: file, line: line) } }
-        guard let ref = event.objectRef, let id = event.auditID else { return [] }
+        var out: [AuditRecord] = []
+        append(from: event, file: file, line: line, to: &out)
+        return out
+    }
+
+    /// `records(from:)`, appended to `out`: the scanner's path, with no array per event.
+    static func append(from event: AuditEventWire, file: String, line: Int, to out: inout [AuditRecord]) {
+        if let items = event.items {
+            for item in items { append(from: item, file: file, line: line, to: &out) }
+            return
+        }
+        if let r = record(from: event, file: file, line: line) { out.append(consume r) }
+    }
+
+    static func record(from event: AuditEventWire, file: String, line: Int) -> AuditRecord? {
+        guard let ref = event.objectRef, let id = event.auditID else { return nil }
         let received = event.requestReceivedTimestamp ?? event.stageTimestamp ?? ""
         let time = AuditTimestamp.seconds(received) ?? 0
 
@@ -14,7 +28,7 @@ public enum AuditExtractor {
             let attributes = spec?.resourceAttributes
             // The kubelet only ever asks about a subresource of nodes; anything else a node
             // reviews is not kubelet access.
-            if let attributes, attributes.resource != "nodes" || (attributes.subresource ?? "").isEmpty { return [] }
+            if let attributes, attributes.resource != "nodes" || (attributes.subresource ?? "").isEmpty { return nil }
             let decision: AuditRecord.Decision
             if let status = event.responseObject?.status {
                 decision = (status.allowed ?? false) && !(status.denied ?? false) ? .allow : .deny
@@ -22,13 +36,13 @@ public enum AuditExtractor {
                 decision = .unknown
             }
             let node = attributes?.name ?? String(author.dropFirst("system:node:".count))
-            return [AuditRecord(
+            return AuditRecord(
                 auditID: id, path: .kubelet, time: time, timestamp: received, level: event.level ?? "", stage: event.stage ?? "",
                 user: spec.map { $0.user ?? "" }, groups: spec?.groups ?? [],
                 uid: spec?.uid, podName: spec?.extra?.podName?.first, credentialID: spec?.extra?.credentialID?.first,
                 node: node, verb: attributes?.verb ?? "", subresource: attributes?.subresource ?? "",
                 kubeletPath: nil, decision: decision, reason: event.responseObject?.status?.reason ?? "",
-                code: event.responseStatus?.code, sourceFile: file, sourceLine: line)]
+                code: event.responseStatus?.code, sourceFile: file, sourceLine: line)
         }
 
         if ref.resource == "nodes", ref.subresource == "proxy", (ref.apiGroup ?? "").isEmpty, let name = ref.name {
@@ -39,16 +53,16 @@ public enum AuditExtractor {
             case "forbid": decision = .deny
             default: decision = event.responseStatus?.code == 403 ? .deny : .unknown
             }
-            return [AuditRecord(
+            return AuditRecord(
                 auditID: id, path: .apiserverProxy, time: time, timestamp: received, level: event.level ?? "", stage: event.stage ?? "",
                 user: caller?.username, groups: caller?.groups ?? [], uid: caller?.uid,
                 podName: caller?.extra?.podName?.first, credentialID: caller?.extra?.credentialID?.first,
                 node: nodeName(fromProxyName: name), verb: event.verb ?? "", subresource: "proxy",
                 kubeletPath: kubeletPath(event.requestURI, node: name), decision: decision,
                 reason: event.annotations?.reason ?? "", code: event.responseStatus?.code,
-                sourceFile: file, sourceLine: line)]
+                sourceFile: file, sourceLine: line)
         }
-        return []
+        return nil
     }
 
     /// `[scheme:]name[:port]`, as the node proxy accepts it.
@@ -64,10 +78,27 @@ public enum AuditExtractor {
     /// name (`node%3A10250`) does not hide it.
     static func kubeletPath(_ uri: String?, node: String) -> String? {
         guard let uri else { return nil }
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard let n = segments.firstIndex(of: "nodes"), n + 2 < segments.count, segments[n + 2] == "proxy" else { return nil }
-        let rest = segments[(n + 3)...].joined(separator: "/")
-        return "/" + rest
+        let u = uri.utf8
+        let end = u.firstIndex(of: UInt8(ascii: "?")) ?? u.endIndex
+        // Segments walked once, without splitting: the first `nodes`, two segments on `proxy`,
+        // then the rest is the kubelet path.
+        var index = 0
+        var nodesAt: Int? = nil
+        var segmentStart = u.startIndex
+        var k = u.startIndex
+        while true {
+            if k == end || u[k] == UInt8(ascii: "/") {
+                let segment = uri[segmentStart..<k].utf8
+                if nodesAt == nil, segment.elementsEqual("nodes".utf8) { nodesAt = index }
+                if let nodesAt, index == nodesAt + 2 {
+                    guard segment.elementsEqual("proxy".utf8) else { return nil }
+                    return "/" + String(uri[(k == end ? end : u.index(after: k))..<end])
+                }
+                if k == end { return nil }
+                index += 1
+                segmentStart = u.index(after: k)
+            }
+            k = u.index(after: k)
+        }
     }
 }

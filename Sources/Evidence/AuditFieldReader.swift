@@ -1,3 +1,4 @@
+import CByteSearch
 import Foundation
 
 /// Reads the dozen fields evidence needs straight from a candidate line's bytes, skipping the
@@ -13,23 +14,46 @@ struct AuditFieldReader {
     let p: UnsafePointer<UInt8>
     let n: Int
     var i = 0
+    /// Shares the strings that repeat from line to line; nil makes every string afresh.
+    let interner: StringInterner?
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    init(_ buffer: UnsafeRawBufferPointer, interner: StringInterner?) {
         p = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         n = buffer.count
+        self.interner = interner
     }
 
     struct Unsupported: Error {}
 
-    /// Known keys of one object, matched by length then bytes.
-    struct KeyTable {
-        let keys: [[UInt8]]
-        init(_ names: [String]) { keys = names.map { Array($0.utf8) } }
-        func index(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
-            for (k, key) in keys.enumerated() where key.count == count {
-                if key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, count) == 0 }) { return k }
+    /// Known keys of one object, matched by length, first byte, then the rest. The keys sit in
+    /// one buffer so a lookup touches no array of arrays (and retains nothing).
+    struct KeyTable: @unchecked Sendable {
+        private let bytes: UnsafeMutablePointer<UInt8>
+        private let offsets: [Int]
+        private let lengths: [Int]
+
+        init(_ names: [String]) {
+            let utf8 = names.map { Array($0.utf8) }
+            // Never freed: the tables are static and live as long as the process.
+            bytes = .allocate(capacity: max(1, utf8.reduce(0) { $0 + $1.count }))
+            var offsets: [Int] = [], at = 0
+            for key in utf8 {
+                (bytes + at).initialize(from: key, count: key.count)
+                offsets.append(at)
+                at += key.count
             }
-            return nil
+            self.offsets = offsets
+            lengths = utf8.map(\.count)
+        }
+
+        func index(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+            lengths.withUnsafeBufferPointer { lengths in
+                for k in 0..<lengths.count where lengths[k] == count {
+                    let key = bytes + offsets[k]
+                    if count == 0 || (key[0] == p[0] && memcmp(key, p, count) == 0) { return k }
+                }
+                return nil
+            }
         }
     }
 
@@ -47,46 +71,56 @@ struct AuditFieldReader {
     static let statusKeys = KeyTable(["status"])
     static let reviewStatusKeys = KeyTable(["allowed", "denied", "reason"])
 
-    static func read(_ buffer: UnsafeRawBufferPointer) -> AuditEventWire? {
+    static func read(_ buffer: UnsafeRawBufferPointer, interner: StringInterner? = nil) -> AuditEventWire? {
         guard buffer.count > 1 else { return nil }
-        var r = AuditFieldReader(buffer)
+        var r = AuditFieldReader(buffer, interner: interner)
         return try? r.event()
     }
 
     // MARK: Event
 
+    /// Reads the event. Values that only some events need are skipped and their place kept,
+    /// then read once the event's kind is known (the API server writes `objectRef` after
+    /// `user` and `requestURI`): request and response bodies only for SubjectAccessReviews;
+    /// the request URI, and the author's groups and extra, only for other events (a kubelet
+    /// review's author is the node, whose name is all the extractor reads); `stageTimestamp`
+    /// only without `requestReceivedTimestamp`.
     mutating func event() throws -> AuditEventWire {
         var e = AuditEventWire()
-        var requestObject: (Int, Int)? = nil
-        var responseObject: (Int, Int)? = nil
-        var readRequest = false
-        var readResponse = false
+        // Where the deferred values are (start, end).
+        var uriAt: (Int, Int)?, userAt: (Int, Int)?, stageTimeAt: (Int, Int)?, requestAt: (Int, Int)?, responseAt: (Int, Int)?
         try object(Self.eventKeys) { k, r in
             switch k {
             case 0: e.kind = try r.string()
             case 1: e.level = try r.string()
-            case 2: e.auditID = try r.string()
+            // Unique per event: not worth interning.
+            case 2: e.auditID = try r.string(intern: false)
             case 3: e.stage = try r.string()
-            case 4: e.requestURI = try r.string()
             case 5: e.verb = try r.string()
-            case 6: e.user = try r.nullable { try $0.user() }
             case 7: e.impersonatedUser = try r.nullable { try $0.user() }
             case 8: e.objectRef = try r.nullable { try $0.objectRef() }
             case 9: e.responseStatus = try r.nullable { try $0.responseStatus() }
-            case 10: e.requestReceivedTimestamp = try r.string()
-            case 11: e.stageTimestamp = try r.string()
+            case 10: e.requestReceivedTimestamp = try r.string(intern: false)
             case 12: e.annotations = try r.nullable { try $0.annotations() }
-            // Bodies are read only for SubjectAccessReviews. The API server writes objectRef
-            // first, so they are usually read in place; otherwise their place is kept.
-            case 13, 14:
-                if e.objectRef?.resource == "subjectaccessreviews" && e.objectRef?.apiGroup == "authorization.k8s.io" {
-                    if k == 13 { e.requestObject = try r.nullable { try $0.reviewRequest() }; requestObject = nil }
-                    else { e.responseObject = try r.nullable { try $0.reviewResponse() }; responseObject = nil }
-                    if k == 13 { readRequest = true } else { readResponse = true }
+            // The API server writes objectRef before the bodies, so they are usually read in
+            // place (or skipped for good) rather than found again.
+            case 13, 14 where e.objectRef != nil:
+                if Self.isReview(e.objectRef) {
+                    if k == 13 { e.requestObject = try r.nullable { try $0.reviewRequest() } }
+                    else { e.responseObject = try r.nullable { try $0.reviewResponse() } }
                 } else {
-                    let s = r.i
                     try r.skipValue()
-                    if k == 13 { requestObject = (s, r.i) } else { responseObject = (s, r.i) }
+                }
+            case 4, 6, 11, 13, 14:
+                r.skipSpace()
+                let s = r.i
+                try r.skipValue()
+                switch k {
+                case 4: uriAt = (s, r.i)
+                case 6: userAt = (s, r.i)
+                case 11: stageTimeAt = (s, r.i)
+                case 13: requestAt = (s, r.i)
+                default: responseAt = (s, r.i)
                 }
             default: throw Unsupported()  // items: an EventList
             }
@@ -94,23 +128,35 @@ struct AuditFieldReader {
         skipSpace()
         guard i == n else { throw Unsupported() }
         if e.kind == "EventList" { throw Unsupported() }
-        if e.objectRef?.resource == "subjectaccessreviews" && e.objectRef?.apiGroup == "authorization.k8s.io" {
-            if !readRequest, let (s, end) = requestObject {
-                var sub = AuditFieldReader(p: p, n: end, i: s)
-                e.requestObject = try? sub.nullable { try $0.reviewRequest() }
-            }
-            if !readResponse, let (s, end) = responseObject {
-                var sub = AuditFieldReader(p: p, n: end, i: s)
-                e.responseObject = try? sub.nullable { try $0.reviewResponse() }
-            }
+        func at(_ place: (Int, Int)?) -> AuditFieldReader? {
+            place.map { AuditFieldReader(p: p, n: $0.1, i: $0.0, interner: interner) }
+        }
+        let isReview = Self.isReview(e.objectRef)
+        // What is not made is still checked, so that a value JSONDecoder would reject makes
+        // the reader step aside as before.
+        if var r = at(userAt) { e.user = try r.nullable { isReview ? try $0.author() : try $0.user() } }
+        if var r = at(uriAt) {
+            if isReview { try r.checkString() } else { e.requestURI = try r.string(intern: false) }
+        }
+        if var r = at(stageTimeAt) {
+            if e.requestReceivedTimestamp == nil { e.stageTimestamp = try r.string(intern: false) } else { try r.checkString() }
+        }
+        if isReview {
+            if var r = at(requestAt) { e.requestObject = try r.nullable { try $0.reviewRequest() } }
+            if var r = at(responseAt) { e.responseObject = try r.nullable { try $0.reviewResponse() } }
         }
         return e
     }
 
-    init(p: UnsafePointer<UInt8>, n: Int, i: Int) {
+    static func isReview(_ ref: AuditEventWire.ObjectRef?) -> Bool {
+        ref?.resource == "subjectaccessreviews" && ref?.apiGroup == "authorization.k8s.io"
+    }
+
+    init(p: UnsafePointer<UInt8>, n: Int, i: Int, interner: StringInterner?) {
         self.p = p
         self.n = n
         self.i = i
+        self.interner = interner
     }
 
     mutating func user() throws -> AuditEventWire.User {
@@ -124,6 +170,48 @@ struct AuditFieldReader {
             }
         }
         return u
+    }
+
+    /// A review's author: the username only; the rest is checked, not made.
+    mutating func author() throws -> AuditEventWire.User {
+        var u = AuditEventWire.User()
+        try object(Self.userKeys) { k, r in
+            switch k {
+            case 0: u.username = try r.string()
+            case 1: try r.checkString()
+            case 2: try r.checkStrings()
+            default:
+                _ = try r.nullable { r in try r.object(Self.extraKeys) { _, r in try r.checkStrings() } }
+            }
+        }
+        return u
+    }
+
+    /// A string or null, not made.
+    mutating func checkString() throws {
+        skipSpace()
+        if isNull() { return }
+        guard i < n, p[i] == 0x22 else { throw Unsupported() }
+        try skipString()
+    }
+
+    /// An array of strings or null, not made.
+    mutating func checkStrings() throws {
+        skipSpace()
+        if isNull() { return }
+        try expect(0x5B)
+        skipSpace()
+        if i < n, p[i] == 0x5D { i += 1; return }
+        while true {
+            skipSpace()
+            guard i < n, p[i] == 0x22 else { throw Unsupported() }
+            try skipString()
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            if p[i] == 0x2C { i += 1; continue }
+            if p[i] == 0x5D { i += 1; return }
+            throw Unsupported()
+        }
     }
 
     mutating func extra() throws -> AuditEventWire.Extra {
@@ -239,12 +327,8 @@ struct AuditFieldReader {
             skipSpace()
             guard i < n, p[i] == 0x22 else { throw Unsupported() }
             let start = i + 1
-            var j = start
-            while j < n, p[j] != 0x22 {
-                if p[j] == 0x5C { throw Unsupported() }  // escaped keys: let JSONDecoder read the line
-                j += 1
-            }
-            guard j < n else { throw Unsupported() }
+            let (j, escaped) = try stringEnd(from: start)
+            if escaped { throw Unsupported() }  // escaped keys: let JSONDecoder read the line
             i = j + 1
             try expect(0x3A)
             skipSpace()
@@ -275,29 +359,38 @@ struct AuditFieldReader {
     }
 
     /// A string value or null.
-    mutating func string() throws -> String? {
+    mutating func string(intern: Bool = true) throws -> String? {
         skipSpace()
         if isNull() { return nil }
-        return try rawString()
+        return try rawString(intern: intern)
     }
 
-    mutating func rawString() throws -> String {
+    mutating func rawString(intern: Bool = true) throws -> String {
         skipSpace()
         guard i < n, p[i] == 0x22 else { throw Unsupported() }
         let start = i + 1
-        var j = start
-        var escaped = false
-        while j < n {
-            let c = p[j]
-            if c == 0x22 { break }
-            if c == 0x5C { escaped = true; j += 2; continue }
-            if c < 0x20 { throw Unsupported() }
-            j += 1
-        }
-        guard j < n else { throw Unsupported() }
+        let (j, escaped) = try stringEnd(from: start)
         i = j + 1
-        if !escaped { return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self) }
+        if !escaped {
+            if intern, let interner { return interner.string(p + start, j - start) }
+            return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self)
+        }
+        // Escaped strings (RBAC reasons quote their names) are interned by their raw bytes, so
+        // a repeated one is not unescaped again.
+        if intern, let interner {
+            return try interner.string(raw: p + start, j - start) { _, _ in try unescape(start, j) }
+        }
         return try unescape(start, j)
+    }
+
+    /// From just after an opening quote: the closing quote's index, and whether the string has
+    /// escapes. A raw control character is not JSON (the reader steps aside, and JSONDecoder
+    /// words the error). The loop is C with SSE2: strings are most of what a line holds.
+    func stringEnd(from start: Int) throws -> (Int, Bool) {
+        var escaped: Int32 = 0
+        let end = ka_json_string_end(p, n, start, &escaped)
+        guard end >= 0 else { throw Unsupported() }
+        return (end, escaped != 0)
     }
 
     func unescape(_ start: Int, _ end: Int) throws -> String {
@@ -394,13 +487,6 @@ struct AuditFieldReader {
 
     mutating func skipString() throws {
         guard p[i] == 0x22 else { throw Unsupported() }
-        var j = i + 1
-        while j < n {
-            let c = p[j]
-            if c == 0x22 { i = j + 1; return }
-            if c == 0x5C { j += 2; continue }
-            j += 1
-        }
-        throw Unsupported()
+        i = try stringEnd(from: i + 1).0 + 1
     }
 }

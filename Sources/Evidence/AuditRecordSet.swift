@@ -2,29 +2,61 @@
 /// (RequestReceived and ResponseComplete, or ResponseStarted and ResponseComplete) counts once,
 /// as its richer copy.
 public struct AuditRecordSet: Sendable {
-    public private(set) var byID: [String: AuditRecord] = [:]
+    /// `AuditRecord.requestKey`'s parts, hashed as they are rather than joined into a new string.
+    struct Key: Hashable, Sendable {
+        let auditID: String, timestamp: String, node: String, path: AuditRecord.Path
+        init(_ r: borrowing AuditRecord) { auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path }
+
+        // The auditID alone almost always tells requests apart; hashing one string, not three,
+        // is a visible share of a large ingest. Equality still compares every part.
+        func hash(into hasher: inout Hasher) { hasher.combine(auditID) }
+    }
+
+    // Records in arrival order, found through their key: growing the table moves small
+    // integers, not records of a dozen strings each.
+    private var records: [AuditRecord] = []
+    /// Each record's `richness`, beside it: reading it through `records[i]` copies the record.
+    private var richness: [Int] = []
+    private var position: [Key: Int] = [:]
     public private(set) var duplicates = 0
 
     public init() {}
 
-    public mutating func add(_ r: AuditRecord) {
-        let key = r.requestKey
-        if let existing = byID[key] {
+    public mutating func add(_ r: consuming AuditRecord) {
+        let key = Key(r)
+        if let i = position[key] {
             duplicates += 1
-            if r.richness > existing.richness { byID[key] = r }
+            let rich = r.richness
+            if rich > richness[i] { richness[i] = rich; records[i] = consume r }
         } else {
-            byID[key] = r
+            position[key] = records.count
+            richness.append(r.richness)
+            records.append(consume r)
         }
     }
 
     public mutating func add<S: Sequence>(contentsOf rs: S) where S.Element == AuditRecord { for r in rs { add(r) } }
 
-    /// In time order (then file order), as the kubelet made the checks.
-    public var ordered: [AuditRecord] {
-        // Sort positions, not the records: moving a record copies a dozen strings.
-        let values = Array(byID.values)
-        return values.indices.sorted { AuditRecord.precedes(values[$0], values[$1]) }.map { values[$0] }
+    /// Adds a batch the caller gives up: each record is moved in, not copied (a copy retains a
+    /// dozen strings, and tens of thousands of records arrive per gigabyte of log).
+    public mutating func add(taking rs: consuming [AuditRecord]) {
+        rs.reverse()  // swaps move; popLast then hands the records out in their original order
+        while let r = rs.popLast() { add(consume r) }
     }
 
-    public var count: Int { byID.count }
+    /// In time order (then file order), as the kubelet made the checks.
+    public var ordered: [AuditRecord] { records.sorted(by: AuditRecord.precedes) }
+
+    /// `ordered`, leaving the set empty: the records are sorted where they are, not copied.
+    public mutating func takeOrdered() -> [AuditRecord] {
+        var out = records
+        records = []
+        richness = []
+        position = [:]
+        duplicates = 0
+        out.sort(by: AuditRecord.precedes)
+        return out
+    }
+
+    public var count: Int { records.count }
 }

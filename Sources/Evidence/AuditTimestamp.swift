@@ -2,7 +2,12 @@
 /// epoch seconds without Foundation's slow formatters.
 public enum AuditTimestamp {
     public static func seconds(_ text: String) -> Double? {
-        var u = Array(text.utf8)
+        var text = text
+        // Native strings are contiguous: read their bytes in place rather than copy them out.
+        return text.withUTF8 { seconds(utf8: $0) }
+    }
+
+    static func seconds(utf8 u: UnsafeBufferPointer<UInt8>) -> Double? {
         guard u.count >= 20, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 116 || u[10] == 32, u[13] == 58, u[16] == 58 else { return nil }
         func num(_ a: Int, _ b: Int) -> Int? {
             var v = 0
@@ -25,7 +30,6 @@ public enum AuditTimestamp {
                 offset = (oh * 3600 + om * 60) * (u[i] == 43 ? 1 : -1)
             } else { return nil }
         }
-        u.removeAll()
         return Double(daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset) + frac
     }
 
@@ -54,7 +58,19 @@ public enum AuditTimestamp {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func p(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2))Z"
+        guard (0...9999).contains(y) else {
+            func p(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+            return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2))Z"
+        }
+        // Digits written into a fixed buffer: reports print two of these per usage row.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ v: Int, _ width: Int, at: Int) {
+                var v = v
+                for k in stride(from: at + width - 1, through: at, by: -1) { out[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(y, 4, at: 0); out[4] = 45; put(m, 2, at: 5); out[7] = 45; put(d, 2, at: 8); out[10] = 84
+            put(rem / 3600, 2, at: 11); out[13] = 58; put(rem % 3600 / 60, 2, at: 14); out[16] = 58; put(rem % 60, 2, at: 17); out[19] = 90
+            return 20
+        }
     }
 }

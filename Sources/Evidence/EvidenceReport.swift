@@ -19,7 +19,7 @@ public struct EvidenceReport: Sendable {
         self.blindSpots = BlindSpotAnalyzer.fromRecords(used) + (policy.map(BlindSpotAnalyzer.fromPolicy) ?? [])
         self.malformed = malformed
         self.since = since
-        uniqueKubeletReviews = records.filter { $0.path == .kubelet }.count
+        uniqueKubeletReviews = records.reduce(0) { $0 + ($1.path == .kubelet ? 1 : 0) }
         uniqueNodeProxy = records.count - uniqueKubeletReviews
         var first = Double.infinity, last = -Double.infinity
         // Events without a timestamp (time 0) have no place in the window.
@@ -36,9 +36,12 @@ public final class MemoryAuditStore: @unchecked Sendable {
 
     public init() {}
 
-    public func add(records: [AuditRecord], malformed m: [MalformedLine], counts c: AuditScanCounts) {
-        set.add(contentsOf: records)
+    public func add(records: consuming [AuditRecord], malformed m: [MalformedLine], counts c: AuditScanCounts) {
+        set.add(taking: consume records)
         malformed += m
         counts.add(c)
     }
+
+    /// The records in time order, emptying the store (the end of a run: nothing is copied).
+    public func takeOrderedRecords() -> [AuditRecord] { set.takeOrdered() }
 }

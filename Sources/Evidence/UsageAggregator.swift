@@ -70,8 +70,9 @@ public enum UsageAggregator {
         struct PairKey: Hashable { let user: String, node: String, verb: String }
         var pending: [PairKey: [(index: Int, time: Double, subresource: String)]] = [:]
         var proxyAllows: [PairKey: [Double]] = [:]
-        var fallbackOf: [Int: String] = [:]
-        var covered = Set<Int>()
+        // By record index: plain arrays, looked up once per record.
+        var fallbackOf = [String?](repeating: nil, count: records.count)
+        var covered = [Bool](repeating: false, count: records.count)
         for (i, r) in records.enumerated() where r.path == .kubelet {
             guard let user = r.user else { continue }
             let pk = PairKey(user: user, node: r.node, verb: r.verb)
@@ -83,7 +84,7 @@ public enum UsageAggregator {
                     queue.removeAll { r.time - $0.time > fallbackWindow }
                     if let k = queue.firstIndex(where: { r.time >= $0.time }) {
                         fallbackOf[i] = queue[k].subresource
-                        covered.insert(queue[k].index)
+                        covered[queue[k].index] = true
                         queue.remove(at: k)
                     }
                     pending[pk] = queue
@@ -92,9 +93,14 @@ public enum UsageAggregator {
         }
         // Pass 2: a denied check not followed by a proxy review may have passed through a
         // cached proxy allow.
-        for (i, r) in records.enumerated() where r.path == .kubelet && r.decision == .deny && fineGrained.contains(r.subresource) && !covered.contains(i) {
+        for key in proxyAllows.keys { proxyAllows[key]!.sort() }
+        for (i, r) in records.enumerated() where r.path == .kubelet && r.decision == .deny && fineGrained.contains(r.subresource) && !covered[i] {
             guard let user = r.user, let allows = proxyAllows[PairKey(user: user, node: r.node, verb: r.verb)] else { continue }
-            if allows.contains(where: { $0 <= r.time && r.time - $0 <= allowCacheTTL }) { covered.insert(i) }
+            // The latest allow at or before the denial (binary search: a busy collector has
+            // thousands), still in the cache if within its lifetime.
+            var lo = 0, hi = allows.count
+            while lo < hi { let mid = (lo + hi) / 2; if allows[mid] <= r.time { lo = mid + 1 } else { hi = mid } }
+            if lo > 0 && r.time - allows[lo - 1] <= allowCacheTTL { covered[i] = true }
         }
 
         // Rows are found by the caller's name (one string hashed, not three); the subject is
@@ -104,13 +110,15 @@ public enum UsageAggregator {
         for (i, r) in records.enumerated() {
             guard let user = r.user else { continue }
             let raw = RawKey(user: user, path: r.path, node: r.node, subresource: r.subresource, verb: r.verb)
-            if rows[raw] == nil {
+            var at = rows.index(forKey: raw)
+            if at == nil {
                 let s = subject(of: user)
                 rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
                                                        node: r.node, subresource: r.subresource, verb: r.verb), firstSeen: r.time, lastSeen: r.time)
+                at = rows.index(forKey: raw)
             }
             // Updated in place: copying a row out and back would copy its sets each time.
-            Self.add(r, fallbackFrom: fallbackOf[i], passedViaProxy: covered.contains(i), to: &rows[raw]!)
+            Self.add(r, fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows.values[at!])
         }
         return rows.values.sorted { $0.key < $1.key }
     }

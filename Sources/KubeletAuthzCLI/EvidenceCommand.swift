@@ -33,12 +33,15 @@ struct EvidenceCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output: table, json, csv.") var output: EvidenceFormat = .table
 
     func run() async throws {
-        let (report, files) = try store.load(logs: logs)
+        let timings = PhaseTimer()
+        let (report, files) = try store.load(logs: logs, timings: timings)
         switch output {
         case .table: ConsoleIO.out(EvidenceOutput.table(report))
         case .json: ConsoleIO.out(JSONWriter.pretty(EvidenceOutput.json(report, files: files)) + "\n")
         case .csv: ConsoleIO.out(EvidenceOutput.csv(report))
         }
+        timings.mark("output")
+        timings.report()
         let c = report.counts
         ConsoleIO.err("Summary: \(c.events) events, \(c.kubeletReviews) kubelet reviews, \(c.nodeProxy) node-proxy requests, \(c.malformed) malformed lines, \(report.usage.count) usage rows\n")
     }

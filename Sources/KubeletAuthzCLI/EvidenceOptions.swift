@@ -43,7 +43,7 @@ struct EvidenceStoreOptions: ParsableArguments {
     /// record the store then holds.
     /// - Parameter defaultToStore: without --db or --no-db, use the default database (evidence)
     ///   or memory (scan --audit).
-    func load(logs: [String], defaultToStore: Bool = true) throws -> (EvidenceReport, [String]) {
+    func load(logs: [String], defaultToStore: Bool = true, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
         let noDB = self.noDB || (!defaultToStore && db == nil)
         let sinceValue = try sinceSeconds()
         let policyValue = try policy()
@@ -63,9 +63,13 @@ struct EvidenceStoreOptions: ParsableArguments {
                 let sink = MemorySink()
                 _ = try ingestor.ingest(sources, into: sink)
                 meter.finish()
+                timings.mark("ingest")
                 let s = sink.store
-                return (EvidenceReport(records: s.set.ordered, counts: s.counts, malformed: s.malformed, policy: policyValue, since: sinceValue),
-                        sources.map(\.displayName))
+                let records = s.takeOrderedRecords()
+                timings.mark("order")
+                let report = EvidenceReport(records: records, counts: s.counts, malformed: s.malformed, policy: policyValue, since: sinceValue)
+                timings.mark("report")
+                return (report, sources.map(\.displayName))
             }
             let store: EvidenceStore
             do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath()) } catch { throw CLIError.badInput(error.description) }

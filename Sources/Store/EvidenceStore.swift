@@ -114,8 +114,9 @@ public final class EvidenceStore: AuditSink {
         }
     }
 
-    public func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+    public func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
                        checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
+        let records = records  // a closure cannot capture a consuming parameter
         try db.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,

@@ -1,4 +1,4 @@
-import Evidence
+@testable import Evidence
 import Foundation
 import TestSupport
 import Testing
@@ -14,7 +14,7 @@ struct ExtractionTests {
         var counts = AuditScanCounts()
         var records: [AuditRecord] = []
         var malformed: [MalformedLine] = []
-        Array(text.utf8).withUnsafeBytes { scanner.scan($0, counts: &counts, record: { records.append($0) }, malformed: { malformed.append($0) }) }
+        Array(text.utf8).withUnsafeBytes { scanner.scan($0, counts: &counts, records: &records, malformed: &malformed) }
         return (counts, records, malformed)
     }
 
@@ -206,5 +206,34 @@ struct ExtractionTests {
         let got = AuditTimestamp.seconds(c.0)
         #expect(got != nil && abs(got! - c.1) < 1e-6)
         #expect(AuditTimestamp.text(1795765354.7) == "2026-11-27T07:42:34Z")
+    }
+
+    @Test("timestamps are printed as Foundation's ISO 8601 formatter prints them, from 1900 to 9999")
+    func printedTimestamps() {
+        let reference = ISO8601DateFormatter()
+        reference.timeZone = TimeZone(identifier: "UTC")
+        var rng = SplitMix(state: 3)
+        for _ in 0..<2000 {
+            let seconds = Double(Int.random(in: -2_208_988_800...253_402_300_799, using: &rng)) + 0.75
+            #expect(AuditTimestamp.text(seconds) == reference.string(from: Date(timeIntervalSince1970: seconds.rounded(.down))), "\(seconds)")
+        }
+        #expect(AuditTimestamp.text(253_402_300_800) == "10000-01-01T00:00:00Z")
+    }
+
+    /// Request URIs of `nodes/proxy` events as the API server logs them (the node name may be
+    /// escaped or carry a port; the query is dropped: it can hold an exec command line).
+    @Test("the kubelet path of a node-proxy request URI", arguments: [
+        ("/api/v1/nodes/n1/proxy/metrics?x=1", "/metrics"),
+        ("/api/v1/nodes/n1/proxy", "/"),
+        ("/api/v1/nodes/n1/proxy/", "/"),
+        ("/api/v1/nodes/n%3A10250/proxy/stats/summary", "/stats/summary"),
+        ("/api/v1/nodes/https:n1:10250/proxy/exec/ns/pod/c?command=sh&command=-c", "/exec/ns/pod/c"),
+        ("/api/v1/nodes/nodes/proxy/x", "/x"),
+        ("/api/v1/nodes/n1/status", nil),
+        ("/api/v1/nodes/n1/stats/nodes/x/proxy", nil),
+        ("/api/v1/namespaces/default/pods/p/proxy/x", nil),
+    ] as [(String, String?)])
+    func proxyPath(uri: String, expected: String?) {
+        #expect(AuditExtractor.kubeletPath(uri, node: "n1") == expected)
     }
 }

@@ -140,7 +140,7 @@ struct IngestTests {
         init(_ inner: EvidenceStore, after: Int) { self.inner = inner; left = after }
         var resumesFiles: Bool { true }
         func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume { try inner.resumePoint(for: source, identity: identity) }
-        func commit(source: AuditSource, identity: String, records: [AuditRecord], malformed: [MalformedLine],
+        func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
                     checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
             if left == 0 { throw Killed() }
             left -= 1

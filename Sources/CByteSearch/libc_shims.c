@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include <string.h>
 #include <sched.h>
-#include "CMemmem.h"
+#include "CByteSearch.h"
 
 const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
     return memmem(haystack, haystack_len, needle, needle_len);

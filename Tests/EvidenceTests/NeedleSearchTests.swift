@@ -1,0 +1,163 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Evidence
+
+/// The one-pass needle search must find exactly what a plain substring search finds.
+@Suite("Needle search")
+struct NeedleSearchTests {
+    static let needles = AuditLineScanner.needles
+    static let texts = ["subjectaccessreviews", "\"proxy\""].map { Array($0.utf8) }
+
+    /// The reference: the first offset at or after `from` where any needle starts.
+    static func naive(_ hay: [UInt8], from: Int) -> Int {
+        var i = max(0, from)
+        while i < hay.count {
+            for t in texts where i + t.count <= hay.count && hay[i..<(i + t.count)].elementsEqual(t) { return i }
+            i += 1
+        }
+        return hay.count
+    }
+
+    /// Haystacks built to stress the screen: needles and near-misses (the probe bytes without
+    /// the rest, a needle cut short) at random places, including the very end where a vector
+    /// load would run past the buffer.
+    static func haystack(_ rng: inout SplitMix) -> [UInt8] {
+        let pieces: [[UInt8]] = texts + [
+            Array("subjectaccessreview".utf8), Array("\"proxy".utf8), Array("jw xy".utf8), Array("sub ject xy\"".utf8),
+            Array("proxy\"".utf8), Array("\"\"proxy\"\"".utf8), Array("subjectaccessreviewssubjectaccessreviews".utf8),
+        ]
+        var hay: [UInt8] = []
+        let size = Int.random(in: 0..<300, using: &rng)
+        while hay.count < size {
+            if Int.random(in: 0..<6, using: &rng) == 0 {
+                hay += pieces.randomElement(using: &rng)!
+            } else {
+                hay.append(Array("abjwxy\"{}:, \n".utf8).randomElement(using: &rng)!)
+            }
+        }
+        return hay
+    }
+
+    @Test("5000 random haystacks: vector, scalar and naive search agree at every start")
+    func randomHaystacks() {
+        var rng = SplitMix(state: 7)
+        var found = 0
+        for _ in 0..<5000 {
+            let hay = Self.haystack(&rng)
+            hay.withUnsafeBytes { buf in
+                for from in stride(from: 0, through: hay.count, by: max(1, hay.count / 7)) {
+                    let expected = Self.naive(hay, from: from)
+                    if expected < hay.count { found += 1 }
+                    #expect(Self.needles.first(in: buf, from: from) == expected, "\(String(decoding: hay, as: UTF8.self)) from \(from)")
+                    #expect(Self.needles.firstScalar(in: buf, from: from) == expected)
+                }
+            }
+        }
+        #expect(found > 5000)
+    }
+
+    @Test("a needle ending on the buffer's last byte, at every alignment")
+    func atTheEnd() {
+        for t in Self.texts {
+            for length in t.count..<(t.count + 100) {
+                var hay = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                hay.replaceSubrange((length - t.count)..<length, with: t)
+                hay.withUnsafeBytes { buf in
+                    #expect(Self.needles.first(in: buf, from: 0) == length - t.count)
+                    // One byte short: no match.
+                    #expect(Self.needles.first(in: UnsafeRawBufferPointer(rebasing: buf.dropLast()), from: 0) == length - 1)
+                }
+            }
+        }
+    }
+
+    @Test("on the real audit lines, the candidates are the lines that contain a needle")
+    func realLines() {
+        let data = Fixtures.data("audit-kube-apiserver-1.36.jsonl")
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var expected: [Int] = []
+        for (i, l) in lines.enumerated() where Self.texts.contains(where: { l.firstRange(of: $0) != nil }) { expected.append(i) }
+        var got: [Int] = []
+        data.withUnsafeBytes { buf in
+            var at = Self.needles.first(in: buf, from: 0)
+            while at < buf.count {
+                let line = buf[..<at].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                if got.last != line { got.append(line) }
+                at = Self.needles.first(in: buf, from: at + 1)
+            }
+        }
+        #expect(!expected.isEmpty)
+        #expect(got == expected)
+    }
+}
+
+@Suite("String interner")
+struct StringInternerTests {
+    static func intern(_ i: StringInterner, _ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { i.string($0.baseAddress!, $0.count) }
+    }
+
+    @Test("equal bytes give the same string; different bytes, different strings; through growth")
+    func roundTrip() {
+        let interner = StringInterner()
+        let words = (0..<5000).map { "system:serviceaccount:ns-\($0 % 97):collector-\($0)" } + ["", "a", "é", "system:nodes"]
+        for w in words { #expect(Self.intern(interner, Array(w.utf8)) == w) }
+        #expect(interner.count == words.count)
+        for w in words.reversed() { #expect(Self.intern(interner, Array(w.utf8)) == w) }
+        #expect(interner.count == words.count, "a second pass adds nothing")
+    }
+
+    @Test("invalid UTF-8 is repaired as String(decoding:) repairs it (and kept by its bytes); long strings bypass the table")
+    func edges() {
+        let interner = StringInterner()
+        let invalid: [UInt8] = [0x61, 0xFF, 0x62, 0xC3]
+        #expect(Self.intern(interner, invalid) == String(decoding: invalid, as: UTF8.self))
+        #expect(Self.intern(interner, invalid) == String(decoding: invalid, as: UTF8.self))
+        let long = [UInt8](repeating: 0x6C, count: StringInterner.maxLength + 1)
+        #expect(Self.intern(interner, long) == String(decoding: long, as: UTF8.self))
+        #expect(interner.count == 1, "the repaired string is kept once, the long one not at all")
+    }
+}
+
+/// Where a JSON string ends (the field reader's hot loop, vectorised in C), against a byte-at-a-
+/// time reference.
+@Suite("JSON string end")
+struct JSONStringEndTests {
+    /// The closing quote's index and whether an escape came first, or nil for "not a string
+    /// here": the buffer ends, or a raw control character comes first.
+    static func reference(_ b: [UInt8], from start: Int) -> (Int, Bool)? {
+        var j = start, escaped = false
+        while j < b.count {
+            if b[j] == 0x22 { return (j, escaped) }
+            if b[j] < 0x20 { return nil }
+            if b[j] == 0x5C { escaped = true; j += 2 } else { j += 1 }
+        }
+        return nil
+    }
+
+    @Test("20000 random buffers at every alignment")
+    func random() {
+        var rng = SplitMix(state: 11)
+        let alphabet = Array("abc\"\\\u{1}\n é{}".utf8)
+        var closed = 0
+        for _ in 0..<20000 {
+            let count = Int.random(in: 0..<70, using: &rng)
+            // Mostly plain bytes, so the 16-byte path runs before a special byte appears.
+            var bytes = (0..<count).map { _ in
+                Int.random(in: 0..<12, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : UInt8(ascii: "x")
+            }
+            // Most buffers get a closing quote somewhere.
+            if count > 0 && Int.random(in: 0..<3, using: &rng) > 0 { bytes[Int.random(in: 0..<count, using: &rng)] = 0x22 }
+            let start = count == 0 ? 0 : Int.random(in: 0..<count, using: &rng)
+            let got = bytes.withUnsafeBufferPointer { buf -> (Int, Bool)? in
+                guard let base = buf.baseAddress else { return nil }
+                return try? AuditFieldReader(p: base, n: count, i: 0, interner: nil).stringEnd(from: start)
+            }
+            let want = Self.reference(bytes, from: start)
+            #expect(got?.0 == want?.0 && got?.1 == want?.1, "\(bytes) from \(start)")
+            if want != nil { closed += 1 }
+        }
+        #expect(closed > 5000)
+    }
+}
