@@ -1,8 +1,8 @@
-// Several needles, one pass. glibc's memmem searches for one needle at a time, so finding the
-// next `subjectaccessreviews` or `"proxy"` in a gigabyte of audit log read it twice and cost
-// more than reading the file. Here each 32-byte step compares two probe bytes of every needle
-// at once (the "packed pair" screen of Rust's memchr crate) and confirms the rare hits with
-// memcmp.
+// Lines and needles, one pass. glibc's memchr (per line) and memmem (per needle) read a
+// gigabyte of audit log three times, which cost more than reading the file. The line screen
+// compares, per 64-byte step, every byte with a newline and two probe bytes of every needle
+// (the "packed pair" screen of Rust's memchr crate), confirms the rare probe hits with memcmp,
+// and hands back only the lines worth a look.
 #define _GNU_SOURCE
 #include <string.h>
 #include "CByteSearch.h"
@@ -20,7 +20,7 @@ static int valid(const ka_needle *needles, int count) {
     return 1;
 }
 
-size_t ka_find_any_scalar(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count) {
+size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count) {
     if (from >= n || !valid(needles, count)) return n;
     size_t best = n;
     for (int k = 0; k < count; k++) {
@@ -34,50 +34,143 @@ size_t ka_find_any_scalar(const uint8_t *haystack, size_t n, size_t from, const 
 }
 
 #ifdef KA_HAVE_AVX2_PATH
-__attribute__((target("avx2,bmi")))
-static size_t find_any_avx2(const uint8_t *h, size_t n, size_t from, const ka_needle *nd, int count) {
-    size_t reach = 0;  // the furthest probe, so loads stay inside the haystack
-    __m256i p1[KA_MAX_NEEDLES], p2[KA_MAX_NEEDLES];
-    for (int k = 0; k < count; k++) {
-        p1[k] = _mm256_set1_epi8((char)nd[k].bytes[nd[k].probe1]);
-        p2[k] = _mm256_set1_epi8((char)nd[k].bytes[nd[k].probe2]);
-        size_t r = nd[k].probe1 > nd[k].probe2 ? nd[k].probe1 : nd[k].probe2;
-        if (r > reach) reach = r;
-    }
-    size_t i = from;
-    while (i + 32 + reach <= n) {
-        // Bit j of masks[k]: needle k may start at i + j.
-        uint32_t any = 0;
-        uint32_t masks[KA_MAX_NEEDLES];
-        for (int k = 0; k < count; k++) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(h + i + nd[k].probe1));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(h + i + nd[k].probe2));
-            masks[k] = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, p1[k]), _mm256_cmpeq_epi8(b, p2[k])));
-            any |= masks[k];
-        }
-        while (any) {
-            // Candidates in position order, so the first confirmed one is the earliest.
-            uint32_t bit = (uint32_t)__builtin_ctz(any);
-            any &= any - 1;
-            size_t at = i + bit;
-            for (int k = 0; k < count; k++) {
-                if ((masks[k] >> bit) & 1 && at + nd[k].length <= n && memcmp(h + at, nd[k].bytes, nd[k].length) == 0) return at;
-            }
-        }
-        i += 32;
-    }
-    // The last few bytes, where a 32-byte load would run past the end.
-    return ka_find_any_scalar(h, n, i, nd, count);
-}
-
 // The CPU model is filled in by a constructor before main; reading it is one load.
 static int cpu_has_avx2(void) { return __builtin_cpu_supports("avx2"); }
 #endif
 
-size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count) {
-    if (from >= n || !valid(needles, count)) return n;
+// MARK: line screen
+
+static int plain_object(const uint8_t *h, size_t start, size_t end) {
+    return end > start && h[start] == '{' && h[end - 1] == '}';
+}
+
+// Closes the line [start, end): reports it if it needs a look. 0 when `out` is full (nothing
+// was written, the caller stops before this line).
+#define CLOSE_LINE(end_)                                                                 \
+    do {                                                                                 \
+        size_t e_ = (end_);                                                              \
+        if (cand || !plain_object(h, line_start, e_)) {                                  \
+            if (reported == capacity) goto full;                                         \
+            out[reported].start = line_start;                                            \
+            out[reported].end = e_;                                                      \
+            out[reported].index = line_no;                                               \
+            out[reported].candidate = cand;                                              \
+            reported++;                                                                  \
+        }                                                                                \
+        line_no++;                                                                       \
+        line_start = e_ + 1;                                                             \
+        cand = 0;                                                                        \
+    } while (0)
+
+// Lines by memchr, needles by memmem (the whole search on CPUs without AVX2, and the last
+// bytes of a buffer on those with it). `from` may be inside the line that starts at
+// `line_start`; `cand` says whether a needle was already seen in it.
+static size_t screen_scalar(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
+                            ka_line *out, size_t capacity, size_t from, size_t line_start, int cand, size_t reported) {
+    size_t line_no = *lines;
+    size_t next = ka_find_any(h, n, from, nd, count);
+    size_t j = from;
+    while (j < n) {
+        const uint8_t *nl = memchr(h + j, '\n', n - j);
+        size_t end = nl ? (size_t)(nl - h) : n;
+        if (next < end) {
+            cand = 1;
+            next = ka_find_any(h, n, end, nd, count);
+        }
+        if (!nl) break;
+        CLOSE_LINE(end);
+        j = end + 1;
+    }
+    if (line_start < n) CLOSE_LINE(n);
+    *offset = n;
+    *lines = line_no;
+    return reported;
+full:
+    *offset = line_start;
+    *lines = line_no;
+    return reported;
+}
+
 #ifdef KA_HAVE_AVX2_PATH
-    if (cpu_has_avx2()) return find_any_avx2(haystack, n, from, needles, count);
+// `count` is a constant at each call site below, so the needle loops unroll and the probes stay
+// in registers; probe offsets are copied to locals so stores to `out` cannot alias them.
+__attribute__((target("avx2,bmi"), always_inline))
+static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, const int count,
+                                   ka_line *out, size_t capacity) {
+    size_t reach = 0, o1[KA_MAX_NEEDLES], o2[KA_MAX_NEEDLES], len[KA_MAX_NEEDLES];
+    const uint8_t *bytes[KA_MAX_NEEDLES];
+    __m256i p1[KA_MAX_NEEDLES], p2[KA_MAX_NEEDLES];
+    for (int k = 0; k < count; k++) {
+        o1[k] = nd[k].probe1; o2[k] = nd[k].probe2; len[k] = nd[k].length; bytes[k] = nd[k].bytes;
+        p1[k] = _mm256_set1_epi8((char)bytes[k][o1[k]]);
+        p2[k] = _mm256_set1_epi8((char)bytes[k][o2[k]]);
+        if (o1[k] > reach) reach = o1[k];
+        if (o2[k] > reach) reach = o2[k];
+    }
+    const __m256i newline = _mm256_set1_epi8('\n');
+    size_t i = *offset, line_start = i, line_no = *lines, reported = 0;
+    int cand = 0;
+    // 64 bytes a step, as two 32-byte halves joined into 64-bit masks.
+    while (i + 64 + reach <= n) {
+        uint64_t nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(h + i)), newline))
+            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(h + i + 32)), newline)) << 32;
+        uint64_t screen[KA_MAX_NEEDLES], any = 0;
+        for (int k = 0; k < count; k++) {
+            __m256i a0 = _mm256_loadu_si256((const __m256i *)(h + i + o1[k]));
+            __m256i b0 = _mm256_loadu_si256((const __m256i *)(h + i + o2[k]));
+            __m256i a1 = _mm256_loadu_si256((const __m256i *)(h + i + 32 + o1[k]));
+            __m256i b1 = _mm256_loadu_si256((const __m256i *)(h + i + 32 + o2[k]));
+            screen[k] = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a0, p1[k]), _mm256_cmpeq_epi8(b0, p2[k])))
+                | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a1, p1[k]), _mm256_cmpeq_epi8(b1, p2[k]))) << 32;
+            any |= screen[k];
+        }
+        if (!(nl | any)) { i += 64; continue; }  // most steps: neither a newline nor a probe pair
+        // Confirmed needle starts in this step, as bits.
+        uint64_t hits = 0;
+        for (int k = 0; k < count; k++) {
+            uint64_t m = screen[k];
+            while (m) {
+                uint64_t bit = (uint64_t)__builtin_ctzll(m);
+                m &= m - 1;
+                if (!((hits >> bit) & 1) && i + bit + len[k] <= n && memcmp(h + i + bit, bytes[k], len[k]) == 0) hits |= 1ull << bit;
+            }
+        }
+        while (nl) {
+            uint64_t bit = (uint64_t)__builtin_ctzll(nl);
+            nl &= nl - 1;
+            uint64_t below = bit == 0 ? 0 : ((1ull << bit) - 1);
+            if (hits & below) cand = 1;
+            hits &= ~below;
+            CLOSE_LINE(i + bit);
+        }
+        if (hits) cand = 1;
+        i += 64;
+    }
+    *lines = line_no;
+    return screen_scalar(h, n, offset, lines, nd, count, out, capacity, i, line_start, cand, reported);
+full:
+    *offset = line_start;
+    *lines = line_no;
+    return reported;
+}
+
+__attribute__((target("avx2,bmi")))
+static size_t screen_avx2(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
+                          ka_line *out, size_t capacity) {
+    switch (count) {
+    case 1: return screen_avx2_n(h, n, offset, lines, nd, 1, out, capacity);
+    case 2: return screen_avx2_n(h, n, offset, lines, nd, 2, out, capacity);
+    case 3: return screen_avx2_n(h, n, offset, lines, nd, 3, out, capacity);
+    default: return screen_avx2_n(h, n, offset, lines, nd, 4, out, capacity);
+    }
+}
 #endif
-    return ka_find_any_scalar(haystack, n, from, needles, count);
+
+size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
+                       const ka_needle *needles, int count, ka_line *out, size_t capacity) {
+    if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
+#ifdef KA_HAVE_AVX2_PATH
+    if (cpu_has_avx2()) return screen_avx2(buffer, n, offset, lines, needles, count, out, capacity);
+#endif
+    return screen_scalar(buffer, n, offset, lines, needles, count, out, capacity, *offset, *offset, 0, 0);
 }

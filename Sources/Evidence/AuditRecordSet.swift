@@ -5,11 +5,22 @@ public struct AuditRecordSet: Sendable {
     /// `AuditRecord.requestKey`'s parts, hashed as they are rather than joined into a new string.
     struct Key: Hashable, Sendable {
         let auditID: String, timestamp: String, node: String, path: AuditRecord.Path
-        init(_ r: borrowing AuditRecord) { auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path }
+        /// The auditID's hash, computed once: Swift's dictionary compares keys at every probe,
+        /// and comparing a stored integer first spares most string comparisons (and hashing the
+        /// key is then hashing an integer).
+        let idHash: UInt64
 
-        // The auditID alone almost always tells requests apart; hashing one string, not three,
-        // is a visible share of a large ingest. Equality still compares every part.
-        func hash(into hasher: inout Hasher) { hasher.combine(auditID) }
+        init(_ r: borrowing AuditRecord) {
+            auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path
+            var id = r.auditID
+            idHash = id.withUTF8 { $0.isEmpty ? 0 : StringInterner.hash($0.baseAddress!, $0.count) }
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.idHash == b.idHash && a.auditID == b.auditID && a.timestamp == b.timestamp && a.node == b.node && a.path == b.path
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(idHash) }
     }
 
     // Records in arrival order, found through their key: growing the table moves small

@@ -20,8 +20,9 @@ public enum BlindSpotAnalyzer {
         var out: [BlindSpot] = []
         var metadataByNode: [String: Int] = [:]
         var missingResponse = 0
-        for r in records where r.path == .kubelet {
-            if r.user == nil { metadataByNode[r.node, default: 0] += 1 } else if r.decision == .unknown { missingResponse += 1 }
+        // Indexed, not bound: binding a record copies its strings.
+        for i in records.indices where records[i].path == .kubelet {
+            if records[i].user == nil { metadataByNode[records[i].node, default: 0] += 1 } else if records[i].decision == .unknown { missingResponse += 1 }
         }
         for node in metadataByNode.keys.sorted() {
             out.append(BlindSpot(kind: .metadataLevel,

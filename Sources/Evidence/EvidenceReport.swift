@@ -19,11 +19,11 @@ public struct EvidenceReport: Sendable {
         self.blindSpots = BlindSpotAnalyzer.fromRecords(used) + (policy.map(BlindSpotAnalyzer.fromPolicy) ?? [])
         self.malformed = malformed
         self.since = since
-        uniqueKubeletReviews = records.reduce(0) { $0 + ($1.path == .kubelet ? 1 : 0) }
+        uniqueKubeletReviews = records.indices.reduce(0) { $0 + (records[$1].path == .kubelet ? 1 : 0) }
         uniqueNodeProxy = records.count - uniqueKubeletReviews
         var first = Double.infinity, last = -Double.infinity
         // Events without a timestamp (time 0) have no place in the window.
-        for r in used where r.time > 0 { first = min(first, r.time); last = max(last, r.time) }
+        for i in used.indices where used[i].time > 0 { first = min(first, used[i].time); last = max(last, used[i].time) }
         if first <= last { window = (first, last) }
     }
 }

@@ -1,8 +1,8 @@
 import CByteSearch
 
-/// A fixed set of byte strings found in one pass over a buffer (`ka_find_any`): the scanner's
-/// screen for lines that can matter. Each needle names two probe positions, bytes that are rare
-/// in the haystack, which the vector search compares before confirming a hit with memcmp.
+/// A fixed set of byte strings, the scanner's screen for lines that can matter
+/// (`ka_screen_lines`). Each needle names two probe positions, bytes that are rare in the
+/// haystack, which the vector screen compares before confirming a hit with memcmp.
 public final class NeedleSearch: @unchecked Sendable {
     // The C structs point into `storage`, which lives as long as this object and never changes.
     private let storage: UnsafeMutablePointer<UInt8>
@@ -30,15 +30,22 @@ public final class NeedleSearch: @unchecked Sendable {
         needles.deallocate()
     }
 
-    /// The offset of the first needle at or after `from`, or `buffer.count`.
+    /// The offset of the first needle at or after `from`, or `buffer.count` (memmem; the
+    /// screen's path without AVX2).
     public func first(in buffer: UnsafeRawBufferPointer, from: Int) -> Int {
         guard let base = buffer.baseAddress, from < buffer.count else { return buffer.count }
         return ka_find_any(base.assumingMemoryBound(to: UInt8.self), buffer.count, from, needles, Int32(count))
     }
 
-    /// The same without the vector path (the reference in tests).
-    public func firstScalar(in buffer: UnsafeRawBufferPointer, from: Int) -> Int {
-        guard let base = buffer.baseAddress, from < buffer.count else { return buffer.count }
-        return ka_find_any_scalar(base.assumingMemoryBound(to: UInt8.self), buffer.count, from, needles, Int32(count))
+    /// `ka_screen_lines` over `buffer`: reports into `out` the lines from `offset` on that hold a
+    /// needle or are not plainly `{...}`, advancing `offset` and `lines`; returns how many.
+    public func screenLines(in buffer: UnsafeRawBufferPointer, offset: inout Int, lines: inout Int,
+                            into out: UnsafeMutableBufferPointer<ka_line>) -> Int {
+        guard let base = buffer.baseAddress, offset < buffer.count, let o = out.baseAddress else { return 0 }
+        var off = offset, count = lines
+        let reported = ka_screen_lines(base.assumingMemoryBound(to: UInt8.self), buffer.count, &off, &count, needles, Int32(self.count), o, out.count)
+        offset = off
+        lines = count
+        return reported
     }
 }

@@ -65,60 +65,66 @@ public enum UsageAggregator {
     public static let allowCacheTTL = 300.0
 
     public static func usage(_ records: [AuditRecord]) -> [UsageRow] {
+        // Records are read in place (`rs[i].field`): binding each to a local would copy a dozen
+        // strings per record per pass.
+        records.withUnsafeBufferPointer { usage(in: $0) }
+    }
+
+    static func usage(in rs: UnsafeBufferPointer<AuditRecord>) -> [UsageRow] {
         // Pass 1: pair each allowed proxy check with the oldest denied fine-grained check of the
         // same caller, node and verb within the window (concurrent requests queue up).
         struct PairKey: Hashable { let user: String, node: String, verb: String }
-        var pending: [PairKey: [(index: Int, time: Double, subresource: String)]] = [:]
+        var pending: [PairKey: [(index: Int, time: Double)]] = [:]
         var proxyAllows: [PairKey: [Double]] = [:]
         // By record index: plain arrays, looked up once per record.
-        var fallbackOf = [String?](repeating: nil, count: records.count)
-        var covered = [Bool](repeating: false, count: records.count)
-        for (i, r) in records.enumerated() where r.path == .kubelet {
-            guard let user = r.user else { continue }
-            let pk = PairKey(user: user, node: r.node, verb: r.verb)
-            if fineGrained.contains(r.subresource) && r.decision == .deny {
-                pending[pk, default: []].append((i, r.time, r.subresource))
-            } else if r.subresource == "proxy" && r.decision == .allow {
-                proxyAllows[pk, default: []].append(r.time)
-                if var queue = pending[pk] {
-                    queue.removeAll { r.time - $0.time > fallbackWindow }
-                    if let k = queue.firstIndex(where: { r.time >= $0.time }) {
-                        fallbackOf[i] = queue[k].subresource
-                        covered[queue[k].index] = true
-                        queue.remove(at: k)
-                    }
-                    pending[pk] = queue
+        var fallbackOf = [String?](repeating: nil, count: rs.count)
+        var covered = [Bool](repeating: false, count: rs.count)
+        for i in rs.indices where rs[i].path == .kubelet {
+            guard let user = rs[i].user else { continue }
+            let time = rs[i].time
+            let pk = PairKey(user: user, node: rs[i].node, verb: rs[i].verb)
+            if rs[i].decision == .deny && fineGrained.contains(rs[i].subresource) {
+                pending[pk, default: []].append((i, time))
+            } else if rs[i].decision == .allow && rs[i].subresource == "proxy" {
+                proxyAllows[pk, default: []].append(time)
+                guard let at = pending.index(forKey: pk) else { continue }
+                // Changed where it is: copying the queue out and back would copy it each time.
+                pending.values[at].removeAll { time - $0.time > fallbackWindow }
+                if let k = pending.values[at].firstIndex(where: { time >= $0.time }) {
+                    let denied = pending.values[at].remove(at: k).index
+                    fallbackOf[i] = rs[denied].subresource
+                    covered[denied] = true
                 }
             }
         }
         // Pass 2: a denied check not followed by a proxy review may have passed through a
         // cached proxy allow.
         for key in proxyAllows.keys { proxyAllows[key]!.sort() }
-        for (i, r) in records.enumerated() where r.path == .kubelet && r.decision == .deny && fineGrained.contains(r.subresource) && !covered[i] {
-            guard let user = r.user, let allows = proxyAllows[PairKey(user: user, node: r.node, verb: r.verb)] else { continue }
+        for i in rs.indices where !covered[i] && rs[i].path == .kubelet && rs[i].decision == .deny && fineGrained.contains(rs[i].subresource) {
+            guard let user = rs[i].user, let allows = proxyAllows[PairKey(user: user, node: rs[i].node, verb: rs[i].verb)] else { continue }
             // The latest allow at or before the denial (binary search: a busy collector has
             // thousands), still in the cache if within its lifetime.
+            let time = rs[i].time
             var lo = 0, hi = allows.count
-            while lo < hi { let mid = (lo + hi) / 2; if allows[mid] <= r.time { lo = mid + 1 } else { hi = mid } }
-            if lo > 0 && r.time - allows[lo - 1] <= allowCacheTTL { covered[i] = true }
+            while lo < hi { let mid = (lo + hi) / 2; if allows[mid] <= time { lo = mid + 1 } else { hi = mid } }
+            if lo > 0 && time - allows[lo - 1] <= allowCacheTTL { covered[i] = true }
         }
 
-        // Rows are found by the caller's name (one string hashed, not three); the subject is
-        // worked out once per row.
+        // The subject is worked out once per row.
         struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
         var rows: [RawKey: UsageRow] = [:]
-        for (i, r) in records.enumerated() {
-            guard let user = r.user else { continue }
-            let raw = RawKey(user: user, path: r.path, node: r.node, subresource: r.subresource, verb: r.verb)
+        for i in rs.indices {
+            guard let user = rs[i].user else { continue }
+            let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
             var at = rows.index(forKey: raw)
             if at == nil {
                 let s = subject(of: user)
-                rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: r.path,
-                                                       node: r.node, subresource: r.subresource, verb: r.verb), firstSeen: r.time, lastSeen: r.time)
+                rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
+                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb), firstSeen: rs[i].time, lastSeen: rs[i].time)
                 at = rows.index(forKey: raw)
             }
             // Updated in place: copying a row out and back would copy its sets each time.
-            Self.add(r, fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows.values[at!])
+            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows.values[at!])
         }
         return rows.values.sorted { $0.key < $1.key }
     }

@@ -1,3 +1,4 @@
+import CByteSearch
 import Foundation
 import TestSupport
 import Testing
@@ -39,7 +40,7 @@ struct NeedleSearchTests {
         return hay
     }
 
-    @Test("5000 random haystacks: vector, scalar and naive search agree at every start")
+    @Test("5000 random haystacks: the memmem search and a naive one agree at every start")
     func randomHaystacks() {
         var rng = SplitMix(state: 7)
         var found = 0
@@ -50,23 +51,35 @@ struct NeedleSearchTests {
                     let expected = Self.naive(hay, from: from)
                     if expected < hay.count { found += 1 }
                     #expect(Self.needles.first(in: buf, from: from) == expected, "\(String(decoding: hay, as: UTF8.self)) from \(from)")
-                    #expect(Self.needles.firstScalar(in: buf, from: from) == expected)
                 }
             }
         }
         #expect(found > 5000)
     }
 
-    @Test("a needle ending on the buffer's last byte, at every alignment")
+    @Test("the screen finds a needle ending on the buffer's last byte, at every alignment")
     func atTheEnd() {
+        let out = UnsafeMutableBufferPointer<ka_line>.allocate(capacity: 4)
+        defer { out.deallocate() }
         for t in Self.texts {
-            for length in t.count..<(t.count + 100) {
+            for length in (t.count + 1)..<(t.count + 200) {
+                // One plain line, so only the needle can make the screen report it.
                 var hay = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                hay[0] = 0x7B
                 hay.replaceSubrange((length - t.count)..<length, with: t)
+                hay.append(0x7D)
                 hay.withUnsafeBytes { buf in
-                    #expect(Self.needles.first(in: buf, from: 0) == length - t.count)
-                    // One byte short: no match.
-                    #expect(Self.needles.first(in: UnsafeRawBufferPointer(rebasing: buf.dropLast()), from: 0) == length - 1)
+                    var offset = 0, lines = 0
+                    #expect(Self.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out) == 1)
+                    #expect(out[0].candidate == 1 && out[0].end == length + 1, "\(length)")
+                    // One byte short of the needle: not a candidate, and plain, so not reported.
+                    var short = hay
+                    short.remove(at: length - 1)
+                    short.withUnsafeBytes { buf in
+                        var offset = 0, lines = 0
+                        #expect(Self.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out) == 0, "\(length)")
+                        #expect(lines == 1)
+                    }
                 }
             }
         }
@@ -159,5 +172,65 @@ struct JSONStringEndTests {
             if want != nil { closed += 1 }
         }
         #expect(closed > 5000)
+    }
+}
+
+/// The line screen against a line-by-line reference, with output buffers so small that it must
+/// stop and resume many times.
+@Suite("Line screen")
+struct LineScreenTests {
+    struct Reported: Equatable { let start: Int, end: Int, index: Int, candidate: Bool }
+
+    /// The lines a closer look is needed for: a needle in them, or not plainly `{...}`.
+    static func reference(_ b: [UInt8]) -> (lines: Int, reported: [Reported]) {
+        var out: [Reported] = []
+        var start = 0, index = 0
+        while start < b.count {
+            let end = b[start...].firstIndex(of: 0x0A) ?? b.count
+            let line = Array(b[start..<end])
+            let candidate = NeedleSearchTests.texts.contains { line.firstRange(of: $0) != nil }
+            let plain = line.first == 0x7B && line.last == 0x7D
+            if candidate || !plain { out.append(Reported(start: start, end: end, index: index, candidate: candidate)) }
+            index += 1
+            start = end + 1
+        }
+        return (index, out)
+    }
+
+    static func buffer(_ rng: inout SplitMix) -> [UInt8] {
+        let pieces = ["{\"a\":1}", "{\"objectRef\":{\"resource\":\"subjectaccessreviews\"}}", "{\"subresource\":\"proxy\"}", "", " ", "\r",
+                      "{\"cut\":", "\u{FEFF}{}", "[1]", "{\"x\":\"" + String(repeating: "y", count: 70) + "\"}", "subjectaccessreviews", "\"proxy\""]
+        var text = ""
+        for _ in 0..<Int.random(in: 0..<40, using: &rng) {
+            text += pieces.randomElement(using: &rng)! + (Int.random(in: 0..<8, using: &rng) == 0 ? "" : "\n")
+        }
+        return Array(text.utf8)
+    }
+
+    @Test("3000 buffers, output capacity 1 to 4: the same lines, numbers and candidates")
+    func againstReference() {
+        var rng = SplitMix(state: 5)
+        var candidates = 0
+        for _ in 0..<3000 {
+            let b = Self.buffer(&rng)
+            let want = Self.reference(b)
+            candidates += want.reported.filter(\.candidate).count
+            let capacity = Int.random(in: 1...4, using: &rng)
+            var got: [Reported] = []
+            var offset = 0, lines = 0
+            b.withUnsafeBytes { buf in
+                let out = UnsafeMutableBufferPointer<ka_line>.allocate(capacity: capacity)
+                defer { out.deallocate() }
+                var n = 0
+                repeat {
+                    n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out)
+                    got += out[0..<n].map { Reported(start: $0.start, end: $0.end, index: $0.index, candidate: $0.candidate != 0) }
+                } while n == capacity
+            }
+            #expect(got == want.reported, "\(String(decoding: b, as: UTF8.self).debugDescription)")
+            #expect(lines == want.lines)
+            #expect(offset == b.count || b.isEmpty)
+        }
+        #expect(candidates > 3000)
     }
 }

@@ -1,5 +1,5 @@
 // Byte-level helpers the streaming audit reader needs and Swift's Glibc module does not export,
-// plus a vectorised search for several needles in one pass.
+// plus the vectorised line screen and JSON string scan.
 #ifndef KUBELET_AUTHZ_CBYTESEARCH_H
 #define KUBELET_AUTHZ_CBYTESEARCH_H
 #include <stddef.h>
@@ -10,8 +10,8 @@ void *ka_memrchr(const void *s, int c, size_t n);
 /// CPUs this process may run on (its affinity mask), which `taskset` narrows; 0 if unknown.
 int ka_usable_cpus(void);
 
-/// A needle for `ka_find_any`, with two of its byte positions to screen candidates by. Choose
-/// bytes that are rare in the haystack: the fewer places both match, the fewer `memcmp`s.
+/// A needle for `ka_screen_lines`, with two of its byte positions to screen candidates by.
+/// Choose bytes that are rare in the haystack: the fewer places both match, the fewer `memcmp`s.
 typedef struct {
     const uint8_t *bytes;
     size_t length;
@@ -22,12 +22,28 @@ typedef struct {
 /// At most this many needles per search.
 #define KA_MAX_NEEDLES 4
 
-/// The offset of the first place at or after `from` where any of the needles starts, or `n`.
-/// One pass over the haystack for all needles (AVX2 where the CPU has it, else glibc memmem per
-/// needle); every candidate is confirmed with memcmp, so the result is exact.
+/// The offset of the first place at or after `from` where any of the needles starts, or `n`
+/// (glibc memmem per needle): the line screen's path on CPUs without AVX2 and for the last
+/// bytes of a buffer.
 size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count);
-/// The same search without the vector path, for tests and CPUs without AVX2.
-size_t ka_find_any_scalar(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count);
+
+/// A line the line screen reports: where it is, its number, whether a needle occurs in it.
+typedef struct {
+    size_t start;   /// its first byte
+    size_t end;     /// its newline, or the buffer's end for a last line without one
+    size_t index;   /// its number in the buffer, from 0
+    int candidate;  /// a needle starts in it
+} ka_line;
+
+/// Walks the lines of `buffer[*offset..<n]` (`*offset` at a line start) in one pass that finds
+/// newlines and needles together, and reports the lines that need a closer look: those where
+/// a needle starts, and those that are not simply `{...}` (blank, padded, CRLF, cut short, not
+/// an object). Other lines are only counted. Stops when `out` is full (at a line start, so a
+/// later call resumes there) or at the end of the buffer; returns how many lines it reported.
+/// `*offset` and `*lines` (lines walked, reported or not) advance. A last line without a
+/// newline counts as a line.
+size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
+                       const ka_needle *needles, int count, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
 /// of the closing quote, or -1 when the buffer ends first or a raw control character (< 0x20,
