@@ -12,7 +12,9 @@
 #   --skip-build   do not run `swift build -c release` (use .build/release/kubelet-authz)
 #   --regenerate   write the audit log again even if it exists
 #   --quick        one orjson pass instead of the best of 3
-#   --gzip         also benchmark a gzip copy of the log (FILE.gz; one extra table row)
+#   --gzip         also benchmark a gzip copy of the log (FILE.gz) and a rotated set: the log cut
+#                  into 8 gzip files at line boundaries (FILE.rotated/), which kubelet-authz
+#                  reads two at a time on two cores (two extra table rows)
 #   --runs N       wc -l and kubelet-authz runs per configuration; the best is reported (default 3)
 #   --seed N       generator seed (default 1)
 #   --size-mb N    log size in MiB (default 1024)
@@ -112,22 +114,38 @@ if (( with_gzip )) && [[ ! -s "$FILE.gz" || "$FILE.gz" -ot "$FILE" ]]; then
     echo "==> gzip -6 -n $FILE" >&2
     gzip -6 -n -c "$FILE" > "$FILE.gz.tmp" && mv "$FILE.gz.tmp" "$FILE.gz"
 fi
+ROTATED="$FILE.rotated"
+if (( with_gzip )) && [[ ! -s "$ROTATED/.lines" || "$ROTATED/.lines" -ot "$FILE" ]]; then
+    echo "==> split -n l/8 $FILE and gzip -6 -n each part into $ROTATED/" >&2
+    rm -rf "$ROTATED" && mkdir -p "$ROTATED/.parts"
+    split -n l/8 -d --additional-suffix=.log "$FILE" "$ROTATED/.parts/audit-part-"
+    for part in "$ROTATED"/.parts/*.log; do
+        wc -l < "$part" | tr -d ' ' >> "$ROTATED/.lines.tmp"
+        gzip -6 -n -c "$part" > "$ROTATED/$(basename "$part").gz"
+        rm "$part"
+    done
+    rmdir "$ROTATED/.parts"
+    # Lines per part, in name order: the check turns each file's line numbers into the log's.
+    mv "$ROTATED/.lines.tmp" "$ROTATED/.lines"
+fi
 size_bytes=$(wc -c < "$FILE" | tr -d ' ')
 size_mb_dec=$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 read -r exp_lines exp_events < <("$PYTHON" -c 'import json,sys; e=json.load(open(sys.argv[1])); print(e["lines"], e["events"])' "$EXPECTED")
 
 echo "==> warm-up: cat FILE > /dev/null" >&2
 cat "$FILE" > /dev/null
-(( with_gzip )) && cat "$FILE.gz" > /dev/null
+(( with_gzip )) && cat "$FILE.gz" "$ROTATED"/*.gz > /dev/null
 
 # --- measurements -------------------------------------------------------------------------------
-# floor INPUT: sets floor_s, the best wall seconds of `wc -l` (for .gz: `gzip -dc | wc -l`).
+# floor INPUT: sets floor_s, the best wall seconds of `wc -l` (for .gz: `gzip -dc | wc -l`; for the
+# rotated set: `cat *.gz | gzip -dc | wc -l`).
 floor_s=0
 floor() {
     local input=$1 times=() s e n
     for ((i = 1; i <= runs; i++)); do
         s=$(now)
-        if [[ "$input" == *.gz ]]; then n=$(gzip -dc "$input" | wc -l); else n=$(wc -l < "$input"); fi
+        if [[ -d "$input" ]]; then n=$(cat "$input"/*.gz | gzip -dc | wc -l)
+        elif [[ "$input" == *.gz ]]; then n=$(gzip -dc "$input" | wc -l); else n=$(wc -l < "$input"); fi
         e=$(now)
         times+=("$(elapsed "$s" "$e")")
     done
@@ -172,13 +190,20 @@ evidence() {
     ev_s=$(best "${times[@]}")
 }
 
-# check INPUT: compares $OUT_JSON with the generator's expected counts. Prints OK/MISMATCH lines.
+# check LABEL [LINES_FILE]: compares $OUT_JSON with the generator's expected counts (with a
+# rotated set's lines per file, to number its lines as the whole log's). Prints OK/MISMATCH lines.
 mismatches=0
 check() {
-    if ! "$PYTHON" - "$OUT_JSON" "$EXPECTED" "$1" <<'PY' >&2
+    if ! "$PYTHON" - "$OUT_JSON" "$EXPECTED" "$1" "${2:-}" <<'PY' >&2
 import json, sys
 out, exp, name = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 ev = out["events"]
+# A rotated set numbers lines per file: turn them into the whole log's numbers.
+offset = {}
+if sys.argv[4]:
+    counts = [int(x) for x in open(sys.argv[4]).read().split()]
+    for f, before in zip(sorted(out["files"]), [sum(counts[:k]) for k in range(len(counts))]):
+        offset[f] = before
 kub = [u for u in out["usage"] if u["accessPath"] == "kubelet"]
 prx = [u for u in out["usage"] if u["accessPath"] == "apiserverProxy"]
 pairs = [
@@ -193,7 +218,7 @@ pairs = [
     ("events.lines", ev["lines"], "lines"),
     ("events.read", ev["read"], "events"),
     ("events.malformed", ev["malformed"], "malformed"),
-    ("malformed line numbers", [m["line"] for m in out["malformed"]], "malformedLines"),
+    ("malformed line numbers", sorted(offset.get(m["file"], 0) + m["line"] for m in out["malformed"]), "malformedLines"),
 ]
 bad = 0
 for label, got, key in pairs:
@@ -209,8 +234,8 @@ PY
 cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
 rows=()
 bench() {
-    local input=$1 label=$2
-    echo "==> [$label] floor ($([[ "$input" == *.gz ]] && echo 'gzip -dc | wc -l' || echo 'wc -l')), best of $runs" >&2
+    local input=$1 label=$2 lines_file=${3:-}
+    echo "==> [$label] floor ($([[ -d "$input" ]] && echo 'cat *.gz | gzip -dc | wc -l' || { [[ "$input" == *.gz ]] && echo 'gzip -dc | wc -l' || echo 'wc -l'; })), best of $runs" >&2
     floor "$input"
     echo "    $floor_s s" >&2
     echo "==> [$label] orjson pass, best of $orjson_runs" >&2
@@ -225,7 +250,7 @@ bench() {
         evidence "$label, 1 core" "$input" "${PIN[@]}"
         one_s=$ev_s rss_one=$ev_rss
     fi
-    check "$label"
+    check "$label" "$lines_file"
     local t=$one_s
     [[ "$t" == "n/a" ]] && t=$all_s
     local rss_mb; rss_mb=$(awk -v a="$rss_all" -v b="$rss_one" 'BEGIN { printf "%.0f", (a > b ? a : b) / 1024 }')
@@ -244,6 +269,7 @@ machine=$(machine_description)
 bench "$FILE" "JSON lines"
 if (( with_gzip )); then
     bench "$FILE.gz" "gzip ($(awk -v b="$(wc -c < "$FILE.gz")" 'BEGIN { printf "%.0f MB", b / 1e6 }'))"
+    bench "$ROTATED" "8 gzip files ($(cat "$ROTATED"/*.gz | wc -c | awk '{ printf "%.0f MB", $1 / 1e6 }'))" "$ROTATED/.lines"
 fi
 
 # --- report -------------------------------------------------------------------------------------

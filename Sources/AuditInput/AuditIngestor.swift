@@ -13,6 +13,7 @@ public protocol AuditSink: AnyObject {
     func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
     /// A batch of records, committed together with the checkpoint after it. The sink owns the
     /// records from here: a memory sink moves them into its set rather than copying them.
+    /// Calls come one at a time, though not always from the same thread.
     func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
                 checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws
 }
@@ -49,45 +50,129 @@ public struct AuditIngestor {
     }
 
     public func ingest(_ sources: [AuditSource], into sink: AuditSink) throws -> Summary {
-        var summary = Summary()
-        let interners = (0..<max(1, workers)).map { _ in StringInterner() }
-        for source in sources {
-            let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
-            reader.holdsPartialLastLine = sink.resumesFiles && !source.isStdin
-            let identity = try Self.identity(of: source)
-            var scanner = AuditLineScanner(file: source.displayName, interner: interners[0])
-            switch try sink.resumePoint(for: source, identity: identity) {
-            case .skip:
-                summary.skippedFiles.append(source.displayName)
-                continue
-            case .from(let offset, let line):
-                try reader.skip(to: offset)
-                scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0])
-                summary.resumed.append(source.displayName)
-            case .start:
-                break
+        let shared = SharedIngest(sink: sink, progress: progress)
+        var outcomes = [FileOutcome?](repeating: nil, count: sources.count)
+        // A gzip file is bound by zlib's inflate on one core, which splitting its blocks across
+        // threads cannot help: with a second core, two gzip files are read at once instead,
+        // each scanned by one thread. Everything else is read in order, its blocks scanned by
+        // every worker.
+        let gzipped = workers > 1 ? sources.indices.filter { !sources[$0].isStdin && LineChunkReader.isGzipFile(sources[$0].path) } : []
+        let lanes = min(workers, gzipped.count)
+        if lanes >= 2 {
+            final class Lanes: @unchecked Sendable {
+                let lock = NSLock()
+                var next = 0
+                var outcomes: [Int: Result<FileOutcome, Error>] = [:]
             }
-            if reader.consumed == 0, Self.isDocument(try reader.peek()) {
-                try ingestDocument(reader, source: source, identity: identity, into: sink, summary: &summary)
-                continue
-            }
-            var fileCounts = AuditScanCounts()
-            while true {
-                var records: [AuditRecord] = []
-                var malformed: [MalformedLine] = []
-                var counts = AuditScanCounts()
-                let more = try reader.nextLines { buffer in
-                    Self.scanParallel(buffer, scanner: &scanner, interners: interners, counts: &counts, records: &records, malformed: &malformed)
+            let state = Lanes()
+            let indices = gzipped
+            // Only `ingestFile` runs on the lanes; what it shares goes through `shared`'s lock.
+            nonisolated(unsafe) let ingestor = self
+            DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+                let interner = [StringInterner()]
+                while true {
+                    state.lock.lock()
+                    // After a failure no new file is started (one read in order would have stopped there).
+                    let failed = state.outcomes.values.contains { if case .failure = $0 { true } else { false } }
+                    guard !failed, state.next < indices.count else { state.lock.unlock(); return }
+                    let i = indices[state.next]
+                    state.next += 1
+                    state.lock.unlock()
+                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interners: interner) }
+                    state.lock.lock()
+                    state.outcomes[i] = result
+                    state.lock.unlock()
                 }
-                fileCounts.add(counts)
-                summary.counts.add(counts)
-                try sink.commit(source: source, identity: identity, records: consume records, malformed: malformed,
-                                checkpoint: (reader.consumed, scanner.line), counts: counts, complete: !more)
-                progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
-                if !more { break }
+            }
+            // The failure of the earliest file is the one reported, whatever finished first.
+            for i in state.outcomes.keys.sorted() { outcomes[i] = try state.outcomes[i]!.get() }
+        }
+        let interners = (0..<max(1, workers)).map { _ in StringInterner() }
+        for i in sources.indices where lanes < 2 || !gzipped.contains(i) {
+            outcomes[i] = try ingestFile(sources[i], shared: shared, interners: interners)
+        }
+        var summary = Summary()
+        for case let outcome? in outcomes {
+            summary.counts.add(outcome.counts)
+            switch outcome.start {
+            case .skip: summary.skippedFiles.append(outcome.name)
+            case .from: summary.resumed.append(outcome.name)
+            case .start: break
             }
         }
         return summary
+    }
+
+    /// What became of one file.
+    struct FileOutcome {
+        let name: String
+        let start: AuditResume
+        var counts = AuditScanCounts()
+    }
+
+    /// The sink, the progress callback and the running totals, shared by the threads that read
+    /// files at once: one at a time goes through.
+    final class SharedIngest: @unchecked Sendable {
+        let lock = NSLock()
+        let sink: AuditSink
+        let progress: ((AuditProgress) -> Void)?
+        var totals = AuditScanCounts()
+
+        init(sink: AuditSink, progress: ((AuditProgress) -> Void)?) {
+            self.sink = sink
+            self.progress = progress
+        }
+
+        func resumePoint(_ source: AuditSource, _ identity: String) throws -> AuditResume {
+            lock.lock()
+            defer { lock.unlock() }
+            return try sink.resumePoint(for: source, identity: identity)
+        }
+
+        func commit(_ source: AuditSource, _ identity: String, _ records: consuming [AuditRecord], _ malformed: [MalformedLine],
+                    checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool, reader: LineChunkReader) throws {
+            lock.lock()
+            defer { lock.unlock() }
+            try sink.commit(source: source, identity: identity, records: records, malformed: malformed, checkpoint: checkpoint,
+                            counts: counts, complete: complete)
+            totals.add(counts)
+            progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: totals))
+        }
+    }
+
+    /// One source from its resume point to its end, a commit per block.
+    func ingestFile(_ source: AuditSource, shared: SharedIngest, interners: [StringInterner]) throws -> FileOutcome {
+        let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
+        reader.holdsPartialLastLine = shared.sink.resumesFiles && !source.isStdin
+        let identity = try Self.identity(of: source)
+        let start = try shared.resumePoint(source, identity)
+        var outcome = FileOutcome(name: source.displayName, start: start)
+        var scanner = AuditLineScanner(file: source.displayName, interner: interners[0])
+        switch start {
+        case .skip:
+            return outcome
+        case .from(let offset, let line):
+            try reader.skip(to: offset)
+            scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0])
+        case .start:
+            break
+        }
+        if reader.consumed == 0, Self.isDocument(try reader.peek()) {
+            outcome.counts = try ingestDocument(reader, source: source, identity: identity, shared: shared)
+            return outcome
+        }
+        while true {
+            var records: [AuditRecord] = []
+            var malformed: [MalformedLine] = []
+            var counts = AuditScanCounts()
+            let more = try reader.nextLines { buffer in
+                Self.scanParallel(buffer, scanner: &scanner, interners: interners, counts: &counts, records: &records, malformed: &malformed)
+            }
+            outcome.counts.add(counts)
+            try shared.commit(source, identity, consume records, malformed, checkpoint: (reader.consumed, scanner.line), counts: counts,
+                              complete: !more, reader: reader)
+            if !more { return outcome }
+        }
     }
 
     /// Scans a block of whole lines, split at line boundaries across `workers` threads; the
@@ -168,8 +253,7 @@ public struct AuditIngestor {
         return trimmed == [0x7B]
     }
 
-    func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, into sink: AuditSink,
-                        summary: inout Summary) throws {
+    func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest) throws -> AuditScanCounts {
         var bytes = try reader.readAll()
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var counts = AuditScanCounts()
@@ -188,10 +272,8 @@ public struct AuditIngestor {
             counts.malformed = 1
             malformed.append(m)
         }
-        summary.counts.add(counts)
-        try sink.commit(source: source, identity: identity, records: records, malformed: malformed,
-                        checkpoint: (reader.consumed, counts.lines), counts: counts, complete: true)
-        progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: summary.counts))
+        try shared.commit(source, identity, records, malformed, checkpoint: (reader.consumed, counts.lines), counts: counts, complete: true, reader: reader)
+        return counts
     }
 
     /// A file's identity: a hash of its first 4 KiB, so a rotated file that reuses a name is not

@@ -88,6 +88,16 @@ public final class LineChunkReader {
 
     public var isGzip: Bool { gzip != nil }
 
+    /// Whether the file starts with gzip's magic bytes (false if it cannot be read: opening it
+    /// for real reports why).
+    public static func isGzipFile(_ path: String) -> Bool {
+        let f = open(path, O_RDONLY)
+        guard f >= 0 else { return false }
+        defer { close(f) }
+        var magic: (UInt8, UInt8) = (0, 0)
+        return pread(f, &magic, 2, 0) == 2 && magic.0 == 0x1F && magic.1 == 0x8B
+    }
+
     // MARK: Raw input
 
     func readFD(_ into: UnsafeMutableRawPointer, _ count: Int) throws(ReadError) -> Int {

@@ -1,6 +1,7 @@
 /// Records keyed by request (`AuditRecord.requestKey`): an event logged at two stages
-/// (RequestReceived and ResponseComplete, or ResponseStarted and ResponseComplete) counts once,
-/// as its richer copy.
+/// (RequestReceived and ResponseComplete, or ResponseStarted and ResponseComplete), or in two
+/// overlapping files, counts once, as its richer copy (between equally rich copies, the first
+/// by file name and line).
 public struct AuditRecordSet: Sendable {
     /// `AuditRecord.requestKey`'s parts, hashed as they are rather than joined into a new string.
     struct Key: Hashable, Sendable {
@@ -37,8 +38,13 @@ public struct AuditRecordSet: Sendable {
         let key = Key(r)
         if let i = position[key] {
             duplicates += 1
+            // The richer copy wins; between equals, the one earlier in its file order, so the
+            // outcome does not depend on which file was read first (files can be read at once).
             let rich = r.richness
-            if rich > richness[i] { richness[i] = rich; records[i] = consume r }
+            if rich > richness[i] || (rich == richness[i] && (r.sourceFile, r.sourceLine) < (records[i].sourceFile, records[i].sourceLine)) {
+                richness[i] = rich
+                records[i] = consume r
+            }
         } else {
             position[key] = records.count
             richness.append(r.richness)

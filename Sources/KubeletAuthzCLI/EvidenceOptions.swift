@@ -67,7 +67,9 @@ struct EvidenceStoreOptions: ParsableArguments {
                 let s = sink.store
                 let records = s.takeOrderedRecords()
                 timings.mark("order")
-                let report = EvidenceReport(records: records, counts: s.counts, malformed: s.malformed, policy: policyValue, since: sinceValue)
+                // In file and line order, as the database gives them (files may be read at once).
+                let malformed = s.malformed.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+                let report = EvidenceReport(records: records, counts: s.counts, malformed: malformed, policy: policyValue, since: sinceValue)
                 timings.mark("report")
                 return (report, sources.map(\.displayName))
             }

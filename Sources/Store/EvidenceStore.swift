@@ -130,6 +130,8 @@ public final class EvidenceStore: AuditSink {
                     decision = excluded.decision, reason = excluded.reason, code = excluded.code,
                     source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness
                 WHERE excluded.richness > audit_record.richness
+                   OR (excluded.richness = audit_record.richness
+                       AND (excluded.source_file, excluded.source_line) < (audit_record.source_file, audit_record.source_line))
                 """)
             for r in records {
                 try insert.execute(arguments: [

@@ -198,6 +198,87 @@ struct IngestTests {
         }
     }
 
+    /// A rotated set: five gzip files, two of which overlap (the same requests, as when a file
+    /// is copied before rotation), and a plain current log.
+    func rotatedSet(in dir: URL) throws -> [String] {
+        var paths: [String] = []
+        for k in 0..<5 {
+            // Files 1 and 2 hold the same lines: every request of one is in the other.
+            let m = k == 2 ? 1 : k
+            let (text, _) = Self.repeatedLog(copies: 30, truncate: { $0 % (101 + m) == 0 })
+            let shifted = text.replacingOccurrences(of: "\"auditID\":\"000000", with: "\"auditID\":\"00\(m)\(m)00")
+            paths.append(try write(try gzip(Data(shifted.utf8)), "audit-2026-11-2\(k)T00-00-00.000.log.gz", in: dir))
+        }
+        paths.append(try write(Data(Self.repeatedLog(copies: 3, truncate: { _ in false }).0.utf8), "audit.log", in: dir))
+        return paths
+    }
+
+    @Test("gzip files read two at a time give what one at a time gives, in memory and in the database")
+    func parallelFiles() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let paths = try rotatedSet(in: dir)
+        var memory: [(AuditScanCounts, [AuditRecord], [MalformedLine])] = []
+        var stored: [([AuditRecord], [MalformedLine], AuditScanCounts)] = []
+        for workers in [1, 2] {
+            var ingestor = AuditIngestor()
+            ingestor.workers = workers
+            let sink = MemorySink()
+            let summary = try ingestor.ingest(try AuditSource.resolve([dir.path]), into: sink)
+            #expect(summary.counts == sink.store.counts)
+            memory.append((sink.store.counts, sink.store.set.ordered, sink.store.malformed.sorted { ($0.file, $0.line) < ($1.file, $1.line) }))
+            let store = try EvidenceStore(path: dir.appendingPathComponent("w\(workers).sqlite").path)
+            _ = try ingestor.ingest(try AuditSource.resolve(paths), into: store)
+            stored.append((try store.records(), try store.malformedLines(limit: 1000), try store.totals()))
+        }
+        #expect(memory[0].1.count > 100)
+        #expect(!memory[0].1.contains { $0.sourceFile == paths[2] }, "of two equal copies, the one in the first file is kept")
+        #expect(memory[0].1.contains { $0.sourceFile == paths[1] })
+        #expect(memory[0].2.count >= 5)
+        #expect(memory[1].0 == memory[0].0)
+        #expect(memory[1].1 == memory[0].1, "the same records, the same copies kept")
+        #expect(memory[1].2 == memory[0].2)
+        #expect(stored[1].0 == stored[0].0)
+        #expect(stored[1].1 == stored[0].1)
+        #expect(stored[1].2 == stored[0].2)
+        #expect(stored[0].0 == memory[0].1, "the database keeps the copies memory keeps")
+    }
+
+    @Test("of two equal copies of a request, the same one is kept whichever file is read first")
+    func tieBreak() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let paths = try rotatedSet(in: dir)
+        var kept: [[AuditRecord]] = []
+        for (n, order) in [[paths[1], paths[2]], [paths[2], paths[1]]].enumerated() {
+            let sink = MemorySink()
+            let store = try EvidenceStore(path: dir.appendingPathComponent("order\(n).sqlite").path)
+            for path in order {
+                _ = try ingest([path], into: sink)
+                _ = try ingest([path], into: store)
+            }
+            #expect(try store.records() == sink.store.set.ordered)
+            kept.append(sink.store.set.ordered)
+        }
+        #expect(kept[0] == kept[1])
+        #expect(!kept[1].contains { $0.sourceFile == paths[2] })
+    }
+
+    @Test("with files read two at a time, the earliest corrupt file is the error")
+    func parallelFilesError() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var paths = try rotatedSet(in: dir)
+        paths.removeLast()
+        for k in [1, 3] {
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: paths[k]))
+            bytes.replaceSubrange(40..<80, with: Data(repeating: 0xAB, count: 40))
+            try bytes.write(to: URL(fileURLWithPath: paths[k]))
+        }
+        var ingestor = AuditIngestor()
+        ingestor.workers = 2
+        #expect { try ingestor.ingest(try AuditSource.resolve(paths), into: MemorySink()) } throws: { e in
+            (e as? LineChunkReader.ReadError)?.description.hasPrefix(paths[1] + ": corrupt gzip data") == true
+        }
+    }
+
     @Test("a live log that grows is read again from where it stopped; a half-written last line waits")
     func growingLog() throws {
         let dir = Fixtures.temporaryDirectory()
