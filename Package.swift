@@ -42,7 +42,9 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "Store", dependencies: ["Evidence", "AuditInput", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [
+            "Evidence", "AuditInput", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
         // Edges: files, stdin/stdout, the command line.
         .target(

@@ -36,6 +36,9 @@ public struct AuditProgress: Sendable {
 public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
     public var blockSize = 8 << 20
+    /// Uncompressed bytes read between commits (and so between checkpoints): an interrupted
+    /// ingest reads at most this much again.
+    public var commitBytes = 256 << 20
     /// Threads that scan one block together (the second core helps on large files).
     public var workers = min(2, max(1, Int(ka_usable_cpus())))
     /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
@@ -129,15 +132,29 @@ public struct AuditIngestor {
             return try sink.resumePoint(for: source, identity: identity)
         }
 
-        func commit(_ source: AuditSource, _ identity: String, _ records: consuming [AuditRecord], _ malformed: [MalformedLine],
-                    checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool, reader: LineChunkReader) throws {
+        func commit(_ source: AuditSource, _ identity: String, _ batch: consuming Batch, complete: Bool) throws {
             lock.lock()
             defer { lock.unlock() }
-            try sink.commit(source: source, identity: identity, records: records, malformed: malformed, checkpoint: checkpoint,
-                            counts: counts, complete: complete)
+            try sink.commit(source: source, identity: identity, records: batch.records, malformed: batch.malformed,
+                            checkpoint: batch.checkpoint, counts: batch.counts, complete: complete)
+        }
+
+        /// A block was read: the progress line moves.
+        func read(_ counts: AuditScanCounts, of source: AuditSource, _ reader: LineChunkReader) {
+            lock.lock()
+            defer { lock.unlock() }
             totals.add(counts)
             progress?(AuditProgress(file: source.displayName, rawBytes: reader.rawBytesRead, rawSize: reader.rawSize, counts: totals))
         }
+    }
+
+    /// Blocks read but not yet committed, and the checkpoint after the last of them.
+    struct Batch {
+        var records: [AuditRecord] = []
+        var malformed: [MalformedLine] = []
+        var counts = AuditScanCounts()
+        var checkpoint = (offset: 0, line: 0)
+        var isEmpty: Bool { counts.lines == 0 && counts.bytes == 0 }
     }
 
     /// One source from its resume point to its end, a commit per block.
@@ -161,16 +178,31 @@ public struct AuditIngestor {
             outcome.counts = try ingestDocument(reader, source: source, identity: identity, shared: shared)
             return outcome
         }
+        // Blocks are committed together, `commitBytes` at a time: a database commit rewrites the
+        // index pages it touched, so committing every block cost more than the scan.
+        var batch = Batch()
         while true {
-            var records: [AuditRecord] = []
-            var malformed: [MalformedLine] = []
             var counts = AuditScanCounts()
-            let more = try reader.nextLines { buffer in
-                Self.scanParallel(buffer, scanner: &scanner, interners: interners, counts: &counts, records: &records, malformed: &malformed)
+            let more: Bool
+            do {
+                more = try reader.nextLines { buffer in
+                    Self.scanParallel(buffer, scanner: &scanner, interners: interners, counts: &counts, records: &batch.records,
+                                      malformed: &batch.malformed)
+                }
+            } catch {
+                // What was read before the failure is kept: the next run resumes after it and
+                // meets the failure again, rather than skipping those blocks.
+                if !batch.isEmpty { try shared.commit(source, identity, batch, complete: false) }
+                throw error
             }
+            batch.counts.add(counts)
+            batch.checkpoint = (reader.consumed, scanner.line)
             outcome.counts.add(counts)
-            try shared.commit(source, identity, consume records, malformed, checkpoint: (reader.consumed, scanner.line), counts: counts,
-                              complete: !more, reader: reader)
+            shared.read(counts, of: source, reader)
+            if !more || batch.counts.bytes >= commitBytes {
+                try shared.commit(source, identity, batch, complete: !more)
+                batch = Batch()
+            }
             if !more { return outcome }
         }
     }
@@ -272,7 +304,9 @@ public struct AuditIngestor {
             counts.malformed = 1
             malformed.append(m)
         }
-        try shared.commit(source, identity, records, malformed, checkpoint: (reader.consumed, counts.lines), counts: counts, complete: true, reader: reader)
+        try shared.commit(source, identity, Batch(records: records, malformed: malformed, counts: counts, checkpoint: (reader.consumed, counts.lines)),
+                          complete: true)
+        shared.read(counts, of: source, reader)
         return counts
     }
 

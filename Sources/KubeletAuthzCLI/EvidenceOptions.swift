@@ -77,14 +77,19 @@ struct EvidenceStoreOptions: ParsableArguments {
             do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath()) } catch { throw CLIError.badInput(error.description) }
             let summary = try ingestor.ingest(sources, into: store)
             meter.finish()
+            timings.mark("ingest")
             if !summary.skippedFiles.isEmpty {
                 ConsoleIO.err("Already ingested, skipped: \(summary.skippedFiles.joined(separator: ", "))\n")
             }
             if !summary.resumed.isEmpty {
                 ConsoleIO.err("Resumed where an earlier ingest stopped: \(summary.resumed.joined(separator: ", "))\n")
             }
-            return (EvidenceReport(records: try store.records(), counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
-                                   policy: policyValue, since: sinceValue), sources.map(\.displayName))
+            let records = try store.records()
+            timings.mark("load")
+            let report = EvidenceReport(records: records, counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
+                                        policy: policyValue, since: sinceValue)
+            timings.mark("report")
+            return (report, sources.map(\.displayName))
         } catch let e as LineChunkReader.ReadError {
             meter.finish()
             throw CLIError.badInput(e.description)

@@ -24,9 +24,11 @@ struct IngestTests {
         return url.path
     }
 
+    /// Small blocks are committed one by one (so that an interruption can fall between them).
     func ingest(_ paths: [String], into sink: AuditSink, blockSize: Int = 8 << 20) throws -> AuditIngestor.Summary {
         var ingestor = AuditIngestor()
         ingestor.blockSize = blockSize
+        ingestor.commitBytes = blockSize
         return try ingestor.ingest(try AuditSource.resolve(paths), into: sink)
     }
 
@@ -71,6 +73,29 @@ struct IngestTests {
         #expect { try self.ingest([path], into: MemorySink()) } throws: { e in
             (e as? LineChunkReader.ReadError)?.description.contains("bad.log.gz: corrupt gzip data") == true
         }
+    }
+
+    @Test("a gzip file corrupt half-way: what came before is stored, and a second run stores nothing twice")
+    func corruptHalfWay() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (text, _) = Self.repeatedLog(copies: 400, truncate: { _ in false })
+        var bytes = try gzip(Data(text.utf8))
+        let middle = bytes.count * 3 / 5
+        bytes.replaceSubrange(middle..<(middle + 64), with: Data(repeating: 0xAB, count: 64))
+        let path = try write(bytes, "half.log.gz", in: dir)
+        let store = try EvidenceStore(path: dir.appendingPathComponent("e.sqlite").path)
+        var ingestor = AuditIngestor()
+        ingestor.blockSize = 64 << 10  // many blocks, committed together (the default commit size)
+        var stored: [Int] = []
+        for _ in 0..<2 {
+            #expect { _ = try ingestor.ingest(try AuditSource.resolve([path]), into: store) } throws: { e in
+                (e as? LineChunkReader.ReadError)?.description.contains("half.log.gz: corrupt gzip data") == true
+            }
+            stored.append(try store.records().count)
+        }
+        #expect(stored[0] > 1000, "the blocks before the damage are kept")
+        #expect(stored[1] == stored[0])
+        #expect(try store.totals().lines < 400 * 21)
     }
 
     @Test("directories: audit logs and rotated files, recursively; other files ignored")
