@@ -29,8 +29,18 @@ public final class LineChunkReader {
 
     var storage: UnsafeMutableRawPointer
     var capacity: Int
-    /// Bytes at the front of `storage` not yet handed out (a partial line, or a peeked block).
+    /// Bytes of `storage` not yet handed out (a partial line, or a peeked block): at its front,
+    /// or, just after a block was handed out, at `tailStart` behind that block.
     var pending = 0
+    var tailStart = 0
+    /// With `alternatesBuffers`, the buffer the next block is read into, while the caller may
+    /// still be reading the block handed out last.
+    var spare: UnsafeMutableRawPointer?
+    var spareCapacity = 0
+    /// Read each block into the other of two buffers, so that a block stays intact while the
+    /// next one is read (one thread reading ahead of another scanning). A block then lives
+    /// until the second `nextBlock` after it starts.
+    public var alternatesBuffers = false
     /// Leave a last line without its newline unread: a log being written may still be
     /// finishing it, and a later ingest resumes before it.
     public var holdsPartialLastLine = false
@@ -83,6 +93,7 @@ public final class LineChunkReader {
 
     deinit {
         storage.deallocate()
+        spare?.deallocate()
         if ownsFD { close(fd) }
     }
 
@@ -179,10 +190,30 @@ public final class LineChunkReader {
         capacity *= 2
     }
 
+    /// Brings the bytes not yet handed out to the front of the buffer the next read goes into:
+    /// the same buffer, or (alternating) the other one, leaving the last block where it is.
+    func settle() {
+        guard tailStart > 0 else { return }
+        if alternatesBuffers {
+            if spare == nil || spareCapacity < capacity {
+                spare?.deallocate()
+                spare = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+                spareCapacity = capacity
+            }
+            let last = storage
+            (storage, capacity, spare, spareCapacity) = (spare!, spareCapacity, storage, capacity)
+            if pending > 0 { storage.copyMemory(from: last + tailStart, byteCount: pending) }
+        } else if pending > 0 {
+            storage.copyMemory(from: storage + tailStart, byteCount: pending)
+        }
+        tailStart = 0
+    }
+
     // MARK: Lines
 
     /// The first bytes of the source, left in place for `nextLines` or `readAll`.
     public func peek() throws(ReadError) -> [UInt8] {
+        settle()
         while pending < min(capacity, 64 << 10) {
             let n = try fill(storage + pending, min(blockSize, capacity - pending))
             if n == 0 { break }
@@ -193,40 +224,51 @@ public final class LineChunkReader {
 
     /// The next buffer of whole lines, or false at the end. The last line may lack a newline.
     public func nextLines(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        guard let block = try nextBlock() else { return false }
+        try body(block)
+        return true
+    }
+
+    /// The next block of whole lines (the last line may lack a newline), or nil at the end.
+    /// It stays valid until the next call (with `alternatesBuffers`, until the one after);
+    /// `consumed` already counts it.
+    public func nextBlock() throws(ReadError) -> UnsafeRawBufferPointer? {
+        settle()
         while true {
             if capacity - pending < blockSize / 2 { grow() }
             let n = try fill(storage + pending, min(blockSize, capacity - pending))
             if n == 0 {
-                guard pending > 0 else { return false }
+                guard pending > 0 else { return nil }
                 var count = pending
                 if holdsPartialLastLine {
                     // Whole lines only; a last line without its newline waits for the next run.
-                    guard let nl = ka_memrchr(storage, 0x0A, pending) else { return false }
+                    guard let nl = ka_memrchr(storage, 0x0A, pending) else { return nil }
                     count = storage.distance(to: nl) + 1
                 }
-                try body(UnsafeRawBufferPointer(start: storage, count: count))
-                consumed += count
-                pending -= count
-                if pending > 0 { storage.copyMemory(from: storage + count, byteCount: pending) }
-                return true
+                return handOut(count)
             }
             let total = pending + n
             guard let nl = ka_memrchr(storage, 0x0A, total) else {
                 pending = total
                 continue
             }
-            let lineBytes = storage.distance(to: nl) + 1
-            try body(UnsafeRawBufferPointer(start: storage, count: lineBytes))
-            consumed += lineBytes
-            pending = total - lineBytes
-            if pending > 0 { storage.copyMemory(from: storage + lineBytes, byteCount: pending) }
-            return true
+            pending = total
+            return handOut(storage.distance(to: nl) + 1)
         }
+    }
+
+    /// The first `count` pending bytes as a block; the rest stays behind it until `settle`.
+    private func handOut(_ count: Int) -> UnsafeRawBufferPointer {
+        consumed += count
+        pending -= count
+        tailStart = count
+        return UnsafeRawBufferPointer(start: storage, count: count)
     }
 
     /// Skips the first `offset` uncompressed bytes (a resumed ingest).
     public func skip(to offset: Int) throws(ReadError) {
         guard offset > 0 else { return }
+        settle()
         if gzip == nil && memory == nil && !source.isStdin {
             guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { throw ReadError(description: "\(source.path): cannot seek to \(offset)") }
             pending = 0
@@ -254,6 +296,7 @@ public final class LineChunkReader {
 
     /// Reads the whole (uncompressed) rest of the source, for single JSON documents.
     public func readAll() throws(ReadError) -> [UInt8] {
+        settle()
         while true {
             if capacity - pending < blockSize / 2 { grow() }
             let n = try fill(storage + pending, capacity - pending)

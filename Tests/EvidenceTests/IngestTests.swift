@@ -212,6 +212,7 @@ struct IngestTests {
             let sink = MemorySink()
             var ingestor = AuditIngestor()
             ingestor.workers = workers
+            ingestor.readsAhead = false  // the workers split each block
             _ = try ingestor.ingest(try AuditSource.resolve([path]), into: sink)
             results.append((sink.store.counts, sink.store.set.ordered, sink.store.malformed))
         }
@@ -302,6 +303,35 @@ struct IngestTests {
         #expect { try ingestor.ingest(try AuditSource.resolve(paths), into: MemorySink()) } throws: { e in
             (e as? LineChunkReader.ReadError)?.description.hasPrefix(paths[1] + ": corrupt gzip data") == true
         }
+    }
+
+    @Test("reading ahead on a second thread reads exactly what reading in turn reads", arguments: [false, true])
+    func readAhead(gzipped: Bool) throws {
+        // Small blocks, so that most lines cross a block end, and one line longer than the
+        // buffer, so that the buffer must grow while the block before it is still held.
+        var (text, _) = Self.repeatedLog(copies: 60, truncate: { $0 % 211 == 0 })
+        let long = "{\"kind\":\"Event\",\"x\":\"" + String(repeating: "a", count: 40_000) + "\"}\n"
+        let at = text.index(text.startIndex, offsetBy: text.count / 2)
+        let cut = text[at...].firstIndex(of: "\n")!
+        text.insert(contentsOf: long, at: text.index(after: cut))
+        let data = gzipped ? try gzip(Data(text.utf8)) : Data(text.utf8)
+        let path = try write(data, gzipped ? "ahead.log.gz" : "ahead.log", in: Fixtures.temporaryDirectory())
+        var results: [(AuditScanCounts, [AuditRecord], [MalformedLine])] = []
+        for ahead in [false, true] {
+            var ingestor = AuditIngestor()
+            ingestor.workers = 2
+            ingestor.readsAhead = ahead
+            ingestor.blockSize = 4096
+            ingestor.commitBytes = 64 << 10
+            let sink = MemorySink()
+            _ = try ingestor.ingest(try AuditSource.resolve([path]), into: sink)
+            results.append((sink.store.counts, sink.store.set.ordered, sink.store.malformed))
+        }
+        #expect(results[0].0.lines == 60 * 21 + 1)
+        #expect(results[0].1.count > 500)
+        #expect(results[1].0 == results[0].0)
+        #expect(results[1].1 == results[0].1)
+        #expect(results[1].2 == results[0].2)
     }
 
     @Test("a live log that grows is read again from where it stopped; a half-written last line waits")
