@@ -193,7 +193,9 @@ public struct AuditIngestor {
         while true {
             var counts = AuditScanCounts()
             var block: UnsafeRawBufferPointer?
-            var position = (consumed: reader.consumed, raw: reader.rawBytesRead)
+            // The reader is read from here only when no thread is reading ahead with it (or
+            // once that thread has reported the end).
+            var position = (consumed: 0, raw: 0)
             do {
                 if let readAhead {
                     switch readAhead.next() {
@@ -265,7 +267,6 @@ public struct AuditIngestor {
             var counts = AuditScanCounts()
             var records: [AuditRecord] = []
             var malformed: [MalformedLine] = []
-            var endLine = 0
         }
         let parts = (0..<workers).map { _ in Part() }
         let file = scanner.file
@@ -282,7 +283,6 @@ public struct AuditIngestor {
                 local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
                            records: &part.records, malformed: &part.malformed)
             }
-            part.endLine = local.line
         }
         for part in parts {
             counts.add(part.counts)
@@ -290,7 +290,9 @@ public struct AuditIngestor {
             if records.isEmpty { swap(&records, &part.records) } else { records += part.records }
             malformed += part.malformed
         }
-        scanner = AuditLineScanner(file: file, startLine: parts.last!.endLine, interner: scanner.interner)
+        // Every line was walked by exactly one part (an empty last part must not lose the line
+        // that a cut inside an unterminated last line left to the part before it).
+        scanner = AuditLineScanner(file: file, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines }, interner: scanner.interner)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one

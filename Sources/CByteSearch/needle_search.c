@@ -62,20 +62,31 @@ static int plain_object(const uint8_t *h, size_t start, size_t end) {
         cand = 0;                                                                        \
     } while (0)
 
+static size_t find_one(const uint8_t *h, size_t n, size_t from, const ka_needle *needle) {
+    if (from >= n) return n;
+    const uint8_t *hit = memmem(h + from, n - from, needle->bytes, needle->length);
+    return hit ? (size_t)(hit - h) : n;
+}
+
 // Lines by memchr, needles by memmem (the whole search on CPUs without AVX2, and the last
 // bytes of a buffer on those with it). `from` may be inside the line that starts at
-// `line_start`; `cand` says whether a needle was already seen in it.
+// `line_start`; `cand` says whether a needle was already seen in it. Each needle keeps its
+// own next position and is searched again only once a line has passed it, so a needle that
+// does not occur is looked for once per buffer, not once per line.
 static size_t screen_scalar(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
                             ka_line *out, size_t capacity, size_t from, size_t line_start, int cand, size_t reported) {
     size_t line_no = *lines;
-    size_t next = ka_find_any(h, n, from, nd, count);
+    size_t next[KA_MAX_NEEDLES];
+    for (int k = 0; k < count; k++) next[k] = find_one(h, n, from, &nd[k]);
     size_t j = from;
     while (j < n) {
         const uint8_t *nl = memchr(h + j, '\n', n - j);
         size_t end = nl ? (size_t)(nl - h) : n;
-        if (next < end) {
-            cand = 1;
-            next = ka_find_any(h, n, end, nd, count);
+        for (int k = 0; k < count; k++) {
+            if (next[k] < end) {
+                cand = 1;
+                next[k] = find_one(h, n, end, &nd[k]);
+            }
         }
         if (!nl) break;
         CLOSE_LINE(end);
@@ -91,10 +102,16 @@ full:
     return reported;
 }
 
+size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
+                              const ka_needle *needles, int count, ka_line *out, size_t capacity) {
+    if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
+    return screen_scalar(buffer, n, offset, lines, needles, count, out, capacity, *offset, *offset, 0, 0);
+}
+
 #ifdef KA_HAVE_AVX2_PATH
 // `count` is a constant at each call site below, so the needle loops unroll and the probes stay
 // in registers; probe offsets are copied to locals so stores to `out` cannot alias them.
-__attribute__((target("avx2,bmi"), always_inline))
+__attribute__((target("avx2"), always_inline))
 static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, const int count,
                                    ka_line *out, size_t capacity) {
     size_t reach = 0, o1[KA_MAX_NEEDLES], o2[KA_MAX_NEEDLES], len[KA_MAX_NEEDLES];
@@ -154,7 +171,7 @@ full:
     return reported;
 }
 
-__attribute__((target("avx2,bmi")))
+__attribute__((target("avx2")))
 static size_t screen_avx2(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
                           ka_line *out, size_t capacity) {
     switch (count) {

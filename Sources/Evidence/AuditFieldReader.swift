@@ -104,7 +104,8 @@ struct AuditFieldReader {
             case 12: e.annotations = try r.nullable { try $0.annotations() }
             // The API server writes objectRef before the bodies, so they are usually read in
             // place (or skipped for good) rather than found again.
-            case 13, 14 where e.objectRef != nil:
+            // (`where` binds to one pattern only: both carry it.)
+            case 13 where e.objectRef != nil, 14 where e.objectRef != nil:
                 if Self.isReview(e.objectRef) {
                     if k == 13 { e.requestObject = try r.nullable { try $0.reviewRequest() } }
                     else { e.responseObject = try r.nullable { try $0.reviewResponse() } }
@@ -485,8 +486,12 @@ struct AuditFieldReader {
         }
     }
 
+    /// Skips a string, still rejecting what JSONDecoder rejects: a string with escapes is
+    /// unescaped (and the result dropped), which checks each escape.
     mutating func skipString() throws {
         guard p[i] == 0x22 else { throw Unsupported() }
-        i = try stringEnd(from: i + 1).0 + 1
+        let (end, escaped) = try stringEnd(from: i + 1)
+        if escaped { _ = try unescape(i + 1, end) }
+        i = end + 1
     }
 }

@@ -49,7 +49,7 @@ struct FieldReaderTests {
             guard let r = l.range(of: a) else { return l }
             return l.replacingCharacters(in: r, with: b)
         }
-        switch Int.random(in: 0..<18, using: &rng) {
+        switch Int.random(in: 0..<21, using: &rng) {
         case 0: l = l.replacingOccurrences(of: "\"sa-", with: "\"s\\u0061-")
         case 1: l = l.replacingOccurrences(of: "oracle-node", with: "or\\\"acle\\\\node")
         case 2: l = l.replacingOccurrences(of: ":", with: " : ").replacingOccurrences(of: ",", with: " , ")
@@ -67,6 +67,17 @@ struct FieldReaderTests {
         case 15: l = first("\"requestURI\":\"", "\"requestURI\":7,\"u\":\"")
         case 16: l = first("\"stageTimestamp\":\"", "\"stageTimestamp\":false,\"s\":\"")
         case 17: l = first("\"authentication.kubernetes.io/credential-id\":[", "\"authentication.kubernetes.io/credential-id\":[{},")
+        // objectRef moved to the end, after the bodies (a shipper that reorders keys).
+        case 18:
+            if let r = l.range(of: "\"objectRef\":{"), let close = l[r.upperBound...].firstIndex(of: "}") {
+                let ref = String(l[r.lowerBound...close])
+                l.removeSubrange(r.lowerBound...close)
+                l = l.replacingOccurrences(of: ",,", with: ",").replacingOccurrences(of: "{,", with: "{")
+                l.insert(contentsOf: "," + ref, at: l.index(before: l.endIndex))
+            }
+        // Escapes JSONDecoder rejects, in fields the reader only checks.
+        case 19: l = first("\"requestURI\":\"", "\"requestURI\":\"\\q")
+        case 20: l = first("\"groups\":[\"", "\"groups\":[\"\\ud800")
         default: l = l.replacingOccurrences(of: "\"kind\":\"Event\"", with: "\"kind\":\"EventList\",\"items\":[" + line + "]")
         }
         return l

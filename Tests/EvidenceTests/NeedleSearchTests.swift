@@ -57,35 +57,29 @@ struct NeedleSearchTests {
         #expect(found > 5000)
     }
 
-    @Test("the screen finds a needle ending on the buffer's last byte, at every alignment")
-    func atTheEnd() {
+    @Test("the screen finds a needle ending on the buffer's last byte, at every alignment", arguments: [true, false])
+    func atTheEnd(vectorized: Bool) {
         let out = UnsafeMutableBufferPointer<ka_line>.allocate(capacity: 4)
         defer { out.deallocate() }
         for t in Self.texts {
             for length in (t.count + 1)..<(t.count + 200) {
-                // One plain line, so only the needle can make the screen report it.
+                // One line with no newline that ends with the needle (so it is reported anyway:
+                // it does not end with `}`), and the same line one byte short of the needle.
                 var hay = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                 hay[0] = 0x7B
                 hay.replaceSubrange((length - t.count)..<length, with: t)
-                hay.append(0x7D)
-                hay.withUnsafeBytes { buf in
-                    var offset = 0, lines = 0
-                    #expect(Self.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out) == 1)
-                    #expect(out[0].candidate == 1 && out[0].end == length + 1, "\(length)")
-                    // One byte short of the needle: not a candidate, and plain, so not reported.
-                    var short = hay
-                    short.remove(at: length - 1)
-                    short.withUnsafeBytes { buf in
+                for (bytes, candidate) in [(hay, Int32(1)), (Array(hay.dropLast()), Int32(0))] {
+                    bytes.withUnsafeBytes { buf in
                         var offset = 0, lines = 0
-                        #expect(Self.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out) == 0, "\(length)")
-                        #expect(lines == 1)
+                        #expect(Self.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out, vectorized: vectorized) == 1)
+                        #expect(out[0].candidate == candidate && out[0].end == bytes.count && lines == 1, "\(length)")
                     }
                 }
             }
         }
     }
 
-    @Test("on the real audit lines, the candidates are the lines that contain a needle")
+    @Test("on the real audit lines, memmem's hits fall in the lines that contain a needle")
     func realLines() {
         let data = Fixtures.data("audit-kube-apiserver-1.36.jsonl")
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
@@ -197,6 +191,23 @@ struct LineScreenTests {
         return (index, out)
     }
 
+    @Test("the screen on the real audit lines: every line with a needle, and no other, is a candidate", arguments: [true, false])
+    func realLines(vectorized: Bool) {
+        let data = Array(Fixtures.data("audit-kube-apiserver-1.36.jsonl"))
+        let want = Self.reference(data)
+        var got: [Reported] = []
+        var offset = 0, lines = 0
+        data.withUnsafeBytes { buf in
+            let out = UnsafeMutableBufferPointer<ka_line>.allocate(capacity: 64)
+            defer { out.deallocate() }
+            let n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out, vectorized: vectorized)
+            got = out[0..<n].map { Reported(start: $0.start, end: $0.end, index: $0.index, candidate: $0.candidate != 0) }
+        }
+        #expect(want.reported.count > 10)
+        #expect(got == want.reported)
+        #expect(lines == want.lines)
+    }
+
     static func buffer(_ rng: inout SplitMix) -> [UInt8] {
         let pieces = ["{\"a\":1}", "{\"objectRef\":{\"resource\":\"subjectaccessreviews\"}}", "{\"subresource\":\"proxy\"}", "", " ", "\r",
                       "{\"cut\":", "\u{FEFF}{}", "[1]", "{\"x\":\"" + String(repeating: "y", count: 70) + "\"}", "subjectaccessreviews", "\"proxy\""]
@@ -207,8 +218,8 @@ struct LineScreenTests {
         return Array(text.utf8)
     }
 
-    @Test("3000 buffers, output capacity 1 to 4: the same lines, numbers and candidates")
-    func againstReference() {
+    @Test("3000 buffers, output capacity 1 to 4: the same lines, numbers and candidates", arguments: [true, false])
+    func againstReference(vectorized: Bool) {
         var rng = SplitMix(state: 5)
         var candidates = 0
         for _ in 0..<3000 {
@@ -223,7 +234,7 @@ struct LineScreenTests {
                 defer { out.deallocate() }
                 var n = 0
                 repeat {
-                    n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out)
+                    n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out, vectorized: vectorized)
                     got += out[0..<n].map { Reported(start: $0.start, end: $0.end, index: $0.index, candidate: $0.candidate != 0) }
                 } while n == capacity
             }

@@ -44,6 +44,10 @@ typedef struct {
 /// newline counts as a line.
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
                        const ka_needle *needles, int count, ka_line *out, size_t capacity);
+/// The same screen without the vector path (memchr and memmem): what CPUs without AVX2 run, and
+/// the reference in tests.
+size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
+                              const ka_needle *needles, int count, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
 /// of the closing quote, or -1 when the buffer ends first or a raw control character (< 0x20,
