@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
             "Evidence", "AuditInput", "Store", "TestSupport", .product(name: "CompressNIO", package: "compress-nio"),
-            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
             "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",

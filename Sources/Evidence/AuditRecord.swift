@@ -48,8 +48,11 @@ public struct AuditRecord: Hashable, Sendable {
 
     /// One request, whatever stages were logged: the auditID alone is not enough, because a
     /// client can choose it (the API server honours an `Audit-ID` header), so the time the
-    /// request was received, the node and the access path are part of it.
-    public var requestKey: String { auditID + "\u{1F}" + timestamp + "\u{1F}" + node + "\u{1F}" + path.rawValue }
+    /// request was received, the node and the access path are part of it. The time comes
+    /// first: a log's keys then mostly grow, and the database's key index takes them at its
+    /// end instead of all over (random auditIDs first cost a rewrite of most of the index on
+    /// every commit).
+    public var requestKey: String { timestamp + "\u{1F}" + auditID + "\u{1F}" + node + "\u{1F}" + path.rawValue }
 
     /// Time order, then file order: the order the kubelet made its checks. Compares the cheap
     /// fields first (sorting tens of thousands of records).

@@ -78,6 +78,21 @@ struct RawStatement {
         return interner.string(p, Int(sqlite3_column_bytes(stmt, i)))
     }
 
+    /// A text column holding a list joined by newlines, split on its bytes (splitting a String
+    /// by Character cost more than reading the row).
+    func lines(_ i: Int32, _ interner: StringInterner) -> [String] {
+        guard sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite3_column_text(stmt, i) else { return [] }
+        let count = Int(sqlite3_column_bytes(stmt, i))
+        guard count > 0 else { return [] }
+        var out: [String] = []
+        var start = 0
+        for k in 0...count where k == count || p[k] == 0x0A {
+            out.append(interner.string(p + start, k - start))
+            start = k + 1
+        }
+        return out
+    }
+
     func int(_ i: Int32) -> Int? {
         sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(stmt, i))
     }
