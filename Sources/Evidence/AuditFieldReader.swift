@@ -200,18 +200,10 @@ struct AuditFieldReader {
     mutating func checkStrings() throws {
         skipSpace()
         if isNull() { return }
-        try expect(0x5B)
-        skipSpace()
-        if i < n, p[i] == 0x5D { i += 1; return }
-        while true {
-            skipSpace()
-            guard i < n, p[i] == 0x22 else { throw Unsupported() }
-            try skipString()
-            skipSpace()
-            guard i < n else { throw Unsupported() }
-            if p[i] == 0x2C { i += 1; continue }
-            if p[i] == 0x5D { i += 1; return }
-            throw Unsupported()
+        try eachString { r in
+            r.skipSpace()
+            guard r.i < r.n, r.p[r.i] == 0x22 else { throw Unsupported() }
+            try r.skipString()
         }
     }
 
@@ -424,16 +416,22 @@ struct AuditFieldReader {
     }
 
     mutating func strings() throws -> [String] {
-        try expect(0x5B)
         var out: [String] = []
+        try eachString { out.append(try $0.rawString()) }
+        return out
+    }
+
+    /// `[ s, … ]`: calls `element` at each element (which must read exactly one string).
+    mutating func eachString(_ element: (inout AuditFieldReader) throws -> Void) throws {
+        try expect(0x5B)
         skipSpace()
-        if i < n, p[i] == 0x5D { i += 1; return out }
+        if i < n, p[i] == 0x5D { i += 1; return }
         while true {
-            out.append(try rawString())
+            try element(&self)
             skipSpace()
             guard i < n else { throw Unsupported() }
             if p[i] == 0x2C { i += 1; continue }
-            if p[i] == 0x5D { i += 1; return out }
+            if p[i] == 0x5D { i += 1; return }
             throw Unsupported()
         }
     }
