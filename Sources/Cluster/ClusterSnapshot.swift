@@ -1,6 +1,6 @@
 import RBAC
 
-/// Everything kubelet-authz reads about one cluster, from files or (later) the API.
+/// Everything kubelet-authz reads about one cluster, from files or a live API server.
 public struct ClusterSnapshot: Sendable {
     public var roles: [Role] = []
     public var bindings: [Binding] = []
@@ -15,6 +15,8 @@ public struct ClusterSnapshot: Sendable {
     public var sources: [String] = []
     /// The API server's version (`/version` gitVersion), when read live or from a snapshot.
     public var serverVersion: String?
+    /// ConfigMap `kube-system/kubeadm-config`, on kubeadm clusters whose dump includes it.
+    public var kubeadmConfig: KubeadmConfig?
 
     /// The kind `kubelet-authz snapshot` writes beside the cluster's objects, holding `serverVersion`.
     public static let infoKind = "ClusterSnapshotInfo"
@@ -36,6 +38,7 @@ public struct ClusterSnapshot: Sendable {
         warnings += other.warnings
         sources += other.sources
         if serverVersion == nil { serverVersion = other.serverVersion }
+        if let other = other.kubeadmConfig { kubeadmConfig = other }
     }
 
     /// Later objects replace earlier ones of the same kind and name, as `kubectl apply` of the

@@ -78,6 +78,8 @@ enum ObjectConverter {
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace.isEmpty ? "default" : namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
                                                images: images, source: location))
+        case "ConfigMap" where name == KubeadmConfig.name && namespace == KubeadmConfig.namespace:
+            snapshot.kubeadmConfig = KubeadmConfig(clusterConfiguration: o.data?["ClusterConfiguration"], source: location)
         case snapshotInfoKind:
             if snapshot.serverVersion == nil { snapshot.serverVersion = o.serverVersion }
         default:

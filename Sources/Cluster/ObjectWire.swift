@@ -61,11 +61,13 @@ struct ObjectWire: Decodable {
     var status: Status?
     /// `ClusterSnapshotInfo` only: the API server's `gitVersion` when the snapshot was taken.
     var serverVersion: String?
+    /// ConfigMap `kube-system/kubeadm-config` only.
+    var data: [String: String]?
 
     init() {}
 
     enum CodingKeys: String, CodingKey {
-        case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion
+        case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion, data
     }
     enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
 
@@ -89,6 +91,19 @@ struct ObjectWire: Decodable {
         case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
         case ObjectConverter.snapshotInfoKind:
             serverVersion = try c.decodeIfPresent(String.self, forKey: .serverVersion)
+            return
+        case "ConfigMap":
+            // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
+            if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
+                let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)
+                var meta = Meta()
+                meta.name = try m.decodeIfPresent(String.self, forKey: .name)
+                meta.namespace = try m.decodeIfPresent(String.self, forKey: .namespace)
+                metadata = meta
+                if meta.name == KubeadmConfig.name && meta.namespace == KubeadmConfig.namespace {
+                    data = try c.decodeIfPresent([String: String].self, forKey: .data)
+                }
+            }
             return
         case .some: return  // a kind the analysis does not read: counted by name only
         case .none: want = (true, true, true, true, true, true)

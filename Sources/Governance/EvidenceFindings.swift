@@ -1,18 +1,19 @@
 import Evidence
+import KubeletModel
 import RBAC
 
 /// Findings that need audit evidence: unused grants, denied attempts, nodes/proxy that a
 /// fine-grained subresource could replace, direct kubelet use, blind spots.
 enum EvidenceFindings {
-    /// Kubelet paths the API-server node proxy reached that a fine-grained subresource covers.
-    static func fineGrained(forProxyPath p: String) -> String? {
-        let checks: [(String, String)] = [("/metrics", "metrics"), ("/stats", "stats"), ("/pods", "pods"), ("/healthz", "healthz"),
-                                          ("/configz", "configz"), ("/logs", "log"), ("/runningpods", "pods")]
-        return checks.first { p == $0.0 || p.hasPrefix($0.0 + "/") }?.1
+    /// The subresource that would replace nodes/proxy for a path the API-server node proxy
+    /// reached, on this release: the one the kubelet checks before (or instead of) `proxy`.
+    static func fineGrained(forProxyPath p: String, vocabulary: KubeletVocabulary) -> String? {
+        vocabulary.narrowestSubresource(forPath: p)?.rawValue
     }
 
-    static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day) -> [Finding] {
+    static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day, profile: KubeletProfile) -> [Finding] {
         var out: [Finding] = []
+        let vocabulary = KubeletVocabulary(profile: profile)
         let nowSeconds = Double(AuditTimestamp.daysFromCivil(now.year, now.month, now.day) * 86400 + 86399)
         let covered = evidence.unusedCheck(nowSeconds: nowSeconds) == nil
         for s in subjects where !Scanner.isMasters(s.key) {
@@ -49,7 +50,7 @@ enum EvidenceFindings {
                         if row.onlyViaFallback { needed.formUnion(row.fallbackFor.keys) } else { replaceable = false }
                     } else {
                         viaAPIServer = true
-                        let subs = row.kubeletPaths.map(fineGrained(forProxyPath:))
+                        let subs = row.kubeletPaths.map { fineGrained(forProxyPath: $0, vocabulary: vocabulary) }
                         if subs.contains(nil) || subs.isEmpty { replaceable = false } else { needed.formUnion(subs.compactMap { $0 }) }
                     }
                 }

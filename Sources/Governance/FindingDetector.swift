@@ -11,8 +11,10 @@ enum FindingDetector {
             out += subjectFindings(s, profile: profile)
             out += governanceFindings(s, now: options.now)
         }
-        out += bindingFindings(policy: policy, snapshot: snapshot, subjects: subjects)
+        out += bindingFindings(policy: policy, snapshot: snapshot, subjects: subjects, profile: profile)
         out += roleFindings(policy: policy, profile: profile)
+        out += APIServerClientFindings.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
+                                                user: options.apiServerKubeletClient)
         out += clusterFindings(profile: profile, versions: versions)
         if let register = options.register {
             let held = Set(subjects.map(\.key))
@@ -53,7 +55,7 @@ enum FindingDetector {
                                message: "\(key) can run commands in every pod \(scope(proxy)): \(how) on nodes/proxy through \(chain(proxy.via))",
                                locations: locations(proxy.via)))
         }
-        if let cp = s.inventory.access["checkpoint"], cp.allows("create"), profile.version >= .v(25) {
+        if let cp = s.inventory.access["checkpoint"], cp.allows("create") {
             out.append(Finding(.checkpointAccess, subject: key,
                                message: "\(key) can checkpoint (dump the memory of) any container \(scope(cp)) through \(chain(cp.via))",
                                locations: locations(cp.via)))
@@ -159,8 +161,9 @@ enum FindingDetector {
         return out
     }
 
-    static func bindingFindings(policy: RBACPolicy, snapshot: ClusterSnapshot, subjects: [ScanSubject]) -> [Finding] {
+    static func bindingFindings(policy: RBACPolicy, snapshot: ClusterSnapshot, subjects: [ScanSubject], profile: KubeletProfile) -> [Finding] {
         var out: [Finding] = []
+        let checked = Set(KubeletVocabulary(profile: profile).checked.map(\.rawValue))
         // Many bindings share a role: judge each role's rules once.
         struct RoleKey: Hashable { let kind: Role.Kind, namespace: String, name: String }
         var grantsByRole: [RoleKey: [[String: [String]]]] = [:]
@@ -173,7 +176,7 @@ enum FindingDetector {
                 let roleKey = RoleKey(kind: role.kind, namespace: role.namespace, name: role.name)
                 let grants: [[String: [String]]]
                 if let cached = grantsByRole[roleKey] { grants = cached } else {
-                    grants = role.rules.map(KubeletAccessInventory.kubeletGrants(of:))
+                    grants = role.rules.map { KubeletAccessInventory.kubeletGrants(of: $0, checked: checked) }
                     grantsByRole[roleKey] = grants
                 }
                 let kubelet = grants.contains { !$0.isEmpty }
@@ -207,6 +210,7 @@ enum FindingDetector {
         let roles = policy.clusterRoles.values.sorted { $0.name < $1.name }
             + policy.roles.keys.sorted().flatMap { ns in policy.roles[ns]!.values.sorted { $0.name < $1.name } }
         let known = Set(KubeletPermissions.subresources).union(KubeletPermissions.apiServerNodeSubresources)
+        let vocabulary = KubeletVocabulary(profile: profile)
         let kubeletVerbs = Set(KubeletPermissions.verbs.filter { !$0.isEmpty } + ["*"])
         for role in roles {
             for (i, rule) in role.rules.enumerated() where RuleMatcher.apiGroupMatches(rule, "") {
@@ -220,6 +224,8 @@ enum FindingDetector {
                         out.append(Finding(.unknownNodeSubresource, message: "\(where_): nodes/\(sub) is checked by no kubelet\(hint)", locations: [.of(role)]))
                     } else if sub == "spec" && profile.version >= .v(21) {
                         out.append(Finding(.specSubresourceGone, message: "\(where_): nodes/spec has granted nothing since 1.21 (this cluster: \(profile.version))", locations: [.of(role)]))
+                    } else if let s = KubeletSubresource(rawValue: sub), !vocabulary.checks(s) {
+                        out.append(Finding(.subresourceNotChecked, message: "\(where_): nodes/\(sub) is checked by no kubelet at \(profile.version)\(gateNote(s, profile)); the grant gives nothing today", locations: [.of(role)]))
                     }
                 }
                 if rule.resources.contains("*/*") {
@@ -237,6 +243,18 @@ enum FindingDetector {
             }
         }
         return out
+    }
+
+    /// Why a known subresource is not checked: the gate that would make the kubelet check it.
+    static func gateNote(_ s: KubeletSubresource, _ profile: KubeletProfile) -> String {
+        let gate: FeatureGate? = switch s {
+        case .statusz: .componentStatusz
+        case .checkpoint: .containerCheckpoint
+        case .pods, .healthz, .configz: .kubeletFineGrainedAuthz
+        default: nil
+        }
+        guard let gate, gate.exists(in: profile.version) else { return "" }
+        return " with \(gate.rawValue)=\(profile.isEnabled(gate))"
     }
 
     static func clusterFindings(profile: KubeletProfile, versions: [String: [String]]) -> [Finding] {

@@ -14,6 +14,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case clusterTooOldForFineGrained = "KA011"
     case specSubresourceGone = "KA012"
     case mixedKubeletVersions = "KA013"
+    case apiServerClientUpgradeGap = "KA014"
+    case apiServerClientUnknown = "KA015"
+    case apiServerClientPartial = "KA016"
+    case subresourceNotChecked = "KA017"
     case ungovernedAccess = "KA020"
     case accessBeyondApproved = "KA021"
     case reviewOverdue = "KA022"
@@ -43,6 +47,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .clusterTooOldForFineGrained: return "cluster-too-old-for-fine-grained-authz"
         case .specSubresourceGone: return "nodes-spec-grants-nothing"
         case .mixedKubeletVersions: return "mixed-kubelet-versions"
+        case .apiServerClientUpgradeGap: return "apiserver-kubelet-client-upgrade-gap"
+        case .apiServerClientUnknown: return "apiserver-kubelet-client-unknown"
+        case .apiServerClientPartial: return "apiserver-kubelet-client-partial"
+        case .subresourceNotChecked: return "subresource-not-checked-at-release"
         case .ungovernedAccess: return "ungoverned-kubelet-access"
         case .accessBeyondApproved: return "access-beyond-approved"
         case .reviewOverdue: return "review-overdue"
@@ -59,14 +67,14 @@ public enum FindingRule: String, CaseIterable, Sendable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .execViaNodesProxy, .checkpointAccess, .accessBeyondApproved: return .high
+        case .execViaNodesProxy, .checkpointAccess, .accessBeyondApproved, .apiServerClientUpgradeGap: return .high
         case .broadGroupAccess: return .high
         case .wildcardKubeletGrant, .bindingToMissingServiceAccount, .clusterTooOldForFineGrained, .ungovernedAccess, .reviewOverdue, .bindingToMissingRole:
             return .medium
         case .roleBindingGrantsNothing, .unknownNodeSubresource, .literalWildcardSubresource, .verbsKubeletNeverSends,
-             .specSubresourceGone, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
+             .specSubresourceGone, .subresourceNotChecked, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
             return .low
-        case .mixedKubeletVersions: return .info
+        case .mixedKubeletVersions, .apiServerClientUnknown, .apiServerClientPartial: return .info
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         }
@@ -87,6 +95,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .clusterTooOldForFineGrained: return "Kubelets older than 1.33 ignore fine-grained subresources"
         case .specSubresourceGone: return "nodes/spec grants nothing since 1.21"
         case .mixedKubeletVersions: return "Nodes run different kubelet versions"
+        case .apiServerClientUpgradeGap: return "The API server's kubelet client holds no kubelet access"
+        case .apiServerClientUnknown: return "Cannot tell how the API server's kubelet client is authorized"
+        case .apiServerClientPartial: return "The API server's kubelet client lacks nodes/statusz or nodes/checkpoint"
+        case .subresourceNotChecked: return "Grant of a subresource this release never checks"
         case .ungovernedAccess: return "Kubelet access nobody has approved"
         case .accessBeyondApproved: return "Kubelet access beyond what was approved"
         case .reviewOverdue: return "Access review overdue"
@@ -129,6 +141,14 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The kubelet removed /spec and its nodes/spec check in 1.21; the grant does nothing on this cluster."
         case .mixedKubeletVersions:
             return "Kubelets of different releases map the same path to different subresources; the scan answers for one release."
+        case .apiServerClientUpgradeGap:
+            return "kubectl exec, logs, attach and port-forward and the API server's node proxy reach kubelets as the API server's kubelet client (User kube-apiserver-kubelet-client on kubeadm clusters). kubeadm 1.35 (and 1.36.1 on) authorizes it through ClusterRoleBinding kubeadm:apiserver-kubelet-client to system:kubelet-api-admin, where older kubeadm put its certificate in kubeadm:cluster-admins or system:masters. A cluster whose kubeadm-config shows such a release but whose RBAC grants the identity nothing breaks those commands on every node once the certificate is renewed without the old group."
+        case .apiServerClientUnknown:
+            return "The API server's kubelet client holds no kubelet access through RBAC in this input. Its certificate may carry a group that does (kubeadm:cluster-admins or system:masters on older kubeadm; other names on managed clusters), which a snapshot cannot see, so kubelet-authz cannot tell whether kubectl exec and logs work. Name the identity with --apiserver-kubelet-client if it is not kube-apiserver-kubelet-client."
+        case .apiServerClientPartial:
+            return "system:kubelet-api-admin grants nodes/proxy, metrics, stats, log and (from 1.32) pods, healthz and configz, but neither nodes/statusz nor nodes/checkpoint: the API server's own proxied /statusz and /checkpoint calls are answered 403 by kubelets that check them."
+        case .subresourceNotChecked:
+            return "The kubelets of this release (with these feature gates) never check this subresource, so the grant gives nothing today: nodes/statusz is checked from 1.36 (ComponentStatusz), nodes/checkpoint from 1.30 (ContainerCheckpoint), nodes/pods, nodes/healthz and nodes/configz only with KubeletFineGrainedAuthz (on from 1.33). It starts to grant access when the kubelets are upgraded or the gate is turned on."
         case .ungovernedAccess:
             return "No register entry and no kubelet-authz.io annotations say who owns this access, why it exists, or when it was reviewed."
         case .accessBeyondApproved:
@@ -170,6 +190,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .clusterTooOldForFineGrained: return "Upgrade kubelets to 1.33+ before removing nodes/proxy from collectors."
         case .specSubresourceGone: return "Remove nodes/spec from the rule."
         case .mixedKubeletVersions: return "Scan per release with --kube-version, or finish the upgrade."
+        case .apiServerClientUpgradeGap: return "Create ClusterRoleBinding kubeadm:apiserver-kubelet-client binding ClusterRole system:kubelet-api-admin to the identity (kubeadm init phase bootstrap-token or upgrade apply recreates it)."
+        case .apiServerClientUnknown: return "Check the certificate's groups (openssl x509 -noout -subject on apiserver-kubelet-client.crt), or bind system:kubelet-api-admin to the identity explicitly."
+        case .apiServerClientPartial: return "Grant get and create on nodes/statusz and nodes/checkpoint to the identity in a separate ClusterRole if the API server must proxy them; otherwise nothing to do."
+        case .subresourceNotChecked: return "Keep the grant only if it is meant for the coming release, and review it then; otherwise remove it."
         case .ungovernedAccess: return "Add an entry to the register (or kubelet-authz.io/owner, purpose, reviewed, next-review annotations on the ServiceAccount or ClusterRoleBinding), or remove the access."
         case .accessBeyondApproved: return "Remove the extra permissions, or review and extend the approved access."
         case .reviewOverdue: return "Review the access and update reviewed and nextReview, or remove it."

@@ -90,13 +90,16 @@ public struct SubjectKey: Hashable, Sendable, Comparable, CustomStringConvertibl
 /// Builds the inventory from the effective RBAC state, judging every rule with the same
 /// `RuleMatcher` the authorizer uses so the two cannot drift apart.
 public enum KubeletAccessInventory {
+    /// Only subresources this release checks count: a grant of `nodes/spec` at 1.36 is no
+    /// kubelet access (the ineffective-grant finding speaks of it instead).
     public static func build(policy: RBACPolicy, profile: KubeletProfile) -> [InventorySubject] {
+        let checked = Set(KubeletVocabulary(profile: profile).checked.map(\.rawValue))
         var order: [SubjectKey] = []
         var bySubject: [SubjectKey: InventorySubject] = [:]
         for binding in policy.clusterRoleBindings {
             guard case .success(let role) = policy.resolve(binding.roleRef, bindingNamespace: "") else { continue }
             for (ruleIndex, rule) in role.rules.enumerated() {
-                let grants = kubeletGrants(of: rule)
+                let grants = kubeletGrants(of: rule, checked: checked)
                 if grants.isEmpty { continue }
                 let path = GrantPath(binding: binding, role: role, ruleIndex: ruleIndex)
                 var seenSubjects = Set<SubjectKey>()
@@ -131,13 +134,13 @@ public enum KubeletAccessInventory {
     }
 
     /// Subresource → kubelet verbs this rule grants (node names aside), exactly as
-    /// `RuleMatcher` would allow them.
-    public static func kubeletGrants(of rule: PolicyRule) -> [String: [String]] {
+    /// `RuleMatcher` would allow them, among `checked` (default: every name any release checks).
+    public static func kubeletGrants(of rule: PolicyRule, checked: Set<String>? = nil) -> [String: [String]] {
         guard RuleMatcher.apiGroupMatches(rule, ""),
               rule.resources.contains(where: { $0 == "*" || $0.hasPrefix("nodes/") || $0.hasPrefix("*/") }) else { return [:] }
         var out: [String: [String]] = [:]
-        for sub in KubeletPermissions.subresources
-        where RuleMatcher.resourceMatches(rule, combined: "nodes/" + sub, subresource: sub) {
+        for sub in KubeletPermissions.subresources where checked?.contains(sub) ?? true
+        && RuleMatcher.resourceMatches(rule, combined: "nodes/" + sub, subresource: sub) {
             var verbs: [String] = []
             if rule.verbs.contains("*") { verbs = ["*"] } else {
                 for v in KubeletPermissions.verbs where !v.isEmpty && RuleMatcher.verbMatches(rule, v) { verbs.append(v) }

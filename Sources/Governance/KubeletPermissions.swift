@@ -3,8 +3,9 @@ import KubeletModel
 /// The vocabulary of kubelet access: which `nodes/<subresource>` names a kubelet ever asks
 /// about, and which verbs it ever sends.
 public enum KubeletPermissions {
-    /// Every subresource some kubelet release checks, most powerful first.
-    public static let subresources = ["proxy", "checkpoint", "log", "pods", "configz", "stats", "metrics", "healthz", "statusz", "spec"]
+    /// Every subresource some kubelet release checks, most powerful first. Which of them one
+    /// kubelet checks is `KubeletVocabulary(profile:).checked`.
+    public static let subresources = KubeletSubresource.names
 
     /// The seven a review tracks as columns, in the order a reviewer reads them.
     public static let tracked = ["metrics", "stats", "log", "pods", "healthz", "configz", "proxy"]
@@ -22,18 +23,6 @@ public enum KubeletPermissions {
         "config": "configz", "exec": "proxy", "attach": "proxy", "portforward": "proxy", "containerlogs": "proxy",
         "checkpoints": "checkpoint", "runningpods": "pods",
     ]
-
-    /// Subresources the kubelet of this profile actually checks for some path.
-    public static func checked(by profile: KubeletProfile) -> Set<String> {
-        var set: Set<String> = ["proxy", "stats", "metrics", "log"]
-        let minor = profile.version.major > 1 ? Int.max : profile.version.minor
-        if minor <= 20 { set.insert("spec") }
-        if minor >= 25 { set.insert("checkpoint") }
-        if profile.fineGrainedAuthz && minor >= 32 { set.formUnion(["pods", "healthz", "configz"]) }
-        if profile.fineGrainedAuthz && (33...35).contains(minor) { set.insert("statusz") }
-        if minor >= 36 { set.formUnion(["statusz", "configz"]) }
-        return set
-    }
 
     public static func verbOrder(_ v: String) -> Int {
         ["get", "create", "update", "patch", "delete", "*"].firstIndex(of: v) ?? 99

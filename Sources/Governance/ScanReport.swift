@@ -15,9 +15,7 @@ public struct ScanSubject: Sendable {
 }
 
 /// Where the scan's Kubernetes release came from.
-public enum VersionSource: String, Sendable {
-    case flag, nodes, apiServer, `default`
-}
+public typealias VersionSource = ReleaseRule.Source
 
 /// The result of `kubelet-authz scan`: the inventory, governance and findings of one cluster.
 public struct ScanReport: Sendable {
@@ -42,10 +40,14 @@ public struct ScanOptions: Sendable {
     public var now: Day
     public var register: GovernanceRegister?
     public var evidence: ScanEvidence?
+    /// The user the API server calls kubelets as (`--apiserver-kubelet-client`).
+    public var apiServerKubeletClient: String
 
     public init(kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(), now: Day,
-                register: GovernanceRegister? = nil, evidence: ScanEvidence? = nil) {
+                register: GovernanceRegister? = nil, evidence: ScanEvidence? = nil,
+                apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser) {
         self.evidence = evidence
+        self.apiServerKubeletClient = apiServerKubeletClient
         self.kubeVersion = kubeVersion
         self.featureGates = featureGates
         self.now = now

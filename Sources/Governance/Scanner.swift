@@ -43,7 +43,7 @@ public enum Scanner {
         var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 versions: versions, options: options)
         if let evidence = options.evidence {
-            findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now)
+            findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile)
         }
         findings.sort { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
@@ -54,23 +54,15 @@ public enum Scanner {
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence)
     }
 
-    /// The release to answer for: the flag, else the oldest kubelet the nodes report (so that
-    /// what the scan says holds on every node), else the API server's release, else the newest release.
+    /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the
+    /// kubelet versions the nodes report.
     static func release(_ snapshot: ClusterSnapshot, _ options: ScanOptions) -> (KubeletProfile, VersionSource, [String: [String]]) {
         var versions: [String: [String]] = [:]
         for node in snapshot.nodes {
             if let v = node.kubeletVersion { versions[v, default: []].append(node.name) }
         }
-        if let v = options.kubeVersion { return (KubeletProfile(version: v, featureGates: options.featureGates), .flag, versions) }
-        if let oldest = versions.keys.compactMap(KubernetesVersion.init).min() {
-            return (KubeletProfile(version: oldest, featureGates: options.featureGates), .nodes, versions)
-        }
-        // No node reports a kubelet: the API server's release (read live or from a snapshot)
-        // is the best guess — kubelets may lag it, never lead it.
-        if let server = snapshot.serverVersion.flatMap(KubernetesVersion.init) {
-            return (KubeletProfile(version: server, featureGates: options.featureGates), .apiServer, versions)
-        }
-        return (KubeletProfile(featureGates: options.featureGates), .default, versions)
+        let choice = ReleaseRule.choose(snapshot, flag: options.kubeVersion, featureGates: options.featureGates)
+        return (choice.profile, choice.source, versions)
     }
 
     public static func covers(_ s: Subject) -> String? {

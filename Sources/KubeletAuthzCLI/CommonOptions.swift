@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Governance
 import KubeletAccess
 import KubeletModel
 
@@ -29,7 +30,7 @@ struct ClusterInputOptions: ParsableArguments {
 }
 
 struct KubeletOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Kubernetes release of the kubelet (1.18 … 1.36; default: the node's kubelet version from the input, else the newest).",
+    @Option(help: ArgumentHelp("Kubernetes release of the kubelet (1.18 … 1.36; default: the --node's kubelet, else the oldest kubelet among the Nodes, else the API server's release, else the newest).",
                                valueName: "X.Y"))
     var kubeVersion: String?
 
@@ -49,28 +50,14 @@ struct KubeletOptions: ParsableArguments {
         do { return try FeatureGateSettings.parse(featureGates) } catch { throw .badInput("--feature-gates: \(error)") }
     }
 
-    /// The kubelet's release: the flag, else the node's reported kubelet version, else the
-    /// single version all nodes report, else the newest.
+    /// The kubelet's release by the rule every command shares (`ReleaseRule`): the flag, the
+    /// node's kubelet, the oldest kubelet, the API server, else the newest release. Without a
+    /// cluster (`map`) the newest release is simply the default, not worth a note.
     func profile(snapshot: ClusterSnapshot? = nil, node: String? = nil) throws(CLIError) -> KubeletProfile {
         let gates = try gates()
-        if let v = try parsedVersion() { return KubeletProfile(version: v, featureGates: gates) }
-        if let snapshot {
-            if let node, let n = snapshot.nodes.first(where: { $0.name == node }),
-               let text = n.kubeletVersion, let v = KubernetesVersion(text) {
-                return KubeletProfile(version: v, featureGates: gates)
-            }
-            let versions = Set(snapshot.nodes.compactMap { $0.kubeletVersion.flatMap(KubernetesVersion.init) })
-            if versions.count == 1 { return KubeletProfile(version: versions.first!, featureGates: gates) }
-            if versions.count > 1 {
-                let list = versions.sorted().map(\.description).joined(separator: ", ")
-                ConsoleIO.err("Warning: the input's nodes run different kubelet versions (\(list)); answering for \(KubernetesVersion.newest) — pass --node or --kube-version\n")
-            } else if let server = snapshot.serverVersion, let v = KubernetesVersion(server) {
-                // No node reports a kubelet version: the control plane's is the best guess
-                // (kubelets may lag it by up to three minor releases).
-                return KubeletProfile(version: v, featureGates: gates)
-            }
-        }
-        return KubeletProfile(featureGates: gates)
+        let choice = ReleaseRule.choose(snapshot ?? ClusterSnapshot(), flag: try parsedVersion(), featureGates: gates, node: node)
+        if snapshot != nil { for note in choice.notes { ConsoleIO.err("Note: \(note)\n") } }
+        return choice.profile
     }
 }
 

@@ -23,9 +23,10 @@ public enum FeatureGate: String, CaseIterable, Sendable, Codable {
         case .kubeletFineGrainedAuthz: return Lifecycle(introduced: 32, defaultOnFrom: 33, lockedFrom: 36)
         // zpages gate: alpha 1.32 (off), beta 1.36 (on); the kubelet serves /statusz from 1.33.
         case .componentStatusz: return Lifecycle(introduced: 32, defaultOnFrom: 36, lockedFrom: nil)
-        // alpha 1.32. A 1.36.2 kubelet with default gates answers `/flagz` with 404 (measured),
-        // so the model keeps it off by default whatever the zpages gate file says.
-        case .componentFlagz: return Lifecycle(introduced: 32, defaultOnFrom: nil, lockedFrom: nil)
+        // alpha 1.32 (off), beta 1.36 (on), like ComponentStatusz. The real kubelet binary always
+        // supplies the flag reader /flagz needs (pkg/kubelet/server/server.go,
+        // cmd/kubelet/app/server.go); an earlier 404 measurement came from a test kubelet without one.
+        case .componentFlagz: return Lifecycle(introduced: 32, defaultOnFrom: 36, lockedFrom: nil)
         // alpha 1.25 (off), beta 1.30 (on).
         case .containerCheckpoint: return Lifecycle(introduced: 25, defaultOnFrom: 30, lockedFrom: nil)
         }

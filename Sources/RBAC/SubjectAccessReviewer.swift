@@ -1,11 +1,21 @@
-/// Answers SubjectAccessReviews as the API server's authorizer chain does for everything the
-/// RBAC objects decide: the `system:masters` authorizer first (allow, no reason), then RBAC.
-/// The Node authorizer is not modelled: it only speaks for `system:node:*` users in
-/// `system:nodes`, and never about kubelet subresources.
+/// Answers SubjectAccessReviews as the API server's authorizer chain does: by default
+/// chain(`system:masters`, RBAC); further links (an authorization webhook, the Node authorizer)
+/// go between or after them. The Node authorizer is not modelled: it only speaks for
+/// `system:node:*` users in `system:nodes`, and never about kubelet subresources.
 public struct SubjectAccessReviewer: Sendable {
+    /// The RBAC link, kept apart so that answers can name the grant behind an allow.
     public let authorizer: RBACAuthorizer
+    public let chain: AuthorizerChain
 
-    public init(authorizer: RBACAuthorizer) { self.authorizer = authorizer }
+    public init(authorizer: RBACAuthorizer) {
+        self.init(authorizer: authorizer, chain: AuthorizerChain([PrivilegedGroupAuthorizer(), authorizer]))
+    }
+
+    /// `chain` must contain `authorizer` for `Answer.decision` to describe the RBAC link.
+    public init(authorizer: RBACAuthorizer, chain: AuthorizerChain) {
+        self.authorizer = authorizer
+        self.chain = chain
+    }
 
     /// The attributes the API server builds from a review (`ResourceAttributesFrom`,
     /// `NonResourceAttributesFrom`): the namespace is taken as given, even for cluster-scoped
@@ -25,16 +35,19 @@ public struct SubjectAccessReviewer: Sendable {
 
     public struct Answer: Sendable {
         public let status: SubjectAccessReview.Status
-        /// The RBAC decision behind it; nil when `system:masters` decided.
+        /// The RBAC decision behind it; nil when a link before RBAC (`system:masters`) decided.
         public let decision: RBACDecision?
     }
 
     public func answer(_ attributes: AuthorizationAttributes) -> Answer {
-        if attributes.user.groups.contains(UserInfo.mastersGroup) {
-            return Answer(status: .init(allowed: true), decision: nil)
+        var rbac: RBACDecision? = nil
+        let chained = chain.decide { link in
+            guard let link = link as? RBACAuthorizer else { return link.decide(attributes) }
+            let d = link.authorize(attributes)
+            rbac = d
+            return AuthorizerAnswer(d.allowed ? .allow : .noOpinion, reason: d.reason)
         }
-        let d = authorizer.authorize(attributes)
-        return Answer(status: .init(allowed: d.allowed, reason: d.reason), decision: d)
+        return Answer(status: chained.status, decision: rbac)
     }
 
     /// Validates and answers; the error is the API server's 422 Status.

@@ -52,6 +52,7 @@ public enum ScanText {
         var s = "Kubelet access on Kubernetes \(r.profile.version)"
         switch r.versionSource {
         case .flag: s += " (--kube-version)"
+        case .node: s += " (the node's kubelet version)"
         case .nodes: s += r.kubeletVersions.count > 1 ? " (oldest kubelet of \(r.kubeletVersions.keys.sorted().joined(separator: ", ")))" : " (from the nodes' kubelet version)"
         case .apiServer: s += " (the API server's release; no Node reports a kubelet version)"
         case .default: s += " (newest release; no Node objects in the input — pass --kube-version)"

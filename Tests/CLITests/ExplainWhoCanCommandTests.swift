@@ -53,7 +53,7 @@ struct ExplainCommandTests {
 
     @Test("the router answers first: 404 and redirects are not authorized")
     func routing() async throws {
-        let nf = try await explain(["-f", oracleFile, "--as", "system:serviceaccount:oracle:sa-proxy", "GET", "/flagz"])
+        let nf = try await explain(["-f", oracleFile, "--as", "system:serviceaccount:oracle:sa-proxy", "--kube-version", "1.35", "GET", "/flagz"])
         #expect(nf["status"] as? Int == 404)
         #expect(nf["body"] as? String == "404 page not found\n")
         #expect(nf["allowed"] as? Bool == false)

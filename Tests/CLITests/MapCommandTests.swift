@@ -39,7 +39,7 @@ struct MapCommandTests {
         #expect((redirect["redirect"] as? [String: Any])?["status"] as? Int == 307)
         #expect((redirect["redirect"] as? [String: Any])?["location"] as? String == "/stats/")
 
-        let flagz = try jsonObject(await kubeletAuthz(["map", "-o", "json", "GET", "/flagz"]).out)
+        let flagz = try jsonObject(await kubeletAuthz(["map", "-o", "json", "GET", "/foo"]).out)
         #expect(flagz["routing"] as? String == "notFound")
     }
 

@@ -1,0 +1,13 @@
+import Cluster
+import KubeletModel
+
+extension ReleaseRule {
+    /// The shared release rule applied to what a cluster snapshot says about its nodes and
+    /// API server.
+    public static func choose(_ snapshot: ClusterSnapshot, flag: KubernetesVersion?, featureGates: FeatureGateSettings = .init(),
+                              node: String? = nil) -> Choice {
+        choose(flag: flag, featureGates: featureGates, node: node,
+               nodeVersions: snapshot.nodes.map { (name: $0.name, kubeletVersion: $0.kubeletVersion) },
+               serverVersion: snapshot.serverVersion)
+    }
+}
