@@ -21,8 +21,6 @@ struct JSONItemLayout {
 }
 
 enum JSONItemLocator {
-    static func itemLines(_ data: Data) -> [Int] { layout(data).items.map(\.line) }
-
     static func layout(_ data: Data) -> JSONItemLayout {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
             var result = JSONItemLayout()

@@ -16,7 +16,7 @@ enum EvidenceFindings {
         let vocabulary = KubeletVocabulary(profile: profile)
         let nowSeconds = Double(AuditTimestamp.daysFromCivil(now.year, now.month, now.day) * 86400 + 86399)
         let covered = evidence.unusedCheck(nowSeconds: nowSeconds) == nil
-        for s in subjects where !Scanner.isMasters(s.key) {
+        for s in subjects where !ClusterScanner.isMasters(s.key) {
             let usage = s.usage ?? [:]
             let via = s.inventory.allGrants
             if covered {

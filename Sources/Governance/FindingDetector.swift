@@ -7,7 +7,7 @@ enum FindingDetector {
     static func findings(subjects: [ScanSubject], policy: RBACPolicy, snapshot: ClusterSnapshot, profile: KubeletProfile,
                          versions: [String: [String]], options: ScanOptions) -> [Finding] {
         var out: [Finding] = []
-        for s in subjects where !Scanner.isMasters(s.key) {
+        for s in subjects where !ClusterScanner.isMasters(s.key) {
             out += subjectFindings(s, profile: profile)
             out += governanceFindings(s, now: options.now)
         }
@@ -48,7 +48,7 @@ enum FindingDetector {
     static func subjectFindings(_ s: ScanSubject, profile: KubeletProfile) -> [Finding] {
         var out: [Finding] = []
         let key = s.key
-        let broad = Scanner.isBroad(key)
+        let broad = ClusterScanner.isBroad(key)
         if let proxy = s.inventory.access["proxy"], proxy.allows("get") || proxy.allows("create") {
             let how = proxy.allows("get") && proxy.allows("create") ? "get and create" : proxy.allows("get") ? "get (WebSocket /exec)" : "create (SPDY /exec, /run)"
             out.append(Finding(.execViaNodesProxy, severity: broad ? .critical : .high, subject: key,
@@ -187,7 +187,7 @@ enum FindingDetector {
                                        locations: [.of(binding), .of(role)]))
                 }
                 if binding.kind == .clusterRoleBinding && kubelet
-                    && !binding.subjects.allSatisfy({ Scanner.isMasters(SubjectKey($0)) }) {
+                    && !binding.subjects.allSatisfy({ ClusterScanner.isMasters(SubjectKey($0)) }) {
                     for (i, rule) in role.rules.enumerated() where !grants[i].isEmpty {
                         let wildResource = rule.resources.contains { $0 == "*" || $0.hasPrefix("*/") }
                         let wildVerb = rule.verbs.contains("*")

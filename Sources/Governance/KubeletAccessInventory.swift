@@ -1,14 +1,6 @@
 import KubeletModel
 import RBAC
 
-/// One binding → role → rule chain that gives a subject kubelet access.
-public struct GrantPath: Hashable, Sendable {
-    public let binding: Binding
-    public let role: Role
-    public let ruleIndex: Int
-    public var rule: PolicyRule { role.rules[ruleIndex] }
-}
-
 /// What a subject holds on one `nodes/<subresource>`.
 public struct SubresourceAccess: Hashable, Sendable {
     /// Kubelet verbs granted (`get`, `create`, `update`, `patch`, `delete`, or `*`), sorted.
@@ -58,33 +50,6 @@ public struct InventorySubject: Hashable, Sendable {
         return KubeletCapability.allCases.filter(seen.contains)
     }
     public var key: SubjectKey { SubjectKey(subject) }
-}
-
-/// Identity of a subject across bindings: kind, name, namespace (ServiceAccounts only).
-public struct SubjectKey: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let kind: String
-    public let name: String
-    public let namespace: String
-
-    public init(_ s: Subject) {
-        kind = s.kind
-        name = s.name
-        namespace = s.kind == Subject.serviceAccountKind ? s.namespace : ""
-    }
-
-    public init(kind: String, name: String, namespace: String = "") {
-        self.kind = kind
-        self.name = name
-        self.namespace = kind == Subject.serviceAccountKind ? namespace : ""
-    }
-
-    public static func < (a: SubjectKey, b: SubjectKey) -> Bool {
-        (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
-    }
-
-    public var description: String {
-        namespace.isEmpty ? "\(kind) \(name)" : "\(kind) \(namespace)/\(name)"
-    }
 }
 
 /// Builds the inventory from the effective RBAC state, judging every rule with the same

@@ -7,6 +7,17 @@ public enum KubeletPermissions {
     /// kubelet checks is `KubeletVocabulary(profile:).checked`.
     public static let subresources = KubeletSubresource.names
 
+    /// Every subresource as a column, in the order a reviewer reads them: what collectors use
+    /// first, nodes/proxy last.
+    public static let columnOrder = ["metrics", "stats", "log", "pods", "healthz", "configz", "statusz", "checkpoint", "spec", "proxy"]
+
+    /// The columns of a report at this release: only subresources its kubelets check, so a
+    /// column never shows a grant that gives nothing.
+    public static func columns(for profile: KubeletProfile, wide: Bool) -> [String] {
+        let checked = Set(KubeletVocabulary(profile: profile).checked.map(\.rawValue))
+        return (wide ? columnOrder : tracked).filter(checked.contains)
+    }
+
     /// The seven a review tracks as columns, in the order a reviewer reads them.
     public static let tracked = ["metrics", "stats", "log", "pods", "healthz", "configz", "proxy"]
 

@@ -31,7 +31,6 @@ public struct KubeletWhoCan: Sendable {
     public let index: WhoCanIndex
 
     public init(policy: RBACPolicy) { self.index = WhoCanIndex(policy: policy) }
-    public init(index: WhoCanIndex) { self.index = index }
 
     public func answer(_ request: KubeletRequest) -> KubeletWhoCanAnswer {
         var order: [Subject] = []

@@ -49,6 +49,9 @@ struct ScanCommand: AsyncParsableCommand {
     var audit: [String] = []
     @Option(help: ArgumentHelp("With evidence: report grants unused for this many days.", valueName: "DAYS")) var unusedDays = 30
     @OptionGroup var evidence: EvidenceStoreOptions
+    @Option(help: ArgumentHelp("The user the API server calls kubelets as (its --kubelet-client-certificate): kubectl exec, logs and port-forward need its kubelet access. Managed clusters name it differently.",
+                               valueName: "USER"))
+    var apiserverKubeletClient = APIServerKubeletClient.kubeadmUser
 
     func run() async throws {
         let threshold: Severity? = try failOn.map { text throws(CLIError) in
@@ -81,8 +84,9 @@ struct ScanCommand: AsyncParsableCommand {
             let (evidenceReport, _) = try evidence.load(logs: auditLogs, defaultToStore: false)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
-        let report = Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
-                                                                 register: registerValue, evidence: evidenceValue))
+        let report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
+                                                                 register: registerValue, evidence: evidenceValue,
+                                                                 apiServerKubeletClient: apiserverKubeletClient))
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }

@@ -1,7 +1,7 @@
 /// The kubelet's HTTP method → authorization verb table (pkg/kubelet/server/auth.go,
 /// unchanged since 2016). Only the five upper-case methods map; everything else — HEAD,
 /// OPTIONS, lower-case `get`, custom methods — yields the empty verb, which only a `*` verb
-/// grant satisfies. The kubelet documentation's "HEAD → get" row is wrong (spec §1.2).
+/// grant satisfies. The kubelet documentation's "HEAD → get" row is wrong (pkg/kubelet/server/auth.go maps only POST, GET, PUT, PATCH and DELETE).
 public enum HTTPVerbMapping {
     public static func verb(forMethod method: String) -> String {
         switch method {

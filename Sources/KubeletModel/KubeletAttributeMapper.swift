@@ -1,19 +1,5 @@
-/// One authorization check the kubelet sends for a request: `verb` on `nodes/<subresource>`
-/// named after the node. The kubelet tries its checks in order and stops at the first allow.
-public struct KubeletCheck: Hashable, Sendable, Codable {
-    public let verb: String
-    public let resource: String
-    public let subresource: String
-
-    public init(verb: String, subresource: String) {
-        self.verb = verb
-        self.resource = "nodes"
-        self.subresource = subresource
-    }
-}
-
 /// The kubelet's request → authorization attributes mapping (`GetRequestAttributes` in
-/// pkg/kubelet/server/auth.go) for every release the model knows, spec §1.5–1.6.
+/// pkg/kubelet/server/auth.go) for every release the model knows; the fine-grained step is KEP-2862's.
 public enum KubeletAttributeMapper {
     /// - Parameter path: the decoded URL path without query (`r.URL.Path`).
     public static func checks(method: String, path: String, profile: KubeletProfile) -> [KubeletCheck] {

@@ -24,7 +24,7 @@ public enum KubeletCapability: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// One family of kubelet paths (spec §3).
+/// One family of kubelet paths, as pkg/kubelet/server/server.go registers them.
 public struct KubeletEndpoint: Sendable, Hashable, Codable {
     /// A template a person can read: `/exec/{namespace}/{pod}/{container}`.
     public let path: String

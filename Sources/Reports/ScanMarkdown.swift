@@ -17,14 +17,15 @@ public enum ScanMarkdown {
         o += "- Review date: \(r.now)\n"
         if let reg = r.registerSource { o += "- Register: `\(reg)`\n" }
         let exec = r.subjects.filter { $0.inventory.execCapable }
-        o += "- \(r.subjects.count) subjects hold kubelet access; **\(exec.count) can execute commands in pods**; \(r.subjects.filter { $0.governance == nil && !Scanner.isMasters($0.key) }.count) are ungoverned\n"
+        o += "- \(r.subjects.count) subjects hold kubelet access; **\(exec.count) can execute commands in pods**; \(r.subjects.filter { $0.governance == nil && !ClusterScanner.isMasters($0.key) }.count) are ungoverned\n"
         o += "- Findings: " + Severity.allCases.reversed().map { "\(r.count($0)) \($0)" }.joined(separator: ", ") + "\n\n"
 
         o += "## Subjects\n\n"
-        o += "| Subject | " + KubeletPermissions.tracked.map { "`\($0)`" }.joined(separator: " | ") + " | Exec | Owner | Purpose | Reviewed | Next review |\n"
-        o += "|---|" + KubeletPermissions.tracked.map { _ in "---" }.joined(separator: "|") + "|---|---|---|---|---|\n"
+        let columns = KubeletPermissions.columns(for: r.profile, wide: false)
+        o += "| Subject | " + columns.map { "`\($0)`" }.joined(separator: " | ") + " | Exec | Owner | Purpose | Reviewed | Next review |\n"
+        o += "|---|" + columns.map { _ in "---" }.joined(separator: "|") + "|---|---|---|---|---|\n"
         for s in r.subjects {
-            let cells = KubeletPermissions.tracked.map { sub -> String in
+            let cells = columns.map { sub -> String in
                 guard let a = s.inventory.access[sub] else { return "" }
                 return a.verbs.joined(separator: ", ") + (a.nodes.map { " (\($0.joined(separator: ", ")))" } ?? "")
             }

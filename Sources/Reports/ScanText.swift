@@ -22,7 +22,7 @@ public enum ScanText {
 
     public static func render(_ r: ScanReport, wide: Bool, style: Style) -> String {
         var out = header(r)
-        let columns = wide ? ["metrics", "stats", "log", "pods", "healthz", "configz", "statusz", "checkpoint", "proxy"] : KubeletPermissions.tracked
+        let columns = KubeletPermissions.columns(for: r.profile, wide: wide)
         var headers = ["KIND", "NAMESPACE", "NAME"] + columns.map { $0.uppercased() } + ["EXEC", "OWNER", "NEXT REVIEW"]
         if wide { headers += ["PURPOSE", "VIA", "WORKLOADS"] }
         var t = Table(headers: headers)
@@ -59,7 +59,7 @@ public enum ScanText {
         }
         s += ", KubeletFineGrainedAuthz=\(r.profile.fineGrainedAuthz)\n"
         let exec = r.subjects.filter { $0.inventory.execCapable }.count
-        s += "\(r.subjects.count) subjects hold kubelet access; \(exec) can execute commands in pods; \(r.subjects.filter { $0.governance == nil && !Scanner.isMasters($0.key) }.count) are ungoverned.\n"
+        s += "\(r.subjects.count) subjects hold kubelet access; \(exec) can execute commands in pods; \(r.subjects.filter { $0.governance == nil && !ClusterScanner.isMasters($0.key) }.count) are ungoverned.\n"
         s += "Cells: verbs granted (`@Nn` = pinned to N nodes). EXEC = can run commands in containers.\n\n"
         return s
     }

@@ -14,7 +14,7 @@ struct ReleaseVocabularyScanTests {
     static func scan(_ yaml: String, version: KubernetesVersion? = nil, client: String = APIServerKubeletClient.kubeadmUser) throws -> ScanReport {
         var snapshot = try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "cluster.yaml")
         snapshot.resolveDuplicates()
-        return Scanner.scan(snapshot, options: ScanOptions(kubeVersion: version, now: day, apiServerKubeletClient: client))
+        return ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, now: day, apiServerKubeletClient: client))
     }
 
     static func role(_ name: String, _ resources: [String], verbs: [String] = ["get"], user: String) -> String {

@@ -20,7 +20,7 @@ struct ScannerTests {
 
     static let demo = try! load("examples/ai-cluster")
     static let register = try! GovernanceRegister.decode(try! Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("examples/register.yaml")), source: "register.yaml")
-    static let report = Scanner.scan(demo, options: ScanOptions(now: Day(year: 2026, month: 11, day: 27), register: register))
+    static let report = ClusterScanner.scan(demo, options: ScanOptions(now: Day(year: 2026, month: 11, day: 27), register: register))
 
     func has(_ rule: FindingRule, _ subject: String? = nil, _ severity: Severity? = nil) -> Bool {
         Self.report.findings.contains { f in
@@ -33,7 +33,7 @@ struct ScannerTests {
         #expect(Self.report.profile.version == .v(35))
         #expect(Self.report.versionSource == .nodes)
         #expect(has(.mixedKubeletVersions))
-        let forced = Scanner.scan(Self.demo, options: ScanOptions(kubeVersion: .v(31), now: Day(year: 2026, month: 1, day: 1)))
+        let forced = ClusterScanner.scan(Self.demo, options: ScanOptions(kubeVersion: .v(31), now: Day(year: 2026, month: 1, day: 1)))
         #expect(forced.profile.version == .v(31))
         #expect(forced.findings.contains { $0.rule == .clusterTooOldForFineGrained })
         #expect(!Self.report.findings.contains { $0.rule == .clusterTooOldForFineGrained })
@@ -99,10 +99,10 @@ struct ScannerTests {
         s.roles = [.clusterRole("r", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/stats"])])]
         s.bindings = [.clusterRoleBinding("b", clusterRole: "r", subjects: [Subject(kind: "ServiceAccount", name: "ghost", namespace: "x")])]
         s.serviceAccounts = [ServiceAccount(namespace: "x", name: "real")]
-        let r = Scanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1)))
+        let r = ClusterScanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1)))
         #expect(r.findings.contains { $0.rule == .bindingToMissingServiceAccount })
         s.serviceAccounts = []  // no ServiceAccounts in the input: existence is unknown, not false
-        #expect(!Scanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1))).findings.contains { $0.rule == .bindingToMissingServiceAccount })
+        #expect(!ClusterScanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1))).findings.contains { $0.rule == .bindingToMissingServiceAccount })
     }
 
     @Test("checkpoint access is its own finding")
@@ -110,7 +110,7 @@ struct ScannerTests {
         var s = ClusterSnapshot()
         s.roles = [.clusterRole("r", rules: [PolicyRule(verbs: ["create"], apiGroups: [""], resources: ["nodes/checkpoint"])])]
         s.bindings = [.clusterRoleBinding("b", clusterRole: "r", subjects: [Subject(kind: "User", name: "backup")])]
-        let r = Scanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1)))
+        let r = ClusterScanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1)))
         #expect(r.findings.contains { $0.rule == .checkpointAccess && $0.subject?.name == "backup" })
         #expect(r.subjects.first?.inventory.capabilities == [.memoryDump])
     }
@@ -188,7 +188,7 @@ struct BeyondApprovedTests {
         var record = GovernanceRecord(owner: "o", purpose: "p", origin: .register(SourceLocation(file: "reg.yaml", line: 1)))
         record.approved = approved
         reg.entries = [.init(subject: SubjectKey(kind: "User", name: "u"), record: record, location: SourceLocation(file: "reg.yaml", line: 1))]
-        return Scanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1), register: reg)).findings.filter { $0.rule == .accessBeyondApproved }
+        return ClusterScanner.scan(s, options: ScanOptions(now: Day(year: 2026, month: 1, day: 1), register: reg)).findings.filter { $0.rule == .accessBeyondApproved }
     }
 
     @Test("verbs pinned to approved nodes are within approval")

@@ -44,8 +44,8 @@ struct KubeletRouterTests {
 
 @Suite("Kubelet texts")
 struct KubeletResponseTests {
-    /// The body the measured 1.36.2 kubelet sent, and a third-party 1.34/1.35 report quoted in
-    /// the spec (§1.5).
+    /// The body the measured 1.36.2 kubelet sent, and a third-party 1.34/1.35 report of the
+    /// same format (pkg/kubelet/server/server.go, the multi-attribute auth filter).
     @Test("forbidden body, multi-attribute form")
     func forbidden() {
         let p = KubeletProfile(version: .v(36))

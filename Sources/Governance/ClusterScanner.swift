@@ -4,7 +4,7 @@ import RBAC
 
 /// `kubelet-authz scan` as a pipeline of small stages: release → policy → inventory →
 /// governance → findings. Values in, a report out.
-public enum Scanner {
+public enum ClusterScanner {
     public static func scan(_ snapshot: ClusterSnapshot, options: ScanOptions) -> ScanReport {
         let (profile, source, versions) = release(snapshot, options)
         let policy = snapshot.policy()
