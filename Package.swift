@@ -46,12 +46,15 @@ let package = Package(
             "Evidence", "AuditInput", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
+        // The application layer: loads clusters, chooses the release, answers reviews — what
+        // the command line and the coming server share. No ArgumentParser below the CLI.
+        .target(name: "KubeletAuthzApp", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance"]),
         // Edges: files, stdin/stdout, the command line.
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
                 "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports", "KubeClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KubeletAuthzApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),

@@ -61,7 +61,9 @@ public enum ClusterScanner {
         for node in snapshot.nodes {
             if let v = node.kubeletVersion { versions[v, default: []].append(node.name) }
         }
-        let choice = ReleaseRule.choose(snapshot, flag: options.kubeVersion, featureGates: options.featureGates)
+        let choice = ReleaseRule.choose(flag: options.kubeVersion, featureGates: options.featureGates,
+                                        nodeVersions: snapshot.nodes.map { (name: $0.name, kubeletVersion: $0.kubeletVersion) },
+                                        serverVersion: snapshot.serverVersion)
         return (choice.profile, choice.source, versions)
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Cluster
-import Governance
+import KubeletAuthzApp
 import KubeletAccess
 import KubeletModel
 
@@ -19,7 +19,8 @@ struct ClusterInputOptions: ParsableArguments {
     func load() async throws(CLIError) -> ClusterSnapshot {
         if !files.isEmpty {
             if live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
-            let snapshot = try ClusterFileReader.read(files)
+            let snapshot: ClusterSnapshot
+            do { snapshot = try ClusterFileReader.read(files, stdin: ConsoleIO.current.readStdin) } catch { throw .badInput(error.message) }
             for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
             return snapshot
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeJSON
+import KubeletAuthzApp
 import RBAC
 
 struct ReviewCommand: AsyncParsableCommand {
@@ -26,8 +27,10 @@ struct ReviewCommand: AsyncParsableCommand {
         let snapshot = try await input.load()
         let reviewer = SubjectAccessReviewer(authorizer: RBACAuthorizer(policy: snapshot.policy()))
         let data = ConsoleIO.current.readStdin()
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on the byte: as a String, "\r\n" is one Character and never equals "\n".
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+        }
         let nonEmpty = lines.filter { !$0.allSatisfy(\.isWhitespace) }
         guard !nonEmpty.isEmpty else {
             throw CLIError.badInput("stdin: no SubjectAccessReview (expected a JSON object, or JSON lines)")
@@ -35,17 +38,17 @@ struct ReviewCommand: AsyncParsableCommand {
         // One JSON document (pretty or not) is a single review; otherwise each line is one.
         if (try? JSONSerialization.jsonObject(with: data)) != nil {
             let pretty = nonEmpty.count > 1
-            switch answer(data, reviewer: reviewer, location: "stdin") {
+            switch ReviewAnswering.answer(data, reviewer: reviewer, location: "stdin") {
             case .success(let sar):
                 ConsoleIO.out((pretty ? JSONWriter.pretty(sar.json) : JSONWriter.compact(sar.json)) + "\n")
             case .failure(let e):
-                throw CLIError.badInput(e["message"]?.stringValue ?? "invalid SubjectAccessReview")
+                throw CLIError.badInput(e.message)
             }
             return
         }
         var rejected: [Int] = []
         for (i, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
-            switch answer(Data(line.utf8), reviewer: reviewer, location: "stdin:\(i + 1)") {
+            switch ReviewAnswering.answer(Data(line.utf8), reviewer: reviewer, location: "stdin:\(i + 1)") {
             case .success(let sar):
                 ConsoleIO.out(JSONWriter.compact(sar.json) + "\n")
             case .failure(let e):
@@ -58,25 +61,5 @@ struct ReviewCommand: AsyncParsableCommand {
             ConsoleIO.err("error: \(rejected.count) of \(nonEmpty.count) reviews rejected (stdin line\(rejected.count == 1 ? "" : "s") \(shown)\(rejected.count > 10 ? ", …" : ""))\n")
             throw CLIError.silent(2)
         }
-    }
-
-    /// The answered review, or the Status the API server would have returned instead.
-    func answer(_ data: Data, reviewer: SubjectAccessReviewer, location: String) -> Result<SubjectAccessReview, StatusError> {
-        let sar: SubjectAccessReview
-        do {
-            sar = try SubjectAccessReview.decode(data)
-        } catch {
-            return .failure(StatusError(SubjectAccessReviewValidation.badRequest("\(location): \(error)")))
-        }
-        switch reviewer.review(sar) {
-        case .success(let answered): return .success(answered)
-        case .failure(let e): return .failure(StatusError(SubjectAccessReviewValidation.status(for: e.errors)))
-        }
-    }
-
-    struct StatusError: Error {
-        let status: JSONValue
-        init(_ status: JSONValue) { self.status = status }
-        subscript(key: String) -> JSONValue? { status[key] }
     }
 }

@@ -72,8 +72,10 @@ struct ReviewCommandTests {
     /// The kubelet's own reviews from a real 1.36.2 API server's audit log, replayed as JSON
     /// lines against the cluster they ran on: every verdict and reason must come back
     /// byte for byte.
-    @Test("replays the real API server's answers")
-    func replayAudit() async throws {
+    /// With CRLF line ends too: as a String, "\r\n" is one Character, and splitting on "\n"
+    /// once read every review as one line.
+    @Test("replays the real API server's answers", arguments: ["\n", "\r\n"])
+    func replayAudit(separator: String) async throws {
         var requests: [String] = []
         var expected: [JSONValue] = []
         for line in String(decoding: Fixtures.data("audit-kube-apiserver-1.36.jsonl"), as: UTF8.self).split(separator: "\n") {
@@ -84,7 +86,7 @@ struct ReviewCommandTests {
             expected.append(try #require(response["status"]))
         }
         #expect(requests.count == 14)
-        let r = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path], stdin: requests.joined(separator: "\n") + "\n")
+        let r = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path], stdin: requests.joined(separator: separator) + separator)
         #expect(r.code == 0, "\(r.err)")
         let lines = r.out.split(separator: "\n")
         #expect(lines.count == expected.count)

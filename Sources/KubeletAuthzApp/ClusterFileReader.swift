@@ -3,25 +3,26 @@ import Foundation
 
 /// Reads `-f` inputs: files, directories (recursively, `.yaml`, `.yml`, `.json`), and `-`
 /// for stdin — the I/O edge in front of the pure decoder.
-enum ClusterFileReader {
+public enum ClusterFileReader {
     static let extensions: Set<String> = ["yaml", "yml", "json"]
 
-    static func read(_ paths: [String]) throws(CLIError) -> ClusterSnapshot {
+    /// - Parameter stdin: the bytes of standard input, read only when a path is `-`.
+    public static func read(_ paths: [String], stdin: () -> Data) throws(InputError) -> ClusterSnapshot {
         guard !paths.isEmpty else {
-            throw .badInput("no cluster input: give one or more -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot)")
+            throw InputError("no cluster input: give one or more -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot)")
         }
         var snapshot = ClusterSnapshot()
         var stdinUsed = false
         for path in paths {
             if path == "-" {
-                if stdinUsed { throw .badInput("-f - given twice: stdin can be read once") }
+                if stdinUsed { throw InputError("-f - given twice: stdin can be read once") }
                 stdinUsed = true
-                snapshot.merge(try decode(ConsoleIO.current.readStdin(), source: "<stdin>"))
+                snapshot.merge(try decode(stdin(), source: "<stdin>"))
                 continue
             }
             for file in try expand(path) {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw .badInput("\(file): cannot read the file (permission denied?)")
+                    throw InputError("\(file): cannot read the file (permission denied?)")
                 }
                 snapshot.merge(try decode(data, source: file))
             }
@@ -30,18 +31,18 @@ enum ClusterFileReader {
         return snapshot
     }
 
-    static func decode(_ data: Data, source: String) throws(CLIError) -> ClusterSnapshot {
-        do { return try ClusterDocumentDecoder.decode(data, source: source) } catch { throw .badInput(error.description) }
+    static func decode(_ data: Data, source: String) throws(InputError) -> ClusterSnapshot {
+        do { return try ClusterDocumentDecoder.decode(data, source: source) } catch { throw InputError(error.description) }
     }
 
-    static func expand(_ path: String) throws(CLIError) -> [String] {
+    static func expand(_ path: String) throws(InputError) -> [String] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw .badInput("the path \"\(path)\" does not exist")
+            throw InputError("the path \"\(path)\" does not exist")
         }
         guard isDir.boolValue else { return [path] }
         guard let walker = FileManager.default.enumerator(atPath: path) else {
-            throw .badInput("\(path): cannot list the directory")
+            throw InputError("\(path): cannot list the directory")
         }
         var files: [String] = []
         while let rel = walker.nextObject() as? String {
