@@ -1,9 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux only: the C byte loops (CByteSearch) use glibc and x86-64 SIMD with a portable
+// fallback, and nothing is built or tested on Apple platforms. Every dependency is pinned to
+// an exact version; Package.resolved stays out of git because the package mirror's commit ids
+// differ from upstream's.
 let package = Package(
     name: "kubelet-authz",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kubelet-authz", targets: ["kubelet-authz"]),
         .library(name: "KubeletModel", targets: ["KubeletModel"]),
@@ -13,13 +16,13 @@ let package = Package(
         .library(name: "Governance", targets: ["Governance"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O below this line.
