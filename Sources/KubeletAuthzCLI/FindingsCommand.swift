@@ -1,4 +1,5 @@
 import ArgumentParser
+import Governance
 import KubeJSON
 import Reports
 
@@ -7,16 +8,31 @@ enum CatalogueOutput: String, ExpressibleByArgument, CaseIterable { case table, 
 struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "findings",
-        abstract: "List the findings catalogue: ids, severities, explanations and fixes."
+        abstract: "List the findings catalogue: ids, severities, explanations and fixes.",
+        discussion: """
+        Examples:
+          kubelet-authz findings
+          kubelet-authz findings KA001
+          kubelet-authz findings exec-via-nodes-proxy -o json
+        """
     )
 
+    @Argument(help: ArgumentHelp("Rules to show in full, by id (KA001) or name (exec-via-nodes-proxy).", valueName: "RULE"))
+    var rules: [String] = []
     @Option(name: .shortAndLong, help: "Output: table, json, markdown.") var output: CatalogueOutput = .table
 
     func run() async throws {
-        switch output {
-        case .table: ConsoleIO.out(FindingCatalogueText.table())
-        case .json: ConsoleIO.out(JSONWriter.pretty(FindingCatalogueText.json()) + "\n")
-        case .markdown: ConsoleIO.out(FindingCatalogueText.markdown())
+        let chosen = try rules.map { text throws(CLIError) -> FindingRule in
+            guard let rule = FindingRule.allCases.first(where: { $0.id == text.uppercased() || $0.name == text }) else {
+                throw .badInput("no finding rule \"\(text)\" (kubelet-authz findings lists them)")
+            }
+            return rule
+        }
+        switch (output, chosen.isEmpty) {
+        case (.table, true): ConsoleIO.out(FindingCatalogueText.table())
+        case (.table, false), (.markdown, false): ConsoleIO.out(chosen.map(FindingCatalogueText.detail).joined(separator: "\n"))
+        case (.json, _): ConsoleIO.out(JSONWriter.pretty(FindingCatalogueText.json(chosen.isEmpty ? FindingRule.allCases : chosen)) + "\n")
+        case (.markdown, true): ConsoleIO.out(FindingCatalogueText.markdown())
         }
     }
 }

@@ -29,7 +29,9 @@ struct MapCommand: AsyncParsableCommand {
                                  profile: try kubelet.profile())
         switch output {
         case .json: ConsoleIO.out(JSONWriter.pretty(KubeletAccessJSON.map(req)) + "\n")
-        case .table: ConsoleIO.out(KubeletAccessText.map(req))
+        case .table:
+            ConsoleIO.out(KubeletAccessText.map(req))
+            for w in KubeletAccessText.warnings(req) { ConsoleIO.err(w + "\n") }
         }
     }
 }

@@ -45,6 +45,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
+    @Flag(help: "Accept an input without any RBAC object (by default an error: a failed `kubectl get > file` must not pass CI).")
+    var allowEmpty = false
     @Option(name: .customLong("audit"), help: ArgumentHelp("API server audit logs to join: who used what they hold (files, directories, -). Repeatable.", valueName: "LOG"))
     var audit: [String] = []
     @Option(help: ArgumentHelp("With evidence: report grants unused for this many days.", valueName: "DAYS")) var unusedDays = 30
@@ -78,6 +80,11 @@ struct ScanCommand: AsyncParsableCommand {
         source.files = files
         let snapshot = try await source.load()
         timings.mark("read")
+        if snapshot.roles.isEmpty && snapshot.bindings.isEmpty && !allowEmpty {
+            let names = snapshot.sources
+            let inputs = names.isEmpty ? "the input" : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            throw CLIError.badInput("\(inputs): no ClusterRole, ClusterRoleBinding, Role or RoleBinding (read \(snapshot.objectCount) other object\(snapshot.objectCount == 1 ? "" : "s")); nothing to scan — check the kubectl command that wrote it, or pass --allow-empty")
+        }
         var evidenceValue: ScanEvidence? = nil
         if !auditLogs.isEmpty || evidence.db != nil {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }

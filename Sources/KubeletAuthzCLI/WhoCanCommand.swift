@@ -34,6 +34,7 @@ struct WhoCanCommand: AsyncParsableCommand {
         case .json: ConsoleIO.out(JSONWriter.pretty(InputSummary.appending(snapshot, to: KubeletAccessJSON.whoCan(answer))) + "\n")
         case .table:
             ConsoleIO.out(KubeletAccessText.whoCan(answer))
+            for w in KubeletAccessText.warnings(answer) { ConsoleIO.err(w + "\n") }
             if !snapshot.skippedKinds.isEmpty { ConsoleIO.err(InputSummary.line(snapshot) + "\n") }
         }
     }

@@ -29,8 +29,13 @@ public enum FindingCatalogueText {
         }
     }
 
-    public static func json() -> JSONValue {
-        .array(FindingRule.allCases.map { r in
+    /// One rule in full, as `findings KA001` prints it.
+    public static func detail(_ r: FindingRule) -> String {
+        "\(r.id)  \(r.name)\nSeverity: \(r.defaultSeverity)\(severityNote(r))\nTitle:    \(r.title)\n\n\(r.explanation)\n\nFix: \(r.fix)\n"
+    }
+
+    public static func json(_ rules: [FindingRule] = FindingRule.allCases) -> JSONValue {
+        .array(rules.map { r in
             .object([("id", .string(r.id)), ("name", .string(r.name)), ("severity", .string(r.defaultSeverity.description)),
                      ("title", .string(r.title)), ("explanation", .string(r.explanation)), ("fix", .string(r.fix))])
         })

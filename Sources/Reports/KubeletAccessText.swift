@@ -32,9 +32,18 @@ public enum KubeletAccessText {
         for (i, c) in r.checks.enumerated() {
             t.rows.append(["\(i + 1)\(i > 0 ? " (fallback)" : "")", c.verb.isEmpty ? "\"\"" : c.verb, c.resource, c.subresource])
         }
-        var out = lines.joined(separator: "\n") + "\n" + t.render()
-        for w in r.profile.warnings { out += "Warning: \(w)\n" }
-        return out
+        return lines.joined(separator: "\n") + "\n" + t.render()
+    }
+
+    /// What the user should know beside a `map` answer; the command prints it to stderr, so
+    /// that stdout holds only the answer.
+    public static func warnings(_ r: KubeletRequest) -> [String] {
+        r.profile.warnings.map { "Warning: \($0)" }
+    }
+
+    /// Bindings that grant nothing and the profile's warnings, for stderr.
+    public static func warnings(_ a: KubeletWhoCanAnswer) -> [String] {
+        a.unresolvedBindings.map { b, e in "Warning: ClusterRoleBinding \(b.name) grants nothing: \(e)" } + warnings(a.request)
     }
 
     public static func explain(_ e: KubeletExplanation) -> String {
@@ -80,10 +89,6 @@ public enum KubeletAccessText {
                            unique.joined(separator: "; ")])
         }
         out += t.render()
-        for (b, e) in a.unresolvedBindings {
-            out += "Warning: ClusterRoleBinding \(b.name) grants nothing: \(e)\n"
-        }
-        for w in r.profile.warnings { out += "Warning: \(w)\n" }
         return out
     }
 }

@@ -47,7 +47,8 @@ struct MapCommandTests {
     func lockedGate() async throws {
         let r = await kubeletAuthz(["map", "--feature-gates", "KubeletFineGrainedAuthz=false", "GET", "/pods"])
         #expect(r.code == 0)
-        #expect(r.out.contains("Warning: feature gate KubeletFineGrainedAuthz is locked"))
+        #expect(r.err.contains("Warning: feature gate KubeletFineGrainedAuthz is locked"))
+        #expect(!r.out.contains("Warning"), "warnings go to stderr")
         #expect(r.out.contains("proxy"))
     }
 

@@ -1,0 +1,62 @@
+import CLITestSupport
+import Foundation
+import TestSupport
+import Testing
+
+/// What a kubectl user expects in the first hour: option forms, answers on stdout and
+/// warnings on stderr, one rule at a time, and no green CI on an empty input.
+@Suite("kubectl habits")
+struct KubectlHabitsTests {
+    @Test("-o json, -ojson and -o=json are the same", arguments: [["-o", "json"], ["-ojson"], ["-o=json"], ["--output=json"]])
+    func outputForms(_ flag: [String]) async throws {
+        let r = await kubeletAuthz(["map"] + flag + ["GET", "/pods"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try jsonObject(r.out)["path"] as? String == "/pods")
+    }
+
+    @Test("findings KA001 shows one rule in full; a name works too; an unknown one is exit 2")
+    func oneRule() async throws {
+        let r = await kubeletAuthz(["findings", "KA001"])
+        #expect(r.code == 0)
+        #expect(r.out.hasPrefix("KA001  exec-via-nodes-proxy\n"))
+        #expect(r.out.contains("Fix: "))
+        #expect(!r.out.contains("KA002"))
+        let byName = try JSONSerialization.jsonObject(with: Data(await kubeletAuthz(["findings", "apiserver-kubelet-client-upgrade-gap", "-o", "json"]).out.utf8)) as? [[String: Any]]
+        #expect(byName?.map { $0["id"] as? String } == ["KA014"])
+        let bad = await kubeletAuthz(["findings", "KA999"])
+        #expect(bad.code == 2)
+        #expect(bad.err.contains("no finding rule \"KA999\""))
+    }
+
+    @Test("who-can prints its warnings on stderr, its answer on stdout")
+    func whoCanWarnings() async throws {
+        let r = await kubeletAuthz(["who-can", "-f", exampleDir, "POST", "/checkpoint/ns/pod/ctr"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Warning: ClusterRoleBinding legacy-checkpoint grants nothing"))
+        #expect(!r.out.contains("Warning"))
+    }
+
+    @Test("scan of an input without RBAC objects is an error unless --allow-empty")
+    func emptyInput() async throws {
+        let empty = try Fixtures.temporaryFile("empty-\(UUID().uuidString).yaml", "")
+        let r = await kubeletAuthz(["scan", "-f", empty, "--fail-on", "high"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("\(empty): no ClusterRole, ClusterRoleBinding, Role or RoleBinding"))
+        #expect(await kubeletAuthz(["scan", "-f", empty, "--allow-empty"]).code == 0)
+
+        let nodesOnly = try Fixtures.temporaryFile("nodes-\(UUID().uuidString).yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n")
+        let n = await kubeletAuthz(["scan", "-f", nodesOnly])
+        #expect(n.code == 2)
+        #expect(n.err.contains("read 1 other object"))
+
+        // RBAC that grants no kubelet access is a clean pass.
+        let harmless = try Fixtures.temporaryFile("harmless-\(UUID().uuidString).yaml", """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: pod-reader}
+        rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+        """)
+        let h = await kubeletAuthz(["scan", "-f", harmless, "--fail-on", "low"])
+        #expect(h.code == 0, "\(h.err)")
+    }
+}
