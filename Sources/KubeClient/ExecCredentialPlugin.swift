@@ -37,7 +37,7 @@ public final class ExecCredentialPlugin: @unchecked Sendable {
     private let lock = NSLock()
     public private(set) var runs = 0
 
-    public init(config: Kubeconfig.ExecConfig, userName: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(config: Kubeconfig.ExecConfig, userName: String, environment: [String: String],
                 stdinIsTerminal: Bool = false, now: @escaping () -> Date = Date.init) {
         self.config = config
         self.userName = userName

@@ -4,7 +4,10 @@ import NIOSSL
 
 /// Builds an API client from a resolved kubeconfig or the in-cluster configuration.
 public enum KubeClientFactory {
-    public static func client(for r: Kubeconfig.Resolved, environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// - Parameters:
+    ///   - environment: what an exec credential plugin inherits (the console's, not necessarily the process's).
+    ///   - stdinIsTerminal: whether an exec plugin may ask the user.
+    public static func client(for r: Kubeconfig.Resolved, environment: [String: String], stdinIsTerminal: Bool,
                               retry: RetryPolicy = .standard) throws(KubeconfigError) -> KubeAPIClient {
         let server = r.cluster.server ?? ""
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -16,7 +19,7 @@ public enum KubeClientFactory {
             }
         }
         let exec: ExecCredentialPlugin? = r.user.exec.map {
-            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: isatty(STDIN_FILENO) == 1)
+            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: stdinIsTerminal)
         }
         let execCredential: ClientCredential? = try exec?.credential()
         let certPEM = try pem(r.user.clientCertificateData ?? execCredential?.clientCertificatePEM, file: r.user.clientCertificate, what: "user \"\(r.userName)\" client-certificate")
