@@ -36,12 +36,12 @@ public final class KubeAPIClient: @unchecked Sendable {
     let http: HTTPClient
     /// The URL requests are sent to: the server's, with tls-server-name as its host when set.
     let requestBase: String
-    let token: @Sendable (_ refresh: Bool) throws -> String?
+    let token: @Sendable (_ refresh: Bool) async throws -> String?
     let retry: RetryPolicy
     let timeout: TimeAmount
 
     public init(server: String, userName: String, tls: TLSConfiguration, tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
-                token: @escaping @Sendable (_ refresh: Bool) throws -> String?, retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30),
+                token: @escaping @Sendable (_ refresh: Bool) async throws -> String?, retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30),
                 connectTimeout: TimeAmount = .seconds(10)) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.userName = userName
@@ -76,7 +76,7 @@ public final class KubeAPIClient: @unchecked Sendable {
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "kubelet-authz")
-            if let t = try token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
+            if let t = try await token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: body))

@@ -7,8 +7,9 @@ public enum KubeClientFactory {
     /// - Parameters:
     ///   - environment: what an exec credential plugin inherits (the console's, not necessarily the process's).
     ///   - stdinIsTerminal: whether an exec plugin may ask the user.
+    ///   - execTimeout: how long an exec credential plugin may run.
     public static func client(for r: Kubeconfig.Resolved, environment: [String: String], stdinIsTerminal: Bool,
-                              retry: RetryPolicy = .standard) throws(KubeconfigError) -> KubeAPIClient {
+                              execTimeout: Duration = .seconds(60), retry: RetryPolicy = .standard) async throws(KubeconfigError) -> KubeAPIClient {
         let server = r.cluster.server ?? ""
         var tls = TLSConfiguration.makeClientConfiguration()
         if r.cluster.insecureSkipTLSVerify {
@@ -19,9 +20,9 @@ public enum KubeClientFactory {
             }
         }
         let exec: ExecCredentialPlugin? = r.user.exec.map {
-            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: stdinIsTerminal)
+            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: stdinIsTerminal, timeout: execTimeout)
         }
-        let execCredential: ClientCredential? = try exec?.credential()
+        let execCredential: ClientCredential? = try await exec?.credential()
         let certPEM = try pem(r.user.clientCertificateData ?? execCredential?.clientCertificatePEM, file: r.user.clientCertificate, what: "user \"\(r.userName)\" client-certificate")
         let keyPEM = try pem(r.user.clientKeyData ?? execCredential?.clientKeyPEM, file: r.user.clientKey, what: "user \"\(r.userName)\" client-key")
         if let certPEM, let keyPEM {
@@ -53,7 +54,7 @@ public enum KubeClientFactory {
             throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" is not a host name")
         }
         return KubeAPIClient(server: server, userName: r.userName, tls: tls, tlsServerName: r.cluster.tlsServerName, proxy: proxy, token: { refresh in
-            if let exec { return try exec.credential(forceRefresh: refresh).token }
+            if let exec { return try await exec.credential(forceRefresh: refresh).token }
             return fixedToken
         }, retry: retry)
     }
