@@ -50,10 +50,11 @@ public enum KubeClientFactory {
             proxy = nil
         }
         let fixedToken = staticToken
-        if let name = r.cluster.tlsServerName, name.isEmpty || name.contains("/") || name.contains(":") {
-            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" is not a host name")
+        if let name = r.cluster.tlsServerName, let problem = ServerIdentity.serverNameProblem(name) {
+            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" \(problem)")
         }
-        return KubeAPIClient(server: server, userName: r.userName, tls: tls, tlsServerName: r.cluster.tlsServerName, proxy: proxy, token: { refresh in
+        return KubeAPIClient(server: server, userName: r.userName, clusterName: r.clusterName, tls: tls, tlsServerName: r.cluster.tlsServerName,
+                             proxy: proxy, token: { refresh in
             if let exec { return try await exec.credential(forceRefresh: refresh).token }
             return fixedToken
         }, retry: retry)
