@@ -27,26 +27,46 @@ public struct ClientCredential: Sendable, Equatable, CustomStringConvertible {
 /// Runs an `exec` credential plugin (client.authentication.k8s.io/v1 or v1beta1) as kubectl
 /// does: `KUBERNETES_EXEC_INFO` carries the ExecCredential request, the plugin's stdout the
 /// answer; results are cached until their `expirationTimestamp`.
+///
+/// A plugin runs on a serial queue of its own, never on Swift's cooperative pool (it may take
+/// seconds, or a browser login), one run at a time, so callers waiting together share its
+/// answer. A run is bounded (`BoundedProcess.Limits`): stopped after `timeout` (60 s unless
+/// given), and after 4 MiB of stdout; stderr is kept to its first 4 KiB.
 public final class ExecCredentialPlugin: @unchecked Sendable {
     let config: Kubeconfig.ExecConfig
     let userName: String
     let environment: [String: String]
     let stdinIsTerminal: Bool
     let now: () -> Date
+    let limits: BoundedProcess.Limits
     private var cached: ClientCredential?
     private let lock = NSLock()
+    private let queue = DispatchQueue(label: "kubelet-authz.exec-credential-plugin")
     public private(set) var runs = 0
 
-    public init(config: Kubeconfig.ExecConfig, userName: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                stdinIsTerminal: Bool = false, now: @escaping () -> Date = Date.init) {
+    /// - Parameter environment: what the plugin inherits, and the `PATH` its command is found on.
+    public init(config: Kubeconfig.ExecConfig, userName: String, environment: [String: String],
+                stdinIsTerminal: Bool = false, timeout: Duration = .seconds(60), now: @escaping () -> Date = Date.init) {
         self.config = config
         self.userName = userName
         self.environment = environment
         self.stdinIsTerminal = stdinIsTerminal
+        self.limits = BoundedProcess.Limits(timeout: timeout)
         self.now = now
     }
 
-    public func credential(forceRefresh: Bool = false) throws(KubeconfigError) -> ClientCredential {
+    /// The credential, from the cache or a run of the plugin on its own queue.
+    public func credential(forceRefresh: Bool = false) async throws(KubeconfigError) -> ClientCredential {
+        let result: Result<ClientCredential, KubeconfigError> = await withCheckedContinuation { done in
+            queue.async {
+                done.resume(returning: Result { () throws(KubeconfigError) in try self.credentialBlocking(forceRefresh: forceRefresh) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// The same on the calling thread, which it may block for as long as the plugin runs.
+    public func credentialBlocking(forceRefresh: Bool = false) throws(KubeconfigError) -> ClientCredential {
         lock.lock()
         defer { lock.unlock() }
         if !forceRefresh, let cached, cached.expiration.map({ $0 > now() }) ?? true { return cached }
@@ -62,34 +82,37 @@ public final class ExecCredentialPlugin: @unchecked Sendable {
         }
         let interactive = config.interactiveMode != "Never" && stdinIsTerminal
         let request = "{\"apiVersion\":\"\(config.apiVersion)\",\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":\(interactive)}}"
-        let process = Process()
-        if config.command.contains("/") {
-            process.executableURL = URL(fileURLWithPath: config.command)
-            process.arguments = config.args
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [config.command] + config.args
+        let hint = config.installHint.map { ": \($0)" } ?? ""
+        guard let executable = BoundedProcess.resolve(config.command, path: environment["PATH"]) else {
+            let missing = config.command.contains("/") ? "no executable file there" : "not found on PATH"
+            throw KubeconfigError("\(who) could not be started (\(missing))\(hint)")
         }
         var env = environment
         for (name, value) in config.env { env[name] = value }
         env["KUBERNETES_EXEC_INFO"] = request
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        if !interactive { process.standardInput = FileHandle.nullDevice }
-        do { try process.run() } catch {
-            throw KubeconfigError("\(who) could not be started (\(error.localizedDescription))\(config.installHint.map { ": \($0)" } ?? "")")
+        let outcome: BoundedProcess.Outcome
+        do {
+            outcome = try BoundedProcess(executable: executable, arguments: config.args, environment: env,
+                                         inheritStdin: interactive, limits: limits).run()
+        } catch {
+            throw KubeconfigError("\(who) could not be started (\(error.reason))\(hint)")
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         runs += 1
-        guard process.terminationStatus == 0 else {
-            // The plugin's stderr is its own message to the user; its stdout may hold secrets.
-            let message = String(decoding: stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw KubeconfigError("\(who) exited with status \(process.terminationStatus)\(message.isEmpty ? "" : ": \(message)")")
+        // The plugin's stderr is its own message to the user; its stdout may hold secrets.
+        let message = String(decoding: outcome.stderr.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let said = message.isEmpty ? "" : "; it said: \(message)"
+        switch outcome.ending {
+        case .exited(0): break
+        case .exited(let status):
+            throw KubeconfigError("\(who) exited with status \(status)\(message.isEmpty ? "" : ": \(message)")")
+        case .signalled(let signal):
+            throw KubeconfigError("\(who) was killed by signal \(signal)\(said)")
+        case .timedOut:
+            throw KubeconfigError("\(who) did not finish within \(String(format: "%g", Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18)) s and was stopped\(said)")
+        case .stdoutOverflow:
+            throw KubeconfigError("\(who) printed more than \(limits.stdoutBytes >> 20) MiB on stdout, which no ExecCredential needs, and was stopped")
         }
+        let stdout = Data(outcome.stdout)
         struct Answer: Decodable {
             struct Status: Decodable {
                 var token: String?

@@ -33,30 +33,76 @@ public struct RetryPolicy: Sendable {
 public final class KubeAPIClient: @unchecked Sendable {
     public let server: String
     public let userName: String
+    /// The kubeconfig's name for the cluster, for messages.
+    public let clusterName: String?
     let http: HTTPClient
     /// The URL requests are sent to: the server's, with tls-server-name as its host when set.
     let requestBase: String
-    let token: @Sendable (_ refresh: Bool) throws -> String?
+    /// A configuration that must not be dialled at all, reported by every request.
+    let setupError: KubeAPIError?
+    let token: @Sendable (_ refresh: Bool) async throws -> String?
     let retry: RetryPolicy
     let timeout: TimeAmount
 
-    public init(server: String, userName: String, tls: TLSConfiguration, tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
-                token: @escaping @Sendable (_ refresh: Bool) throws -> String?, retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30),
-                connectTimeout: TimeAmount = .seconds(10)) {
+    public init(server: String, userName: String, clusterName: String? = nil, tls: TLSConfiguration, tlsServerName: String? = nil,
+                proxy: HTTPClient.Configuration.Proxy? = nil, token: @escaping @Sendable (_ refresh: Bool) async throws -> String?,
+                retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30), connectTimeout: TimeAmount = .seconds(10)) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.userName = userName
+        self.clusterName = clusterName
+        let who = Self.describe(server: self.server, cluster: clusterName)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.proxy = proxy
+        // This client retries on its own terms; AsyncHTTPClient's retries would hold a
+        // refused certificate until the request's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         // tls-server-name: send it as SNI and verify the certificate against it, while
         // connecting to the server's own address — AsyncHTTPClient's dnsOverride does exactly
         // that. Unlike client-go the Host header carries the name too; the API server ignores it.
         var base = self.server
-        if let name = tlsServerName, var parts = URLComponents(string: self.server), let host = parts.host, name != host {
-            configuration.dnsOverride = [name: host]
-            parts.host = name
-            base = parts.string ?? self.server
+        var setupError: KubeAPIError? = nil
+        let serverHost = URLComponents(string: self.server)?.host
+        var serverName: String? = nil
+        if let name = tlsServerName {
+            if let problem = ServerIdentity.serverNameProblem(name) {
+                setupError = KubeAPIError("\(who): tls-server-name \"\(name)\" \(problem)")
+            } else {
+                serverName = name.lowercased()
+            }
+        }
+        if let name = serverName {
+            if var parts = URLComponents(string: self.server), let host = parts.host, name != host {
+                configuration.dnsOverride = [name: host]
+                parts.host = name
+                base = parts.string ?? self.server
+                // The override holds only if the URL gives back the very name it is keyed by;
+                // otherwise the name itself would be looked up and dialled.
+                if URL(string: base)?.host != name {
+                    setupError = KubeAPIError("\(who): tls-server-name \"\(name)\" does not survive as a URL host")
+                }
+            }
+        }
+        if tls.certificateVerification == .fullVerification, let expected = serverName ?? serverHost {
+            let check: @Sendable (Channel) -> EventLoopFuture<Void> = { channel in
+                channel.eventLoop.submit {
+                    let handler = try channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
+                    do {
+                        guard let leaf = handler.peerCertificate else { throw ServerIdentity.Mismatch(name: expected, validFor: []) }
+                        try ServerIdentity.check(leaf, name: expected)
+                    } catch {
+                        // AsyncHTTPClient leaves the channel of a refused connection open. Closing
+                        // it now would report the close before the refusal, to a pool that then
+                        // meets a failure for a connection it no longer knows and traps.
+                        channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+                        throw error
+                    }
+                }
+            }
+            configuration.http1_1ConnectionDebugInitializer = check
+            configuration.http2ConnectionDebugInitializer = check
         }
         requestBase = base
+        self.setupError = setupError
         configuration.timeout.connect = connectTimeout
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.token = token
@@ -64,10 +110,15 @@ public final class KubeAPIClient: @unchecked Sendable {
         self.timeout = timeout
     }
 
+    /// The cluster by its kubeconfig name and address, else the address.
+    var who: String { Self.describe(server: server, cluster: clusterName) }
+    static func describe(server: String, cluster: String?) -> String { cluster.map { "cluster \"\($0)\" (\(server))" } ?? server }
+
     public func shutdown() async { try? await http.shutdown() }
 
     /// One request with retries; returns the status and body.
     public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> (Int, Data) {
+        if let setupError { throw setupError }
         var attempt = 0
         var refreshed = false
         while true {
@@ -76,7 +127,7 @@ public final class KubeAPIClient: @unchecked Sendable {
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "kubelet-authz")
-            if let t = try token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
+            if let t = try await token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: body))
@@ -86,11 +137,15 @@ public final class KubeAPIClient: @unchecked Sendable {
                 response = try await http.execute(request, timeout: timeout)
             } catch {
                 // A certificate the CA does not vouch for will not start vouching on retry.
+                if let mismatch = error as? ServerIdentity.Mismatch {
+                    let valid = mismatch.validFor.isEmpty ? "no names" : mismatch.validFor.joined(separator: ", ")
+                    throw KubeAPIError("\(who): the server's certificate is valid for \(valid), not \(mismatch.name) (check the kubeconfig's server and tls-server-name)")
+                }
                 if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
-                    throw KubeAPIError("\(server): TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(error)")
+                    throw KubeAPIError("\(who): TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(error)")
                 }
                 if attempt < retry.attempts { try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil))); continue }
-                throw KubeAPIError("\(server): \(method.rawValue) \(path) failed: \(error)")
+                throw KubeAPIError("\(who): \(method.rawValue) \(path) failed: \(error)")
             }
             let bytes = try await response.body.collect(upTo: 512 << 20)
             let data = Data(bytes.readableBytesView)
@@ -156,14 +211,14 @@ public final class KubeAPIClient: @unchecked Sendable {
         let message = (try? JSONDecoder().decode(Status.self, from: data))?.message
         switch code {
         case 401:
-            return KubeAPIError(status: 401, "\(server) rejected the credentials of user \"\(userName)\" (401 Unauthorized): check the kubeconfig's user, token or client certificate")
+            return KubeAPIError(status: 401, "\(who) rejected the credentials of user \"\(userName)\" (401 Unauthorized): check the kubeconfig's user, token or client certificate")
         case 403:
             let needs = path.contains("subjectaccessreviews")
                 ? "verify needs create on subjectaccessreviews.authorization.k8s.io (the kubelet-authz-verifier ClusterRole in deploy/kubelet-authz-reader.yaml)"
                 : "kubelet-authz needs the read-only ClusterRole in deploy/kubelet-authz-reader.yaml"
-            return KubeAPIError(status: 403, "\(server): user \"\(userName)\" may not \(verb) \(path) (403 Forbidden\(message.map { ": \($0)" } ?? "")); \(needs)")
+            return KubeAPIError(status: 403, "\(who): user \"\(userName)\" may not \(verb) \(path) (403 Forbidden\(message.map { ": \($0)" } ?? "")); \(needs)")
         default:
-            return KubeAPIError(status: code, "\(server): \(verb) \(path) answered \(code)\(message.map { ": \($0)" } ?? "")")
+            return KubeAPIError(status: code, "\(who): \(verb) \(path) answered \(code)\(message.map { ": \($0)" } ?? "")")
         }
     }
 }

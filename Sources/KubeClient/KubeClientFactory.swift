@@ -4,8 +4,12 @@ import NIOSSL
 
 /// Builds an API client from a resolved kubeconfig or the in-cluster configuration.
 public enum KubeClientFactory {
-    public static func client(for r: Kubeconfig.Resolved, environment: [String: String] = ProcessInfo.processInfo.environment,
-                              retry: RetryPolicy = .standard) throws(KubeconfigError) -> KubeAPIClient {
+    /// - Parameters:
+    ///   - environment: what an exec credential plugin inherits (the console's, not necessarily the process's).
+    ///   - stdinIsTerminal: whether an exec plugin may ask the user.
+    ///   - execTimeout: how long an exec credential plugin may run.
+    public static func client(for r: Kubeconfig.Resolved, environment: [String: String], stdinIsTerminal: Bool,
+                              execTimeout: Duration = .seconds(60), retry: RetryPolicy = .standard) async throws(KubeconfigError) -> KubeAPIClient {
         let server = r.cluster.server ?? ""
         var tls = TLSConfiguration.makeClientConfiguration()
         if r.cluster.insecureSkipTLSVerify {
@@ -16,9 +20,9 @@ public enum KubeClientFactory {
             }
         }
         let exec: ExecCredentialPlugin? = r.user.exec.map {
-            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: isatty(STDIN_FILENO) == 1)
+            ExecCredentialPlugin(config: $0, userName: r.userName, environment: environment, stdinIsTerminal: stdinIsTerminal, timeout: execTimeout)
         }
-        let execCredential: ClientCredential? = try exec?.credential()
+        let execCredential: ClientCredential? = try await exec?.credential()
         let certPEM = try pem(r.user.clientCertificateData ?? execCredential?.clientCertificatePEM, file: r.user.clientCertificate, what: "user \"\(r.userName)\" client-certificate")
         let keyPEM = try pem(r.user.clientKeyData ?? execCredential?.clientKeyPEM, file: r.user.clientKey, what: "user \"\(r.userName)\" client-key")
         if let certPEM, let keyPEM {
@@ -46,11 +50,12 @@ public enum KubeClientFactory {
             proxy = nil
         }
         let fixedToken = staticToken
-        if let name = r.cluster.tlsServerName, name.isEmpty || name.contains("/") || name.contains(":") {
-            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" is not a host name")
+        if let name = r.cluster.tlsServerName, let problem = ServerIdentity.serverNameProblem(name) {
+            throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" \(problem)")
         }
-        return KubeAPIClient(server: server, userName: r.userName, tls: tls, tlsServerName: r.cluster.tlsServerName, proxy: proxy, token: { refresh in
-            if let exec { return try exec.credential(forceRefresh: refresh).token }
+        return KubeAPIClient(server: server, userName: r.userName, clusterName: r.clusterName, tls: tls, tlsServerName: r.cluster.tlsServerName,
+                             proxy: proxy, token: { refresh in
+            if let exec { return try await exec.credential(forceRefresh: refresh).token }
             return fixedToken
         }, retry: retry)
     }

@@ -86,7 +86,8 @@ public enum KubeconfigLoader {
             for p in list.split(separator: ":").map(String.init) where !p.isEmpty && !seen.contains(p) && exists(p) { seen.append(p) }
             return seen
         }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        // client-go finds the home directory through HOME alone; without it there is no default.
+        guard let home = environment["HOME"], !home.isEmpty else { return [] }
         let path = home + "/.kube/config"
         return exists(path) ? [path] : []
     }

@@ -1,29 +1,44 @@
 import Foundation
 
-/// Where commands read and write. A task-local so that tests run the real commands
-/// in-process and capture what they print.
+/// Where commands read and write, and what they know of the process around them: its
+/// environment and which of its streams are terminals. A task-local so that tests run the
+/// real commands in-process, capture what they print, and decide what they see — no test
+/// depends on the machine's KUBECONFIG, ~/.kube/config or terminal.
 public struct ConsoleIO: Sendable {
     public var writeOut: @Sendable (String) -> Void
     public var writeErr: @Sendable (String) -> Void
     public var readStdin: @Sendable () -> Data
     public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    public var stdinIsTerminal: Bool
+    /// Environment variables (KUBECONFIG, HOME, NO_COLOR, KUBELET_AUTHZ_*); commands read no other.
+    public var environment: [String: String]
     /// True for the process's own stdin, which may be streamed rather than read whole.
     public var stdinIsProcessStdin = false
 
+    /// A console that is not the process's: an empty environment and no terminal unless given.
     public init(writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void,
-                readStdin: @escaping @Sendable () -> Data, stdoutIsTerminal: Bool) {
+                readStdin: @escaping @Sendable () -> Data, stdoutIsTerminal: Bool, stderrIsTerminal: Bool = false,
+                stdinIsTerminal: Bool = false, environment: [String: String] = [:]) {
         self.writeOut = writeOut
         self.writeErr = writeErr
         self.readStdin = readStdin
         self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.stdinIsTerminal = stdinIsTerminal
+        self.environment = environment
     }
 
+    /// The process's own streams, environment and terminals: the only place they are read.
     public static let standard: ConsoleIO = {
         var io = ConsoleIO(
             writeOut: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
             writeErr: { s in FileHandle.standardError.write(Data(s.utf8)) },
             readStdin: { FileHandle.standardInput.readDataToEndOfFile() },
-            stdoutIsTerminal: isatty(STDOUT_FILENO) == 1
+            stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
+            stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+            stdinIsTerminal: isatty(STDIN_FILENO) == 1,
+            environment: ProcessInfo.processInfo.environment
         )
         io.stdinIsProcessStdin = true
         return io
@@ -33,4 +48,5 @@ public struct ConsoleIO: Sendable {
 
     static func out(_ s: String) { current.writeOut(s) }
     static func err(_ s: String) { current.writeErr(s) }
+    static var environment: [String: String] { current.environment }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum DemoData {
     static func examplesDirectory() throws(CLIError) -> String {
         var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["KUBELET_AUTHZ_EXAMPLES"] { candidates.append(env) }
+        if let env = ConsoleIO.environment["KUBELET_AUTHZ_EXAMPLES"] { candidates.append(env) }
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         candidates.append(exe.appendingPathComponent("../share/kubelet-authz/examples").standardized.path)
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -74,7 +74,7 @@ struct EvidenceStoreOptions: ParsableArguments {
                 return (report, sources.map(\.displayName))
             }
             let store: EvidenceStore
-            do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath()) } catch { throw CLIError.badInput(error.description) }
+            do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath(environment: ConsoleIO.environment)) } catch { throw CLIError.badInput(error.description) }
             let summary = try ingestor.ingest(sources, into: store)
             meter.finish()
             timings.mark("ingest")
@@ -107,7 +107,7 @@ final class ProgressMeter: @unchecked Sendable {
         switch mode {
         case .always: enabled = true
         case .never: enabled = false
-        case .auto: enabled = isatty(STDERR_FILENO) == 1
+        case .auto: enabled = ConsoleIO.current.stderrIsTerminal
         }
     }
 

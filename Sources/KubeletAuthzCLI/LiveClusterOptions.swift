@@ -15,8 +15,9 @@ struct LiveClusterOptions: ParsableArguments {
 
     var requested: Bool { kubeconfig != nil || context != nil }
 
-    func client() throws(CLIError) -> KubeAPIClient {
-        let env = ProcessInfo.processInfo.environment
+    func client() async throws(CLIError) -> KubeAPIClient {
+        let console = ConsoleIO.current
+        let env = console.environment
         let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
         if let kubeconfig, !exists(kubeconfig) { throw .badInput("--kubeconfig \(kubeconfig): the file does not exist") }
         let files = KubeconfigLoader.files(explicit: kubeconfig, environment: env, exists: exists)
@@ -29,14 +30,15 @@ struct LiveClusterOptions: ParsableArguments {
                 throw KubeconfigError("no cluster input: give -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot), or reach a live cluster with --kubeconfig, KUBECONFIG or ~/.kube/config")
             }
             let config = try KubeconfigLoader.load(files) { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-            return try KubeClientFactory.client(for: try config.resolve(context: context))
+            return try await KubeClientFactory.client(for: try config.resolve(context: context), environment: env,
+                                                      stdinIsTerminal: console.stdinIsTerminal)
         } catch {
             throw .badInput("\(error)")
         }
     }
 
     func read() async throws(CLIError) -> LiveClusterReader.Result {
-        let client = try client()
+        let client = try await client()
         do {
             let result = try await LiveClusterReader.read(client)
             await client.shutdown()

@@ -2,7 +2,7 @@ import Foundation
 
 /// `KUBELET_AUTHZ_TIMINGS=1` prints how long each phase took to stderr, for benchmarks.
 final class PhaseTimer {
-    private let enabled = ProcessInfo.processInfo.environment["KUBELET_AUTHZ_TIMINGS"] == "1"
+    private let enabled = ConsoleIO.environment["KUBELET_AUTHZ_TIMINGS"] == "1"
     private var last = ContinuousClock.now
     private var phases: [(String, Duration)] = []
 

@@ -100,7 +100,7 @@ struct ScanCommand: AsyncParsableCommand {
 
         switch output {
         case .table, .wide:
-            let colour = color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            let colour = color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ConsoleIO.environment["NO_COLOR"] == nil)
             ConsoleIO.out(ScanText.render(report, wide: output == .wide, style: .init(color: colour)))
             ConsoleIO.err(InputSummary.line(snapshot) + "\n")
         case .json:

@@ -32,7 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output: table or json.") var output: OutputFormat = .table
 
     func run() async throws {
-        let client = try live.client()
+        let client = try await live.client()
         do {
             try await verify(client)
             await client.shutdown()

@@ -129,7 +129,8 @@ struct KubeAPIClientTests {
         defer { server.stop() }
         let path = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)  // tokenFile: token
         let resolved = try KubeconfigLoader.load([path]) { try Data(contentsOf: URL(fileURLWithPath: $0)) }.resolve(context: nil)
-        let c = try KubeClientFactory.client(for: resolved, retry: RetryPolicy(attempts: 2, baseDelay: 0.01, maxDelay: 0.01))
+        let c = try await KubeClientFactory.client(for: resolved, environment: [:], stdinIsTerminal: false,
+                                                   retry: RetryPolicy(attempts: 2, baseDelay: 0.01, maxDelay: 0.01))
         _ = try await c.get("/version")
         await c.shutdown()
         #expect(server.requests.last?.header("Authorization") == "Bearer live-token")

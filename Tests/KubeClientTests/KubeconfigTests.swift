@@ -130,11 +130,11 @@ struct ExecCredentialPluginTests {
         """)
         var clock = Date(timeIntervalSince1970: 1_800_000_000)  // 2027
         let p = ExecCredentialPlugin(config: config(script), userName: "eks", environment: [:], now: { clock })
-        #expect(try p.credential().token == "tok-123")
-        #expect(try p.credential().token == "tok-123")
+        #expect(try p.credentialBlocking().token == "tok-123")
+        #expect(try p.credentialBlocking().token == "tok-123")
         #expect(p.runs == 1)
         clock = Date(timeIntervalSince1970: 1_900_000_000)  // after the expiry
-        _ = try p.credential()
+        _ = try p.credentialBlocking()
         #expect(p.runs == 2)
         #expect(try String(contentsOfFile: counter, encoding: .utf8).split(separator: "\n").count == 2)
     }
@@ -145,7 +145,7 @@ struct ExecCredentialPluginTests {
         echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"clientCertificateData":"-----BEGIN CERTIFICATE-----","clientKeyData":"-----BEGIN PRIVATE KEY-----"}}'
         """)
         let c = try ExecCredentialPlugin(config: config(script, mode: "IfAvailable", apiVersion: "client.authentication.k8s.io/v1beta1"),
-                                         userName: "gke", environment: [:]).credential()
+                                         userName: "gke", environment: [:]).credentialBlocking()
         #expect(c.clientCertificatePEM != nil && c.clientKeyPEM != nil && c.token == nil)
     }
 
@@ -158,7 +158,7 @@ struct ExecCredentialPluginTests {
     func failures(_ c: (String, String)) throws {
         let (script, _) = try plugin(c.0)
         do {
-            _ = try ExecCredentialPlugin(config: config(script), userName: "eks", environment: [:]).credential()
+            _ = try ExecCredentialPlugin(config: config(script), userName: "eks", environment: [:]).credentialBlocking()
             Issue.record("expected an error")
         } catch {
             #expect(error.description.contains("user \"eks\""))
@@ -169,9 +169,9 @@ struct ExecCredentialPluginTests {
 
     @Test("interactiveMode Always without a terminal, and a missing command")
     func interactiveAndMissing() {
-        #expect(throws: KubeconfigError.self) { try ExecCredentialPlugin(config: config("/bin/true", mode: "Always"), userName: "u", environment: [:]).credential() }
+        #expect(throws: KubeconfigError.self) { try ExecCredentialPlugin(config: config("/bin/true", mode: "Always"), userName: "u", environment: [:]).credentialBlocking() }
         do {
-            _ = try ExecCredentialPlugin(config: config("/nonexistent/plugin"), userName: "u", environment: [:]).credential()
+            _ = try ExecCredentialPlugin(config: config("/nonexistent/plugin"), userName: "u", environment: [:]).credentialBlocking()
             Issue.record("expected an error")
         } catch {
             #expect(error.description.contains("could not be started") && error.description.contains("install it"))
