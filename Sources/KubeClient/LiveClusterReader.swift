@@ -28,7 +28,13 @@ public enum LiveClusterReader {
         public var server: String = ""
         /// The raw pages, for `snapshot` to write back.
         public var pages: [(path: String, data: Data)]
+        /// ConfigMap kube-system/kubeadm-config as the API server sent it, on kubeadm clusters.
+        public var kubeadmConfig: Data? = nil
     }
+
+    /// kubeadm's configuration: read with `get` on that one ConfigMap (never a list of
+    /// ConfigMaps, which may hold secrets). Absent on clusters kubeadm did not make.
+    public static let kubeadmConfigPath = "/api/v1/namespaces/\(KubeadmConfig.namespace)/configmaps/\(KubeadmConfig.name)"
 
     public static func read(_ client: KubeAPIClient) async throws -> Result {
         var snapshot = ClusterSnapshot()
@@ -46,8 +52,22 @@ public enum LiveClusterReader {
                 pages.append((path, page))
             }
         }
+        var kubeadmConfig: Data? = nil
+        do {
+            let data = try await client.get(kubeadmConfigPath)
+            do {
+                snapshot.merge(try ClusterDocumentDecoder.decode(data, source: client.server + kubeadmConfigPath))
+            } catch {
+                throw KubeAPIError("\(client.server)\(kubeadmConfigPath): the answer is not a ConfigMap: \(error)")
+            }
+            kubeadmConfig = data
+        } catch let e as KubeAPIError where e.status == 404 {
+            // Not a kubeadm cluster: nothing to read.
+        } catch let e as KubeAPIError where e.status == 403 {
+            snapshot.warnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
+        }
         snapshot.resolveDuplicates()
         snapshot.serverVersion = version
-        return Result(snapshot: snapshot, serverVersion: version, server: client.server, pages: pages)
+        return Result(snapshot: snapshot, serverVersion: version, server: client.server, pages: pages, kubeadmConfig: kubeadmConfig)
     }
 }

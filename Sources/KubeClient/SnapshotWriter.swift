@@ -46,6 +46,16 @@ public enum SnapshotWriter {
             let list: [String: Any] = ["apiVersion": "v1", "kind": "List", "items": items[kind] ?? []]
             docs.append(Document(name: kind.lowercased() + "s.json", data: try encode(list)))
         }
+        if let data = result.kubeadmConfig {
+            guard var configMap = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw KubeAPIError("\(server)\(LiveClusterReader.kubeadmConfigPath): the answer is not a JSON object")
+            }
+            if var meta = configMap["metadata"] as? [String: Any] {
+                meta.removeValue(forKey: "managedFields")
+                configMap["metadata"] = meta
+            }
+            docs.append(Document(name: "kubeadm-config.json", data: try encode(configMap)))
+        }
         return docs
     }
 

@@ -18,31 +18,30 @@ extension ExecCredentialPluginTests {
         // 200 KiB fills a 64 KiB pipe three times over: reading stdout to its end first would
         // wait forever for a plugin waiting for us to read its stderr.
         let (script, _) = try plugin("head -c 204800 /dev/zero | tr '\\0' e >&2\n\(Self.validAnswer)")
-        let start = ContinuousClock.now
+        // A deadlock would end at the 30 s timeout with an error, not a token.
         let p = ExecCredentialPlugin(config: config(script), userName: "eks", environment: Self.path, timeout: .seconds(30))
         #expect(try await p.credential().token == "tok-flood")
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test("a plugin printing endless stdout is stopped at 4 MiB with an error that shows none of it")
     func endlessStdout() async throws {
         let (script, _) = try plugin("yes secret-looking-output")
-        let (message, took) = await failure(script)
+        let message = await failure(script)
         #expect(message.contains("user \"eks\": exec plugin \(script) printed more than 4 MiB on stdout"), "\(message)")
         #expect(!message.contains("secret-looking-output"))
-        #expect(took < .seconds(20))
     }
 
-    /// The error a run of the plugin ends with, and how long it took to end.
-    func failure(_ script: String, timeout: Duration = .seconds(30)) async -> (message: String, took: Duration) {
-        let start = ContinuousClock.now
+    /// The error a run of the plugin ends with. No wall-clock bound: under a loaded test run
+    /// the awaiting task can wait for a pool thread far longer than the plugin runs; the error
+    /// text says which limit stopped it, and the suite's time limit catches a hang.
+    func failure(_ script: String, timeout: Duration = .seconds(30)) async -> String {
         let p = ExecCredentialPlugin(config: config(script), userName: "eks", environment: Self.path, timeout: timeout)
         do {
             _ = try await p.credential()
             Issue.record("expected an error")
-            return ("", ContinuousClock.now - start)
+            return ""
         } catch {
-            return (error.description, ContinuousClock.now - start)
+            return error.description
         }
     }
 
@@ -53,10 +52,9 @@ extension ExecCredentialPluginTests {
         // The shell waits on a child that holds the pipes open too: stopping the shell alone
         // would leave us waiting for their end.
         let (script, _) = try plugin("echo 'waiting for a browser login' >&2\nsleep 1000 &\necho $! > \(pidFile)\nwait")
-        let (message, took) = await failure(script, timeout: .milliseconds(500))
+        let message = await failure(script, timeout: .milliseconds(500))
         #expect(message.contains("user \"eks\": exec plugin \(script) did not finish within 0.5 s"), "\(message)")
         #expect(message.contains("waiting for a browser login"))
-        #expect(took < .seconds(20))
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await Self.ended(pid), "the plugin's child \(pid) still runs")
     }

@@ -103,7 +103,7 @@ struct KubeconfigTests {
     }
 }
 
-@Suite("exec credential plugins")
+@Suite("exec credential plugins", .timeLimit(.minutes(3)))
 struct ExecCredentialPluginTests {
     /// A plugin script: prints an ExecCredential, counts its runs, shows its input.
     func plugin(_ body: String) throws -> (String, String) {

@@ -26,6 +26,9 @@ struct ReaderRoleTests {
         }
         let sar = AuthorizationAttributes(user: Self.user, verb: "create", apiGroup: "authorization.k8s.io", resource: "subjectaccessreviews")
         #expect(rbac.authorize(sar).allowed)
+        let kubeadm = AuthorizationAttributes(user: Self.user, verb: "get", namespace: "kube-system", resource: "configmaps", name: "kubeadm-config")
+        #expect(rbac.authorize(kubeadm).allowed, "get \(LiveClusterReader.kubeadmConfigPath)")
+        #expect(LiveClusterReader.kubeadmConfigPath == "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")
     }
 
     @Test("no secrets, no writes, no kubelet access, no get of single objects beyond lists")
@@ -41,6 +44,11 @@ struct ReaderRoleTests {
         for (verb, group, resource, sub) in denied {
             let a = AuthorizationAttributes(user: Self.user, verb: verb, apiGroup: group, resource: resource, subresource: sub)
             #expect(!rbac.authorize(a).allowed, "\(verb) \(resource)/\(sub)")
+        }
+        // kube-system ConfigMaps other than kubeadm's, and listing them, stay closed.
+        for (verb, name) in [("get", "coredns"), ("list", ""), ("update", "kubeadm-config")] {
+            let a = AuthorizationAttributes(user: Self.user, verb: verb, namespace: "kube-system", resource: "configmaps", name: name)
+            #expect(!rbac.authorize(a).allowed, "\(verb) configmaps \(name)")
         }
     }
 }

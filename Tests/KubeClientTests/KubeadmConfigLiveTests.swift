@@ -1,0 +1,61 @@
+import CLITestSupport
+import Foundation
+import KubeClient
+import TestSupport
+import Testing
+
+/// The live reader gets kube-system/kubeadm-config (one `get`, never a list of ConfigMaps), so
+/// a live scan judges the API server's kubelet client as a scan of the same objects in files
+/// does; without the permission it says what it could not judge.
+@Suite("kubeadm-config on a live cluster", .serialized)
+struct KubeadmConfigLiveTests {
+    static let pki = try! TestPKI.make()
+
+    static let configMap = #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"kubeadm-config","namespace":"kube-system","managedFields":[{"manager":"kubeadm"}]},"data":{"ClusterConfiguration":"apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\n"}}"#
+
+    func serve(_ cluster: ServedCluster, kubeadm: FakeAPIServer.Response) throws -> FakeAPIServer {
+        try FakeAPIServer(pki: Self.pki) { r in
+            let path = String(r.uri.split(separator: "?", maxSplits: 1)[0])
+            if path == "/version" { return .init(status: 200, body: Wire.version) }
+            if path == LiveClusterReader.kubeadmConfigPath { return kubeadm }
+            let query = r.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            return cluster.page(path: path, query: query) ?? .init(status: 404, body: Wire.status(404, "NotFound", "not found"))
+        }
+    }
+
+    @Test("read live, written by snapshot, read back: the same upgrade-gap finding")
+    func readAndSnapshot() async throws {
+        let server = try serve(try ServedCluster.example(), kubeadm: .init(status: 200, body: Self.configMap))
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
+        // Under a name nothing grants, the client holds no kubelet access: with kubeadm 1.35 that is the gap.
+        let args = ["--now", "2026-11-27", "-o", "json", "--apiserver-kubelet-client", "nobody-kubelet-client"]
+        let live = await run(["scan", "--kubeconfig", kubeconfig] + args)
+        #expect(live.code == 0, "\(live.err)")
+        let ids = (try jsonObject(live.out)["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.contains("KA014"))
+        #expect(server.requests.contains { $0.uri == LiveClusterReader.kubeadmConfigPath && $0.method == "GET" })
+        #expect(!server.requests.contains { $0.uri.hasPrefix("/api/v1/configmaps") || $0.uri.contains("/configmaps?") })
+
+        let snapDir = dir.appendingPathComponent("snap").path + "/"
+        #expect(await run(["snapshot", "--kubeconfig", kubeconfig, "-o", snapDir]).code == 0)
+        let written = try String(contentsOfFile: snapDir + "kubeadm-config.json", encoding: .utf8)
+        #expect(!written.contains("managedFields"))
+        let back = await run(["scan", "-f", snapDir] + args)
+        let backIDs = (try jsonObject(back.out)["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(backIDs == ids)
+    }
+
+    @Test("403 on the ConfigMap: a warning naming what is not judged, and the scan goes on")
+    func forbidden() async throws {
+        let server = try serve(try ServedCluster.example(), kubeadm: .init(status: 403, body: Wire.status(403, "Forbidden", "configmaps \"kubeadm-config\" is forbidden")))
+        defer { server.stop() }
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: Fixtures.temporaryDirectory())
+        let r = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json", "--apiserver-kubelet-client", "nobody-kubelet-client"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden)"))
+        let ids = (try jsonObject(r.out)["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.contains("KA015") && !ids.contains("KA014"))
+    }
+}
