@@ -9,21 +9,42 @@ typealias YAMLNode = Yams.Node
 /// object, `kind: List` or a typed `…List` as `kubectl get -o yaml|json` writes them.
 /// Pure: the caller reads the file; errors name the source and the line.
 public enum ClusterDocumentDecoder {
-    public static func decode(_ data: Data, source: String) throws(ClusterInputError) -> ClusterSnapshot {
+    /// - Parameter defaultNamespace: the namespace of namespaced objects that name none, as
+    ///   `kubectl apply -n` gives it (`default` without `-n`); each input says once which.
+    public static func decode(_ data: Data, source: String, defaultNamespace: String = "default") throws(ClusterInputError) -> ClusterSnapshot {
         var snapshot = ClusterSnapshot()
         snapshot.sources = [source]
+        var context = DecodingContext(defaultNamespace: defaultNamespace)
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
-            try decodeJSON(data, source: source, into: &snapshot)
+            do {
+                try decodeJSON(data, source: source, into: &snapshot, context: &context)
+            } catch {
+                // JSON documents separated by `---` are a YAML stream kubectl accepts.
+                guard isYAMLStream(data) else { throw error }
+                snapshot = ClusterSnapshot()
+                snapshot.sources = [source]
+                context = DecodingContext(defaultNamespace: defaultNamespace)
+                try decodeYAML(data, source: source, into: &snapshot, context: &context)
+            }
         } else {
-            try decodeYAML(data, source: source, into: &snapshot)
+            try decodeYAML(data, source: source, into: &snapshot, context: &context)
         }
+        context.finish(source: source, into: &snapshot)
         return snapshot
+    }
+
+    /// A line holding only `---` (a YAML document separator) outside the first document.
+    static func isYAMLStream(_ data: Data) -> Bool {
+        data.split(separator: 0x0A).contains { line in
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            return trimmed.elementsEqual("---".utf8)
+        }
     }
 
     // MARK: JSON
 
-    static func decodeJSON(_ data: Data, source: String, into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+    static func decodeJSON(_ data: Data, source: String, into snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         let layout = JSONItemLocator.layout(data)
         // A large List decodes in chunks on every core; any problem falls back to the
         // sequential path below, which reports it with its line.
@@ -31,7 +52,7 @@ public enum ClusterDocumentDecoder {
            let items = decodeInParallel(data, layout: layout) {
             let list = ListWire(apiVersion: layout.apiVersion, kind: layout.kind, items: items)
             let locations = layout.items.map { SourceLocation(file: source, line: $0.line) }
-            try dispatch(list: list, single: ObjectWire(), source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot)
+            try dispatch(list: list, single: ObjectWire(), source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot, context: &context)
             return
         }
         let list: ListWire
@@ -47,7 +68,7 @@ public enum ClusterDocumentDecoder {
             // Trust the scan only when it found exactly the decoder's items.
             locations = layout.items.map { SourceLocation(file: source, line: $0.line) }
         }
-        try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot)
+        try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot, context: &context)
     }
 
     /// Splits the items into one contiguous run per core and decodes each as a JSON array.
@@ -113,27 +134,28 @@ public enum ClusterDocumentDecoder {
 
     // MARK: YAML
 
-    static func decodeYAML(_ data: Data, source: String, into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+    static func decodeYAML(_ data: Data, source: String, into snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ClusterInputError(location: SourceLocation(file: source), message: "not UTF-8 text")
         }
         let parser: Parser
-        do { parser = try Parser(yaml: text) } catch { throw yamlError(error, source: source, document: nil) }
+        do { parser = try Parser(yaml: text) } catch { throw yamlError(error, source: source, document: nil, text: text) }
         var document = 0
         while true {
             document += 1
             let root: YAMLNode?
-            do { root = try parser.nextRoot() } catch { throw yamlError(error, source: source, document: document) }
+            do { root = try parser.nextRoot() } catch { throw yamlError(error, source: source, document: document, text: text) }
             guard let root else { break }
             if case .scalar(let s) = root, s.string.isEmpty || s.string == "null" || s.string == "~" { continue }  // `---` alone, comments only
             let docLocation = SourceLocation(file: source, line: root.mark?.line, document: document)
             guard case .mapping = root else {
-                throw ClusterInputError(location: docLocation, message: "document \(document) is not a Kubernetes object (expected a mapping with apiVersion and kind)")
+                context.skippedDocuments += 1  // a list or a scalar: not a Kubernetes object
+                continue
             }
             let decoder = YAMLDecoder()
             func decodeNode<T: Decodable>(_ type: T.Type, _ node: YAMLNode) throws(ClusterInputError) -> T {
                 do { return try decoder.decode(T.self, from: node) } catch {
-                    throw yamlDecodingError(error, root: node, source: source, document: document)
+                    throw yamlDecodingError(error, root: node, source: source, document: document, text: text)
                 }
             }
             if let items = root["items"], case .sequence(let seq) = items {
@@ -144,46 +166,105 @@ public enum ClusterDocumentDecoder {
                     list.items!.append(try decodeNode(ObjectWire.self, item))
                     locations.append(SourceLocation(file: source, line: item.mark?.line, document: document))
                 }
-                try dispatch(list: list, single: ObjectWire(), source: docLocation, itemLocations: locations, into: &snapshot)
+                try dispatch(list: list, single: ObjectWire(), source: docLocation, itemLocations: locations, into: &snapshot, context: &context)
             } else {
                 let object = try decodeNode(ObjectWire.self, root)
                 try dispatch(list: ListWire(apiVersion: object.apiVersion, kind: object.kind, items: nil), single: object,
-                             source: docLocation, itemLocations: nil, into: &snapshot)
+                             source: docLocation, itemLocations: nil, into: &snapshot, context: &context)
             }
         }
     }
 
-    static func yamlError(_ error: Error, source: String, document: Int?) -> ClusterInputError {
+    /// Never echoes the input: Yams' messages carry the whole document as their context, and
+    /// a document can hold a Secret.
+    static func yamlError(_ error: Error, source: String, document: Int?, text: String) -> ClusterInputError {
         if let e = error as? YamlError {
             switch e {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
                  .composer(let context, let problem, let mark, _):
                 let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
                 return ClusterInputError(location: SourceLocation(file: source, line: mark.line, document: document),
-                                         message: "invalid YAML: \(what)", column: mark.column)
+                                         message: "invalid YAML: \(what)" + helmHint(text), column: mark.column)
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return duplicateKeyError(duplicates, first: context.mark, text: text, source: source, document: document)
             default:
                 break
             }
         }
-        return ClusterInputError(location: SourceLocation(file: source, document: document), message: "invalid YAML: \(error)")
+        return ClusterInputError(location: SourceLocation(file: source, document: document), message: "invalid YAML" + helmHint(text))
     }
 
-    static func yamlDecodingError(_ error: Error, root: YAMLNode, source: String, document: Int) -> ClusterInputError {
+    /// The line of the second occurrence of a duplicated key: the next line after the first at
+    /// the same indentation that starts with the key. Two top-level `apiVersion`s are almost
+    /// always files concatenated without `---`.
+    static func duplicateKeyError(_ keys: [String], first: Mark, text: String, source: String, document: Int?) -> ClusterInputError {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = max(0, first.column - 1)
+        // Yams marks the first occurrence of the first duplicated key in sorted order.
+        let secondKey = keys.first ?? ""
+        var second: Int? = nil
+        for n in first.line..<max(first.line, lines.count) {
+            let line = lines[n]
+            guard line.prefix(indent).allSatisfy({ $0 == " " || $0 == "-" }), line.dropFirst(indent).hasPrefix(secondKey + ":") else { continue }
+            second = n + 1
+            break
+        }
+        let at = second.map { "line \($0)" } ?? "a later line"
+        let message: String
+        if indent == 0 && (keys.contains("apiVersion") || keys.contains("kind")) {
+            message = "a second `\(secondKey)` at \(at) of the same document (first at line \(first.line)): separate documents with `---`"
+        } else {
+            message = "duplicate key `\(secondKey)` at \(at) (first at line \(first.line))\(keys.count > 1 ? "; also duplicated: \(keys.filter { $0 != secondKey }.joined(separator: ", "))" : "")"
+        }
+        return ClusterInputError(location: SourceLocation(file: source, line: second ?? first.line, document: document), message: "invalid YAML: " + message)
+    }
+
+    /// `{{ … }}` outside a quoted string is Go template syntax: the file was never rendered.
+    static func helmHint(_ text: String) -> String {
+        text.contains("{{") ? " — this looks like an unrendered Helm template: pipe `helm template` output instead" : ""
+    }
+
+    static func yamlDecodingError(_ error: Error, root: YAMLNode, source: String, document: Int, text: String) -> ClusterInputError {
         switch error {
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
              DecodingError.keyNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
             let mark = locate(ctx.codingPath, in: root) ?? root.mark
+            let node = locateNode(ctx.codingPath, in: root)
+            // A template action (`{{ .Values.x }}`) parses as a flow mapping where a string belongs.
+            if let line = mark?.line, case .mapping? = node, helmHint(text).isEmpty == false, Self.line(line, of: text).contains("{{") {
+                return ClusterInputError(location: SourceLocation(file: source, line: line, document: document),
+                                         message: "\(ctx.codingPath.dottedPath): this looks like an unrendered Helm template (`{{ … }}`): pipe `helm template` output instead")
+            }
             return ClusterInputError(location: SourceLocation(file: source, line: mark?.line, document: document),
                                      message: "\(ctx.codingPath.dottedPath): \(ctx.debugDescription)")
         default:
-            return yamlError(error, source: source, document: document)
+            return yamlError(error, source: source, document: document, text: text)
         }
+    }
+
+    static func line(_ n: Int, of text: String) -> Substring {
+        var i = 1
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if i == n { return line }
+            i += 1
+        }
+        return ""
+    }
+
+    static func locateNode(_ path: [CodingKey], in root: YAMLNode) -> YAMLNode? {
+        var node = root
+        for key in path {
+            if let i = key.intValue, case .sequence(let seq) = node, i < seq.count { node = seq[i] }
+            else if let next = node[key.stringValue] { node = next }
+            else { return nil }
+        }
+        return node
     }
 
     // MARK: Objects
 
     static func dispatch(list: ListWire, single: ObjectWire, source: SourceLocation, itemLocations: [SourceLocation]?,
-                         into snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+                         into snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         if let items = list.items {
             let listKind = list.kind ?? ""
             guard listKind == "List" || listKind.hasSuffix("List") else {
@@ -197,14 +278,19 @@ public enum ClusterDocumentDecoder {
                     throw ClusterInputError(location: location, message: "items[\(i)]: missing kind")
                 }
                 let at = itemLocations == nil ? SourceLocation(file: source.file, line: nil, document: nil) : location
-                try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? list.apiVersion ?? "", at: at, to: &snapshot)
+                try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? list.apiVersion ?? "", at: at, to: &snapshot, context: &context)
             }
             return
         }
         guard let kind = single.kind, !kind.isEmpty else {
+            // Neither apiVersion nor kind: some other tool's file, skipped with a warning.
+            if single.kind == nil && single.apiVersion == nil {
+                context.skippedDocuments += 1
+                return
+            }
             throw ClusterInputError(location: source, message: "missing kind (every object needs apiVersion and kind)")
         }
-        try ObjectConverter.add(single, kind: kind, apiVersion: single.apiVersion ?? "", at: source, to: &snapshot)
+        try ObjectConverter.add(single, kind: kind, apiVersion: single.apiVersion ?? "", at: source, to: &snapshot, context: &context)
     }
 
     /// The node a coding path points at, for its line.

@@ -5,13 +5,19 @@ enum ObjectConverter {
     static let rbacKinds: Set<String> = ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"]
     static let snapshotInfoKind = ClusterSnapshot.infoKind
     static let workloadKinds: Set<String> = ["Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job", "CronJob", "ReplicationController"]
+    static let namespacedKinds: Set<String> = workloadKinds.union(["Role", "RoleBinding", "ServiceAccount"])
 
     /// Adds one object to `snapshot`; `kind` and `apiVersion` are already defaulted from the list.
     static func add(_ o: ObjectWire, kind: String, apiVersion: String, at location: SourceLocation,
-                    to snapshot: inout ClusterSnapshot) throws(ClusterInputError) {
+                    to snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         let meta = o.metadata ?? .init()
         let name = meta.name ?? ""
-        let namespace = meta.namespace ?? ""
+        var namespace = meta.namespace ?? ""
+        // Namespaced kinds without a namespace get the one kubectl apply would give them.
+        if namespace.isEmpty && namespacedKinds.contains(kind) && !(rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/")) {
+            namespace = context.defaultNamespace
+            context.defaulted.append("\(kind) \(name)")
+        }
         if rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/") {
             snapshot.skippedKinds["\(kind) (\(apiVersion.isEmpty ? "no apiVersion" : apiVersion))", default: 0] += 1
             return
@@ -75,7 +81,7 @@ enum ObjectConverter {
             }()
             let sa = pod?.serviceAccountName ?? pod?.serviceAccount ?? "default"
             let images = ((pod?.initContainers ?? []) + (pod?.containers ?? [])).compactMap(\.image)
-            snapshot.workloads.append(Workload(kind: kind, namespace: namespace.isEmpty ? "default" : namespace, name: name,
+            snapshot.workloads.append(Workload(kind: kind, namespace: namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
                                                images: images, source: location))
         case "ConfigMap" where name == KubeadmConfig.name && namespace == KubeadmConfig.namespace:

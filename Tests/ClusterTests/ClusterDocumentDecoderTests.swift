@@ -139,11 +139,12 @@ struct ClusterDocumentDecoderTests {
         }
     }
 
+    /// (A namespaced object without a namespace, and a document that is no object at all, are
+    /// read with a warning instead: ClusterReaderSemanticsTests.)
     @Test("objects without kind or name are errors, not skips", arguments: [
         ("apiVersion: v1\nmetadata: {name: x}\n", "missing kind"),
         ("apiVersion: v1\nkind: ServiceAccount\nmetadata: {namespace: x}\n", "has no metadata.name"),
-        ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: x}\nroleRef: {kind: Role, name: r}\n", "has no metadata.namespace"),
-        ("- just\n- a list\n", "is not a Kubernetes object"),
+        ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {namespace: x}\nroleRef: {kind: Role, name: r}\n", "has no metadata.name"),
     ])
     func incomplete(_ c: (String, String)) {
         #expect {

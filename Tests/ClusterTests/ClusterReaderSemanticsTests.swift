@@ -1,0 +1,117 @@
+import Cluster
+import Foundation
+import RBAC
+import Testing
+
+/// What real inputs look like in the first hour: directories mixing other tools' YAML, files
+/// concatenated without `---`, unrendered Helm templates, JSON documents in a YAML stream,
+/// manifests applied with `kubectl apply -n`. Errors name the line and never echo the input.
+@Suite("Reader semantics for real-world input")
+struct ClusterReaderSemanticsTests {
+    func decode(_ text: String, namespace: String = "default") throws(ClusterInputError) -> ClusterSnapshot {
+        try ClusterDocumentDecoder.decode(Data(text.utf8), source: "in.yaml", defaultNamespace: namespace)
+    }
+
+    func error(_ text: String) -> ClusterInputError? {
+        do { _ = try decode(text); return nil } catch { return error }
+    }
+
+    static let secretLine = "  token: c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw=="
+
+    @Test("files concatenated without --- name the second apiVersion's line and echo nothing")
+    func concatenated() throws {
+        let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: x}\ndata:\n\(Self.secretLine)\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b, namespace: x}\n"
+        let e = try #require(error(text))
+        #expect(e.location.line == 6)
+        #expect(e.message.contains("a second `apiVersion` at line 6 of the same document (first at line 1): separate documents with `---`"), "\(e.message)")
+        #expect(!e.description.contains("c2VjcmV0"))
+        #expect(!e.description.contains("Context"))
+    }
+
+    @Test("a nested duplicate key names both lines, and nothing of the document")
+    func nestedDuplicate() throws {
+        let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: x\n  name: b\ndata:\n\(Self.secretLine)\n"
+        let e = try #require(error(text))
+        #expect(e.location.line == 6)
+        #expect(e.message.contains("duplicate key `name` at line 6 (first at line 4)"), "\(e.message)")
+        #expect(!e.description.contains("c2VjcmV0"))
+    }
+
+    @Test("an unrendered Helm template is named as such", arguments: [
+        "metadata:\n  name: {{ .Values.name }}\n  namespace: x\n",
+        "metadata:\n  name: {{ include \"chart.fullname\" . }}\n  namespace: x\n",
+    ])
+    func helm(_ metadata: String) throws {
+        let e = try #require(error("apiVersion: v1\nkind: ServiceAccount\n" + metadata))
+        #expect(e.location.line == 4)
+        #expect(e.message.contains("unrendered Helm template"), "\(e.message)")
+        #expect(!e.message.contains("Expected to decode"))
+    }
+
+    @Test("JSON objects separated by --- are a YAML stream, as kubectl reads it")
+    func jsonDocuments() throws {
+        let s = try decode("""
+        {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"a","namespace":"x"}}
+        ---
+        {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"b","namespace":"x"}}
+        """)
+        #expect(s.serviceAccounts.map(\.name) == ["a", "b"])
+        #expect(s.serviceAccounts.map { $0.source?.line } == [1, 3])
+        // A broken JSON file without separators is still a JSON error with its line.
+        let e = try #require(error("{\"apiVersion\": \"v1\",\n \"kind\": }\n"))
+        #expect(e.message.hasPrefix("invalid JSON"))
+        #expect(e.location.line == 2)
+    }
+
+    @Test("documents that are not Kubernetes objects are skipped, once said per file, and counted")
+    func notKubernetes() throws {
+        let s = try decode("""
+        image: nginx
+        replicas: 3
+        ---
+        - a YAML list, an Ansible play
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: a, namespace: x}
+        """)
+        #expect(s.serviceAccounts.count == 1)
+        #expect(s.skippedKinds["(not a Kubernetes object)"] == 2)
+        #expect(s.warnings.map(\.message) == ["2 documents without apiVersion and kind skipped: not Kubernetes objects (a Helm values file, a docker-compose file…)"])
+        // A Kubernetes document missing only its kind is still an error.
+        let e = try #require(error("apiVersion: v1\nmetadata: {name: a}\n"))
+        #expect(e.message.contains("missing kind"))
+    }
+
+    @Test("namespaced objects without a namespace get -n's (else default), said once per file")
+    func defaultNamespace() throws {
+        let text = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: rb}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+        subjects: [{kind: ServiceAccount, name: agent}]
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: agent}
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec: {template: {spec: {serviceAccountName: agent}}}
+        """
+        let plain = try decode(text)
+        #expect(plain.serviceAccounts.first?.namespace == "default")
+        #expect(plain.bindings.first?.namespace == "default")
+        #expect(plain.warnings.map(\.message) == ["3 namespaced objects have no metadata.namespace and are read in namespace default, as kubectl apply would: RoleBinding rb, ServiceAccount agent, DaemonSet agent"])
+        let n = try decode(text, namespace: "monitoring")
+        #expect(n.serviceAccounts.first?.namespace == "monitoring")
+        #expect(n.workloads.first?.namespace == "monitoring")
+        #expect(n.warnings.first?.message.contains("in namespace monitoring, as kubectl apply -n monitoring would") == true)
+        // Cluster-scoped kinds are left alone and not listed.
+        let cluster = try decode("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: c}\nrules: []\n")
+        #expect(cluster.roles.first?.namespace == "")
+        #expect(cluster.warnings.isEmpty)
+    }
+}
