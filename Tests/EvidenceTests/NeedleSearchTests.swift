@@ -132,28 +132,32 @@ struct StringInternerTests {
 @Suite("JSON string end")
 struct JSONStringEndTests {
     /// The closing quote's index and whether an escape came first, or nil for "not a string
-    /// here": the buffer ends, or a raw control character comes first.
+    /// here": the buffer ends, a raw control character comes first, or the string is not UTF-8.
     static func reference(_ b: [UInt8], from start: Int) -> (Int, Bool)? {
         var j = start, escaped = false
         while j < b.count {
-            if b[j] == 0x22 { return (j, escaped) }
+            if b[j] == 0x22 { return String(validating: b[start..<j], as: UTF8.self) == nil ? nil : (j, escaped) }
             if b[j] < 0x20 { return nil }
             if b[j] == 0x5C { escaped = true; j += 2 } else { j += 1 }
         }
         return nil
     }
 
-    @Test("20000 random buffers at every alignment")
+    @Test("20000 random buffers at every alignment, with UTF-8 whole and broken")
     func random() {
         var rng = SplitMix(state: 11)
-        let alphabet = Array("abc\"\\\u{1}\n é{}".utf8)
-        var closed = 0
+        // Single bytes, whole characters of two to four bytes, and pieces of them.
+        let alphabet: [[UInt8]] = Array("abc\"\\\u{1}\n é{}".utf8).map { [$0] } + ["é", "中", "😀"].map { Array($0.utf8) }
+            + [[0xC3], [0xA9], [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xED, 0xA0, 0x80]]
+        var closed = 0, multiByte = 0
         for _ in 0..<20000 {
             let count = Int.random(in: 0..<70, using: &rng)
             // Mostly plain bytes, so the 16-byte path runs before a special byte appears.
-            var bytes = (0..<count).map { _ in
-                Int.random(in: 0..<12, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : UInt8(ascii: "x")
+            var bytes: [UInt8] = []
+            while bytes.count < count {
+                bytes += Int.random(in: 0..<12, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : [UInt8(ascii: "x")]
             }
+            bytes.removeLast(bytes.count - count)
             // Most buffers get a closing quote somewhere.
             if count > 0 && Int.random(in: 0..<3, using: &rng) > 0 { bytes[Int.random(in: 0..<count, using: &rng)] = 0x22 }
             let start = count == 0 ? 0 : Int.random(in: 0..<count, using: &rng)
@@ -163,9 +167,13 @@ struct JSONStringEndTests {
             }
             let want = Self.reference(bytes, from: start)
             #expect(got?.0 == want?.0 && got?.1 == want?.1, "\(bytes) from \(start)")
-            if want != nil { closed += 1 }
+            if let want {
+                closed += 1
+                if bytes[start..<want.0].contains(where: { $0 >= 0x80 }) { multiByte += 1 }
+            }
         }
         #expect(closed > 5000)
+        #expect(multiByte > 200)
     }
 }
 
@@ -175,8 +183,9 @@ struct JSONStringEndTests {
 struct LineScreenTests {
     struct Reported: Equatable { let start: Int, end: Int, index: Int, candidate: Bool }
 
-    /// The lines a closer look is needed for: a needle in them, or not plainly `{...}`.
-    static func reference(_ b: [UInt8]) -> (lines: Int, reported: [Reported]) {
+    /// The lines a closer look is needed for: a needle in them, longer than `maxLine`, or not
+    /// plainly `{...}`.
+    static func reference(_ b: [UInt8], maxLine: Int = .max) -> (lines: Int, reported: [Reported]) {
         var out: [Reported] = []
         var start = 0, index = 0
         while start < b.count {

@@ -50,9 +50,12 @@ size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, s
                               const ka_needle *needles, int count, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
-/// of the closing quote, or -1 when the buffer ends first or a raw control character (< 0x20,
-/// not allowed in JSON strings) comes before it. `*escaped` is set when a backslash escape
+/// of the closing quote, or -1 when the buffer ends first, a raw control character (< 0x20,
+/// not allowed in JSON strings) comes before it, or the string is not well-formed UTF-8. `*escaped` is set when a backslash escape
 /// occurs. Sixteen bytes at a time where the CPU allows.
 long ka_json_string_end(const uint8_t *p, size_t n, size_t start, int *escaped);
+/// Whether `p[0..<n]` is well-formed UTF-8 (no overlong forms, surrogates, or values above
+/// U+10FFFF).
+int ka_utf8_valid(const uint8_t *p, size_t n);
 
 #endif
