@@ -36,6 +36,9 @@ public struct AuditProgress: Sendable {
 public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
     public var blockSize = 8 << 20
+    /// Longer lines (newline not counted) are counted malformed and skipped without being held
+    /// in memory.
+    public var maxLineLength = AuditLineScanner.defaultMaxLineLength
     /// Uncompressed bytes read between commits (and so between checkpoints): an interrupted
     /// ingest reads at most this much again.
     public var commitBytes = 256 << 20
@@ -162,18 +165,18 @@ public struct AuditIngestor {
 
     /// One source from its resume point to its end, a commit per block.
     func ingestFile(_ source: AuditSource, shared: SharedIngest, interners: [StringInterner]) throws -> FileOutcome {
-        let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
+        let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
         reader.holdsPartialLastLine = shared.sink.resumesFiles && !source.isStdin
         let identity = try Self.identity(of: source)
         let start = try shared.resumePoint(source, identity)
         var outcome = FileOutcome(name: source.displayName, start: start)
-        var scanner = AuditLineScanner(file: source.displayName, interner: interners[0])
+        var scanner = AuditLineScanner(file: source.displayName, interner: interners[0], maxLineLength: maxLineLength)
         switch start {
         case .skip:
             return outcome
         case .from(let offset, let line):
             try reader.skip(to: offset)
-            scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0])
+            scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0], maxLineLength: maxLineLength)
         case .start:
             break
         }
@@ -192,19 +195,19 @@ public struct AuditIngestor {
         let scanning = readAhead == nil ? interners : Array(interners.prefix(1))
         while true {
             var counts = AuditScanCounts()
-            var block: UnsafeRawBufferPointer?
+            var chunk: LineChunkReader.Chunk?
             // The reader is read from here only when no thread is reading ahead with it (or
             // once that thread has reported the end).
             var position = (consumed: 0, raw: 0)
             do {
                 if let readAhead {
                     switch readAhead.next() {
-                    case .block(let b): block = b.bytes; position = (b.consumed, b.rawBytesRead)
+                    case .block(let b): chunk = b.chunk; position = (b.consumed, b.rawBytesRead)
                     case .end: position = (reader.consumed, reader.rawBytesRead)
                     case .failure(let e): throw e
                     }
                 } else {
-                    block = try reader.nextBlock()
+                    chunk = try reader.nextChunk()
                     position = (reader.consumed, reader.rawBytesRead)
                 }
             } catch {
@@ -213,10 +216,15 @@ public struct AuditIngestor {
                 if !batch.isEmpty { try shared.commit(source, identity, batch, complete: false) }
                 throw error
             }
-            let more = block != nil
-            if let block {
+            let more = chunk != nil
+            switch chunk {
+            case .lines(let block):
                 Self.scanParallel(block, scanner: &scanner, interners: scanning, counts: &counts, records: &batch.records,
                                   malformed: &batch.malformed)
+            case .overlongLine(let length, let bytes):
+                scanner.skipOverlongLine(length: length, bytes: bytes, counts: &counts, malformed: &batch.malformed)
+            case nil:
+                break
             }
             batch.counts.add(counts)
             batch.checkpoint = (position.consumed, scanner.line)
@@ -271,13 +279,14 @@ public struct AuditIngestor {
         let parts = (0..<workers).map { _ in Part() }
         let file = scanner.file
         let startLine = scanner.line
+        let maxLine = scanner.maxLineLength
         nonisolated(unsafe) let perThread = interners
         let cutPoints = cuts
         let before = linesBefore
         nonisolated(unsafe) let bytes = buffer
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lo = cutPoints[w], hi = cutPoints[w + 1]
-            var local = AuditLineScanner(file: file, startLine: startLine + before[w], interner: perThread[w])
+            var local = AuditLineScanner(file: file, startLine: startLine + before[w], interner: perThread[w], maxLineLength: maxLine)
             let part = parts[w]
             if hi > lo {
                 local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
@@ -292,7 +301,8 @@ public struct AuditIngestor {
         }
         // Every line was walked by exactly one part (an empty last part must not lose the line
         // that a cut inside an unterminated last line left to the part before it).
-        scanner = AuditLineScanner(file: file, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines }, interner: scanner.interner)
+        scanner = AuditLineScanner(file: file, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines }, interner: scanner.interner,
+                                   maxLineLength: maxLine)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
@@ -309,9 +319,18 @@ public struct AuditIngestor {
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest) throws -> AuditScanCounts {
-        var bytes = try reader.readAll()
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var counts = AuditScanCounts()
+        guard var bytes = try reader.readAll(limit: maxLineLength) else {
+            // Held whole to be decoded, a document is bounded as a line is.
+            counts.bytes = reader.consumed
+            counts.malformed = 1
+            let m = MalformedLine(file: source.displayName, line: 1,
+                                  reason: "a JSON document of \(reader.consumed) bytes, longer than the maximum of \(maxLineLength)")
+            try shared.commit(source, identity, Batch(malformed: [m], counts: counts, checkpoint: (reader.consumed, 0)), complete: true)
+            shared.read(counts, rawBytes: reader.rawBytesRead, of: source, reader)
+            return counts
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         counts.bytes = bytes.count
         counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
         var records: [AuditRecord] = []

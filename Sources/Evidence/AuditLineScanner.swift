@@ -49,11 +49,32 @@ public struct AuditLineScanner {
 
     /// Shared strings for the fields that repeat; one per scanning thread, kept across blocks.
     public let interner: StringInterner
+    /// Longer lines (newline not counted) are malformed, not decoded.
+    public let maxLineLength: Int
+    /// No audit event comes near this; a line this long is damage (a file of zeros, a lost
+    /// newline), and reading it whole would hold it all in memory.
+    public static let defaultMaxLineLength = 64 << 20
 
-    public init(file: String, startLine: Int = 0, interner: StringInterner = StringInterner()) {
+    public init(file: String, startLine: Int = 0, interner: StringInterner = StringInterner(),
+                maxLineLength: Int = AuditLineScanner.defaultMaxLineLength) {
         self.file = file
         self.line = startLine
         self.interner = interner
+        self.maxLineLength = maxLineLength
+    }
+
+    /// A line too long to be held, which the reader skipped without handing it out: counted as
+    /// the next line, malformed. `bytes` is what it took of the input (its newline included).
+    public mutating func skipOverlongLine(length: Int, bytes: Int, counts: inout AuditScanCounts, malformed: inout [MalformedLine]) {
+        line += 1
+        counts.lines += 1
+        counts.bytes += bytes
+        counts.malformed += 1
+        malformed.append(overlong(length))
+    }
+
+    func overlong(_ length: Int) -> MalformedLine {
+        MalformedLine(file: file, line: line, reason: "a line of \(length) bytes, longer than the maximum line length of \(maxLineLength)")
     }
 
     /// Scans `bytes`, which must hold whole lines (a final line without newline is allowed).
@@ -70,7 +91,7 @@ public struct AuditLineScanner {
         withUnsafeTemporaryAllocation(of: ka_line.self, capacity: 1024) { out in
             var reported = 0
             repeat {
-                reported = Self.needles.screenLines(in: bytes, offset: &offset, lines: &walked, into: out)
+                reported = Self.needles.screenLines(in: bytes, offset: &offset, lines: &walked, maxLineLength: maxLineLength, into: out)
                 for e in out[0..<reported] {
                     line = startLine + e.index + 1
                     examine(base, start: e.start, end: e.end, candidate: e.candidate != 0, counts: &counts, records: &records, malformed: &malformed)
@@ -86,6 +107,11 @@ public struct AuditLineScanner {
     /// One line the screen reported: trimmed, counted, and decoded if it holds a needle.
     private func examine(_ base: UnsafeRawPointer, start: Int, end: Int, candidate: Bool, counts: inout AuditScanCounts,
                          records: inout [AuditRecord], malformed: inout [MalformedLine]) {
+        if end - start > maxLineLength {
+            counts.malformed += 1
+            malformed.append(overlong(end - start))
+            return
+        }
         // Trim trailing whitespace (CR) and skip blank lines.
         var last = end - 1
         while last >= start, let b = Optional(base.load(fromByteOffset: last, as: UInt8.self)), b == 0x20 || b == 0x0D || b == 0x09 { last -= 1 }

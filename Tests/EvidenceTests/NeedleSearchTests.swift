@@ -193,7 +193,7 @@ struct LineScreenTests {
             let line = Array(b[start..<end])
             let candidate = NeedleSearchTests.texts.contains { line.firstRange(of: $0) != nil }
             let plain = line.first == 0x7B && line.last == 0x7D
-            if candidate || !plain { out.append(Reported(start: start, end: end, index: index, candidate: candidate)) }
+            if candidate || !plain || line.count > maxLine { out.append(Reported(start: start, end: end, index: index, candidate: candidate)) }
             index += 1
             start = end + 1
         }
@@ -227,13 +227,15 @@ struct LineScreenTests {
         return Array(text.utf8)
     }
 
-    @Test("3000 buffers, output capacity 1 to 4: the same lines, numbers and candidates", arguments: [true, false])
+    @Test("3000 buffers, output capacity 1 to 4, some line limits: the same lines, numbers and candidates", arguments: [true, false])
     func againstReference(vectorized: Bool) {
         var rng = SplitMix(state: 5)
-        var candidates = 0
+        var candidates = 0, overlong = 0
         for _ in 0..<3000 {
             let b = Self.buffer(&rng)
-            let want = Self.reference(b)
+            let maxLine = [Int.max, 0, 8, 30, 77].randomElement(using: &rng)!
+            let want = Self.reference(b, maxLine: maxLine)
+            overlong += want.reported.filter { $0.end - $0.start > maxLine }.count
             candidates += want.reported.filter(\.candidate).count
             let capacity = Int.random(in: 1...4, using: &rng)
             var got: [Reported] = []
@@ -243,7 +245,8 @@ struct LineScreenTests {
                 defer { out.deallocate() }
                 var n = 0
                 repeat {
-                    n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, into: out, vectorized: vectorized)
+                    n = AuditLineScanner.needles.screenLines(in: buf, offset: &offset, lines: &lines, maxLineLength: maxLine,
+                                                             into: out, vectorized: vectorized)
                     got += out[0..<n].map { Reported(start: $0.start, end: $0.end, index: $0.index, candidate: $0.candidate != 0) }
                 } while n == capacity
             }
@@ -252,5 +255,6 @@ struct LineScreenTests {
             #expect(offset == b.count || b.isEmpty)
         }
         #expect(candidates > 3000)
+        #expect(overlong > 1000)
     }
 }

@@ -37,17 +37,18 @@ typedef struct {
 
 /// Walks the lines of `buffer[*offset..<n]` (`*offset` at a line start) in one pass that finds
 /// newlines and needles together, and reports the lines that need a closer look: those where
-/// a needle starts, and those that are not simply `{...}` (blank, padded, CRLF, cut short, not
-/// an object). Other lines are only counted. Stops when `out` is full (at a line start, so a
+/// a needle starts, those longer than `max_line` bytes (newline not counted), and those that are
+/// not simply `{...}` (blank, padded, CRLF, cut short, not an object). Other lines are only
+/// counted. Stops when `out` is full (at a line start, so a
 /// later call resumes there) or at the end of the buffer; returns how many lines it reported.
 /// `*offset` and `*lines` (lines walked, reported or not) advance. A last line without a
 /// newline counts as a line.
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                       const ka_needle *needles, int count, ka_line *out, size_t capacity);
+                       const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
 /// The same screen without the vector path (memchr and memmem): what CPUs without AVX2 run, and
 /// the reference in tests.
 size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                              const ka_needle *needles, int count, ka_line *out, size_t capacity);
+                              const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
 /// of the closing quote, or -1 when the buffer ends first, a raw control character (< 0x20,
