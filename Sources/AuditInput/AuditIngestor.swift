@@ -3,21 +3,8 @@ import Evidence
 import Foundation
 import Dispatch
 
-/// Where ingested records go: memory, or the evidence database (which makes ingest
-/// idempotent and resumable).
-public protocol AuditSink: AnyObject {
-    /// True when a later run continues from this one's checkpoints (a database).
-    var resumesFiles: Bool { get }
-    /// Where to resume this source: (uncompressed offset, lines already read), or nil to read
-    /// it from the start; `.skip` when it was completely ingested before.
-    func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
-    /// A batch of records, committed together with the checkpoint after it. The sink owns the
-    /// records from here: a memory sink moves them into its set rather than copying them.
-    /// Calls come one at a time, though not always from the same thread.
-    func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
-                checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws
-}
-
+/// Where reading a source starts: at its beginning, after what an earlier ingest read, or
+/// nowhere (read completely before).
 public enum AuditResume: Equatable {
     case start
     case from(offset: Int, line: Int)
@@ -32,9 +19,12 @@ public struct AuditProgress: Sendable {
     public let counts: AuditScanCounts
 }
 
-/// Reads sources through the line scanner into a sink, committing every block.
+/// Reads sources (files, stdin, a request body) through the line scanner into an evidence
+/// writer, committing every `commitBytes` with the file's checkpoint.
 public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
+    /// The cluster the records are from (one store can hold several); empty when not known.
+    public var cluster = ""
     public var blockSize = 8 << 20
     /// Longer lines (newline not counted) are counted malformed and skipped without being held
     /// in memory.
@@ -58,8 +48,8 @@ public struct AuditIngestor {
         public var resumed: [String] = []
     }
 
-    public func ingest(_ sources: [AuditSource], into sink: AuditSink) throws -> Summary {
-        let shared = SharedIngest(sink: sink, progress: progress)
+    public func ingest(_ sources: [AuditSource], into writer: EvidenceWriter) throws -> Summary {
+        let shared = SharedIngest(writer: writer, progress: progress)
         var outcomes = [FileOutcome?](repeating: nil, count: sources.count)
         // A gzip file is bound by zlib's inflate on one core, which splitting its blocks across
         // threads cannot help: with a second core, two gzip files are read at once instead,
@@ -119,30 +109,33 @@ public struct AuditIngestor {
         var counts = AuditScanCounts()
     }
 
-    /// The sink, the progress callback and the running totals, shared by the threads that read
-    /// files at once: one at a time goes through.
+    /// The writer, the progress callback and the running totals, shared by the threads that
+    /// read files at once: one at a time goes through.
     final class SharedIngest: @unchecked Sendable {
         let lock = NSLock()
-        let sink: AuditSink
+        let writer: EvidenceWriter
         let progress: ((AuditProgress) -> Void)?
         var totals = AuditScanCounts()
 
-        init(sink: AuditSink, progress: ((AuditProgress) -> Void)?) {
-            self.sink = sink
+        init(writer: EvidenceWriter, progress: ((AuditProgress) -> Void)?) {
+            self.writer = writer
             self.progress = progress
         }
 
+        /// Where to start reading `source`, from the writer's checkpoint for it.
         func resumePoint(_ source: AuditSource, _ identity: String) throws -> AuditResume {
-            lock.lock()
-            defer { lock.unlock() }
-            return try sink.resumePoint(for: source, identity: identity)
+            guard !source.isStdin else { return .start }
+            let checkpoint = try lock.withLock { try writer.checkpoint(path: source.canonicalPath) }
+            guard let checkpoint, checkpoint.identity == identity else { return .start }
+            // A live audit.log grows: read what was appended since.
+            if checkpoint.complete && source.size <= checkpoint.offset { return .skip }
+            return .from(offset: checkpoint.offset, line: checkpoint.line)
         }
 
-        func commit(_ source: AuditSource, _ identity: String, _ batch: consuming Batch, complete: Bool) throws {
+        func commit(_ batch: consuming EvidenceBatch) throws {
             lock.lock()
             defer { lock.unlock() }
-            try sink.commit(source: source, identity: identity, records: batch.records, malformed: batch.malformed,
-                            checkpoint: batch.checkpoint, counts: batch.counts, complete: complete)
+            try writer.commit(batch)
         }
 
         /// A block was read: the progress line moves.
@@ -163,23 +156,35 @@ public struct AuditIngestor {
         var isEmpty: Bool { counts.lines == 0 && counts.bytes == 0 }
     }
 
+    /// A file's batch as the writer takes it. Stdin has no checkpoint to resume from: its
+    /// counts always add up under `<stdin>`.
+    func evidence(_ batch: consuming Batch, of source: AuditSource, identity: String, continues: Bool, complete: Bool) -> EvidenceBatch {
+        let checkpoint = FileCheckpoint(identity: identity, offset: batch.checkpoint.offset, line: batch.checkpoint.line, complete: complete)
+        return EvidenceBatch(cluster: cluster,
+                             input: .file(path: source.canonicalPath, identity: identity, checkpoint: checkpoint, continues: continues || source.isStdin),
+                             records: batch.records, malformed: batch.malformed, counts: batch.counts)
+    }
+
     /// One source from its resume point to its end, a commit per block.
     func ingestFile(_ source: AuditSource, shared: SharedIngest, interners: [StringInterner]) throws -> FileOutcome {
         let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
-        reader.holdsPartialLastLine = shared.sink.resumesFiles && !source.isStdin
+        reader.holdsPartialLastLine = shared.writer.isPersistent && !source.isStdin
         let identity = try Self.identity(of: source)
         let start = try shared.resumePoint(source, identity)
         var outcome = FileOutcome(name: source.displayName, start: start)
-        var scanner = AuditLineScanner(file: source.displayName, interner: interners[0], maxLineLength: maxLineLength)
+        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interners[0], maxLineLength: maxLineLength)
         switch start {
         case .skip:
             return outcome
         case .from(let offset, let line):
             try reader.skip(to: offset)
-            scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0], maxLineLength: maxLineLength)
+            scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: line, startOffset: offset, interner: interners[0],
+                                       maxLineLength: maxLineLength)
         case .start:
             break
         }
+        // The first batch of a read from the start restarts the file's counts; later ones add.
+        var continues = start != .start
         if reader.consumed == 0, Self.isDocument(try reader.peek()) {
             outcome.counts = try ingestDocument(reader, source: source, identity: identity, shared: shared)
             return outcome
@@ -213,7 +218,7 @@ public struct AuditIngestor {
             } catch {
                 // What was read before the failure is kept: the next run resumes after it and
                 // meets the failure again, rather than skipping those blocks.
-                if !batch.isEmpty { try shared.commit(source, identity, batch, complete: false) }
+                if !batch.isEmpty { try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: false)) }
                 throw error
             }
             let more = chunk != nil
@@ -231,8 +236,10 @@ public struct AuditIngestor {
             outcome.counts.add(counts)
             shared.read(counts, rawBytes: position.raw, of: source, reader)
             if !more || batch.counts.bytes >= commitBytes {
-                try shared.commit(source, identity, batch, complete: !more)
+                // Consumed, not copied: the writer can then take the records without copying them.
+                try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: !more))
                 batch = Batch()
+                continues = true
             }
             if !more { return outcome }
         }
@@ -277,8 +284,8 @@ public struct AuditIngestor {
             var malformed: [MalformedLine] = []
         }
         let parts = (0..<workers).map { _ in Part() }
-        let file = scanner.file
-        let startLine = scanner.line
+        let origin = scanner.origin, cluster = scanner.cluster
+        let startLine = scanner.line, startOffset = scanner.offset
         let maxLine = scanner.maxLineLength
         nonisolated(unsafe) let perThread = interners
         let cutPoints = cuts
@@ -286,7 +293,8 @@ public struct AuditIngestor {
         nonisolated(unsafe) let bytes = buffer
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lo = cutPoints[w], hi = cutPoints[w + 1]
-            var local = AuditLineScanner(file: file, startLine: startLine + before[w], interner: perThread[w], maxLineLength: maxLine)
+            var local = AuditLineScanner(origin, cluster: cluster, startLine: startLine + before[w], startOffset: startOffset + lo,
+                                         interner: perThread[w], maxLineLength: maxLine)
             let part = parts[w]
             if hi > lo {
                 local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
@@ -301,8 +309,8 @@ public struct AuditIngestor {
         }
         // Every line was walked by exactly one part (an empty last part must not lose the line
         // that a cut inside an unterminated last line left to the part before it).
-        scanner = AuditLineScanner(file: file, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines }, interner: scanner.interner,
-                                   maxLineLength: maxLine)
+        scanner = AuditLineScanner(origin, cluster: cluster, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines },
+                                   startOffset: startOffset + buffer.count, interner: scanner.interner, maxLineLength: maxLine)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
@@ -319,36 +327,67 @@ public struct AuditIngestor {
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest) throws -> AuditScanCounts {
-        var counts = AuditScanCounts()
-        guard var bytes = try reader.readAll(limit: maxLineLength) else {
-            // Held whole to be decoded, a document is bounded as a line is.
-            counts.bytes = reader.consumed
-            counts.malformed = 1
-            let m = MalformedLine(file: source.displayName, line: 1,
-                                  reason: "a JSON document of \(reader.consumed) bytes, longer than the maximum of \(maxLineLength)")
-            try shared.commit(source, identity, Batch(malformed: [m], counts: counts, checkpoint: (reader.consumed, 0)), complete: true)
-            shared.read(counts, rawBytes: reader.rawBytesRead, of: source, reader)
-            return counts
+        var batch: Batch
+        if let bytes = try reader.readAll(limit: maxLineLength) {
+            batch = document(bytes, source: .file(path: source.displayName, line: 1, offset: 0), file: source.displayName)
+        } else {
+            batch = oversizedDocument(bytes: reader.consumed, file: source.displayName)
         }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        counts.bytes = bytes.count
-        counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
-        var records: [AuditRecord] = []
-        var malformed: [MalformedLine] = []
-        switch AuditDocument.decode(Data(bytes), file: source.displayName) {
-        case .success(let doc):
-            records = doc.records
-            counts.events = doc.events
-            counts.candidates = doc.events
-            counts.kubeletReviews = records.filter { $0.path == .kubelet }.count
-            counts.nodeProxy = records.count - counts.kubeletReviews
-        case .failure(let m):
-            counts.malformed = 1
-            malformed.append(m)
-        }
-        try shared.commit(source, identity, Batch(records: records, malformed: malformed, counts: counts, checkpoint: (reader.consumed, counts.lines)),
-                          complete: true)
+        batch.checkpoint = (reader.consumed, batch.counts.lines)
+        let counts = batch.counts
+        try shared.commit(evidence(batch, of: source, identity: identity, continues: false, complete: true))
         shared.read(counts, rawBytes: reader.rawBytesRead, of: source, reader)
+        return counts
+    }
+
+    /// A whole JSON document (an `EventList`, an array of events, one event) decoded at once.
+    func document(_ bytes: [UInt8], source: EvidenceSource, file: String) -> Batch {
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        var batch = Batch()
+        batch.counts.bytes = bytes.count
+        batch.counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
+        switch AuditDocument.decode(Data(bytes), source: source, cluster: cluster, file: file) {
+        case .success(let doc):
+            batch.records = doc.records
+            batch.counts.events = doc.events
+            batch.counts.candidates = doc.events
+            batch.counts.kubeletReviews = doc.records.filter { $0.path == .kubelet }.count
+            batch.counts.nodeProxy = doc.records.count - batch.counts.kubeletReviews
+        case .failure(let m):
+            batch.counts.malformed = 1
+            batch.malformed.append(m)
+        }
+        return batch
+    }
+
+    /// Held whole to be decoded, a document is bounded as a line is.
+    func oversizedDocument(bytes: Int, file: String) -> Batch {
+        var batch = Batch()
+        batch.counts.bytes = bytes
+        batch.counts.malformed = 1
+        batch.malformed = [MalformedLine(file: file, line: 1, reason: "a JSON document of \(bytes) bytes, longer than the maximum of \(maxLineLength)")]
+        return batch
+    }
+
+    /// Reads one request body of the audit webhook — an `EventList` document, or JSON lines —
+    /// as batch `batch` of stream `stream`, and commits it whole: the same batch sent again
+    /// replaces it rather than counting twice.
+    @discardableResult
+    public func ingest(body: [UInt8], stream: String, batch id: String, into writer: EvidenceWriter) throws -> AuditScanCounts {
+        var scanner = AuditLineScanner(.stream(name: stream, batch: id), cluster: cluster, maxLineLength: maxLineLength)
+        var batch: Batch
+        if body.count > maxLineLength && Self.isDocument(Array(body.prefix(64 << 10))) {
+            batch = oversizedDocument(bytes: body.count, file: scanner.file)
+        } else if Self.isDocument(Array(body.prefix(64 << 10))) {
+            batch = document(body, source: .stream(name: stream, batch: id), file: scanner.file)
+        } else {
+            batch = Batch()
+            body.withUnsafeBytes { scanner.scan($0, counts: &batch.counts, records: &batch.records, malformed: &batch.malformed) }
+        }
+        let counts = batch.counts
+        try writer.commit(EvidenceBatch(cluster: cluster, input: .stream(name: stream, batch: id), records: batch.records,
+                                        malformed: batch.malformed, counts: batch.counts))
         return counts
     }
 

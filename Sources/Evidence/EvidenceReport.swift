@@ -27,21 +27,3 @@ public struct EvidenceReport: Sendable {
         if first <= last { window = (first, last) }
     }
 }
-
-/// Collects records in memory when no database is used.
-public final class MemoryAuditStore: @unchecked Sendable {
-    public private(set) var set = AuditRecordSet()
-    public private(set) var malformed: [MalformedLine] = []
-    public private(set) var counts = AuditScanCounts()
-
-    public init() {}
-
-    public func add(records: consuming [AuditRecord], malformed m: [MalformedLine], counts c: AuditScanCounts) {
-        set.add(taking: consume records)
-        malformed += m
-        counts.add(c)
-    }
-
-    /// The records in time order, emptying the store (the end of a run: nothing is copied).
-    public func takeOrderedRecords() -> [AuditRecord] { set.takeOrdered() }
-}

@@ -15,14 +15,14 @@ struct FieldReaderTests {
 
     static func viaDecoder(_ line: [UInt8]) -> Outcome {
         guard let e = try? JSONDecoder().decode(AuditEventWire.self, from: Data(line)) else { return .error }
-        return .records(AuditExtractor.records(from: e, file: "f", line: 1))
+        return .records(AuditExtractor.records(from: e, source: .file(path: "f", line: 1, offset: 0), cluster: ""))
     }
 
     /// nil when the fast reader stepped aside (the scanner then uses JSONDecoder). The
     /// interner is shared across a test's lines, as the scanner shares it across a file's.
     static func viaReader(_ line: [UInt8], _ interner: StringInterner?) -> Outcome? {
         line.withUnsafeBytes { buf in
-            AuditFieldReader.read(buf, interner: interner).map { .records(AuditExtractor.records(from: $0, file: "f", line: 1)) }
+            AuditFieldReader.read(buf, interner: interner).map { .records(AuditExtractor.records(from: $0, source: .file(path: "f", line: 1, offset: 0), cluster: "")) }
         }
     }
 

@@ -28,13 +28,13 @@ struct LongLineTests {
         return out
     }
 
-    func ingest(_ data: Data, name: String, maxLineLength: Int, blockSize: Int) throws -> MemorySink {
+    func ingest(_ data: Data, name: String, maxLineLength: Int, blockSize: Int) throws -> MemoryEvidenceStore {
         let path = Fixtures.temporaryDirectory().appendingPathComponent(name).path
         try data.write(to: URL(fileURLWithPath: path))
         var ingestor = AuditIngestor()
         ingestor.maxLineLength = maxLineLength
         ingestor.blockSize = blockSize
-        let sink = MemorySink()
+        let sink = MemoryEvidenceStore()
         _ = try ingestor.ingest([AuditSource(path: path)], into: sink)
         return sink
     }
@@ -51,17 +51,17 @@ struct LongLineTests {
             let data = log(inserting: long)
             let sink = try ingest(gzipped ? try gzip(data) : data, name: gzipped ? "long.log.gz" : "long.log",
                                   maxLineLength: 64 << 10, blockSize: blockSize)
-            #expect(sink.store.malformed.map(\.line) == [3])
-            #expect(sink.store.malformed.first?.file.hasSuffix(gzipped ? "long.log.gz" : "long.log") == true)
-            #expect(sink.store.malformed.first?.reason.contains("a line of \(long.count) bytes, longer than the maximum line length of 65536") == true,
-                    "\(sink.store.malformed)")
-            #expect(sink.store.counts.lines == 22)
-            #expect(sink.store.counts.malformed == 1)
-            #expect(sink.store.counts.bytes == data.count)
+            #expect(sink.allMalformed.map(\.line) == [3])
+            #expect(sink.allMalformed.first?.file.hasSuffix(gzipped ? "long.log.gz" : "long.log") == true)
+            #expect(sink.allMalformed.first?.reason.contains("a line of \(long.count) bytes, longer than the maximum line length of 65536") == true,
+                    "\(sink.allMalformed)")
+            #expect(sink.counts.lines == 22)
+            #expect(sink.counts.malformed == 1)
+            #expect(sink.counts.bytes == data.count)
             // The same records as without the long line, each one line further on after it.
-            let records = sink.store.set.ordered
-            #expect(records.count == reference.store.set.count)
-            #expect(records.map(\.sourceLine) == reference.store.set.ordered.map { $0.sourceLine > 2 ? $0.sourceLine + 1 : $0.sourceLine })
+            let records = sink.all
+            #expect(records.count == reference.all.count)
+            #expect(records.map(\.source.line) == reference.all.map { $0.source.line > 2 ? $0.source.line + 1 : $0.source.line })
         }
     }
 
@@ -110,8 +110,8 @@ struct LongLineTests {
     func longDocument() throws {
         let doc = Data(("{\n\"kind\":\"EventList\",\"items\":[],\"x\":\"" + String(repeating: "b", count: 200_000) + "\"\n}\n").utf8)
         let sink = try ingest(doc, name: "doc.json", maxLineLength: 100_000, blockSize: 4096)
-        #expect(sink.store.malformed.map(\.line) == [1])
-        #expect(sink.store.malformed.first?.reason.contains("longer than the maximum of 100000") == true)
-        #expect(sink.store.counts.bytes == doc.count)
+        #expect(sink.allMalformed.map(\.line) == [1])
+        #expect(sink.allMalformed.first?.reason.contains("longer than the maximum of 100000") == true)
+        #expect(sink.counts.bytes == doc.count)
     }
 }
