@@ -1,7 +1,8 @@
+import AuditScanning
 import CByteSearch
+import Dispatch
 import Evidence
 import Foundation
-import Dispatch
 
 /// Where reading a source starts: at its beginning, after what an earlier ingest read, or
 /// nowhere (read completely before).

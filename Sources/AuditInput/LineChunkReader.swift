@@ -1,6 +1,6 @@
+import AuditScanning
 import CByteSearch
 import CompressNIO
-import Evidence
 import Foundation
 import NIOCore
 

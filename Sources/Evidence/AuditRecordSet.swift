@@ -13,8 +13,7 @@ public struct AuditRecordSet: Sendable {
 
         init(_ r: borrowing AuditRecord) {
             auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path; cluster = r.cluster
-            var id = r.auditID
-            idHash = id.withUTF8 { $0.isEmpty ? 0 : StringInterner.hash($0.baseAddress!, $0.count) }
+            idHash = UInt64(bitPattern: Int64(r.auditID.hashValue))
         }
 
         static func == (a: Key, b: Key) -> Bool {

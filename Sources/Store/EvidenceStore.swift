@@ -1,3 +1,4 @@
+import AuditScanning
 import Evidence
 import Foundation
 import GRDB

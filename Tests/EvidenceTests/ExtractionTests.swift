@@ -1,4 +1,5 @@
-@testable import Evidence
+@testable import AuditScanning
+import Evidence
 import Foundation
 import TestSupport
 import Testing

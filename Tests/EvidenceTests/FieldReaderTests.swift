@@ -1,7 +1,8 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import Evidence
+@testable import AuditScanning
+import Evidence
 
 /// The fast field reader must say exactly what `JSONDecoder` says, or step aside.
 @Suite("Fast field reader agrees with JSONDecoder")

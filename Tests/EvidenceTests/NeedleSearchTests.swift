@@ -2,7 +2,8 @@ import CByteSearch
 import Foundation
 import TestSupport
 import Testing
-@testable import Evidence
+@testable import AuditScanning
+import Evidence
 
 /// The one-pass needle search must find exactly what a plain substring search finds.
 @Suite("Needle search")

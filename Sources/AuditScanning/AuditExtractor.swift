@@ -1,3 +1,5 @@
+import Evidence
+
 /// Turns audit events into kubelet-access records: the kubelet's own SubjectAccessReviews
 /// (created by `system:node:*`, naming the real caller in the request body and the verdict in
 /// the response body) and API-server node-proxy requests.
