@@ -34,9 +34,10 @@ public struct AuditIngestor {
     /// ingest reads at most this much again.
     public var commitBytes = 256 << 20
     /// With more than one worker, read the next block on its own thread while one thread
-    /// scans; without, the workers split each block between them.
+    /// scans (false: one thread reads and scans, as with one worker).
     public var readsAhead = true
-    /// Threads that scan one block together (the second core helps on large files).
+    /// Threads to use: with two, a file's next block is read (or inflated) while one is
+    /// scanned, and the gzip files of a rotated set are read two at a time.
     public var workers = min(2, max(1, Int(ka_usable_cpus())))
     /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
     public var stdin: Data?
@@ -52,10 +53,9 @@ public struct AuditIngestor {
     public func ingest(_ sources: [AuditSource], into writer: EvidenceWriter) throws -> Summary {
         let shared = SharedIngest(writer: writer, progress: progress)
         var outcomes = [FileOutcome?](repeating: nil, count: sources.count)
-        // A gzip file is bound by zlib's inflate on one core, which splitting its blocks across
-        // threads cannot help: with a second core, two gzip files are read at once instead,
-        // each scanned by one thread. Everything else is read in order, its blocks scanned by
-        // every worker.
+        // A gzip file is bound by zlib's inflate on one core: with a second core, two gzip files
+        // are read at once, each by one thread. Everything else is read in order, the next
+        // block read ahead while one is scanned.
         let gzipped = workers > 1 ? sources.indices.filter { !sources[$0].isStdin && LineChunkReader.isGzipFile(sources[$0].path) } : []
         let lanes = min(workers, gzipped.count)
         if lanes >= 2 {
@@ -69,7 +69,7 @@ public struct AuditIngestor {
             // Only `ingestFile` runs on the lanes; what it shares goes through `shared`'s lock.
             nonisolated(unsafe) let ingestor = self
             DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-                let interner = [StringInterner()]
+                let interner = StringInterner()
                 while true {
                     state.lock.lock()
                     // After a failure no new file is started (one read in order would have stopped there).
@@ -78,7 +78,7 @@ public struct AuditIngestor {
                     let i = indices[state.next]
                     state.next += 1
                     state.lock.unlock()
-                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interners: interner) }
+                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interner: interner, readsAhead: false) }
                     state.lock.lock()
                     state.outcomes[i] = result
                     state.lock.unlock()
@@ -87,9 +87,9 @@ public struct AuditIngestor {
             // The failure of the earliest file is the one reported, whatever finished first.
             for i in state.outcomes.keys.sorted() { outcomes[i] = try state.outcomes[i]!.get() }
         }
-        let interners = (0..<max(1, workers)).map { _ in StringInterner() }
+        let interner = StringInterner()
         for i in sources.indices where lanes < 2 || !gzipped.contains(i) {
-            outcomes[i] = try ingestFile(sources[i], shared: shared, interners: interners)
+            outcomes[i] = try ingestFile(sources[i], shared: shared, interner: interner, readsAhead: workers > 1 && readsAhead)
         }
         var summary = Summary()
         for case let outcome? in outcomes {
@@ -167,19 +167,19 @@ public struct AuditIngestor {
     }
 
     /// One source from its resume point to its end, a commit per block.
-    func ingestFile(_ source: AuditSource, shared: SharedIngest, interners: [StringInterner]) throws -> FileOutcome {
+    func ingestFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
         let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
         reader.holdsPartialLastLine = shared.writer.isPersistent && !source.isStdin
         let identity = try Self.identity(of: source)
         let start = try shared.resumePoint(source, identity)
         var outcome = FileOutcome(name: source.displayName, start: start)
-        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interners[0], maxLineLength: maxLineLength)
+        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interner, maxLineLength: maxLineLength)
         switch start {
         case .skip:
             return outcome
         case .from(let offset, let line):
             try reader.skip(to: offset)
-            scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: line, startOffset: offset, interner: interners[0],
+            scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: line, startOffset: offset, interner: interner,
                                        maxLineLength: maxLineLength)
         case .start:
             break
@@ -193,12 +193,11 @@ public struct AuditIngestor {
         // Blocks are committed together, `commitBytes` at a time: a database commit rewrites the
         // index pages it touched, so committing every block cost more than the scan.
         var batch = Batch()
-        // With a second core the next block is read (or inflated) while this one is scanned.
-        let readAhead = interners.count > 1 && readsAhead ? ReadAhead(reader) : nil
+        // With a second core the next block is read (or inflated) while this one is scanned
+        // (measured faster than splitting each block between two scanning threads, whose
+        // reading stayed serial).
+        let readAhead = readsAhead ? ReadAhead(reader) : nil
         defer { readAhead?.stop() }
-        // Reading ahead takes the second core: one thread scans (measured faster than two
-        // scanning threads beside the reading one on two cores).
-        let scanning = readAhead == nil ? interners : Array(interners.prefix(1))
         while true {
             var counts = AuditScanCounts()
             var chunk: LineChunkReader.Chunk?
@@ -225,8 +224,7 @@ public struct AuditIngestor {
             let more = chunk != nil
             switch chunk {
             case .lines(let block):
-                Self.scanParallel(block, scanner: &scanner, interners: scanning, counts: &counts, records: &batch.records,
-                                  malformed: &batch.malformed)
+                scanner.scan(block, counts: &counts, records: &batch.records, malformed: &batch.malformed)
             case .overlongLine(let length, let bytes):
                 scanner.skipOverlongLine(length: length, bytes: bytes, counts: &counts, malformed: &batch.malformed)
             case nil:
@@ -244,74 +242,6 @@ public struct AuditIngestor {
             }
             if !more { return outcome }
         }
-    }
-
-    /// Scans a block of whole lines, split at line boundaries across `workers` threads; the
-    /// results are put back in line order, so nothing differs from one thread's scan. One
-    /// thread per interner.
-    static func scanParallel(_ buffer: UnsafeRawBufferPointer, scanner: inout AuditLineScanner, interners: [StringInterner],
-                             counts: inout AuditScanCounts, records: inout [AuditRecord], malformed: inout [MalformedLine]) {
-        let workers = interners.count
-        guard workers > 1, buffer.count >= 1 << 20, let base = buffer.baseAddress else {
-            scanner.scan(buffer, counts: &counts, records: &records, malformed: &malformed)
-            return
-        }
-        // Cut points just after a newline, and the line count before each.
-        var cuts = [0]
-        var linesBefore = [0]
-        var lineCount = 0
-        var position = 0
-        for w in 1..<workers {
-            let target = buffer.count * w / workers
-            while position < target {
-                guard let nl = memchr(base + position, 0x0A, target - position) else { position = target; break }
-                lineCount += 1
-                position = base.distance(to: nl) + 1
-            }
-            // Finish the line the target falls in.
-            if position < buffer.count, let nl = memchr(base + position, 0x0A, buffer.count - position) {
-                lineCount += 1
-                position = base.distance(to: nl) + 1
-            } else {
-                position = buffer.count
-            }
-            cuts.append(position)
-            linesBefore.append(lineCount)
-        }
-        cuts.append(buffer.count)
-        final class Part: @unchecked Sendable {
-            var counts = AuditScanCounts()
-            var records: [AuditRecord] = []
-            var malformed: [MalformedLine] = []
-        }
-        let parts = (0..<workers).map { _ in Part() }
-        let origin = scanner.origin, cluster = scanner.cluster
-        let startLine = scanner.line, startOffset = scanner.offset
-        let maxLine = scanner.maxLineLength
-        nonisolated(unsafe) let perThread = interners
-        let cutPoints = cuts
-        let before = linesBefore
-        nonisolated(unsafe) let bytes = buffer
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = cutPoints[w], hi = cutPoints[w + 1]
-            var local = AuditLineScanner(origin, cluster: cluster, startLine: startLine + before[w], startOffset: startOffset + lo,
-                                         interner: perThread[w], maxLineLength: maxLine)
-            let part = parts[w]
-            if hi > lo {
-                local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
-                           records: &part.records, malformed: &part.malformed)
-            }
-        }
-        for part in parts {
-            counts.add(part.counts)
-            // The first part's records are taken whole (no copy); the rest are appended.
-            if records.isEmpty { swap(&records, &part.records) } else { records += part.records }
-            malformed += part.malformed
-        }
-        // Every line was walked by exactly one part (an empty last part must not lose the line
-        // that a cut inside an unterminated last line left to the part before it).
-        scanner = AuditLineScanner(origin, cluster: cluster, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines },
-                                   startOffset: startOffset + buffer.count, interner: scanner.interner, maxLineLength: maxLine)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one

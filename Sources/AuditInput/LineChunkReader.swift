@@ -103,8 +103,6 @@ public final class LineChunkReader {
         if ownsFD { close(fd) }
     }
 
-    public var isGzip: Bool { gzip != nil }
-
     /// Whether the file starts with gzip's magic bytes (false if it cannot be read: opening it
     /// for real reports why).
     public static func isGzipFile(_ path: String) -> Bool {
@@ -217,7 +215,7 @@ public final class LineChunkReader {
 
     // MARK: Lines
 
-    /// The first bytes of the source, left in place for `nextLines` or `readAll`.
+    /// The first bytes of the source, left in place for `nextChunk` or `readAll`.
     public func peek() throws(ReadError) -> [UInt8] {
         settle()
         while pending < min(capacity, 64 << 10) {
@@ -226,17 +224,6 @@ public final class LineChunkReader {
             pending += n
         }
         return Array(UnsafeRawBufferPointer(start: storage, count: pending))
-    }
-
-    /// The next buffer of whole lines, or false at the end. The last line may lack a newline.
-    public func nextLines(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        while let chunk = try nextChunk() {
-            if case .lines(let block) = chunk {
-                try body(block)
-                return true
-            }
-        }
-        return false
     }
 
     /// What `nextChunk` hands out.

@@ -30,13 +30,6 @@ public final class NeedleSearch: @unchecked Sendable {
         needles.deallocate()
     }
 
-    /// The offset of the first needle at or after `from`, or `buffer.count` (memmem; the
-    /// screen's path without AVX2).
-    public func first(in buffer: UnsafeRawBufferPointer, from: Int) -> Int {
-        guard let base = buffer.baseAddress, from < buffer.count else { return buffer.count }
-        return ka_find_any(base.assumingMemoryBound(to: UInt8.self), buffer.count, from, needles, Int32(count))
-    }
-
     /// `ka_screen_lines` over `buffer`: reports into `out` the lines from `offset` on that hold a
     /// needle, are longer than `maxLineLength` or are not plainly `{...}`, advancing `offset`
     /// and `lines`; returns how many. `vectorized: false` runs the path of CPUs without AVX2.

@@ -20,19 +20,6 @@ static int valid(const ka_needle *needles, int count) {
     return 1;
 }
 
-size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count) {
-    if (from >= n || !valid(needles, count)) return n;
-    size_t best = n;
-    for (int k = 0; k < count; k++) {
-        // Only the part before the best hit so far can hold an earlier one.
-        size_t limit = best + needles[k].length - 1 < n ? best + needles[k].length - 1 : n;
-        if (limit <= from) continue;
-        const uint8_t *hit = memmem(haystack + from, limit - from, needles[k].bytes, needles[k].length);
-        if (hit && (size_t)(hit - haystack) < best) best = (size_t)(hit - haystack);
-    }
-    return best;
-}
-
 #ifdef KA_HAVE_AVX2_PATH
 // The CPU model is filled in by a constructor before main; reading it is one load.
 static int cpu_has_avx2(void) { return __builtin_cpu_supports("avx2"); }

@@ -8,7 +8,8 @@ public struct EvidenceReport: Sendable {
     /// First and last event time of the records used (epoch seconds).
     public var window: (first: Double, last: Double)?
     public var since: Double?
-    /// Distinct requests (by auditID) behind the event counts, which count every logged stage.
+    /// Distinct requests (`AuditRecord.requestKey`) behind the event counts, which count every
+    /// logged stage.
     public var uniqueKubeletReviews: Int
     public var uniqueNodeProxy: Int
 

@@ -200,28 +200,6 @@ struct IngestTests {
         }
     }
 
-    @Test("two threads scanning one block find exactly what one thread finds")
-    func parallelScan() throws {
-        let (text, n) = Self.repeatedLog(copies: 200, truncate: { $0 % 997 == 0 })
-        let path = try write(Data(text.utf8), "big.log", in: Fixtures.temporaryDirectory())
-        #expect(text.utf8.count > 2 << 20)
-        var results: [(AuditScanCounts, [AuditRecord], [MalformedLine])] = []
-        for workers in [1, 2, 3] {
-            let sink = MemoryEvidenceStore()
-            var ingestor = AuditIngestor()
-            ingestor.workers = workers
-            ingestor.readsAhead = false  // the workers split each block
-            _ = try ingestor.ingest(try AuditSource.resolve([path]), into: sink)
-            results.append((sink.counts, sink.all, sink.allMalformed))
-        }
-        #expect(results[0].2.map(\.line) == stride(from: 997, through: n, by: 997).map { $0 })
-        for r in results.dropFirst() {
-            #expect(r.0 == results[0].0)
-            #expect(r.1 == results[0].1)
-            #expect(r.2 == results[0].2)
-        }
-    }
-
     /// A rotated set: five gzip files, two of which overlap (the same requests, as when a file
     /// is copied before rotation), and a plain current log.
     func rotatedSet(in dir: URL) throws -> [String] {

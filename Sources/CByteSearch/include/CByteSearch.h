@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 void *ka_memrchr(const void *s, int c, size_t n);
 /// CPUs this process may run on (its affinity mask), which `taskset` narrows; 0 if unknown.
 int ka_usable_cpus(void);
@@ -21,11 +20,6 @@ typedef struct {
 
 /// At most this many needles per search.
 #define KA_MAX_NEEDLES 4
-
-/// The offset of the first place at or after `from` where any of the needles starts, or `n`
-/// (glibc memmem per needle): the line screen's path on CPUs without AVX2 and for the last
-/// bytes of a buffer.
-size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count);
 
 /// A line the line screen reports: where it is, its number, whether a needle occurs in it.
 typedef struct {
