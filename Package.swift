@@ -25,34 +25,38 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
-        // Pure core: values in, values out. No file or network I/O below this line.
+        // Pure core: values in, values out. No file or network I/O in this group.
         .target(name: "KubeJSON"),
         .target(name: "KubeletModel"),
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
         .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
+        // The evidence model (no C of its own): records, usage, blind spots, audit policy, the report, storage protocols.
+        .target(name: "Evidence", dependencies: ["RBAC", "KubeletModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
+        // Byte-level audit scanning: C loops and the field reader over bytes in memory; still no I/O.
         .target(name: "CByteSearch"),
+        .target(name: "AuditScanning", dependencies: ["Evidence", "CByteSearch"]),
+        // Edges: the network (KubeClient), audit files, gzip and stdin (AuditInput), the evidence
+        // database (Store), stdin/stdout and the command line.
         .target(name: "KubeClient", dependencies: [
             "KubeJSON", "RBAC", "Cluster", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "Evidence", dependencies: ["CByteSearch", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "AuditInput", dependencies: [
-            "Evidence", "CByteSearch",
+            "Evidence", "AuditScanning", "CByteSearch",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "Evidence", "AuditInput", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            "Evidence", "AuditScanning", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
         // The application layer: loads clusters, chooses the release, answers reviews — what
         // the command line and the coming server share. No ArgumentParser below the CLI.
         .target(name: "KubeletAuthzApp", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance"]),
-        // Edges: files, stdin/stdout, the command line.
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
@@ -63,13 +67,15 @@ let package = Package(
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
         .target(name: "TestSupport", dependencies: ["RBAC"], path: "Tests/TestSupport"),
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
+        .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
-            "Evidence", "AuditInput", "Store", "TestSupport", .product(name: "CompressNIO", package: "compress-nio"),
+            "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "TestSupport", "EvidenceStoreConformance",
+            .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [

@@ -1,23 +1,11 @@
+import AuditScanning
 import CByteSearch
+import Dispatch
 import Evidence
 import Foundation
-import Dispatch
 
-/// Where ingested records go: memory, or the evidence database (which makes ingest
-/// idempotent and resumable).
-public protocol AuditSink: AnyObject {
-    /// True when a later run continues from this one's checkpoints (a database).
-    var resumesFiles: Bool { get }
-    /// Where to resume this source: (uncompressed offset, lines already read), or nil to read
-    /// it from the start; `.skip` when it was completely ingested before.
-    func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume
-    /// A batch of records, committed together with the checkpoint after it. The sink owns the
-    /// records from here: a memory sink moves them into its set rather than copying them.
-    /// Calls come one at a time, though not always from the same thread.
-    func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
-                checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws
-}
-
+/// Where reading a source starts: at its beginning, after what an earlier ingest read, or
+/// nowhere (read completely before).
 public enum AuditResume: Equatable {
     case start
     case from(offset: Int, line: Int)
@@ -32,17 +20,24 @@ public struct AuditProgress: Sendable {
     public let counts: AuditScanCounts
 }
 
-/// Reads sources through the line scanner into a sink, committing every block.
+/// Reads sources (files, stdin, a request body) through the line scanner into an evidence
+/// writer, committing every `commitBytes` with the file's checkpoint.
 public struct AuditIngestor {
     public var progress: ((AuditProgress) -> Void)?
+    /// The cluster the records are from (one store can hold several); empty when not known.
+    public var cluster = ""
     public var blockSize = 8 << 20
+    /// Longer lines (newline not counted) are counted malformed and skipped without being held
+    /// in memory.
+    public var maxLineLength = AuditLineScanner.defaultMaxLineLength
     /// Uncompressed bytes read between commits (and so between checkpoints): an interrupted
     /// ingest reads at most this much again.
     public var commitBytes = 256 << 20
     /// With more than one worker, read the next block on its own thread while one thread
-    /// scans; without, the workers split each block between them.
+    /// scans (false: one thread reads and scans, as with one worker).
     public var readsAhead = true
-    /// Threads that scan one block together (the second core helps on large files).
+    /// Threads to use: with two, a file's next block is read (or inflated) while one is
+    /// scanned, and the gzip files of a rotated set are read two at a time.
     public var workers = min(2, max(1, Int(ka_usable_cpus())))
     /// Stdin as bytes, for in-process callers; nil reads the process's stdin as a stream.
     public var stdin: Data?
@@ -55,13 +50,12 @@ public struct AuditIngestor {
         public var resumed: [String] = []
     }
 
-    public func ingest(_ sources: [AuditSource], into sink: AuditSink) throws -> Summary {
-        let shared = SharedIngest(sink: sink, progress: progress)
+    public func ingest(_ sources: [AuditSource], into writer: EvidenceWriter) throws -> Summary {
+        let shared = SharedIngest(writer: writer, progress: progress)
         var outcomes = [FileOutcome?](repeating: nil, count: sources.count)
-        // A gzip file is bound by zlib's inflate on one core, which splitting its blocks across
-        // threads cannot help: with a second core, two gzip files are read at once instead,
-        // each scanned by one thread. Everything else is read in order, its blocks scanned by
-        // every worker.
+        // A gzip file is bound by zlib's inflate on one core: with a second core, two gzip files
+        // are read at once, each by one thread. Everything else is read in order, the next
+        // block read ahead while one is scanned.
         let gzipped = workers > 1 ? sources.indices.filter { !sources[$0].isStdin && LineChunkReader.isGzipFile(sources[$0].path) } : []
         let lanes = min(workers, gzipped.count)
         if lanes >= 2 {
@@ -75,7 +69,7 @@ public struct AuditIngestor {
             // Only `ingestFile` runs on the lanes; what it shares goes through `shared`'s lock.
             nonisolated(unsafe) let ingestor = self
             DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-                let interner = [StringInterner()]
+                let interner = StringInterner()
                 while true {
                     state.lock.lock()
                     // After a failure no new file is started (one read in order would have stopped there).
@@ -84,7 +78,7 @@ public struct AuditIngestor {
                     let i = indices[state.next]
                     state.next += 1
                     state.lock.unlock()
-                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interners: interner) }
+                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interner: interner, readsAhead: false) }
                     state.lock.lock()
                     state.outcomes[i] = result
                     state.lock.unlock()
@@ -93,9 +87,9 @@ public struct AuditIngestor {
             // The failure of the earliest file is the one reported, whatever finished first.
             for i in state.outcomes.keys.sorted() { outcomes[i] = try state.outcomes[i]!.get() }
         }
-        let interners = (0..<max(1, workers)).map { _ in StringInterner() }
+        let interner = StringInterner()
         for i in sources.indices where lanes < 2 || !gzipped.contains(i) {
-            outcomes[i] = try ingestFile(sources[i], shared: shared, interners: interners)
+            outcomes[i] = try ingestFile(sources[i], shared: shared, interner: interner, readsAhead: workers > 1 && readsAhead)
         }
         var summary = Summary()
         for case let outcome? in outcomes {
@@ -116,30 +110,33 @@ public struct AuditIngestor {
         var counts = AuditScanCounts()
     }
 
-    /// The sink, the progress callback and the running totals, shared by the threads that read
-    /// files at once: one at a time goes through.
+    /// The writer, the progress callback and the running totals, shared by the threads that
+    /// read files at once: one at a time goes through.
     final class SharedIngest: @unchecked Sendable {
         let lock = NSLock()
-        let sink: AuditSink
+        let writer: EvidenceWriter
         let progress: ((AuditProgress) -> Void)?
         var totals = AuditScanCounts()
 
-        init(sink: AuditSink, progress: ((AuditProgress) -> Void)?) {
-            self.sink = sink
+        init(writer: EvidenceWriter, progress: ((AuditProgress) -> Void)?) {
+            self.writer = writer
             self.progress = progress
         }
 
+        /// Where to start reading `source`, from the writer's checkpoint for it.
         func resumePoint(_ source: AuditSource, _ identity: String) throws -> AuditResume {
-            lock.lock()
-            defer { lock.unlock() }
-            return try sink.resumePoint(for: source, identity: identity)
+            guard !source.isStdin else { return .start }
+            let checkpoint = try lock.withLock { try writer.checkpoint(path: source.canonicalPath) }
+            guard let checkpoint, checkpoint.identity == identity else { return .start }
+            // A live audit.log grows: read what was appended since.
+            if checkpoint.complete && source.size <= checkpoint.offset { return .skip }
+            return .from(offset: checkpoint.offset, line: checkpoint.line)
         }
 
-        func commit(_ source: AuditSource, _ identity: String, _ batch: consuming Batch, complete: Bool) throws {
+        func commit(_ batch: consuming EvidenceBatch) throws {
             lock.lock()
             defer { lock.unlock() }
-            try sink.commit(source: source, identity: identity, records: batch.records, malformed: batch.malformed,
-                            checkpoint: batch.checkpoint, counts: batch.counts, complete: complete)
+            try writer.commit(batch)
         }
 
         /// A block was read: the progress line moves.
@@ -160,23 +157,35 @@ public struct AuditIngestor {
         var isEmpty: Bool { counts.lines == 0 && counts.bytes == 0 }
     }
 
+    /// A file's batch as the writer takes it. Stdin has no checkpoint to resume from: its
+    /// counts always add up under `<stdin>`.
+    func evidence(_ batch: consuming Batch, of source: AuditSource, identity: String, continues: Bool, complete: Bool) -> EvidenceBatch {
+        let checkpoint = FileCheckpoint(identity: identity, offset: batch.checkpoint.offset, line: batch.checkpoint.line, complete: complete)
+        return EvidenceBatch(cluster: cluster,
+                             input: .file(path: source.canonicalPath, identity: identity, checkpoint: checkpoint, continues: continues || source.isStdin),
+                             records: batch.records, malformed: batch.malformed, counts: batch.counts)
+    }
+
     /// One source from its resume point to its end, a commit per block.
-    func ingestFile(_ source: AuditSource, shared: SharedIngest, interners: [StringInterner]) throws -> FileOutcome {
-        let reader = try LineChunkReader(source, blockSize: blockSize, stdin: stdin)
-        reader.holdsPartialLastLine = shared.sink.resumesFiles && !source.isStdin
+    func ingestFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
+        let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
+        reader.holdsPartialLastLine = shared.writer.isPersistent && !source.isStdin
         let identity = try Self.identity(of: source)
         let start = try shared.resumePoint(source, identity)
         var outcome = FileOutcome(name: source.displayName, start: start)
-        var scanner = AuditLineScanner(file: source.displayName, interner: interners[0])
+        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interner, maxLineLength: maxLineLength)
         switch start {
         case .skip:
             return outcome
         case .from(let offset, let line):
             try reader.skip(to: offset)
-            scanner = AuditLineScanner(file: source.displayName, startLine: line, interner: interners[0])
+            scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: line, startOffset: offset, interner: interner,
+                                       maxLineLength: maxLineLength)
         case .start:
             break
         }
+        // The first batch of a read from the start restarts the file's counts; later ones add.
+        var continues = start != .start
         if reader.consumed == 0, Self.isDocument(try reader.peek()) {
             outcome.counts = try ingestDocument(reader, source: source, identity: identity, shared: shared)
             return outcome
@@ -184,115 +193,55 @@ public struct AuditIngestor {
         // Blocks are committed together, `commitBytes` at a time: a database commit rewrites the
         // index pages it touched, so committing every block cost more than the scan.
         var batch = Batch()
-        // With a second core the next block is read (or inflated) while this one is scanned.
-        let readAhead = interners.count > 1 && readsAhead ? ReadAhead(reader) : nil
+        // With a second core the next block is read (or inflated) while this one is scanned
+        // (measured faster than splitting each block between two scanning threads, whose
+        // reading stayed serial).
+        let readAhead = readsAhead ? ReadAhead(reader) : nil
         defer { readAhead?.stop() }
-        // Reading ahead takes the second core: one thread scans (measured faster than two
-        // scanning threads beside the reading one on two cores).
-        let scanning = readAhead == nil ? interners : Array(interners.prefix(1))
         while true {
             var counts = AuditScanCounts()
-            var block: UnsafeRawBufferPointer?
+            var chunk: LineChunkReader.Chunk?
             // The reader is read from here only when no thread is reading ahead with it (or
             // once that thread has reported the end).
             var position = (consumed: 0, raw: 0)
             do {
                 if let readAhead {
                     switch readAhead.next() {
-                    case .block(let b): block = b.bytes; position = (b.consumed, b.rawBytesRead)
+                    case .block(let b): chunk = b.chunk; position = (b.consumed, b.rawBytesRead)
                     case .end: position = (reader.consumed, reader.rawBytesRead)
                     case .failure(let e): throw e
                     }
                 } else {
-                    block = try reader.nextBlock()
+                    chunk = try reader.nextChunk()
                     position = (reader.consumed, reader.rawBytesRead)
                 }
             } catch {
                 // What was read before the failure is kept: the next run resumes after it and
                 // meets the failure again, rather than skipping those blocks.
-                if !batch.isEmpty { try shared.commit(source, identity, batch, complete: false) }
+                if !batch.isEmpty { try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: false)) }
                 throw error
             }
-            let more = block != nil
-            if let block {
-                Self.scanParallel(block, scanner: &scanner, interners: scanning, counts: &counts, records: &batch.records,
-                                  malformed: &batch.malformed)
+            let more = chunk != nil
+            switch chunk {
+            case .lines(let block):
+                scanner.scan(block, counts: &counts, records: &batch.records, malformed: &batch.malformed)
+            case .overlongLine(let length, let bytes):
+                scanner.skipOverlongLine(length: length, bytes: bytes, counts: &counts, malformed: &batch.malformed)
+            case nil:
+                break
             }
             batch.counts.add(counts)
             batch.checkpoint = (position.consumed, scanner.line)
             outcome.counts.add(counts)
             shared.read(counts, rawBytes: position.raw, of: source, reader)
             if !more || batch.counts.bytes >= commitBytes {
-                try shared.commit(source, identity, batch, complete: !more)
+                // Consumed, not copied: the writer can then take the records without copying them.
+                try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: !more))
                 batch = Batch()
+                continues = true
             }
             if !more { return outcome }
         }
-    }
-
-    /// Scans a block of whole lines, split at line boundaries across `workers` threads; the
-    /// results are put back in line order, so nothing differs from one thread's scan. One
-    /// thread per interner.
-    static func scanParallel(_ buffer: UnsafeRawBufferPointer, scanner: inout AuditLineScanner, interners: [StringInterner],
-                             counts: inout AuditScanCounts, records: inout [AuditRecord], malformed: inout [MalformedLine]) {
-        let workers = interners.count
-        guard workers > 1, buffer.count >= 1 << 20, let base = buffer.baseAddress else {
-            scanner.scan(buffer, counts: &counts, records: &records, malformed: &malformed)
-            return
-        }
-        // Cut points just after a newline, and the line count before each.
-        var cuts = [0]
-        var linesBefore = [0]
-        var lineCount = 0
-        var position = 0
-        for w in 1..<workers {
-            let target = buffer.count * w / workers
-            while position < target {
-                guard let nl = memchr(base + position, 0x0A, target - position) else { position = target; break }
-                lineCount += 1
-                position = base.distance(to: nl) + 1
-            }
-            // Finish the line the target falls in.
-            if position < buffer.count, let nl = memchr(base + position, 0x0A, buffer.count - position) {
-                lineCount += 1
-                position = base.distance(to: nl) + 1
-            } else {
-                position = buffer.count
-            }
-            cuts.append(position)
-            linesBefore.append(lineCount)
-        }
-        cuts.append(buffer.count)
-        final class Part: @unchecked Sendable {
-            var counts = AuditScanCounts()
-            var records: [AuditRecord] = []
-            var malformed: [MalformedLine] = []
-        }
-        let parts = (0..<workers).map { _ in Part() }
-        let file = scanner.file
-        let startLine = scanner.line
-        nonisolated(unsafe) let perThread = interners
-        let cutPoints = cuts
-        let before = linesBefore
-        nonisolated(unsafe) let bytes = buffer
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = cutPoints[w], hi = cutPoints[w + 1]
-            var local = AuditLineScanner(file: file, startLine: startLine + before[w], interner: perThread[w])
-            let part = parts[w]
-            if hi > lo {
-                local.scan(UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), counts: &part.counts,
-                           records: &part.records, malformed: &part.malformed)
-            }
-        }
-        for part in parts {
-            counts.add(part.counts)
-            // The first part's records are taken whole (no copy); the rest are appended.
-            if records.isEmpty { swap(&records, &part.records) } else { records += part.records }
-            malformed += part.malformed
-        }
-        // Every line was walked by exactly one part (an empty last part must not lose the line
-        // that a cut inside an unterminated last line left to the part before it).
-        scanner = AuditLineScanner(file: file, startLine: startLine + parts.reduce(0) { $0 + $1.counts.lines }, interner: scanner.interner)
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
@@ -309,27 +258,67 @@ public struct AuditIngestor {
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest) throws -> AuditScanCounts {
-        var bytes = try reader.readAll()
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var counts = AuditScanCounts()
-        counts.bytes = bytes.count
-        counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
-        var records: [AuditRecord] = []
-        var malformed: [MalformedLine] = []
-        switch AuditDocument.decode(Data(bytes), file: source.displayName) {
-        case .success(let doc):
-            records = doc.records
-            counts.events = doc.events
-            counts.candidates = doc.events
-            counts.kubeletReviews = records.filter { $0.path == .kubelet }.count
-            counts.nodeProxy = records.count - counts.kubeletReviews
-        case .failure(let m):
-            counts.malformed = 1
-            malformed.append(m)
+        var batch: Batch
+        if let bytes = try reader.readAll(limit: maxLineLength) {
+            batch = document(bytes, source: .file(path: source.displayName, line: 1, offset: 0), file: source.displayName)
+        } else {
+            batch = oversizedDocument(bytes: reader.consumed, file: source.displayName)
         }
-        try shared.commit(source, identity, Batch(records: records, malformed: malformed, counts: counts, checkpoint: (reader.consumed, counts.lines)),
-                          complete: true)
+        batch.checkpoint = (reader.consumed, batch.counts.lines)
+        let counts = batch.counts
+        try shared.commit(evidence(batch, of: source, identity: identity, continues: false, complete: true))
         shared.read(counts, rawBytes: reader.rawBytesRead, of: source, reader)
+        return counts
+    }
+
+    /// A whole JSON document (an `EventList`, an array of events, one event) decoded at once.
+    func document(_ bytes: [UInt8], source: EvidenceSource, file: String) -> Batch {
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        var batch = Batch()
+        batch.counts.bytes = bytes.count
+        batch.counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
+        switch AuditDocument.decode(Data(bytes), source: source, cluster: cluster, file: file) {
+        case .success(let doc):
+            batch.records = doc.records
+            batch.counts.events = doc.events
+            batch.counts.candidates = doc.events
+            batch.counts.kubeletReviews = doc.records.filter { $0.path == .kubelet }.count
+            batch.counts.nodeProxy = doc.records.count - batch.counts.kubeletReviews
+        case .failure(let m):
+            batch.counts.malformed = 1
+            batch.malformed.append(m)
+        }
+        return batch
+    }
+
+    /// Held whole to be decoded, a document is bounded as a line is.
+    func oversizedDocument(bytes: Int, file: String) -> Batch {
+        var batch = Batch()
+        batch.counts.bytes = bytes
+        batch.counts.malformed = 1
+        batch.malformed = [MalformedLine(file: file, line: 1, reason: "a JSON document of \(bytes) bytes, longer than the maximum of \(maxLineLength)")]
+        return batch
+    }
+
+    /// Reads one request body of the audit webhook — an `EventList` document, or JSON lines —
+    /// as batch `batch` of stream `stream`, and commits it whole: the same batch sent again
+    /// replaces it rather than counting twice.
+    @discardableResult
+    public func ingest(body: [UInt8], stream: String, batch id: String, into writer: EvidenceWriter) throws -> AuditScanCounts {
+        var scanner = AuditLineScanner(.stream(name: stream, batch: id), cluster: cluster, maxLineLength: maxLineLength)
+        var batch: Batch
+        if body.count > maxLineLength && Self.isDocument(Array(body.prefix(64 << 10))) {
+            batch = oversizedDocument(bytes: body.count, file: scanner.file)
+        } else if Self.isDocument(Array(body.prefix(64 << 10))) {
+            batch = document(body, source: .stream(name: stream, batch: id), file: scanner.file)
+        } else {
+            batch = Batch()
+            body.withUnsafeBytes { scanner.scan($0, counts: &batch.counts, records: &batch.records, malformed: &batch.malformed) }
+        }
+        let counts = batch.counts
+        try writer.commit(EvidenceBatch(cluster: cluster, input: .stream(name: stream, batch: id), records: batch.records,
+                                        malformed: batch.malformed, counts: batch.counts))
         return counts
     }
 

@@ -8,6 +8,17 @@ public struct AuditSource: Hashable, Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// The path a file's checkpoint is kept under: absolute, without `./` or symlinks, so the
+    /// same file named two ways is one file.
+    public var canonicalPath: String {
+        isStdin ? "<stdin>" : URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    /// The file's size now (0 if it cannot be read: opening it reports why).
+    var size: Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
     public struct ResolveError: Error, CustomStringConvertible {
         public let description: String
     }

@@ -1,11 +1,13 @@
+import AuditScanning
 import CByteSearch
 import CompressNIO
 import Foundation
 import NIOCore
 
-/// Streams a source in large blocks and hands out buffers of whole lines, in constant memory
-/// whatever the file's size: one buffer, reused, read into with read(2); a partial last line is
-/// moved to its front. Gzip input (any number of members, as rotation tools write) is inflated
+/// Streams a source in large blocks and hands out buffers of whole lines: one buffer, reused,
+/// read into with read(2); a partial last line is moved to its front. Memory is bounded by the
+/// block size and the maximum line length, whatever the file's size: a line longer than the
+/// maximum is not held but skipped to its newline, and reported by its length. Gzip input (any number of members, as rotation tools write) is inflated
 /// with zlib as it streams. `consumed` counts the uncompressed bytes of the lines handed out so
 /// far, so a later run can resume there.
 public final class LineChunkReader {
@@ -16,6 +18,8 @@ public final class LineChunkReader {
     public let rawSize: Int?
 
     let blockSize: Int
+    /// Longer lines (newline not counted) are skipped, not held.
+    public let maxLineLength: Int
     let fd: Int32
     let ownsFD: Bool
     var gzip: ZlibDecompressor?
@@ -49,9 +53,11 @@ public final class LineChunkReader {
         public let description: String
     }
 
-    public init(_ source: AuditSource, blockSize: Int = 8 << 20, stdin: Data? = nil) throws(ReadError) {
+    public init(_ source: AuditSource, blockSize: Int = 8 << 20, maxLineLength: Int = AuditLineScanner.defaultMaxLineLength,
+                stdin: Data? = nil) throws(ReadError) {
         self.source = source
         self.blockSize = max(4096, blockSize)
+        self.maxLineLength = max(0, maxLineLength)
         capacity = self.blockSize * 2
         storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         if source.isStdin {
@@ -96,8 +102,6 @@ public final class LineChunkReader {
         spare?.deallocate()
         if ownsFD { close(fd) }
     }
-
-    public var isGzip: Bool { gzip != nil }
 
     /// Whether the file starts with gzip's magic bytes (false if it cannot be read: opening it
     /// for real reports why).
@@ -211,7 +215,7 @@ public final class LineChunkReader {
 
     // MARK: Lines
 
-    /// The first bytes of the source, left in place for `nextLines` or `readAll`.
+    /// The first bytes of the source, left in place for `nextChunk` or `readAll`.
     public func peek() throws(ReadError) -> [UInt8] {
         settle()
         while pending < min(capacity, 64 << 10) {
@@ -222,38 +226,64 @@ public final class LineChunkReader {
         return Array(UnsafeRawBufferPointer(start: storage, count: pending))
     }
 
-    /// The next buffer of whole lines, or false at the end. The last line may lack a newline.
-    public func nextLines(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        guard let block = try nextBlock() else { return false }
-        try body(block)
-        return true
+    /// What `nextChunk` hands out.
+    public enum Chunk {
+        /// Whole lines (the last line of the source may lack its newline).
+        case lines(UnsafeRawBufferPointer)
+        /// One line longer than `maxLineLength`, skipped: its length, and the bytes it took
+        /// (with its newline, unless it ended the source).
+        case overlongLine(length: Int, bytes: Int)
     }
 
-    /// The next block of whole lines (the last line may lack a newline), or nil at the end.
-    /// It stays valid until the next call (with `alternatesBuffers`, until the one after);
+    /// The next block of whole lines, or a line too long to hold, or nil at the end. A block
+    /// stays valid until the next call (with `alternatesBuffers`, until the one after);
     /// `consumed` already counts it.
-    public func nextBlock() throws(ReadError) -> UnsafeRawBufferPointer? {
+    public func nextChunk() throws(ReadError) -> Chunk? {
         settle()
+        // Whole lines already here (after a peek, or behind a skipped line).
+        if pending > 0, let nl = ka_memrchr(storage, 0x0A, pending) {
+            return .lines(handOut(storage.distance(to: nl) + 1))
+        }
+        // From here `pending` holds the start of one line and no newline.
         while true {
+            if pending > maxLineLength { return try skipLongLine() }
             if capacity - pending < blockSize / 2 { grow() }
             let n = try fill(storage + pending, min(blockSize, capacity - pending))
             if n == 0 {
-                guard pending > 0 else { return nil }
-                var count = pending
-                if holdsPartialLastLine {
-                    // Whole lines only; a last line without its newline waits for the next run.
-                    guard let nl = ka_memrchr(storage, 0x0A, pending) else { return nil }
-                    count = storage.distance(to: nl) + 1
-                }
-                return handOut(count)
+                // A last line without its newline: handed out, or left for the next run while
+                // a log being written may still be finishing it.
+                guard pending > 0, !holdsPartialLastLine else { return nil }
+                return .lines(handOut(pending))
             }
             let total = pending + n
-            guard let nl = ka_memrchr(storage, 0x0A, total) else {
-                pending = total
-                continue
-            }
             pending = total
-            return handOut(storage.distance(to: nl) + 1)
+            guard let nl = ka_memrchr(storage, 0x0A, total) else { continue }
+            return .lines(handOut(storage.distance(to: nl) + 1))
+        }
+    }
+
+    /// Drops the line begun in `pending`, already longer than the maximum, up to its newline;
+    /// what follows the newline stays pending. The buffer does not grow for it.
+    private func skipLongLine() throws(ReadError) -> Chunk? {
+        var length = pending
+        pending = 0
+        while true {
+            let n = try fill(storage, min(blockSize, capacity))
+            if n == 0 {
+                // Not finished yet in a log being written: the next run skips it from its start.
+                if holdsPartialLastLine { return nil }
+                consumed += length
+                return .overlongLine(length: length, bytes: length)
+            }
+            if let nl = memchr(storage, 0x0A, n) {
+                let end = storage.distance(to: nl)
+                length += end
+                consumed += length + 1
+                pending = n - end - 1
+                storage.copyMemory(from: storage + end + 1, byteCount: pending)
+                return .overlongLine(length: length, bytes: length + 1)
+            }
+            length += n
         }
     }
 
@@ -294,18 +324,28 @@ public final class LineChunkReader {
         consumed = offset
     }
 
-    /// Reads the whole (uncompressed) rest of the source, for single JSON documents.
-    public func readAll() throws(ReadError) -> [UInt8] {
+    /// Reads the whole (uncompressed) rest of the source, for single JSON documents; nil when it
+    /// is longer than `limit` bytes (the rest is then read and dropped, so `consumed` still
+    /// reaches the end).
+    public func readAll(limit: Int) throws(ReadError) -> [UInt8]? {
         settle()
-        while true {
+        while pending <= limit {
             if capacity - pending < blockSize / 2 { grow() }
             let n = try fill(storage + pending, capacity - pending)
-            if n == 0 { break }
+            if n == 0 {
+                let all = Array(UnsafeRawBufferPointer(start: storage, count: pending))
+                consumed += pending
+                pending = 0
+                return all
+            }
             pending += n
         }
-        let all = Array(UnsafeRawBufferPointer(start: storage, count: pending))
         consumed += pending
         pending = 0
-        return all
+        while true {
+            let n = try fill(storage, capacity)
+            if n == 0 { return nil }
+            consumed += n
+        }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// the reader never refills a buffer whose block is still held.
 final class ReadAhead: @unchecked Sendable {
     struct Block {
-        let bytes: UnsafeRawBufferPointer
+        let chunk: LineChunkReader.Chunk
         /// The reader's `consumed` and `rawBytesRead` just after this block.
         let consumed: Int
         let rawBytesRead: Int
@@ -48,8 +48,8 @@ final class ReadAhead: @unchecked Sendable {
             condition.unlock()
             let item: Item
             do {
-                if let bytes = try reader.nextBlock() {
-                    item = .block(Block(bytes: bytes, consumed: reader.consumed, rawBytesRead: reader.rawBytesRead))
+                if let chunk = try reader.nextChunk() {
+                    item = .block(Block(chunk: chunk, consumed: reader.consumed, rawBytesRead: reader.rawBytesRead))
                 } else {
                     item = .end
                 }

@@ -3,10 +3,6 @@
 #include <sched.h>
 #include "CByteSearch.h"
 
-const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
-    return memmem(haystack, haystack_len, needle, needle_len);
-}
-
 void *ka_memrchr(const void *s, int c, size_t n) {
     return memrchr(s, c, n);
 }

@@ -20,19 +20,6 @@ static int valid(const ka_needle *needles, int count) {
     return 1;
 }
 
-size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count) {
-    if (from >= n || !valid(needles, count)) return n;
-    size_t best = n;
-    for (int k = 0; k < count; k++) {
-        // Only the part before the best hit so far can hold an earlier one.
-        size_t limit = best + needles[k].length - 1 < n ? best + needles[k].length - 1 : n;
-        if (limit <= from) continue;
-        const uint8_t *hit = memmem(haystack + from, limit - from, needles[k].bytes, needles[k].length);
-        if (hit && (size_t)(hit - haystack) < best) best = (size_t)(hit - haystack);
-    }
-    return best;
-}
-
 #ifdef KA_HAVE_AVX2_PATH
 // The CPU model is filled in by a constructor before main; reading it is one load.
 static int cpu_has_avx2(void) { return __builtin_cpu_supports("avx2"); }
@@ -49,7 +36,7 @@ static int plain_object(const uint8_t *h, size_t start, size_t end) {
 #define CLOSE_LINE(end_)                                                                 \
     do {                                                                                 \
         size_t e_ = (end_);                                                              \
-        if (cand || !plain_object(h, line_start, e_)) {                                  \
+        if (cand || e_ - line_start > max_line || !plain_object(h, line_start, e_)) {      \
             if (reported == capacity) goto full;                                         \
             out[reported].start = line_start;                                            \
             out[reported].end = e_;                                                      \
@@ -74,7 +61,8 @@ static size_t find_one(const uint8_t *h, size_t n, size_t from, const ka_needle 
 // own next position and is searched again only once a line has passed it, so a needle that
 // does not occur is looked for once per buffer, not once per line.
 static size_t screen_scalar(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
-                            ka_line *out, size_t capacity, size_t from, size_t line_start, int cand, size_t reported) {
+                            size_t max_line, ka_line *out, size_t capacity, size_t from, size_t line_start, int cand,
+                            size_t reported) {
     size_t line_no = *lines;
     size_t next[KA_MAX_NEEDLES];
     for (int k = 0; k < count; k++) next[k] = find_one(h, n, from, &nd[k]);
@@ -103,9 +91,9 @@ full:
 }
 
 size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                              const ka_needle *needles, int count, ka_line *out, size_t capacity) {
+                              const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity) {
     if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
-    return screen_scalar(buffer, n, offset, lines, needles, count, out, capacity, *offset, *offset, 0, 0);
+    return screen_scalar(buffer, n, offset, lines, needles, count, max_line, out, capacity, *offset, *offset, 0, 0);
 }
 
 #ifdef KA_HAVE_AVX2_PATH
@@ -113,7 +101,7 @@ size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, s
 // in registers; probe offsets are copied to locals so stores to `out` cannot alias them.
 __attribute__((target("avx2"), always_inline))
 static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, const int count,
-                                   ka_line *out, size_t capacity) {
+                                   size_t max_line, ka_line *out, size_t capacity) {
     size_t reach = 0, o1[KA_MAX_NEEDLES], o2[KA_MAX_NEEDLES], len[KA_MAX_NEEDLES];
     const uint8_t *bytes[KA_MAX_NEEDLES];
     __m256i p1[KA_MAX_NEEDLES], p2[KA_MAX_NEEDLES];
@@ -164,7 +152,7 @@ static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, s
         i += 64;
     }
     *lines = line_no;
-    return screen_scalar(h, n, offset, lines, nd, count, out, capacity, i, line_start, cand, reported);
+    return screen_scalar(h, n, offset, lines, nd, count, max_line, out, capacity, i, line_start, cand, reported);
 full:
     *offset = line_start;
     *lines = line_no;
@@ -173,21 +161,21 @@ full:
 
 __attribute__((target("avx2")))
 static size_t screen_avx2(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
-                          ka_line *out, size_t capacity) {
+                          size_t max_line, ka_line *out, size_t capacity) {
     switch (count) {
-    case 1: return screen_avx2_n(h, n, offset, lines, nd, 1, out, capacity);
-    case 2: return screen_avx2_n(h, n, offset, lines, nd, 2, out, capacity);
-    case 3: return screen_avx2_n(h, n, offset, lines, nd, 3, out, capacity);
-    default: return screen_avx2_n(h, n, offset, lines, nd, 4, out, capacity);
+    case 1: return screen_avx2_n(h, n, offset, lines, nd, 1, max_line, out, capacity);
+    case 2: return screen_avx2_n(h, n, offset, lines, nd, 2, max_line, out, capacity);
+    case 3: return screen_avx2_n(h, n, offset, lines, nd, 3, max_line, out, capacity);
+    default: return screen_avx2_n(h, n, offset, lines, nd, 4, max_line, out, capacity);
     }
 }
 #endif
 
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                       const ka_needle *needles, int count, ka_line *out, size_t capacity) {
+                       const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity) {
     if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
 #ifdef KA_HAVE_AVX2_PATH
-    if (cpu_has_avx2()) return screen_avx2(buffer, n, offset, lines, needles, count, out, capacity);
+    if (cpu_has_avx2()) return screen_avx2(buffer, n, offset, lines, needles, count, max_line, out, capacity);
 #endif
-    return screen_scalar(buffer, n, offset, lines, needles, count, out, capacity, *offset, *offset, 0, 0);
+    return screen_scalar(buffer, n, offset, lines, needles, count, max_line, out, capacity, *offset, *offset, 0, 0);
 }

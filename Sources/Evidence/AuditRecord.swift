@@ -32,18 +32,20 @@ public struct AuditRecord: Hashable, Sendable {
     public var decision: Decision
     public var reason: String
     public var code: Int?
-    public var sourceFile: String
-    public var sourceLine: Int
+    /// The cluster whose API server logged the event (several clusters can share one store);
+    /// empty when the input did not say.
+    public var cluster: String
+    public var source: EvidenceSource
 
     public init(auditID: String, path: Path, time: Double, timestamp: String, level: String, stage: String, user: String?,
                 groups: [String], uid: String?, podName: String?, credentialID: String?, node: String, verb: String,
                 subresource: String, kubeletPath: String?, decision: Decision, reason: String, code: Int?,
-                sourceFile: String, sourceLine: Int) {
+                cluster: String, source: EvidenceSource) {
         self.auditID = auditID; self.path = path; self.time = time; self.timestamp = timestamp; self.level = level
         self.stage = stage; self.user = user; self.groups = groups; self.uid = uid; self.podName = podName
         self.credentialID = credentialID; self.node = node; self.verb = verb; self.subresource = subresource
         self.kubeletPath = kubeletPath; self.decision = decision; self.reason = reason; self.code = code
-        self.sourceFile = sourceFile; self.sourceLine = sourceLine
+        self.cluster = cluster; self.source = source
     }
 
     /// One request, whatever stages were logged: the auditID alone is not enough, because a
@@ -51,16 +53,20 @@ public struct AuditRecord: Hashable, Sendable {
     /// request was received, the node and the access path are part of it. The time comes
     /// first: a log's keys then mostly grow, and the database's key index takes them at its
     /// end instead of all over (random auditIDs first cost a rewrite of most of the index on
-    /// every commit).
-    public var requestKey: String { timestamp + "\u{1F}" + auditID + "\u{1F}" + node + "\u{1F}" + path.rawValue }
+    /// every commit). The cluster comes last, and only when named, so that the keys of records
+    /// without one are those schema v2 wrote.
+    public var requestKey: String {
+        let key = timestamp + "\u{1F}" + auditID + "\u{1F}" + node + "\u{1F}" + path.rawValue
+        return cluster.isEmpty ? key : key + "\u{1F}" + cluster
+    }
 
     /// Time order, then file order: the order the kubelet made its checks. Compares the cheap
     /// fields first (sorting tens of thousands of records).
     public static func precedes(_ a: AuditRecord, _ b: AuditRecord) -> Bool {
         if a.time != b.time { return a.time < b.time }
-        if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
-        if a.sourceLine != b.sourceLine { return a.sourceLine < b.sourceLine }
-        return a.auditID < b.auditID
+        if a.source != b.source { return a.source.precedes(b.source) }
+        if a.auditID != b.auditID { return a.auditID < b.auditID }
+        return a.cluster < b.cluster
     }
 
     /// How much the event tells: with both stages logged, the richer one is kept.

@@ -1,24 +1,24 @@
 /// Records keyed by request (`AuditRecord.requestKey`): an event logged at two stages
 /// (RequestReceived and ResponseComplete, or ResponseStarted and ResponseComplete), or in two
 /// overlapping files, counts once, as its richer copy (between equally rich copies, the first
-/// by file name and line).
+/// by source: file name and line, or stream name and batch).
 public struct AuditRecordSet: Sendable {
     /// `AuditRecord.requestKey`'s parts, hashed as they are rather than joined into a new string.
     struct Key: Hashable, Sendable {
-        let auditID: String, timestamp: String, node: String, path: AuditRecord.Path
+        let auditID: String, timestamp: String, node: String, path: AuditRecord.Path, cluster: String
         /// The auditID's hash, computed once: Swift's dictionary compares keys at every probe,
         /// and comparing a stored integer first spares most string comparisons (and hashing the
         /// key is then hashing an integer).
         let idHash: UInt64
 
         init(_ r: borrowing AuditRecord) {
-            auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path
-            var id = r.auditID
-            idHash = id.withUTF8 { $0.isEmpty ? 0 : StringInterner.hash($0.baseAddress!, $0.count) }
+            auditID = r.auditID; timestamp = r.timestamp; node = r.node; path = r.path; cluster = r.cluster
+            idHash = UInt64(bitPattern: Int64(r.auditID.hashValue))
         }
 
         static func == (a: Key, b: Key) -> Bool {
             a.idHash == b.idHash && a.auditID == b.auditID && a.timestamp == b.timestamp && a.node == b.node && a.path == b.path
+                && a.cluster == b.cluster
         }
 
         func hash(into hasher: inout Hasher) { hasher.combine(idHash) }
@@ -41,7 +41,7 @@ public struct AuditRecordSet: Sendable {
             // The richer copy wins; between equals, the one earlier in its file order, so the
             // outcome does not depend on which file was read first (files can be read at once).
             let rich = r.richness
-            if rich > richness[i] || (rich == richness[i] && (r.sourceFile, r.sourceLine) < (records[i].sourceFile, records[i].sourceLine)) {
+            if rich > richness[i] || (rich == richness[i] && r.source.precedes(records[i].source)) {
                 richness[i] = rich
                 records[i] = consume r
             }

@@ -8,7 +8,8 @@ public struct EvidenceReport: Sendable {
     /// First and last event time of the records used (epoch seconds).
     public var window: (first: Double, last: Double)?
     public var since: Double?
-    /// Distinct requests (by auditID) behind the event counts, which count every logged stage.
+    /// Distinct requests (`AuditRecord.requestKey`) behind the event counts, which count every
+    /// logged stage.
     public var uniqueKubeletReviews: Int
     public var uniqueNodeProxy: Int
 
@@ -26,22 +27,4 @@ public struct EvidenceReport: Sendable {
         for i in used.indices where used[i].time > 0 { first = min(first, used[i].time); last = max(last, used[i].time) }
         if first <= last { window = (first, last) }
     }
-}
-
-/// Collects records in memory when no database is used.
-public final class MemoryAuditStore: @unchecked Sendable {
-    public private(set) var set = AuditRecordSet()
-    public private(set) var malformed: [MalformedLine] = []
-    public private(set) var counts = AuditScanCounts()
-
-    public init() {}
-
-    public func add(records: consuming [AuditRecord], malformed m: [MalformedLine], counts c: AuditScanCounts) {
-        set.add(taking: consume records)
-        malformed += m
-        counts.add(c)
-    }
-
-    /// The records in time order, emptying the store (the end of a run: nothing is copied).
-    public func takeOrderedRecords() -> [AuditRecord] { set.takeOrdered() }
 }

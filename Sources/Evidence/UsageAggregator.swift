@@ -1,3 +1,4 @@
+import KubeletModel
 import RBAC
 
 /// Who used which kubelet permission, on which node, how often — allowed and denied.
@@ -55,7 +56,9 @@ public enum UsageAggregator {
         return (Subject.userKind, user, "")
     }
 
-    static let fineGrained: Set<String> = ["pods", "healthz", "configz", "statusz"]
+    /// Subresources some release tries before the `nodes/proxy` fallback: an audit record does
+    /// not say which kubelet release sent it, so every modelled release counts.
+    static let fineGrained: Set<String> = Set(KubeletVocabulary.fallbackSubresourcesInAnyRelease.map(\.rawValue))
 
     /// A denied fine-grained check followed, within a second, by an allowed `proxy` check for
     /// the same caller, node and verb is one request that passed only through the fallback.

@@ -18,8 +18,9 @@ struct EvidenceCommand: AsyncParsableCommand {
         checks are kept. JSON lines, gzip (rotated sets included), directories, stdin (-) and \
         EventList documents are read; malformed lines are counted with file and line.
 
-        Records go to the evidence database (see --db) keyed by auditID: ingesting the same files \
-        again, or after an interrupted run, never counts twice.
+        Records go to the evidence database (see --db) keyed by request (auditID, time received, \
+        node, access path): ingesting the same files again, or after an interrupted run, never \
+        counts twice.
 
         Examples:
           kubelet-authz evidence /var/log/kubernetes/audit/

@@ -59,22 +59,12 @@ struct EvidenceStoreOptions: ParsableArguments {
             ingestor.stdin = ConsoleIO.current.readStdin()
         }
         do {
+            let store: EvidenceWriter & EvidenceReader
             if noDB {
-                let sink = MemorySink()
-                _ = try ingestor.ingest(sources, into: sink)
-                meter.finish()
-                timings.mark("ingest")
-                let s = sink.store
-                let records = s.takeOrderedRecords()
-                timings.mark("order")
-                // In file and line order, as the database gives them (files may be read at once).
-                let malformed = s.malformed.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
-                let report = EvidenceReport(records: records, counts: s.counts, malformed: malformed, policy: policyValue, since: sinceValue)
-                timings.mark("report")
-                return (report, sources.map(\.displayName))
+                store = MemoryEvidenceStore()
+            } else {
+                do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath(environment: ConsoleIO.environment)) } catch { throw CLIError.badInput(error.description) }
             }
-            let store: EvidenceStore
-            do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath(environment: ConsoleIO.environment)) } catch { throw CLIError.badInput(error.description) }
             let summary = try ingestor.ingest(sources, into: store)
             meter.finish()
             timings.mark("ingest")
@@ -84,7 +74,7 @@ struct EvidenceStoreOptions: ParsableArguments {
             if !summary.resumed.isEmpty {
                 ConsoleIO.err("Resumed where an earlier ingest stopped: \(summary.resumed.joined(separator: ", "))\n")
             }
-            let records = try store.records()
+            let records = try store.records(since: nil)
             timings.mark("load")
             let report = EvidenceReport(records: records, counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
                                         policy: policyValue, since: sinceValue)

@@ -1,13 +1,13 @@
-import AuditInput
+import AuditScanning
 import Evidence
 import Foundation
 import GRDB
 
-/// The evidence database (SQLite through GRDB). Records are keyed by request (auditID, time
-/// received, node, path), so overlapping
-/// or repeated files never count twice; each file's progress is committed with its records, so
-/// an interrupted ingest resumes where it stopped and loses nothing.
-public final class EvidenceStore: AuditSink {
+/// The evidence database (SQLite through GRDB). Records are keyed by request (time received,
+/// auditID, node, path, cluster), so overlapping or repeated files and re-sent batches never
+/// count twice; each file's progress is committed with its records, so an interrupted ingest
+/// resumes where it stopped and loses nothing.
+public final class EvidenceStore: EvidenceWriter, EvidenceReader {
     public let path: String
     let db: DatabaseQueue
 
@@ -109,52 +109,62 @@ public final class EvidenceStore: AuditSink {
                 SET request_key = timestamp || char(31) || audit_id || char(31) || node || char(31) || path
                 """)
         }
+        // v3: records carry their cluster and a source that is a file (path, line, offset) or a
+        // stream batch (name, batch id); batches are counted once each, however often sent.
+        m.registerMigration("v3") { db in
+            try db.alter(table: "audit_record") { t in
+                t.add(column: "cluster", .text).notNull().defaults(to: "")
+                t.add(column: "source_offset", .integer)
+                t.add(column: "source_batch", .text)
+            }
+            try db.create(table: "ingested_batch") { t in
+                t.column("stream", .text).notNull()
+                t.column("batch", .text).notNull()
+                t.column("lines", .integer).notNull()
+                t.column("events", .integer).notNull()
+                t.column("kubelet_reviews", .integer).notNull()
+                t.column("node_proxy", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("updated", .text).notNull()
+                t.primaryKey(["stream", "batch"])
+            }
+        }
         return m
     }
 
-    public var resumesFiles: Bool { true }
+    public var isPersistent: Bool { true }
 
-    /// The path files are recorded under: absolute and without `./` or symlinks, so the same
-    /// file named two ways is one file.
-    static func key(_ source: AuditSource) -> String {
-        source.isStdin ? "<stdin>" : URL(fileURLWithPath: source.path).resolvingSymlinksInPath().standardizedFileURL.path
-    }
-
-    public func resumePoint(for source: AuditSource, identity: String) throws -> AuditResume {
-        guard !source.isStdin else { return .start }
-        let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int) ?? 0
-        return try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?",
-                                             arguments: [Self.key(source)]) else { return .start }
-            let sameFile: String = row["identity"]
-            guard sameFile == identity else { return .start }
-            let offset: Int = row["offset"]
-            // A live audit.log grows: read what was appended since.
-            if row["complete"] as Bool && size <= offset { return .skip }
-            return .from(offset: offset, line: row["line"])
+    public func checkpoint(path: String) throws -> FileCheckpoint? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?", arguments: [path]).map {
+                FileCheckpoint(identity: $0["identity"], offset: $0["offset"], line: $0["line"], complete: $0["complete"])
+            }
         }
     }
 
-    public func commit(source: AuditSource, identity: String, records: consuming [AuditRecord], malformed: [MalformedLine],
-                       checkpoint: (offset: Int, line: Int), counts: AuditScanCounts, complete: Bool) throws {
-        let records = records  // a closure cannot capture a consuming parameter
+    public func commit(_ batch: consuming EvidenceBatch) throws {
+        let batch = batch  // a closure cannot capture a consuming parameter
         try db.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
-                    node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness,
+                    cluster, source_offset, source_batch)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(request_key) DO UPDATE SET
                     path = excluded.path, time = excluded.time, timestamp = excluded.timestamp, level = excluded.level,
                     stage = excluded.stage, user = excluded.user, groups = excluded.groups, uid = excluded.uid,
                     pod_name = excluded.pod_name, credential_id = excluded.credential_id, node = excluded.node,
                     verb = excluded.verb, subresource = excluded.subresource, kubelet_path = excluded.kubelet_path,
                     decision = excluded.decision, reason = excluded.reason, code = excluded.code,
-                    source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness
+                    source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness,
+                    cluster = excluded.cluster, source_offset = excluded.source_offset, source_batch = excluded.source_batch
                 WHERE excluded.richness > audit_record.richness
                    OR (excluded.richness = audit_record.richness
-                       AND (excluded.source_file, excluded.source_line) < (audit_record.source_file, audit_record.source_line))
+                       AND (excluded.source_file, excluded.source_line, COALESCE(excluded.source_batch, ''))
+                         < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
                 """)
             let raw = RawStatement(insert, in: db)
+            let records = batch.records
             for i in records.indices {
                 raw.bind(1, records[i].requestKey); raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
                 raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
@@ -162,32 +172,50 @@ public final class EvidenceStore: AuditSink {
                 raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
                 raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
                 raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)
-                raw.bind(20, records[i].sourceFile); raw.bind(21, records[i].sourceLine); raw.bind(22, records[i].richness)
+                raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line); raw.bind(22, records[i].richness)
+                raw.bind(23, records[i].cluster)
+                switch records[i].source {
+                case .file(_, _, let offset): raw.bind(24, offset); raw.bind(25, nil as String?)
+                case .stream(_, let id): raw.bind(24, nil as Int?); raw.bind(25, id)
+                }
                 try raw.run()
             }
             let bad = try db.cachedStatement(sql: "INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
-            for m in malformed { try bad.execute(arguments: [m.file, m.line, m.reason]) }
-            let path = Self.key(source)
-            // Counters accumulate per file from the checkpoint on; a restart from zero resets them.
-            // Stdin has no checkpoint: its counts accumulate under "<stdin>".
-            let existing = try Row.fetchOne(db, sql: "SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?",
-                                            arguments: [path])
-            var base = AuditScanCounts()
-            if let existing, (existing["identity"] as String) == identity, source.isStdin || checkpoint.offset > counts.bytes || checkpoint.line > counts.lines {
-                base.lines = existing["lines"]; base.events = existing["events"]; base.kubeletReviews = existing["kubelet_reviews"]
-                base.nodeProxy = existing["node_proxy"]; base.malformed = existing["malformed"]; base.bytes = existing["bytes"]
+            for m in batch.malformed { try bad.execute(arguments: [m.file, m.line, m.reason]) }
+            switch batch.input {
+            case .file(let path, let identity, let checkpoint, let continues):
+                try record(file: path, identity: identity, checkpoint: checkpoint, continues: continues, counts: batch.counts, in: db)
+            case .stream(let name, let id):
+                let c = batch.counts
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO ingested_batch (stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [name, id, c.lines, c.events, c.kubeletReviews, c.nodeProxy, c.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
             }
-            base.add(counts)
-            try db.execute(sql: """
-                INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
-                    complete = excluded.complete, lines = excluded.lines, events = excluded.events,
-                    kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
-                    bytes = excluded.bytes, updated = excluded.updated
-                """, arguments: [path, identity, checkpoint.offset, checkpoint.line, complete, base.lines, base.events,
-                                 base.kubeletReviews, base.nodeProxy, base.malformed, base.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
         }
+    }
+
+    /// A file's checkpoint and counts: counts add up from batch to batch of one read, and
+    /// restart with a read from the start (or a new file under the name).
+    private func record(file path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool, counts: AuditScanCounts,
+                        in db: Database) throws {
+        let existing = try Row.fetchOne(db, sql: "SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?",
+                                        arguments: [path])
+        var base = AuditScanCounts()
+        if continues, let existing, (existing["identity"] as String) == identity {
+            base.lines = existing["lines"]; base.events = existing["events"]; base.kubeletReviews = existing["kubelet_reviews"]
+            base.nodeProxy = existing["node_proxy"]; base.malformed = existing["malformed"]; base.bytes = existing["bytes"]
+        }
+        base.add(counts)
+        try db.execute(sql: """
+            INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
+                complete = excluded.complete, lines = excluded.lines, events = excluded.events,
+                kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
+                bytes = excluded.bytes, updated = excluded.updated
+            """, arguments: [path, identity, checkpoint.offset, checkpoint.line, checkpoint.complete, base.lines, base.events,
+                             base.kubeletReviews, base.nodeProxy, base.malformed, base.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
     }
 
     /// Every stored record at or after `since` (epoch seconds), in time order. Repeated values
@@ -196,7 +224,7 @@ public final class EvidenceStore: AuditSink {
         try db.read { db in
             let raw = RawStatement(try db.makeStatement(sql: """
                 SELECT audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id, node, verb,
-                       subresource, kubelet_path, decision, reason, code, source_file, source_line
+                       subresource, kubelet_path, decision, reason, code, source_file, source_line, cluster, source_offset, source_batch
                 FROM audit_record WHERE time >= ?
                 """), in: db)
             raw.bind(1, since ?? -Double.greatestFiniteMagnitude)
@@ -211,8 +239,8 @@ public final class EvidenceStore: AuditSink {
                     uid: raw.text(8, interner), podName: raw.text(9, interner), credentialID: raw.text(10, interner),
                     node: raw.text(11, interner) ?? "", verb: raw.text(12, interner) ?? "", subresource: raw.text(13, interner) ?? "",
                     kubeletPath: raw.text(14, interner), decision: AuditRecord.Decision(rawValue: raw.text(15, interner) ?? "") ?? .unknown,
-                    reason: raw.text(16, interner) ?? "", code: raw.int(17), sourceFile: raw.text(18, interner) ?? "",
-                    sourceLine: raw.int(19) ?? 0))
+                    reason: raw.text(16, interner) ?? "", code: raw.int(17), cluster: raw.text(20, interner) ?? "",
+                    source: Self.source(raw, interner)))
             }
             // Ordered here rather than by SQLite: the same order as records kept in memory
             // (`AuditRecord.precedes`), and cheaper than SQLite's sort of the ties.
@@ -221,15 +249,23 @@ public final class EvidenceStore: AuditSink {
         }
     }
 
-    /// Totals over everything ingested, identical however often the same files are ingested.
+    /// A record's source from columns 18 to 22: a stream batch has a batch id, a file an offset
+    /// (unknown, 0, for records written before schema v3).
+    private static func source(_ raw: RawStatement, _ interner: StringInterner) -> EvidenceSource {
+        let name = raw.text(18, interner) ?? ""
+        if let batch = raw.text(22) { return .stream(name: name, batch: batch) }
+        return .file(path: name, line: raw.int(19) ?? 0, offset: raw.int(21) ?? 0)
+    }
+
     public func totals() throws -> AuditScanCounts {
         try db.read { db in
             var c = AuditScanCounts()
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b,
-                       COALESCE(SUM(kubelet_reviews),0) AS k, COALESCE(SUM(node_proxy),0) AS p FROM ingested_file
-                """) {
-                c.lines = row["l"]; c.events = row["e"]; c.bytes = row["b"]; c.kubeletReviews = row["k"]; c.nodeProxy = row["p"]
+            for table in ["ingested_file", "ingested_batch"] {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b,
+                           COALESCE(SUM(kubelet_reviews),0) AS k, COALESCE(SUM(node_proxy),0) AS p FROM \(table)
+                    """) else { continue }
+                c.lines += row["l"]; c.events += row["e"]; c.bytes += row["b"]; c.kubeletReviews += row["k"]; c.nodeProxy += row["p"]
             }
             c.malformed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM malformed_line") ?? 0
             return c

@@ -1,4 +1,4 @@
-import Evidence
+import AuditScanning
 import GRDB
 import GRDBSQLite
 

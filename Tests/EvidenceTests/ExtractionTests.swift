@@ -1,4 +1,5 @@
-@testable import Evidence
+@testable import AuditScanning
+import Evidence
 import Foundation
 import TestSupport
 import Testing
@@ -10,7 +11,7 @@ struct ExtractionTests {
     static let sampleLines = sampleText.split(separator: "\n").map(String.init)
 
     static func scan(_ text: String, file: String = "audit.log") -> (AuditScanCounts, [AuditRecord], [MalformedLine]) {
-        var scanner = AuditLineScanner(file: file)
+        var scanner = AuditLineScanner(.file(file))
         var counts = AuditScanCounts()
         var records: [AuditRecord] = []
         var malformed: [MalformedLine] = []
@@ -47,17 +48,17 @@ struct ExtractionTests {
             #expect(r.verb == t.verb)
             #expect(r.subresource == t.subresource)
             #expect(r.decision == (t.allowed ? .allow : .deny))
-            #expect(r.sourceLine == t.line)
+            #expect(r.source.line == t.line)
             #expect(r.groups.contains("system:serviceaccounts"))
         }
         // kubectl-created reviews (lines 14–17) are not kubelet access.
-        #expect(!records.contains { $0.sourceLine >= 14 && $0.sourceLine <= 17 })
+        #expect(!records.contains { $0.source.line >= 14 && $0.source.line <= 17 })
     }
 
     @Test("API-server node proxy: caller, node, path without query, verdict from the decision annotation")
     func nodeProxy() {
         let proxy = Self.scan(Self.sampleText).1.filter { $0.path == .apiserverProxy }
-        #expect(proxy.map(\.sourceLine) == [18, 19, 20])
+        #expect(proxy.map(\.source.line) == [18, 19, 20])
         #expect(proxy.map(\.decision) == [.deny, .allow, .deny])
         #expect(proxy.map { $0.user ?? "" } == ["system:serviceaccount:oracle:sa-none", "system:serviceaccount:oracle:sa-proxy", "system:anonymous"])
         #expect(proxy.allSatisfy { $0.node == "oracle-node" && $0.kubeletPath == "/metrics" && $0.subresource == "proxy" })

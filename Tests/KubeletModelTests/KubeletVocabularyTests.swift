@@ -63,3 +63,12 @@ struct KubeletVocabularyTests {
         #expect(!APIServerKubeletClient.kubeadmCreatesBinding(minor: 36, patch: nil))
     }
 }
+
+extension KubeletVocabularyTests {
+    /// Evidence pairs a denied check with the `proxy` check after it for exactly these: the
+    /// names some release (default gates or all on) tries before its fallback.
+    @Test("the fallback subresources of any release")
+    func anyRelease() {
+        #expect(Set(KubeletVocabulary.fallbackSubresourcesInAnyRelease.map(\.rawValue)) == Set(Self.cases.flatMap(\.fallback)))
+    }
+}

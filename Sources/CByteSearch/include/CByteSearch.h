@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-const void *ka_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 void *ka_memrchr(const void *s, int c, size_t n);
 /// CPUs this process may run on (its affinity mask), which `taskset` narrows; 0 if unknown.
 int ka_usable_cpus(void);
@@ -22,11 +21,6 @@ typedef struct {
 /// At most this many needles per search.
 #define KA_MAX_NEEDLES 4
 
-/// The offset of the first place at or after `from` where any of the needles starts, or `n`
-/// (glibc memmem per needle): the line screen's path on CPUs without AVX2 and for the last
-/// bytes of a buffer.
-size_t ka_find_any(const uint8_t *haystack, size_t n, size_t from, const ka_needle *needles, int count);
-
 /// A line the line screen reports: where it is, its number, whether a needle occurs in it.
 typedef struct {
     size_t start;   /// its first byte
@@ -37,22 +31,26 @@ typedef struct {
 
 /// Walks the lines of `buffer[*offset..<n]` (`*offset` at a line start) in one pass that finds
 /// newlines and needles together, and reports the lines that need a closer look: those where
-/// a needle starts, and those that are not simply `{...}` (blank, padded, CRLF, cut short, not
-/// an object). Other lines are only counted. Stops when `out` is full (at a line start, so a
+/// a needle starts, those longer than `max_line` bytes (newline not counted), and those that are
+/// not simply `{...}` (blank, padded, CRLF, cut short, not an object). Other lines are only
+/// counted. Stops when `out` is full (at a line start, so a
 /// later call resumes there) or at the end of the buffer; returns how many lines it reported.
 /// `*offset` and `*lines` (lines walked, reported or not) advance. A last line without a
 /// newline counts as a line.
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                       const ka_needle *needles, int count, ka_line *out, size_t capacity);
+                       const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
 /// The same screen without the vector path (memchr and memmem): what CPUs without AVX2 run, and
 /// the reference in tests.
 size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                              const ka_needle *needles, int count, ka_line *out, size_t capacity);
+                              const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
-/// of the closing quote, or -1 when the buffer ends first or a raw control character (< 0x20,
-/// not allowed in JSON strings) comes before it. `*escaped` is set when a backslash escape
+/// of the closing quote, or -1 when the buffer ends first, a raw control character (< 0x20,
+/// not allowed in JSON strings) comes before it, or the string is not well-formed UTF-8. `*escaped` is set when a backslash escape
 /// occurs. Sixteen bytes at a time where the CPU allows.
 long ka_json_string_end(const uint8_t *p, size_t n, size_t start, int *escaped);
+/// Whether `p[0..<n]` is well-formed UTF-8 (no overlong forms, surrogates, or values above
+/// U+10FFFF).
+int ka_utf8_valid(const uint8_t *p, size_t n);
 
 #endif

@@ -30,22 +30,16 @@ public final class NeedleSearch: @unchecked Sendable {
         needles.deallocate()
     }
 
-    /// The offset of the first needle at or after `from`, or `buffer.count` (memmem; the
-    /// screen's path without AVX2).
-    public func first(in buffer: UnsafeRawBufferPointer, from: Int) -> Int {
-        guard let base = buffer.baseAddress, from < buffer.count else { return buffer.count }
-        return ka_find_any(base.assumingMemoryBound(to: UInt8.self), buffer.count, from, needles, Int32(count))
-    }
-
     /// `ka_screen_lines` over `buffer`: reports into `out` the lines from `offset` on that hold a
-    /// needle or are not plainly `{...}`, advancing `offset` and `lines`; returns how many.
-    /// `vectorized: false` runs the path of CPUs without AVX2.
-    public func screenLines(in buffer: UnsafeRawBufferPointer, offset: inout Int, lines: inout Int,
+    /// needle, are longer than `maxLineLength` or are not plainly `{...}`, advancing `offset`
+    /// and `lines`; returns how many. `vectorized: false` runs the path of CPUs without AVX2.
+    public func screenLines(in buffer: UnsafeRawBufferPointer, offset: inout Int, lines: inout Int, maxLineLength: Int = .max,
                             into out: UnsafeMutableBufferPointer<ka_line>, vectorized: Bool = true) -> Int {
         guard let base = buffer.baseAddress, offset < buffer.count, let o = out.baseAddress else { return 0 }
         var off = offset, count = lines
         let screen = vectorized ? ka_screen_lines : ka_screen_lines_scalar
-        let reported = screen(base.assumingMemoryBound(to: UInt8.self), buffer.count, &off, &count, needles, Int32(self.count), o, out.count)
+        let reported = screen(base.assumingMemoryBound(to: UInt8.self), buffer.count, &off, &count, needles, Int32(self.count),
+                              max(0, maxLineLength), o, out.count)
         offset = off
         lines = count
         return reported

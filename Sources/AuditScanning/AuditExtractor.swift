@@ -1,23 +1,25 @@
+import Evidence
+
 /// Turns audit events into kubelet-access records: the kubelet's own SubjectAccessReviews
 /// (created by `system:node:*`, naming the real caller in the request body and the verdict in
 /// the response body) and API-server node-proxy requests.
 public enum AuditExtractor {
-    static func records(from event: AuditEventWire, file: String, line: Int) -> [AuditRecord] {
+    static func records(from event: AuditEventWire, source: EvidenceSource, cluster: String) -> [AuditRecord] {
         var out: [AuditRecord] = []
-        append(from: event, file: file, line: line, to: &out)
+        append(from: event, source: source, cluster: cluster, to: &out)
         return out
     }
 
     /// `records(from:)`, appended to `out`: the scanner's path, with no array per event.
-    static func append(from event: AuditEventWire, file: String, line: Int, to out: inout [AuditRecord]) {
+    static func append(from event: AuditEventWire, source: EvidenceSource, cluster: String, to out: inout [AuditRecord]) {
         if let items = event.items {
-            for item in items { append(from: item, file: file, line: line, to: &out) }
+            for item in items { append(from: item, source: source, cluster: cluster, to: &out) }
             return
         }
-        if let r = record(from: event, file: file, line: line) { out.append(consume r) }
+        if let r = record(from: event, source: source, cluster: cluster) { out.append(consume r) }
     }
 
-    static func record(from event: AuditEventWire, file: String, line: Int) -> AuditRecord? {
+    static func record(from event: AuditEventWire, source: EvidenceSource, cluster: String) -> AuditRecord? {
         guard let ref = event.objectRef, let id = event.auditID else { return nil }
         let received = event.requestReceivedTimestamp ?? event.stageTimestamp ?? ""
         let time = AuditTimestamp.seconds(received) ?? 0
@@ -42,7 +44,7 @@ public enum AuditExtractor {
                 uid: spec?.uid, podName: spec?.extra?.podName?.first, credentialID: spec?.extra?.credentialID?.first,
                 node: node, verb: attributes?.verb ?? "", subresource: attributes?.subresource ?? "",
                 kubeletPath: nil, decision: decision, reason: event.responseObject?.status?.reason ?? "",
-                code: event.responseStatus?.code, sourceFile: file, sourceLine: line)
+                code: event.responseStatus?.code, cluster: cluster, source: source)
         }
 
         if ref.resource == "nodes", ref.subresource == "proxy", (ref.apiGroup ?? "").isEmpty, let name = ref.name {
@@ -60,7 +62,7 @@ public enum AuditExtractor {
                 node: nodeName(fromProxyName: name), verb: event.verb ?? "", subresource: "proxy",
                 kubeletPath: kubeletPath(event.requestURI, node: name), decision: decision,
                 reason: event.annotations?.reason ?? "", code: event.responseStatus?.code,
-                sourceFile: file, sourceLine: line)
+                cluster: cluster, source: source)
         }
         return nil
     }

@@ -1,5 +1,5 @@
+import Evidence
 import Foundation
-
 /// A whole JSON audit document: an `EventList` (what the audit webhook sends) or one `Event`.
 public enum AuditDocument {
     public struct Decoded: Sendable {
@@ -7,15 +7,17 @@ public enum AuditDocument {
         public let events: Int
     }
 
-    public static func decode(_ data: Data, file: String) -> Result<Decoded, MalformedLine> {
+    /// `source` is what its records cite (a file's first line, or a stream's batch); `file` is
+    /// the name a failure is reported under.
+    public static func decode(_ data: Data, source: EvidenceSource, cluster: String, file: String) -> Result<Decoded, MalformedLine> {
         do {
             if data.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == 0x5B {
                 let events = try JSONDecoder().decode([AuditEventWire].self, from: data)
-                return .success(Decoded(records: events.flatMap { AuditExtractor.records(from: $0, file: file, line: 1) }, events: events.count))
+                return .success(Decoded(records: events.flatMap { AuditExtractor.records(from: $0, source: source, cluster: cluster) }, events: events.count))
             }
             let event = try JSONDecoder().decode(AuditEventWire.self, from: data)
             let count = event.items?.count ?? 1
-            return .success(Decoded(records: AuditExtractor.records(from: event, file: file, line: 1), events: count))
+            return .success(Decoded(records: AuditExtractor.records(from: event, source: source, cluster: cluster), events: count))
         } catch {
             return .failure(MalformedLine(file: file, line: 1, reason: "not an audit Event, EventList or JSON lines: \(AuditLineScanner.describe(error))"))
         }

@@ -1,36 +1,6 @@
 import CByteSearch
+import Evidence
 import Foundation
-
-/// What one pass over audit bytes found.
-public struct AuditScanCounts: Sendable, Equatable {
-    public var lines = 0
-    public var events = 0
-    public var candidates = 0
-    public var kubeletReviews = 0
-    public var nodeProxy = 0
-    public var malformed = 0
-    public var bytes = 0
-
-    public init() {}
-
-    public mutating func add(_ o: AuditScanCounts) {
-        lines += o.lines; events += o.events; candidates += o.candidates; kubeletReviews += o.kubeletReviews
-        nodeProxy += o.nodeProxy; malformed += o.malformed; bytes += o.bytes
-    }
-}
-
-public struct MalformedLine: Hashable, Sendable, Error {
-    public let file: String
-    public let line: Int
-    public let reason: String
-
-    public init(file: String, line: Int, reason: String) {
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
-}
-
 /// The streaming core: given a buffer of whole lines, one vectorised pass (`ka_screen_lines`)
 /// finds newlines and the needles (`subjectaccessreviews`, `"proxy"`) together and checks each
 /// line's shape (`{…}`). Only lines with a needle are decoded; lines of another shape are
@@ -38,9 +8,20 @@ public struct MalformedLine: Hashable, Sendable, Error {
 /// without decoding anything. A needle can also appear inside unrelated events, so every
 /// match is confirmed on the decoded fields.
 public struct AuditLineScanner {
+    /// What is being read: a file, or one batch of a stream (the audit webhook's).
+    public enum Origin: Sendable {
+        case file(String)
+        case stream(name: String, batch: String)
+    }
+
+    public let origin: Origin
+    public let cluster: String
+    /// The name malformed lines are reported under: the file, or the stream and batch.
     public let file: String
-    /// Lines consumed so far in this file (the next line is `line + 1`).
+    /// Lines consumed so far in this input (the next line is `line + 1`).
     public private(set) var line: Int
+    /// Uncompressed bytes consumed so far: where the next block starts.
+    public private(set) var offset: Int
 
     /// Probes: `j` and `w`, `x` and `y` are rare in audit JSON: on the benchmark's gigabyte of
     /// log, 248,000 places pass the screen and 121,000 of them are needles.
@@ -49,11 +30,47 @@ public struct AuditLineScanner {
 
     /// Shared strings for the fields that repeat; one per scanning thread, kept across blocks.
     public let interner: StringInterner
+    /// Longer lines (newline not counted) are malformed, not decoded.
+    public let maxLineLength: Int
+    /// No audit event comes near this; a line this long is damage (a file of zeros, a lost
+    /// newline), and reading it whole would hold it all in memory.
+    public static let defaultMaxLineLength = 64 << 20
 
-    public init(file: String, startLine: Int = 0, interner: StringInterner = StringInterner()) {
-        self.file = file
+    public init(_ origin: Origin, cluster: String = "", startLine: Int = 0, startOffset: Int = 0, interner: StringInterner = StringInterner(),
+                maxLineLength: Int = AuditLineScanner.defaultMaxLineLength) {
+        self.origin = origin
+        self.cluster = cluster
+        switch origin {
+        case .file(let path): file = path
+        case .stream(let name, let batch): file = "\(name) batch \(batch)"
+        }
         self.line = startLine
+        self.offset = startOffset
         self.interner = interner
+        self.maxLineLength = maxLineLength
+    }
+
+    /// Where the current line came from; `start` is its first byte's offset in the input.
+    func source(start: Int) -> EvidenceSource {
+        switch origin {
+        case .file(let path): .file(path: path, line: line, offset: start)
+        case .stream(let name, let batch): .stream(name: name, batch: batch)
+        }
+    }
+
+    /// A line too long to be held, which the reader skipped without handing it out: counted as
+    /// the next line, malformed. `bytes` is what it took of the input (its newline included).
+    public mutating func skipOverlongLine(length: Int, bytes: Int, counts: inout AuditScanCounts, malformed: inout [MalformedLine]) {
+        line += 1
+        offset += bytes
+        counts.lines += 1
+        counts.bytes += bytes
+        counts.malformed += 1
+        malformed.append(overlong(length))
+    }
+
+    func overlong(_ length: Int) -> MalformedLine {
+        MalformedLine(file: file, line: line, reason: "a line of \(length) bytes, longer than the maximum line length of \(maxLineLength)")
     }
 
     /// Scans `bytes`, which must hold whole lines (a final line without newline is allowed).
@@ -64,13 +81,13 @@ public struct AuditLineScanner {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         counts.bytes += bytes.count
         let startLine = line
-        var offset = 0, walked = 0, examined = 0
+        var at = 0, walked = 0, examined = 0
         // The screen walks every line in C and hands back only those worth a look; a plain
         // `{...}` line without a needle is an event and nothing more.
         withUnsafeTemporaryAllocation(of: ka_line.self, capacity: 1024) { out in
             var reported = 0
             repeat {
-                reported = Self.needles.screenLines(in: bytes, offset: &offset, lines: &walked, into: out)
+                reported = Self.needles.screenLines(in: bytes, offset: &at, lines: &walked, maxLineLength: maxLineLength, into: out)
                 for e in out[0..<reported] {
                     line = startLine + e.index + 1
                     examine(base, start: e.start, end: e.end, candidate: e.candidate != 0, counts: &counts, records: &records, malformed: &malformed)
@@ -79,6 +96,7 @@ public struct AuditLineScanner {
             } while reported == out.count
         }
         line = startLine + walked
+        offset += bytes.count
         counts.lines += walked
         counts.events += walked - examined
     }
@@ -86,6 +104,11 @@ public struct AuditLineScanner {
     /// One line the screen reported: trimmed, counted, and decoded if it holds a needle.
     private func examine(_ base: UnsafeRawPointer, start: Int, end: Int, candidate: Bool, counts: inout AuditScanCounts,
                          records: inout [AuditRecord], malformed: inout [MalformedLine]) {
+        if end - start > maxLineLength {
+            counts.malformed += 1
+            malformed.append(overlong(end - start))
+            return
+        }
         // Trim trailing whitespace (CR) and skip blank lines.
         var last = end - 1
         while last >= start, let b = Optional(base.load(fromByteOffset: last, as: UInt8.self)), b == 0x20 || b == 0x0D || b == 0x09 { last -= 1 }
@@ -113,7 +136,7 @@ public struct AuditLineScanner {
                 ?? decoder.decode(AuditEventWire.self, from: Data(lineBytes))
             if let items = event.items { counts.events += items.count - 1 }
             let before = records.count
-            AuditExtractor.append(from: event, file: file, line: line, to: &records)
+            AuditExtractor.append(from: event, source: source(start: offset + start), cluster: cluster, to: &records)
             for k in before..<records.count {
                 if records[k].path == .kubelet { counts.kubeletReviews += 1 } else { counts.nodeProxy += 1 }
             }

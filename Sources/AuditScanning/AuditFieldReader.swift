@@ -1,6 +1,6 @@
 import CByteSearch
+import Evidence
 import Foundation
-
 /// Reads the dozen fields evidence needs straight from a candidate line's bytes, skipping the
 /// rest (managed fields, request bodies of other kinds) without building anything.
 ///
@@ -453,35 +453,99 @@ struct AuditFieldReader {
             v = v &* 10 &+ Int(p[i] - 0x30)
             i += 1
         }
-        // Fractions or exponents are not integers: let JSONDecoder judge.
-        guard i > start, i - start < 19, !(i < n && (p[i] == 0x2E || p[i] == 0x65 || p[i] == 0x45)) else { throw Unsupported() }
+        // Fractions or exponents are not integers: let JSONDecoder judge. A leading zero is not
+        // JSON (JSONDecoder rejects `0201`).
+        guard i > start, i - start < 19, !(p[start] == 0x30 && i - start > 1),
+              !(i < n && (p[i] == 0x2E || p[i] == 0x65 || p[i] == 0x45)) else { throw Unsupported() }
         return neg ? -v : v
     }
 
-    /// Skips any value, checking brackets and strings on the way.
+    /// Skips any value, checking it as JSON on the way — brackets matched, colons and commas in
+    /// place, literals and numbers spelled out — so that a line JSONDecoder rejects is not read
+    /// here. Stricter than JSONDecoder where that is cheaper (leading zeros, trailing commas and
+    /// nesting deeper than 64 send the line to JSONDecoder, which then reads it).
     mutating func skipValue() throws {
-        skipSpace()
-        guard i < n else { throw Unsupported() }
-        switch p[i] {
-        case 0x22: _ = try skipString()
-        case 0x7B, 0x5B:
-            var depth = 0
-            while i < n {
-                let c = p[i]
-                if c == 0x22 { try skipString(); continue }
-                if c == 0x7B || c == 0x5B { depth += 1 } else if c == 0x7D || c == 0x5D {
-                    depth -= 1
-                    if depth == 0 { i += 1; return }
-                }
+        // The open containers, innermost in the lowest bit (1 for an object).
+        var open: UInt64 = 0, depth = 0
+        while true {
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            switch p[i] {
+            case 0x22: try skipString()
+            case 0x7B, 0x5B:
+                let isObject = p[i] == 0x7B
+                guard depth < 64 else { throw Unsupported() }
                 i += 1
+                skipSpace()
+                if i < n, p[i] == (isObject ? 0x7D : 0x5D) {
+                    i += 1
+                    break  // an empty container is a whole value
+                }
+                open = open << 1 | (isObject ? 1 : 0)
+                depth += 1
+                if isObject { try skipKey() }
+                continue
+            case 0x74: try literal("true")
+            case 0x66: try literal("false")
+            case 0x6E: try literal("null")
+            default: try skipNumber()
             }
-            throw Unsupported()
-        default:
-            // A literal or number: up to the next delimiter.
-            let start = i
-            while i < n, p[i] != 0x2C, p[i] != 0x7D, p[i] != 0x5D, p[i] != 0x20, p[i] != 0x0A, p[i] != 0x0D, p[i] != 0x09 { i += 1 }
-            guard i > start else { throw Unsupported() }
+            // A value ended: close what it ends, or go on after a comma.
+            while true {
+                guard depth > 0 else { return }
+                skipSpace()
+                guard i < n else { throw Unsupported() }
+                let inObject = open & 1 == 1
+                if p[i] == 0x2C {
+                    i += 1
+                    if inObject { try skipKey() }
+                    break
+                }
+                guard p[i] == (inObject ? 0x7D : 0x5D) else { throw Unsupported() }
+                i += 1
+                open >>= 1
+                depth -= 1
+            }
         }
+    }
+
+    /// `"key" :` inside a skipped object.
+    mutating func skipKey() throws {
+        skipSpace()
+        guard i < n, p[i] == 0x22 else { throw Unsupported() }
+        try skipString()
+        try expect(0x3A)
+    }
+
+    /// Exactly these bytes (`true`, `false`, `null`); what follows is the caller's to check.
+    mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard i + count <= n, memcmp(p + i, word.utf8Start, count) == 0 else { throw Unsupported() }
+        i += count
+    }
+
+    /// A JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    mutating func skipNumber() throws {
+        if i < n, p[i] == 0x2D { i += 1 }
+        guard i < n, isDigit(p[i]) else { throw Unsupported() }
+        if p[i] == 0x30 { i += 1 } else { skipDigits() }
+        if i < n, p[i] == 0x2E {
+            i += 1
+            guard i < n, isDigit(p[i]) else { throw Unsupported() }
+            skipDigits()
+        }
+        if i < n, p[i] == 0x65 || p[i] == 0x45 {
+            i += 1
+            if i < n, p[i] == 0x2B || p[i] == 0x2D { i += 1 }
+            guard i < n, isDigit(p[i]) else { throw Unsupported() }
+            skipDigits()
+        }
+    }
+
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    mutating func skipDigits() {
+        while i < n, isDigit(p[i]) { i += 1 }
     }
 
     /// Skips a string, still rejecting what JSONDecoder rejects: a string with escapes is

@@ -1,0 +1,15 @@
+/// Where ingested evidence is written: memory, SQLite, or (later) a shared database. Each batch
+/// is committed whole, together with its file's checkpoint, so an interrupted ingest resumes
+/// after the last commit and never counts a record twice. Calls come one at a time, though not
+/// always from the same thread.
+public protocol EvidenceWriter: AnyObject {
+    /// True when what is written outlives the process (a database): a later run resumes from
+    /// its checkpoints, so a half-written last line can wait for it.
+    var isPersistent: Bool { get }
+    /// Where the file at `path` was left, or nil when it was never read.
+    func checkpoint(path: String) throws -> FileCheckpoint?
+    /// Writes the batch. The writer owns its records from here (it may move them rather than
+    /// copy them). A request already stored keeps its richer copy; between equally rich
+    /// copies, the earlier by source name and line.
+    func commit(_ batch: consuming EvidenceBatch) throws
+}

@@ -1,0 +1,208 @@
+import Evidence
+import Testing
+
+/// What every evidence store must do, written once and run against each implementation: the
+/// in-memory store, SQLite, and any later one (a PostgreSQL store passes a `make` that returns
+/// a store on a fresh schema). Each check is a test case of its own:
+///
+///     @Test(arguments: EvidenceStoreConformance.Check.allCases)
+///     func conformance(_ check: EvidenceStoreConformance.Check) throws {
+///         try EvidenceStoreConformance(make: { MyStore() }).run(check)
+///     }
+public struct EvidenceStoreConformance: Sendable {
+    public typealias Store = EvidenceWriter & EvidenceReader
+
+    public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case recordsRoundTrip, since, richerCopyWins, tieBreakBySource, clustersAreSeparate, checkpoints, fileTotals,
+             streamBatchesOnce, malformedOnce, reopened
+        public var testDescription: String { rawValue }
+    }
+
+    /// A fresh, empty store.
+    let make: @Sendable () throws -> any Store
+    /// The same store opened again (a database reopened from its file); nil where nothing
+    /// outlives the object, and the `reopened` check then checks nothing.
+    let reopen: (@Sendable (any Store) throws -> any Store)?
+
+    public init(make: @escaping @Sendable () throws -> any Store, reopen: (@Sendable (any Store) throws -> any Store)? = nil) {
+        self.make = make
+        self.reopen = reopen
+    }
+
+    public func run(_ check: Check) throws {
+        switch check {
+        case .recordsRoundTrip: try recordsRoundTrip()
+        case .since: try since()
+        case .richerCopyWins: try richerCopyWins()
+        case .tieBreakBySource: try tieBreakBySource()
+        case .clustersAreSeparate: try clustersAreSeparate()
+        case .checkpoints: try checkpoints()
+        case .fileTotals: try fileTotals()
+        case .streamBatchesOnce: try streamBatchesOnce()
+        case .malformedOnce: try malformedOnce()
+        case .reopened: try reopened()
+        }
+    }
+
+    // MARK: Material
+
+    static func record(_ id: String, time: Double, node: String = "n1", path: AuditRecord.Path = .kubelet, user: String? = "alice",
+                       decision: AuditRecord.Decision = .allow, stage: String = "ResponseComplete", cluster: String = "",
+                       source: EvidenceSource = .file(path: "/var/log/audit.log", line: 1, offset: 0)) -> AuditRecord {
+        AuditRecord(auditID: id, path: path, time: time, timestamp: AuditTimestamp.text(time), level: "RequestResponse", stage: stage,
+                    user: user, groups: user == nil ? [] : ["system:authenticated", "team-é"], uid: user.map { "uid-" + $0 },
+                    podName: path == .kubelet ? nil : "pod-1", credentialID: nil, node: node, verb: "get",
+                    subresource: path == .kubelet ? "pods" : "proxy", kubeletPath: path == .kubelet ? nil : "/pods",
+                    decision: decision, reason: decision == .allow ? "RBAC: allowed by ClusterRoleBinding \"x\"" : "",
+                    code: path == .kubelet ? 201 : nil, cluster: cluster, source: source)
+    }
+
+    static func file(_ path: String, line: Int) -> EvidenceSource { .file(path: path, line: line, offset: 1000 * line) }
+
+    static func fileBatch(_ path: String, records: [AuditRecord] = [], malformed: [MalformedLine] = [], counts: AuditScanCounts = AuditScanCounts(),
+                          identity: String = "id-1", offset: Int = 100, line: Int = 10, complete: Bool = true, continues: Bool = false,
+                          cluster: String = "") -> EvidenceBatch {
+        EvidenceBatch(cluster: cluster, input: .file(path: path, identity: identity,
+                                                     checkpoint: FileCheckpoint(identity: identity, offset: offset, line: line, complete: complete),
+                                                     continues: continues),
+                      records: records, malformed: malformed, counts: counts)
+    }
+
+    static func counts(lines: Int, events: Int, reviews: Int = 0, proxy: Int = 0, bytes: Int) -> AuditScanCounts {
+        var c = AuditScanCounts()
+        c.lines = lines; c.events = events; c.kubeletReviews = reviews; c.nodeProxy = proxy; c.bytes = bytes
+        return c
+    }
+
+    // MARK: Checks
+
+    /// Every field of file and stream records comes back as written, in time order.
+    func recordsRoundTrip() throws {
+        let store = try make()
+        let fromFile = [
+            Self.record("b", time: 1_800_000_002.5, source: Self.file("/logs/a.log", line: 7)),
+            Self.record("a", time: 1_800_000_001, node: "node-ü", path: .apiserverProxy, user: "system:serviceaccount:ns:sa",
+                        decision: .deny, source: Self.file("/logs/a.log", line: 3)),
+            Self.record("c", time: 1_800_000_003, user: nil, decision: .unknown, stage: "RequestReceived", source: Self.file("/logs/a.log", line: 9)),
+        ]
+        let fromStream = [Self.record("d", time: 1_800_000_000, cluster: "prod", source: .stream(name: "webhook", batch: "b-42"))]
+        try store.commit(Self.fileBatch("/logs/a.log", records: fromFile))
+        try store.commit(EvidenceBatch(cluster: "prod", input: .stream(name: "webhook", batch: "b-42"), records: fromStream))
+        let got = try store.records(since: nil)
+        #expect(got == (fromFile + fromStream).sorted(by: AuditRecord.precedes))
+        #expect(got.map(\.auditID) == ["d", "a", "b", "c"])
+        #expect(got.first?.source == .stream(name: "webhook", batch: "b-42"))
+        #expect(got.last?.source == .file(path: "/logs/a.log", line: 9, offset: 9000))
+    }
+
+    func since() throws {
+        let store = try make()
+        let records = (0..<10).map { Self.record("r\($0)", time: 1_800_000_000 + Double($0), source: Self.file("/a.log", line: $0 + 1)) }
+        try store.commit(Self.fileBatch("/a.log", records: records.reversed()))
+        #expect(try store.records(since: 1_800_000_004).map(\.auditID) == ["r4", "r5", "r6", "r7", "r8", "r9"])
+        #expect(try store.records(since: 1_900_000_000).isEmpty)
+        #expect(try store.records(since: nil).count == 10)
+    }
+
+    /// A request logged at two stages is one record, its richer copy, whatever came first.
+    func richerCopyWins() throws {
+        let poor = Self.record("x", time: 1_800_000_000, user: nil, decision: .unknown, stage: "RequestReceived", source: Self.file("/a.log", line: 1))
+        let rich = Self.record("x", time: 1_800_000_000, source: Self.file("/a.log", line: 2))
+        for order in [[poor, rich], [rich, poor]] {
+            let store = try make()
+            for (k, r) in order.enumerated() { try store.commit(Self.fileBatch("/a.log", records: [r], line: k + 1, continues: k > 0)) }
+            #expect(try store.records(since: nil) == [rich])
+        }
+    }
+
+    /// Of equally rich copies, the one earlier by source name and line, whichever was written first.
+    func tieBreakBySource() throws {
+        let early = Self.record("x", time: 1_800_000_000, source: Self.file("/a.log", line: 5))
+        let late = Self.record("x", time: 1_800_000_000, source: Self.file("/b.log", line: 1))
+        let later = Self.record("x", time: 1_800_000_000, source: Self.file("/a.log", line: 9))
+        for order in [[early, late, later], [later, late, early], [late, early, later]] {
+            let store = try make()
+            for r in order { try store.commit(Self.fileBatch(r.source.name, records: [r])) }
+            #expect(try store.records(since: nil) == [early])
+        }
+    }
+
+    /// The same auditID, time, node and path in two clusters are two requests.
+    func clustersAreSeparate() throws {
+        let store = try make()
+        let a = Self.record("x", time: 1_800_000_000, cluster: "a")
+        let b = Self.record("x", time: 1_800_000_000, cluster: "b")
+        try store.commit(Self.fileBatch("/var/log/audit.log", records: [a], cluster: "a"))
+        try store.commit(Self.fileBatch("/var/log/audit.log", records: [b], cluster: "b"))
+        #expect(Set(try store.records(since: nil).map(\.cluster)) == ["a", "b"])
+    }
+
+    func checkpoints() throws {
+        let store = try make()
+        #expect(try store.checkpoint(path: "/a.log") == nil)
+        try store.commit(Self.fileBatch("/a.log", offset: 4096, line: 12, complete: false))
+        #expect(try store.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-1", offset: 4096, line: 12, complete: false))
+        try store.commit(Self.fileBatch("/a.log", offset: 8192, line: 30, complete: true, continues: true))
+        #expect(try store.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-1", offset: 8192, line: 30, complete: true))
+        // A rotated file under the same name starts again.
+        try store.commit(Self.fileBatch("/a.log", identity: "id-2", offset: 10, line: 1, complete: false))
+        #expect(try store.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-2", offset: 10, line: 1, complete: false))
+        #expect(try store.checkpoint(path: "/b.log") == nil)
+    }
+
+    /// A file's counts add up over its batches and restart when it is read from the start, so
+    /// reading a file again never counts it twice; files add up.
+    func fileTotals() throws {
+        let store = try make()
+        try store.commit(Self.fileBatch("/a.log", counts: Self.counts(lines: 10, events: 9, reviews: 3, bytes: 1000), complete: false))
+        try store.commit(Self.fileBatch("/a.log", counts: Self.counts(lines: 5, events: 5, proxy: 2, bytes: 500), continues: true))
+        #expect(try store.totals() == Self.counts(lines: 15, events: 14, reviews: 3, proxy: 2, bytes: 1500))
+        // Read again from the start: replaced, not added.
+        try store.commit(Self.fileBatch("/a.log", counts: Self.counts(lines: 15, events: 14, reviews: 3, proxy: 2, bytes: 1500)))
+        #expect(try store.totals() == Self.counts(lines: 15, events: 14, reviews: 3, proxy: 2, bytes: 1500))
+        // Another identity under the name does not continue the old one's counts.
+        try store.commit(Self.fileBatch("/a.log", counts: Self.counts(lines: 1, events: 1, bytes: 10), identity: "id-2", continues: true))
+        try store.commit(Self.fileBatch("/b.log", counts: Self.counts(lines: 2, events: 2, reviews: 1, bytes: 20)))
+        #expect(try store.totals() == Self.counts(lines: 3, events: 3, reviews: 1, bytes: 30))
+    }
+
+    /// A batch sent twice (a webhook retry) is counted once and its records stored once.
+    func streamBatchesOnce() throws {
+        let store = try make()
+        func batch(_ id: String, _ n: Int) -> EvidenceBatch {
+            EvidenceBatch(cluster: "prod", input: .stream(name: "webhook", batch: id),
+                          records: (0..<n).map { Self.record("\(id)-\($0)", time: 1_800_000_000 + Double($0), cluster: "prod", source: .stream(name: "webhook", batch: id)) },
+                          counts: Self.counts(lines: 1, events: n, reviews: n, bytes: 100 * n))
+        }
+        try store.commit(batch("1", 3))
+        try store.commit(batch("1", 3))
+        try store.commit(batch("2", 2))
+        #expect(try store.totals() == Self.counts(lines: 2, events: 5, reviews: 5, bytes: 500))
+        #expect(try store.records(since: nil).count == 5)
+    }
+
+    func malformedOnce() throws {
+        let store = try make()
+        let lines = [MalformedLine(file: "/b.log", line: 2, reason: "truncated"), MalformedLine(file: "/a.log", line: 9, reason: "not a JSON object"),
+                     MalformedLine(file: "/a.log", line: 3, reason: "invalid JSON")]
+        try store.commit(Self.fileBatch("/a.log", malformed: lines))
+        try store.commit(Self.fileBatch("/a.log", malformed: [lines[2]]))
+        #expect(try store.malformedLines(limit: 10) == [lines[2], lines[1], lines[0]])
+        #expect(try store.malformedLines(limit: 2) == [lines[2], lines[1]])
+        #expect(try store.totals().malformed == 3)
+    }
+
+    /// What was written is there when the store is opened again.
+    func reopened() throws {
+        guard let reopen else { return }
+        let store = try make()
+        let r = Self.record("x", time: 1_800_000_000, cluster: "c", source: .stream(name: "webhook", batch: "7"))
+        try store.commit(EvidenceBatch(cluster: "c", input: .stream(name: "webhook", batch: "7"), records: [r], counts: Self.counts(lines: 1, events: 1, bytes: 9)))
+        try store.commit(Self.fileBatch("/a.log", malformed: [MalformedLine(file: "/a.log", line: 1, reason: "r")], offset: 77, line: 3))
+        let again = try reopen(store)
+        #expect(try again.records(since: nil) == [r])
+        #expect(try again.totals() == (try store.totals()))
+        #expect(try again.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-1", offset: 77, line: 3, complete: true))
+        #expect(try again.malformedLines(limit: 5).count == 1)
+    }
+}
