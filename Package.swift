@@ -56,7 +56,9 @@ let package = Package(
         ]),
         // The application layer: loads clusters, chooses the release, answers reviews — what
         // the command line and the coming server share. No ArgumentParser below the CLI.
-        .target(name: "KubeletAuthzApp", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance"]),
+        .target(name: "KubeletAuthzApp", dependencies: [
+            "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "KubeClient",
+        ]),
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
@@ -68,6 +70,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["RBAC"], path: "Tests/TestSupport"),
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
+        .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeJSON", "KubeletModel", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),

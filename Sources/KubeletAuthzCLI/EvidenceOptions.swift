@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditInput
 import Evidence
 import Foundation
+import KubeletAuthzApp
 import Store
 
 enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
@@ -45,45 +46,26 @@ struct EvidenceStoreOptions: ParsableArguments {
     ///   or memory (scan --audit).
     func load(logs: [String], defaultToStore: Bool = true, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
         let noDB = self.noDB || (!defaultToStore && db == nil)
-        let sinceValue = try sinceSeconds()
-        let policyValue = try policy()
-        let sources: [AuditSource]
-        do { sources = try AuditSource.resolve(logs) } catch { throw CLIError.badInput(error.description) }
-        if sources.isEmpty && (noDB || db == nil && logs.isEmpty) {
+        if noDB && logs.isEmpty || !noDB && db == nil && logs.isEmpty {
             throw CLIError.badInput("no audit input: give LOG files or directories (or - for stdin), or --db with an ingested database")
         }
+        let console = ConsoleIO.current
+        var loading = EvidenceLoading(logs: logs, store: noDB ? .memory : .sqlite(path: db ?? EvidenceStore.defaultPath(environment: console.environment)),
+                                      since: try sinceSeconds(), policy: try policy(),
+                                      stdin: console.stdinIsProcessStdin ? nil : console.readStdin())
+        loading.blockSize = 8 << 20
         let meter = ProgressMeter(mode: progress)
-        var ingestor = AuditIngestor(progress: meter.update)
-        ingestor.blockSize = 8 << 20
-        if sources.contains(where: \.isStdin) && !ConsoleIO.current.stdinIsProcessStdin {
-            ingestor.stdin = ConsoleIO.current.readStdin()
-        }
+        let result: EvidenceLoading.Result
         do {
-            let store: EvidenceWriter & EvidenceReader
-            if noDB {
-                store = MemoryEvidenceStore()
-            } else {
-                do { store = try EvidenceStore(path: db ?? EvidenceStore.defaultPath(environment: ConsoleIO.environment)) } catch { throw CLIError.badInput(error.description) }
-            }
-            let summary = try ingestor.ingest(sources, into: store)
+            result = try loading.load(progress: meter.update, ingested: { meter.finish(); timings.mark("ingest") })
+        } catch {
             meter.finish()
-            timings.mark("ingest")
-            if !summary.skippedFiles.isEmpty {
-                ConsoleIO.err("Already ingested, skipped: \(summary.skippedFiles.joined(separator: ", "))\n")
-            }
-            if !summary.resumed.isEmpty {
-                ConsoleIO.err("Resumed where an earlier ingest stopped: \(summary.resumed.joined(separator: ", "))\n")
-            }
-            let records = try store.records(since: nil)
-            timings.mark("load")
-            let report = EvidenceReport(records: records, counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
-                                        policy: policyValue, since: sinceValue)
-            timings.mark("report")
-            return (report, sources.map(\.displayName))
-        } catch let e as LineChunkReader.ReadError {
-            meter.finish()
-            throw CLIError.badInput(e.description)
+            throw CLIError.badInput(error.message)
         }
+        if !result.skippedFiles.isEmpty { ConsoleIO.err("Already ingested, skipped: \(result.skippedFiles.joined(separator: ", "))\n") }
+        if !result.resumed.isEmpty { ConsoleIO.err("Resumed where an earlier ingest stopped: \(result.resumed.joined(separator: ", "))\n") }
+        timings.mark("report")
+        return (result.report, result.inputs)
     }
 }
 

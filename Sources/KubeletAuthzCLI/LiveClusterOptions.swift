@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import KubeletAuthzApp
 import KubeClient
 
 /// `--kubeconfig`/`--context`: reach a live cluster with the credentials kubectl uses —
@@ -15,37 +16,16 @@ struct LiveClusterOptions: ParsableArguments {
 
     var requested: Bool { kubeconfig != nil || context != nil }
 
-    func client() async throws(CLIError) -> KubeAPIClient {
+    var live: LiveCluster {
         let console = ConsoleIO.current
-        let env = console.environment
-        let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
-        if let kubeconfig, !exists(kubeconfig) { throw .badInput("--kubeconfig \(kubeconfig): the file does not exist") }
-        let files = KubeconfigLoader.files(explicit: kubeconfig, environment: env, exists: exists)
-        do {
-            if files.isEmpty && context == nil, let inCluster = try? InClusterConfig.load(
-                environment: env, exists: exists, read: { FileManager.default.contents(atPath: $0) }) {
-                return try KubeClientFactory.client(inCluster: inCluster)
-            }
-            if files.isEmpty {
-                throw KubeconfigError("no cluster input: give -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot), or reach a live cluster with --kubeconfig, KUBECONFIG or ~/.kube/config")
-            }
-            let config = try KubeconfigLoader.load(files) { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-            return try await KubeClientFactory.client(for: try config.resolve(context: context), environment: env,
-                                                      stdinIsTerminal: console.stdinIsTerminal)
-        } catch {
-            throw .badInput("\(error)")
-        }
+        return LiveCluster(kubeconfig: kubeconfig, context: context, environment: console.environment, stdinIsTerminal: console.stdinIsTerminal)
+    }
+
+    func client() async throws(CLIError) -> KubeAPIClient {
+        do { return try await live.client() } catch { throw .badInput(error.message) }
     }
 
     func read() async throws(CLIError) -> LiveClusterReader.Result {
-        let client = try await client()
-        do {
-            let result = try await LiveClusterReader.read(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw CLIError(message: "\(error)", exitCode: 2)
-        }
+        do { return try await live.read() } catch { throw .badInput(error.message) }
     }
 }

@@ -1,0 +1,53 @@
+import Cluster
+import Foundation
+import KubeClient
+
+/// A live cluster reached as kubectl reaches it: `kubeconfig`, else `KUBECONFIG`, else
+/// `~/.kube/config`, else the pod's in-cluster ServiceAccount. The environment comes from the
+/// caller (the console, or the server's configuration), never from the process.
+public struct LiveCluster: Sendable {
+    public var kubeconfig: String?
+    public var context: String?
+    public var environment: [String: String]
+    public var stdinIsTerminal: Bool
+
+    public init(kubeconfig: String?, context: String?, environment: [String: String], stdinIsTerminal: Bool = false) {
+        self.kubeconfig = kubeconfig
+        self.context = context
+        self.environment = environment
+        self.stdinIsTerminal = stdinIsTerminal
+    }
+
+    public func client() async throws(InputError) -> KubeAPIClient {
+        let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
+        if let kubeconfig, !exists(kubeconfig) { throw InputError("--kubeconfig \(kubeconfig): the file does not exist") }
+        let files = KubeconfigLoader.files(explicit: kubeconfig, environment: environment, exists: exists)
+        do {
+            if files.isEmpty && context == nil, let inCluster = try? InClusterConfig.load(
+                environment: environment, exists: exists, read: { FileManager.default.contents(atPath: $0) }) {
+                return try KubeClientFactory.client(inCluster: inCluster)
+            }
+            if files.isEmpty {
+                throw KubeconfigError("no cluster input: give -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot), or reach a live cluster with --kubeconfig, KUBECONFIG or ~/.kube/config")
+            }
+            let config = try KubeconfigLoader.load(files) { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+            return try await KubeClientFactory.client(for: try config.resolve(context: context), environment: environment,
+                                                      stdinIsTerminal: stdinIsTerminal)
+        } catch {
+            throw InputError("\(error)")
+        }
+    }
+
+    /// Everything the analysis reads, as one snapshot (and the raw pages, for `snapshot`).
+    public func read() async throws(InputError) -> LiveClusterReader.Result {
+        let client = try await client()
+        do {
+            let result = try await LiveClusterReader.read(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw InputError("\(error)")
+        }
+    }
+}
