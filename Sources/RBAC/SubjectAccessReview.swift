@@ -5,8 +5,8 @@ import KubeJSON
 public struct SubjectAccessReview: Sendable, Equatable {
     public struct ResourceAttributes: Sendable, Equatable {
         public var namespace = "", verb = "", group = "", version = "", resource = "", subresource = "", name = ""
-        public var fieldSelector: JSONValue? = nil
-        public var labelSelector: JSONValue? = nil
+        public var fieldSelector: SelectorAttributes? = nil
+        public var labelSelector: SelectorAttributes? = nil
         public init() {}
     }
 
@@ -63,7 +63,7 @@ public struct SubjectAccessReview: Sendable, Equatable {
             JSONValue.object([
                 ("namespace", str(r.namespace)), ("verb", str(r.verb)), ("group", str(r.group)),
                 ("version", str(r.version)), ("resource", str(r.resource)), ("subresource", str(r.subresource)),
-                ("name", str(r.name)), ("fieldSelector", r.fieldSelector), ("labelSelector", r.labelSelector),
+                ("name", str(r.name)), ("fieldSelector", r.fieldSelector?.json), ("labelSelector", r.labelSelector?.json),
             ])
         }
         let nra = nonResourceAttributes.map { n in JSONValue.object([("path", str(n.path)), ("verb", str(n.verb))]) }

@@ -21,7 +21,21 @@ extension SubjectAccessReview {
         struct Spec: Decodable {
             struct RA: Decodable {
                 var namespace, verb, group, version, resource, subresource, name: String?
-                var fieldSelector, labelSelector: JSONValue?
+                var fieldSelector, labelSelector: Selector?
+            }
+            /// Go leaves a struct or string that JSON sets to `null` at its zero value, inside
+            /// arrays too, so `null` elements are accepted and read as empty.
+            struct Selector: Decodable {
+                struct Requirement: Decodable { var key, `operator`: String?; var values: [String?]? }
+                var rawSelector: String?
+                var requirements: [Requirement?]?
+
+                var attributes: SelectorAttributes {
+                    SelectorAttributes(rawSelector: rawSelector ?? "", requirements: (requirements ?? []).map { r in
+                        SelectorAttributes.Requirement(key: r?.key ?? "", operator: r?.operator ?? "",
+                                                       values: (r?.values ?? []).map { $0 ?? "" })
+                    })
+                }
             }
             struct NRA: Decodable { var path, verb: String? }
             var resourceAttributes: RA?
@@ -64,7 +78,8 @@ extension SubjectAccessReview {
             var r = ResourceAttributes()
             r.namespace = ra.namespace ?? ""; r.verb = ra.verb ?? ""; r.group = ra.group ?? ""
             r.version = ra.version ?? ""; r.resource = ra.resource ?? ""; r.subresource = ra.subresource ?? ""
-            r.name = ra.name ?? ""; r.fieldSelector = ra.fieldSelector; r.labelSelector = ra.labelSelector
+            r.name = ra.name ?? ""
+            r.fieldSelector = ra.fieldSelector?.attributes; r.labelSelector = ra.labelSelector?.attributes
             sar.resourceAttributes = r
         }
         if let nra = wire.spec?.nonResourceAttributes {

@@ -57,7 +57,11 @@ public struct SubjectAccessReviewer: Sendable {
             return .failure(SubjectAccessReviewError(errors: errors))
         }
         var out = sar
-        out.status = answer(attributes).status
+        var status = answer(attributes).status
+        // Whoever decided, the API server adds what it could not read of the selectors.
+        status.evaluationError = SelectorEvaluationError.joined(
+            status.evaluationError, SelectorEvaluationError.errors(for: sar.resourceAttributes))
+        out.status = status
         return .success(out)
     }
 }

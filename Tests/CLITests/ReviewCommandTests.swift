@@ -126,14 +126,35 @@ struct ReviewCommandTests {
         #expect(try jsonObject(lines[0])["status"] != nil)
         let e1 = try #require(try jsonObject(lines[1])["error"] as? [String: Any])
         #expect(e1["code"] as? Int == 422)
-        #expect(e1["message"] as? String == #"SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified"#)
+        #expect(e1["message"] as? String == #".authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified"#)
         let e2 = try #require(try jsonObject(lines[2])["error"] as? [String: Any])
         #expect(e2["code"] as? Int == 400)
         #expect((e2["message"] as? String)?.hasPrefix("stdin:3: invalid JSON") == true)
         let e3 = try #require(try jsonObject(lines[3])["error"] as? [String: Any])
-        #expect((e3["message"] as? String)?.contains("spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:\"/healthz\", Verb:\"get\"}: cannot be specified in combination with resourceAttributes") == true)
+        #expect(e3["message"] as? String == #".authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: {"Path":"/healthz","Verb":"get"}: cannot be specified in combination with resourceAttributes"#)
         #expect(try jsonObject(lines[4])["status"] != nil)
         #expect(r.err.contains("3 of 5 reviews rejected (stdin lines 2, 3, 4)"))
+    }
+
+    @Test("selectors: an unusable one is answered with evaluationError, an empty one is a 422")
+    func selectors() async throws {
+        let ra = #""verb":"get","resource":"nodes","subresource":"log","name":"n""#
+        let user = #""user":"system:serviceaccount:oracle:sa-log""#
+        let unparsable = #"{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"resourceAttributes":{"# + ra
+            + #","fieldSelector":{"rawSelector":"spec.nodeName"}},"# + user + "}}"
+        let empty = #"{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"resourceAttributes":{"# + ra
+            + #","labelSelector":{}},"# + user + "}}"
+        let r = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path], stdin: unparsable + "\n" + empty + "\n")
+        #expect(r.code == 2)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        let status = try #require(try jsonObject(lines[0])["status"] as? [String: Any])
+        #expect(status["allowed"] as? Bool == true)
+        #expect(status["evaluationError"] as? String == "spec.resourceAttributes.fieldSelector ignored due to parse error")
+        #expect(lines[0].contains(#""fieldSelector":{"rawSelector":"spec.nodeName"}"#))
+        let e = try #require(try jsonObject(lines[1])["error"] as? [String: Any])
+        #expect(e["code"] as? Int == 422)
+        #expect(e["message"] as? String == #".authorization.k8s.io "" is invalid: spec.resourceAttributes.labelSelector.requirements: Required value: when spec.resourceAttributes.labelSelector is specified, requirements or rawSelector is required"#)
     }
 
     @Test("a single invalid review exits 2 with the API server's message")
