@@ -15,7 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", exact: "1.13.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
@@ -49,7 +49,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "Evidence", "AuditScanning", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // SQLiteNIO for the SQLite it bundles: the store uses its C target (VaporCSQLite) only.
+            "Evidence", "AuditScanning", .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
         .target(
             name: "KubeletAuthzCLI",
@@ -70,7 +71,7 @@ let package = Package(
         .testTarget(name: "EvidenceTests", dependencies: [
             "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
             "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",
