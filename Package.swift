@@ -18,7 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", exact: "1.13.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
@@ -52,7 +52,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "Evidence", "AuditScanning", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // SQLiteNIO for the SQLite it bundles: the store uses its C target (VaporCSQLite) only.
+            "Evidence", "AuditScanning", .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
         // The application layer: loads clusters, chooses the release, answers reviews — what
         // the command line and the coming server share. No ArgumentParser below the CLI.
@@ -79,7 +80,7 @@ let package = Package(
         .testTarget(name: "EvidenceTests", dependencies: [
             "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
             "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",

@@ -6,7 +6,7 @@ import Foundation
 
 /// Where reading a source starts: at its beginning, after what an earlier ingest read, or
 /// nowhere (read completely before).
-public enum AuditResume: Equatable {
+enum AuditResume: Equatable {
     case start
     case from(offset: Int, line: Int)
     case skip

@@ -1,15 +1,17 @@
 import AuditScanning
 import Evidence
 import Foundation
-import GRDB
 
-/// The evidence database (SQLite through GRDB). Records are keyed by request (time received,
-/// auditID, node, path, cluster), so overlapping or repeated files and re-sent batches never
-/// count twice; each file's progress is committed with its records, so an interrupted ingest
-/// resumes where it stopped and loses nothing.
-public final class EvidenceStore: EvidenceWriter, EvidenceReader {
+/// The evidence database (SQLite, bundled by vapor/sqlite-nio, through its C API). Records are
+/// keyed by request (time received, auditID, node, path, cluster), so overlapping or repeated
+/// files and re-sent batches never count twice; each file's progress is committed with its
+/// records, so an interrupted ingest resumes where it stopped and loses nothing.
+public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sendable {
     public let path: String
-    let db: DatabaseQueue
+    let db: SQLiteConnection
+    /// One caller at a time on the connection (commits come from the ingest's threads in turn,
+    /// reads from the caller's).
+    private let lock = NSLock()
 
     public struct StoreError: Error, CustomStringConvertible {
         public let description: String
@@ -29,23 +31,19 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader {
         do {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            var config = Configuration()
-            config.busyMode = .timeout(10)
+            db = try SQLiteConnection(path: path)
+            // Larger pages for a new database (an existing one keeps its own): fewer, fuller
+            // pages for rows of a dozen strings. Set before WAL, which fixes the page size.
+            try db.execute("PRAGMA page_size = 16384")
             // WAL with synchronous=NORMAL: a commit no longer waits for the disk. A crash can
             // lose the last commits but never corrupts the file, and since each file's
             // checkpoint is committed with its records, a lost commit is read again next time.
-            config.prepareDatabase { db in
-                // Larger pages for a new database (an existing one keeps its own): fewer, fuller
-                // pages for rows of a dozen strings.
-                try db.execute(sql: "PRAGMA page_size = 16384")
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                // Records arrive in time order but are keyed by request, so inserts land all
-                // over the key index: with SQLite's default 2 MB cache each commit read and
-                // wrote back most of it. Up to 64 MB is kept instead (used only as it fills).
-                try db.execute(sql: "PRAGMA cache_size = -65536")
-            }
-            db = try DatabaseQueue(path: path, configuration: config)
+            try db.execute("PRAGMA journal_mode = WAL")
+            try db.execute("PRAGMA synchronous = NORMAL")
+            // Records arrive in time order but are keyed by request, so inserts land all
+            // over the key index: with SQLite's default 2 MB cache each commit read and
+            // wrote back most of it. Up to 64 MB is kept instead (used only as it fills).
+            try db.execute("PRAGMA cache_size = -65536")
             try Self.migrator.migrate(db)
         } catch {
             throw StoreError(description: "\(path): cannot open the evidence database: \(error)")
@@ -53,81 +51,44 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader {
     }
 
     /// Versioned schema; migrations only ever append.
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
-            try db.create(table: "audit_record") { t in
-                t.primaryKey("request_key", .text)
-                t.column("audit_id", .text).notNull()
-                t.column("path", .text).notNull()
-                t.column("time", .double).notNull()
-                t.column("timestamp", .text).notNull()
-                t.column("level", .text).notNull()
-                t.column("stage", .text).notNull()
-                t.column("user", .text)
-                t.column("groups", .text).notNull()
-                t.column("uid", .text)
-                t.column("pod_name", .text)
-                t.column("credential_id", .text)
-                t.column("node", .text).notNull()
-                t.column("verb", .text).notNull()
-                t.column("subresource", .text).notNull()
-                t.column("kubelet_path", .text)
-                t.column("decision", .text).notNull()
-                t.column("reason", .text).notNull()
-                t.column("code", .integer)
-                t.column("source_file", .text).notNull()
-                t.column("source_line", .integer).notNull()
-                t.column("richness", .integer).notNull()
-            }
-            try db.create(index: "audit_record_time", on: "audit_record", columns: ["time"])
-            try db.create(table: "ingested_file") { t in
-                t.primaryKey("path", .text)
-                t.column("identity", .text).notNull()
-                t.column("offset", .integer).notNull()
-                t.column("line", .integer).notNull()
-                t.column("complete", .boolean).notNull()
-                t.column("lines", .integer).notNull()
-                t.column("events", .integer).notNull()
-                t.column("kubelet_reviews", .integer).notNull()
-                t.column("node_proxy", .integer).notNull()
-                t.column("malformed", .integer).notNull()
-                t.column("bytes", .integer).notNull()
-                t.column("updated", .text).notNull()
-            }
-            try db.create(table: "malformed_line") { t in
-                t.column("source_file", .text).notNull()
-                t.column("line", .integer).notNull()
-                t.column("reason", .text).notNull()
-                t.primaryKey(["source_file", "line"])
-            }
+    static var migrator: SchemaMigrator {
+        var m = SchemaMigrator()
+        m.register("v1") { db in
+            try db.execute("""
+                CREATE TABLE audit_record (
+                    request_key TEXT NOT NULL PRIMARY KEY, audit_id TEXT NOT NULL, path TEXT NOT NULL, time DOUBLE NOT NULL,
+                    timestamp TEXT NOT NULL, level TEXT NOT NULL, stage TEXT NOT NULL, user TEXT, groups TEXT NOT NULL, uid TEXT,
+                    pod_name TEXT, credential_id TEXT, node TEXT NOT NULL, verb TEXT NOT NULL, subresource TEXT NOT NULL,
+                    kubelet_path TEXT, decision TEXT NOT NULL, reason TEXT NOT NULL, code INTEGER, source_file TEXT NOT NULL,
+                    source_line INTEGER NOT NULL, richness INTEGER NOT NULL);
+                CREATE INDEX audit_record_time ON audit_record(time);
+                CREATE TABLE ingested_file (
+                    path TEXT NOT NULL PRIMARY KEY, identity TEXT NOT NULL, offset INTEGER NOT NULL, line INTEGER NOT NULL,
+                    complete BOOLEAN NOT NULL, lines INTEGER NOT NULL, events INTEGER NOT NULL, kubelet_reviews INTEGER NOT NULL,
+                    node_proxy INTEGER NOT NULL, malformed INTEGER NOT NULL, bytes INTEGER NOT NULL, updated TEXT NOT NULL);
+                CREATE TABLE malformed_line (
+                    source_file TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (source_file, line));
+                """)
         }
         // v2: request keys start with the time received (see `AuditRecord.requestKey`).
-        m.registerMigration("v2") { db in
-            try db.execute(sql: """
+        m.register("v2") { db in
+            try db.execute("""
                 UPDATE audit_record
                 SET request_key = timestamp || char(31) || audit_id || char(31) || node || char(31) || path
                 """)
         }
         // v3: records carry their cluster and a source that is a file (path, line, offset) or a
         // stream batch (name, batch id); batches are counted once each, however often sent.
-        m.registerMigration("v3") { db in
-            try db.alter(table: "audit_record") { t in
-                t.add(column: "cluster", .text).notNull().defaults(to: "")
-                t.add(column: "source_offset", .integer)
-                t.add(column: "source_batch", .text)
-            }
-            try db.create(table: "ingested_batch") { t in
-                t.column("stream", .text).notNull()
-                t.column("batch", .text).notNull()
-                t.column("lines", .integer).notNull()
-                t.column("events", .integer).notNull()
-                t.column("kubelet_reviews", .integer).notNull()
-                t.column("node_proxy", .integer).notNull()
-                t.column("bytes", .integer).notNull()
-                t.column("updated", .text).notNull()
-                t.primaryKey(["stream", "batch"])
-            }
+        m.register("v3") { db in
+            try db.execute("""
+                ALTER TABLE audit_record ADD COLUMN cluster TEXT NOT NULL DEFAULT '';
+                ALTER TABLE audit_record ADD COLUMN source_offset INTEGER;
+                ALTER TABLE audit_record ADD COLUMN source_batch TEXT;
+                CREATE TABLE ingested_batch (
+                    stream TEXT NOT NULL, batch TEXT NOT NULL, lines INTEGER NOT NULL, events INTEGER NOT NULL,
+                    kubelet_reviews INTEGER NOT NULL, node_proxy INTEGER NOT NULL, bytes INTEGER NOT NULL, updated TEXT NOT NULL,
+                    PRIMARY KEY (stream, batch));
+                """)
         }
         return m
     }
@@ -135,98 +96,114 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader {
     public var isPersistent: Bool { true }
 
     public func checkpoint(path: String) throws -> FileCheckpoint? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?", arguments: [path]).map {
-                FileCheckpoint(identity: $0["identity"], offset: $0["offset"], line: $0["line"], complete: $0["complete"])
-            }
+        try lock.withLock {
+            let q = try db.prepare("SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?")
+            q.bind(1, path)
+            guard try q.step() else { return nil }
+            return FileCheckpoint(identity: q.text(0) ?? "", offset: q.int(1) ?? 0, line: q.int(2) ?? 0, complete: q.int(3) == 1)
         }
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
         let batch = batch  // a closure cannot capture a consuming parameter
-        try db.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
-                    node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness,
-                    cluster, source_offset, source_batch)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(request_key) DO UPDATE SET
-                    path = excluded.path, time = excluded.time, timestamp = excluded.timestamp, level = excluded.level,
-                    stage = excluded.stage, user = excluded.user, groups = excluded.groups, uid = excluded.uid,
-                    pod_name = excluded.pod_name, credential_id = excluded.credential_id, node = excluded.node,
-                    verb = excluded.verb, subresource = excluded.subresource, kubelet_path = excluded.kubelet_path,
-                    decision = excluded.decision, reason = excluded.reason, code = excluded.code,
-                    source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness,
-                    cluster = excluded.cluster, source_offset = excluded.source_offset, source_batch = excluded.source_batch
-                WHERE excluded.richness > audit_record.richness
-                   OR (excluded.richness = audit_record.richness
-                       AND (excluded.source_file, excluded.source_line, COALESCE(excluded.source_batch, ''))
-                         < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
+        try lock.withLock {
+            try db.transaction { try write(batch) }
+        }
+    }
+
+    private func write(_ batch: EvidenceBatch) throws {
+        let raw = try db.prepare("""
+            INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
+                node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness,
+                cluster, source_offset, source_batch)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(request_key) DO UPDATE SET
+                path = excluded.path, time = excluded.time, timestamp = excluded.timestamp, level = excluded.level,
+                stage = excluded.stage, user = excluded.user, groups = excluded.groups, uid = excluded.uid,
+                pod_name = excluded.pod_name, credential_id = excluded.credential_id, node = excluded.node,
+                verb = excluded.verb, subresource = excluded.subresource, kubelet_path = excluded.kubelet_path,
+                decision = excluded.decision, reason = excluded.reason, code = excluded.code,
+                source_file = excluded.source_file, source_line = excluded.source_line, richness = excluded.richness,
+                cluster = excluded.cluster, source_offset = excluded.source_offset, source_batch = excluded.source_batch
+            WHERE excluded.richness > audit_record.richness
+               OR (excluded.richness = audit_record.richness
+                   AND (excluded.source_file, excluded.source_line, COALESCE(excluded.source_batch, ''))
+                     < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
+            """)
+        let records = batch.records
+        for i in records.indices {
+            raw.bind(1, records[i].requestKey); raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
+            raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
+            raw.bind(8, records[i].user); raw.bind(9, records[i].groups.joined(separator: "\n")); raw.bind(10, records[i].uid)
+            raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
+            raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
+            raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)
+            raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line); raw.bind(22, records[i].richness)
+            raw.bind(23, records[i].cluster)
+            switch records[i].source {
+            case .file(_, _, let offset): raw.bind(24, offset); raw.bind(25, nil as String?)
+            case .stream(_, let id): raw.bind(24, nil as Int?); raw.bind(25, id)
+            }
+            try raw.run()
+        }
+        let bad = try db.prepare("INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
+        for m in batch.malformed {
+            bad.bind(1, m.file); bad.bind(2, m.line); bad.bind(3, m.reason)
+            try bad.run()
+        }
+        let now = AuditTimestamp.text(Date().timeIntervalSince1970)
+        switch batch.input {
+        case .file(let path, let identity, let checkpoint, let continues):
+            try record(file: path, identity: identity, checkpoint: checkpoint, continues: continues, counts: batch.counts, now: now)
+        case .stream(let name, let id):
+            let c = batch.counts
+            let q = try db.prepare("""
+                INSERT OR REPLACE INTO ingested_batch (stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let raw = RawStatement(insert, in: db)
-            let records = batch.records
-            for i in records.indices {
-                raw.bind(1, records[i].requestKey); raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
-                raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
-                raw.bind(8, records[i].user); raw.bind(9, records[i].groups.joined(separator: "\n")); raw.bind(10, records[i].uid)
-                raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
-                raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
-                raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)
-                raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line); raw.bind(22, records[i].richness)
-                raw.bind(23, records[i].cluster)
-                switch records[i].source {
-                case .file(_, _, let offset): raw.bind(24, offset); raw.bind(25, nil as String?)
-                case .stream(_, let id): raw.bind(24, nil as Int?); raw.bind(25, id)
-                }
-                try raw.run()
-            }
-            let bad = try db.cachedStatement(sql: "INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
-            for m in batch.malformed { try bad.execute(arguments: [m.file, m.line, m.reason]) }
-            switch batch.input {
-            case .file(let path, let identity, let checkpoint, let continues):
-                try record(file: path, identity: identity, checkpoint: checkpoint, continues: continues, counts: batch.counts, in: db)
-            case .stream(let name, let id):
-                let c = batch.counts
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO ingested_batch (stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [name, id, c.lines, c.events, c.kubeletReviews, c.nodeProxy, c.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
-            }
+            q.bind(1, name); q.bind(2, id); q.bind(3, c.lines); q.bind(4, c.events); q.bind(5, c.kubeletReviews)
+            q.bind(6, c.nodeProxy); q.bind(7, c.bytes); q.bind(8, now)
+            try q.run()
         }
     }
 
     /// A file's checkpoint and counts: counts add up from batch to batch of one read, and
     /// restart with a read from the start (or a new file under the name).
     private func record(file path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool, counts: AuditScanCounts,
-                        in db: Database) throws {
-        let existing = try Row.fetchOne(db, sql: "SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?",
-                                        arguments: [path])
+                        now: String) throws {
         var base = AuditScanCounts()
-        if continues, let existing, (existing["identity"] as String) == identity {
-            base.lines = existing["lines"]; base.events = existing["events"]; base.kubeletReviews = existing["kubelet_reviews"]
-            base.nodeProxy = existing["node_proxy"]; base.malformed = existing["malformed"]; base.bytes = existing["bytes"]
+        if continues {
+            let q = try db.prepare("SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?")
+            q.bind(1, path)
+            if try q.step(), q.text(0) == identity {
+                base.lines = q.int(1) ?? 0; base.events = q.int(2) ?? 0; base.kubeletReviews = q.int(3) ?? 0
+                base.nodeProxy = q.int(4) ?? 0; base.malformed = q.int(5) ?? 0; base.bytes = q.int(6) ?? 0
+            }
         }
         base.add(counts)
-        try db.execute(sql: """
+        let q = try db.prepare("""
             INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
                 complete = excluded.complete, lines = excluded.lines, events = excluded.events,
                 kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
                 bytes = excluded.bytes, updated = excluded.updated
-            """, arguments: [path, identity, checkpoint.offset, checkpoint.line, checkpoint.complete, base.lines, base.events,
-                             base.kubeletReviews, base.nodeProxy, base.malformed, base.bytes, AuditTimestamp.text(Date().timeIntervalSince1970)])
+            """)
+        q.bind(1, path); q.bind(2, identity); q.bind(3, checkpoint.offset); q.bind(4, checkpoint.line); q.bind(5, checkpoint.complete ? 1 : 0)
+        q.bind(6, base.lines); q.bind(7, base.events); q.bind(8, base.kubeletReviews); q.bind(9, base.nodeProxy)
+        q.bind(10, base.malformed); q.bind(11, base.bytes); q.bind(12, now)
+        try q.run()
     }
 
     /// Every stored record at or after `since` (epoch seconds), in time order. Repeated values
     /// (users, nodes, reasons) come back as one shared string each.
     public func records(since: Double? = nil) throws -> [AuditRecord] {
-        try db.read { db in
-            let raw = RawStatement(try db.makeStatement(sql: """
+        try lock.withLock {
+            let raw = try db.prepare("""
                 SELECT audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id, node, verb,
                        subresource, kubelet_path, decision, reason, code, source_file, source_line, cluster, source_offset, source_batch
                 FROM audit_record WHERE time >= ?
-                """), in: db)
+                """)
             raw.bind(1, since ?? -Double.greatestFiniteMagnitude)
             let interner = StringInterner()
             var out: [AuditRecord] = []
@@ -258,24 +235,30 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader {
     }
 
     public func totals() throws -> AuditScanCounts {
-        try db.read { db in
+        try lock.withLock {
             var c = AuditScanCounts()
             for table in ["ingested_file", "ingested_batch"] {
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT COALESCE(SUM(lines),0) AS l, COALESCE(SUM(events),0) AS e, COALESCE(SUM(bytes),0) AS b,
-                           COALESCE(SUM(kubelet_reviews),0) AS k, COALESCE(SUM(node_proxy),0) AS p FROM \(table)
-                    """) else { continue }
-                c.lines += row["l"]; c.events += row["e"]; c.bytes += row["b"]; c.kubeletReviews += row["k"]; c.nodeProxy += row["p"]
+                let q = try db.prepare("""
+                    SELECT COALESCE(SUM(lines),0), COALESCE(SUM(events),0), COALESCE(SUM(bytes),0),
+                           COALESCE(SUM(kubelet_reviews),0), COALESCE(SUM(node_proxy),0) FROM \(table)
+                    """)
+                guard try q.step() else { continue }
+                c.lines += q.int(0) ?? 0; c.events += q.int(1) ?? 0; c.bytes += q.int(2) ?? 0
+                c.kubeletReviews += q.int(3) ?? 0; c.nodeProxy += q.int(4) ?? 0
             }
-            c.malformed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM malformed_line") ?? 0
+            let q = try db.prepare("SELECT COUNT(*) FROM malformed_line")
+            c.malformed = try q.step() ? q.int(0) ?? 0 : 0
             return c
         }
     }
 
     public func malformedLines(limit: Int) throws -> [MalformedLine] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT source_file, line, reason FROM malformed_line ORDER BY source_file, line LIMIT ?", arguments: [limit])
-                .map { MalformedLine(file: $0["source_file"], line: $0["line"], reason: $0["reason"]) }
+        try lock.withLock {
+            let q = try db.prepare("SELECT source_file, line, reason FROM malformed_line ORDER BY source_file, line LIMIT ?")
+            q.bind(1, limit)
+            var out: [MalformedLine] = []
+            while try q.step() { out.append(MalformedLine(file: q.text(0) ?? "", line: q.int(1) ?? 0, reason: q.text(2) ?? "")) }
+            return out
         }
     }
 }

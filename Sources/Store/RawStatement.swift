@@ -1,15 +1,14 @@
 import AuditScanning
-import GRDB
-import GRDBSQLite
+import VaporCSQLite
 
-/// A GRDB statement driven through SQLite's C API, for the two loops that move tens of
-/// thousands of records: binding and reading columns one by one skips GRDB's per-value
-/// boxing (and its name lookups), which cost more than SQLite's own work. GRDB still owns
-/// the connection, the transaction and the statement's life.
-struct RawStatement {
-    let statement: Statement
-    let db: Database
-    var stmt: OpaquePointer { statement.sqliteStatement }
+/// A prepared statement driven through SQLite's C API. The two loops that move tens of
+/// thousands of records bind and read columns one by one, with the shared strings of a
+/// `StringInterner`: a per-value wrapper cost more than SQLite's own work.
+final class RawStatement {
+    let stmt: OpaquePointer
+    let sql: String
+    /// Kept so the connection outlives its statements.
+    let connection: SQLiteConnection
 
     // SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`, a macro Swift
     // cannot import).
@@ -20,69 +19,68 @@ struct RawStatement {
         return UnsafePointer(p)
     }()
 
-    init(_ statement: Statement, in db: Database) {
-        self.statement = statement
-        self.db = db
+    init(_ stmt: OpaquePointer, sql: String, connection: SQLiteConnection) {
+        self.stmt = stmt
+        self.sql = sql
+        self.connection = connection
     }
+
+    deinit { sqlite_nio_sqlite3_finalize(stmt) }
 
     // MARK: Binding (parameters count from 1)
 
     func bind(_ i: Int32, _ s: String?) {
-        guard var s else { sqlite3_bind_null(stmt, i); return }
+        guard var s else { sqlite_nio_sqlite3_bind_null(stmt, i); return }
         s.withUTF8 { u in
             u.withMemoryRebound(to: CChar.self) { c in
                 // An empty string has no storage; SQLite still wants a pointer for '' (not NULL).
-                _ = sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
+                _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
             }
         }
     }
 
     func bind(_ i: Int32, _ v: Int?) {
-        guard let v else { sqlite3_bind_null(stmt, i); return }
-        sqlite3_bind_int64(stmt, i, Int64(v))
+        guard let v else { sqlite_nio_sqlite3_bind_null(stmt, i); return }
+        sqlite_nio_sqlite3_bind_int64(stmt, i, Int64(v))
     }
 
-    func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(stmt, i, v) }
+    func bind(_ i: Int32, _ v: Double) { sqlite_nio_sqlite3_bind_double(stmt, i, v) }
 
     /// Runs the bound statement to completion and readies it for the next bindings.
-    func run() throws {
-        let rc = sqlite3_step(stmt)
-        sqlite3_reset(stmt)
-        guard rc == SQLITE_DONE else { throw error(rc) }
+    func run() throws(SQLiteConnection.Failure) {
+        let rc = sqlite_nio_sqlite3_step(stmt)
+        sqlite_nio_sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else { throw connection.failure(rc, sql) }
     }
 
     /// Steps to the next row: false at the end.
-    func step() throws -> Bool {
-        let rc = sqlite3_step(stmt)
+    func step() throws(SQLiteConnection.Failure) -> Bool {
+        let rc = sqlite_nio_sqlite3_step(stmt)
         if rc == SQLITE_ROW { return true }
-        sqlite3_reset(stmt)
-        guard rc == SQLITE_DONE else { throw error(rc) }
+        sqlite_nio_sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else { throw connection.failure(rc, sql) }
         return false
-    }
-
-    private func error(_ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
     }
 
     // MARK: Columns of the current row (count from 0)
 
     /// A text column made afresh (values that never repeat, such as auditIDs).
     func text(_ i: Int32) -> String? {
-        guard sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite3_column_text(stmt, i) else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i))), as: UTF8.self)
+        guard sqlite_nio_sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite_nio_sqlite3_column_text(stmt, i) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite_nio_sqlite3_column_bytes(stmt, i))), as: UTF8.self)
     }
 
     /// A text column through the interner (values that repeat).
     func text(_ i: Int32, _ interner: StringInterner) -> String? {
-        guard sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite3_column_text(stmt, i) else { return nil }
-        return interner.string(p, Int(sqlite3_column_bytes(stmt, i)))
+        guard sqlite_nio_sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite_nio_sqlite3_column_text(stmt, i) else { return nil }
+        return interner.string(p, Int(sqlite_nio_sqlite3_column_bytes(stmt, i)))
     }
 
     /// A text column holding a list joined by newlines, split on its bytes (splitting a String
     /// by Character cost more than reading the row).
     func lines(_ i: Int32, _ interner: StringInterner) -> [String] {
-        guard sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite3_column_text(stmt, i) else { return [] }
-        let count = Int(sqlite3_column_bytes(stmt, i))
+        guard sqlite_nio_sqlite3_column_type(stmt, i) != SQLITE_NULL, let p = sqlite_nio_sqlite3_column_text(stmt, i) else { return [] }
+        let count = Int(sqlite_nio_sqlite3_column_bytes(stmt, i))
         guard count > 0 else { return [] }
         var out: [String] = []
         var start = 0
@@ -94,8 +92,8 @@ struct RawStatement {
     }
 
     func int(_ i: Int32) -> Int? {
-        sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(stmt, i))
+        sqlite_nio_sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : Int(sqlite_nio_sqlite3_column_int64(stmt, i))
     }
 
-    func double(_ i: Int32) -> Double { sqlite3_column_double(stmt, i) }
+    func double(_ i: Int32) -> Double { sqlite_nio_sqlite3_column_double(stmt, i) }
 }

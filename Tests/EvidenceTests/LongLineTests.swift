@@ -114,4 +114,16 @@ struct LongLineTests {
         #expect(sink.allMalformed.first?.reason.contains("longer than the maximum of 100000") == true)
         #expect(sink.counts.bytes == doc.count)
     }
+
+    @Test("a webhook body of JSON lines with a too-long line: malformed at its line of the batch, the rest read")
+    func longLineInBody() throws {
+        let body = log(inserting: Data(repeating: 0x61, count: 5000))
+        var ingestor = AuditIngestor()
+        ingestor.maxLineLength = 4096
+        let store = MemoryEvidenceStore()
+        let counts = try ingestor.ingest(body: Array(body), stream: "webhook", batch: "3", into: store)
+        #expect(counts.lines == 22 && counts.malformed == 1)
+        #expect(store.allMalformed.map { "\($0.file):\($0.line)" } == ["webhook batch 3:3"])
+        #expect(store.all.count == 15)
+    }
 }

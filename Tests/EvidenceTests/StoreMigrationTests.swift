@@ -1,7 +1,6 @@
 import AuditInput
 import Evidence
 import Foundation
-import GRDB
 @testable import Store
 import TestSupport
 import Testing
@@ -21,20 +20,30 @@ struct StoreMigrationTests {
         // What the previous release wrote: schema v1, keys auditID first.
         let path = dir.appendingPathComponent("old.sqlite").path
         do {
-            let queue = try DatabaseQueue(path: path)
-            try EvidenceStore.migrator.migrate(queue, upTo: "v1")
-            try queue.write { db in
-                for r in records {
-                    let oldKey = [r.auditID, r.timestamp, r.node, r.path.rawValue].joined(separator: "\u{1F}")
-                    try db.execute(sql: """
-                        INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name,
-                            credential_id, node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [oldKey, r.auditID, r.path.rawValue, r.time, r.timestamp, r.level, r.stage, r.user,
-                                         r.groups.joined(separator: "\n"), r.uid, r.podName, r.credentialID, r.node, r.verb, r.subresource,
-                                         r.kubeletPath, r.decision.rawValue, r.reason, r.code, r.source.name, r.source.line, r.richness])
+            let db = try SQLiteConnection(path: path)
+            try EvidenceStore.migrator.migrate(db, upTo: "v1")
+            let insert = try db.prepare("""
+                INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name,
+                    credential_id, node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for r in records {
+                let oldKey = [r.auditID, r.timestamp, r.node, r.path.rawValue].joined(separator: "\u{1F}")
+                for (i, text) in [oldKey, r.auditID, r.path.rawValue].enumerated() { insert.bind(Int32(i + 1), text) }
+                insert.bind(4, r.time)
+                let texts: [String?] = [r.timestamp, r.level, r.stage, r.user, r.groups.joined(separator: "\n"), r.uid, r.podName, r.credentialID,
+                                        r.node, r.verb, r.subresource, r.kubeletPath, r.decision.rawValue, r.reason]
+                for (i, text) in texts.enumerated() {
+                    insert.bind(Int32(i + 5), text)
                 }
+                insert.bind(19, r.code); insert.bind(20, r.source.name); insert.bind(21, r.source.line); insert.bind(22, r.richness)
+                try insert.run()
             }
+            // A database the store's tables came from (GRDB's migrator, before v3) lists them here.
+            let applied = try db.prepare("SELECT identifier FROM grdb_migrations")
+            var ids: [String] = []
+            while try applied.step() { ids.append(applied.text(0) ?? "") }
+            #expect(ids == ["v1"])
         }
 
         // Opened by this release, and the same log ingested under a name it has not seen.
@@ -55,16 +64,14 @@ struct StoreMigrationV3Tests {
         let dir = Fixtures.temporaryDirectory()
         let path = dir.appendingPathComponent("v2.sqlite").path
         do {
-            let queue = try DatabaseQueue(path: path)
-            try EvidenceStore.migrator.migrate(queue, upTo: "v2")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name,
-                        credential_id, node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
-                    VALUES ('k', 'id-1', 'kubelet', 1800000000, '2027-01-15T08:00:00Z', 'RequestResponse', 'ResponseComplete', 'alice', '',
-                        NULL, NULL, NULL, 'n1', 'get', 'pods', NULL, 'allow', '', 201, '/var/log/audit.log', 12, 7)
-                    """)
-            }
+            let db = try SQLiteConnection(path: path)
+            try EvidenceStore.migrator.migrate(db, upTo: "v2")
+            try db.execute("""
+                INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name,
+                    credential_id, node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness)
+                VALUES ('k', 'id-1', 'kubelet', 1800000000, '2027-01-15T08:00:00Z', 'RequestResponse', 'ResponseComplete', 'alice', '',
+                    NULL, NULL, NULL, 'n1', 'get', 'pods', NULL, 'allow', '', 201, '/var/log/audit.log', 12, 7)
+                """)
         }
         let store = try EvidenceStore(path: path)
         let old = try #require(try store.records().first)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Same-run A/B of two kubelet-authz binaries on the evidence benchmark's audit log: each
+# configuration is run by A and B in turn (A, B, A, B, …) so that drift on a shared machine hits
+# both alike, and the median of N runs of each is reported with B's change against A.
+# Configurations: `evidence --no-db -o json` on one core (taskset -c 0) and on two, and the default
+# command into a fresh database (one core). Both binaries' JSON outputs must be identical.
+#
+#   Benchmarks/run-evidence-ab.sh OLD_BINARY NEW_BINARY LOG [--runs N]
+#
+# LOG is a JSON-lines audit log from Benchmarks/generate_audit_log.py (for example the one
+# run-evidence-benchmark.sh writes to .build/bench/audit-1g.jsonl). Prints a Markdown table.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
+
+(( $# >= 3 )) || { sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
+abs() { [[ "$1" == /* ]] && echo "$1" || echo "$CALLER_DIR/$1"; }
+A=$(abs "$1"); B=$(abs "$2"); LOG=$(abs "$3"); shift 3
+runs=5
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --runs) runs=${2:?--runs needs a number}; shift ;;
+        *) echo "run-evidence-ab.sh: unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+for f in "$A" "$B"; do [[ -x "$f" ]] || { echo "run-evidence-ab.sh: not an executable: $f" >&2; exit 1; }; done
+[[ -s "$LOG" ]] || { echo "run-evidence-ab.sh: no log at $LOG" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "run-evidence-ab.sh: taskset is needed for the 1-core rows" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+cat "$LOG" > /dev/null  # into the page cache
+
+# run BINARY CONFIG OUT: one run, wall seconds on stdout.
+run() {
+    local bin=$1 config=$2 out=$3 s e
+    case "$config" in
+        1core) s=$(now); taskset -c 0 "$bin" evidence --no-db --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
+        2cores) s=$(now); "$bin" evidence --no-db --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
+        db) rm -f "$WORK/e.sqlite"*
+            s=$(now); taskset -c 0 "$bin" evidence --db "$WORK/e.sqlite" --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
+    esac
+    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'
+}
+
+size_mb=$(awk -v b="$(wc -c < "$LOG")" 'BEGIN { printf "%.1f", b / 1e6 }')
+echo "| Configuration | A (median of $runs) | B (median of $runs) | B ÷ A |"
+echo "|---|---|---|---|"
+for config in 1core 2cores db; do
+    ta=() tb=()
+    for ((i = 1; i <= runs; i++)); do
+        ta+=("$(run "$A" "$config" "$WORK/a.json")")
+        tb+=("$(run "$B" "$config" "$WORK/b.json")")
+        echo "    $config run $i/$runs: A ${ta[-1]} s, B ${tb[-1]} s" >&2
+    done
+    cmp -s "$WORK/a.json" "$WORK/b.json" || echo "run-evidence-ab.sh: $config: A and B wrote different JSON" >&2
+    ma=$(median "${ta[@]}"); mb=$(median "${tb[@]}")
+    label=$config
+    case "$config" in
+        1core) label="\`--no-db -o json\`, 1 core ($size_mb MB)" ;;
+        2cores) label="\`--no-db -o json\`, 2 cores" ;;
+        db) label="into a fresh database (default command), 1 core" ;;
+    esac
+    echo "| $label | ${ma} s | ${mb} s | $(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.3f", b / a }') |"
+done

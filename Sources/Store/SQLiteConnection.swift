@@ -1,0 +1,71 @@
+import Foundation
+import VaporCSQLite
+
+/// One connection to an SQLite database through SQLite's C API — the SQLite that vapor/sqlite-nio
+/// bundles (its symbols carry a `sqlite_nio_` prefix), so no system library is needed. Not
+/// thread-safe by itself: `EvidenceStore` uses it from one thread at a time.
+final class SQLiteConnection {
+    let path: String
+    let handle: OpaquePointer
+
+    /// A failed SQLite call: its result code, SQLite's message, and the statement.
+    struct Failure: Error, CustomStringConvertible {
+        let code: Int32
+        let message: String
+        let sql: String?
+
+        var description: String { "SQLite error \(code): \(message)" + (sql.map { " (in \($0))" } ?? "") }
+    }
+
+    init(path: String) throws(Failure) {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite_nio_sqlite3_close_v2(db)
+            throw Failure(code: rc, message: message, sql: nil)
+        }
+        handle = db
+        // Another process writing the same file: wait for it rather than fail at once.
+        sqlite_nio_sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit { sqlite_nio_sqlite3_close_v2(handle) }
+
+    /// Runs statements that take no parameters (schema changes, pragmas); rows are dropped.
+    func execute(_ sql: String) throws(Failure) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, &error)
+        guard rc == SQLITE_OK else {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite_nio_sqlite3_errmsg(handle))
+            sqlite_nio_sqlite3_free(error)
+            throw Failure(code: rc, message: message, sql: sql)
+        }
+    }
+
+    func prepare(_ sql: String) throws(Failure) -> RawStatement {
+        var stmt: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw failure(rc, sql) }
+        return RawStatement(stmt, sql: sql, connection: self)
+    }
+
+    /// `body` in one transaction: committed if it returns, rolled back if it throws. Taken for
+    /// writing from the start (`IMMEDIATE`), so a concurrent writer waits here, not half-way.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func failure(_ rc: Int32, _ sql: String?) -> Failure {
+        Failure(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)), sql: sql)
+    }
+}
