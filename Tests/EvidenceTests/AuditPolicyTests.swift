@@ -11,7 +11,7 @@ struct AuditPolicyTests {
     let kubeletReview = AuditPolicy.Request(user: "system:node:n1", groups: ["system:nodes", "system:authenticated"], verb: "create",
                                             isResourceRequest: true, apiGroup: "authorization.k8s.io", resource: "subjectaccessreviews")
 
-    /// Rule matching as audit/policy/checker.go does it (spec §6.3).
+    /// Rule matching as staging/src/k8s.io/apiserver/pkg/audit/policy/checker.go does it.
     @Test("matching", arguments: [
         ("- level: Metadata\n", AuditPolicy.Level.metadata),
         ("- level: None\n  userGroups: [system:nodes]\n- level: RequestResponse\n", .none),

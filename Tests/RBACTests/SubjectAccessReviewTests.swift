@@ -9,7 +9,7 @@ struct SubjectAccessReviewTests {
         roles: [Role.clusterRole("kubelet-stats", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/stats"])])],
         bindings: [.clusterRoleBinding("prom", clusterRole: "kubelet-stats", subjects: [Subject(kind: "ServiceAccount", name: "prom", namespace: "monitoring")])])))
 
-    /// The example of spec §5: the kubelet asking about `GET /stats/summary`.
+    /// A kubelet asking about `GET /stats/summary`, as its webhook authorizer writes the review (staging/src/k8s.io/apiserver/plugin/pkg/authorizer/webhook).
     @Test("the spec's kubelet review, answered")
     func specExample() throws {
         let json = #"""
