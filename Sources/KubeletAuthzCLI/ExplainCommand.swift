@@ -15,8 +15,8 @@ struct ExplainCommand: AsyncParsableCommand {
         system:unauthenticated. Add more with --as-group.
 
         Examples:
-          kubelet-authz explain -f examples/ai-cluster --as system:serviceaccount:datadog:datadog \\
-              --node gpu-node-1 GET /exec/tenant-a-inference/llm-0/vllm
+          kubelet-authz explain -f examples/ai-cluster --as system:serviceaccount:datadog:datadog --node gpu-node-1 GET /exec/tenant-a-inference/llm-0/vllm
+          kubelet-authz explain -f cluster.yaml --as alice --exit-code GET /pods && echo allowed
         """
     )
 
@@ -27,6 +27,8 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The node whose kubelet is called (matters for resourceNames).", valueName: "NAME")) var node: String?
     @OptionGroup var kubelet: KubeletOptions
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+    @Flag(help: "Exit 1 when the kubelet would not serve the request (403, 404 or a redirect), as `kubectl auth can-i` does; 0 when it would.")
+    var exitCode = false
     @OptionGroup var request: RequestArguments
 
     func run() async throws {
@@ -42,5 +44,6 @@ struct ExplainCommand: AsyncParsableCommand {
             ConsoleIO.out(KubeletAccessText.explain(explanation))
             if !snapshot.skippedKinds.isEmpty { ConsoleIO.err(InputSummary.line(snapshot) + "\n") }
         }
+        if exitCode && !explanation.allowed { throw CLIError.silent(1) }
     }
 }

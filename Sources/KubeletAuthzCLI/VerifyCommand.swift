@@ -62,7 +62,12 @@ struct VerifyCommand: AsyncParsableCommand {
             ])) + "\n")
         case .table:
             for (check, their) in disagreements { ConsoleIO.out(text(check, their) + "\n") }
-            ConsoleIO.out("Checked \(checks.count) combinations (\(Set(checks.map(\.subject)).count) subjects × \(KubeletPermissions.subresources.count) subresources × \(VerificationPlan.verbs.count) verbs on \(Set(checks.map(\.node)).count) nodes) with SubjectAccessReviews to \(client.server): \(disagreements.count) disagreement\(disagreements.count == 1 ? "" : "s").\n")
+            // Nodes are sampled per subject, so the factors are subject–node pairs, not
+            // subjects × nodes: the product printed is the number of reviews sent.
+            struct Pair: Hashable { let subject: Subject, node: String }
+            let pairs = Set(checks.map { Pair(subject: $0.subject, node: $0.node) }).count
+            let subjects = Set(checks.map(\.subject)).count, nodes = Set(checks.map(\.node)).count
+            ConsoleIO.out("Checked \(checks.count) combinations (\(pairs) subject–node pair\(pairs == 1 ? "" : "s") of \(subjects) subject\(subjects == 1 ? "" : "s") on \(nodes) node\(nodes == 1 ? "" : "s") × \(KubeletPermissions.subresources.count) subresources × \(VerificationPlan.verbs.count) verbs) with SubjectAccessReviews to \(client.server): \(disagreements.count) disagreement\(disagreements.count == 1 ? "" : "s").\n")
         }
         if !disagreements.isEmpty { throw CLIError.silent(1) }
     }

@@ -15,6 +15,9 @@ public struct KubeletProfile: Sendable, Hashable {
             warnings.append("Kubernetes \(version) is older than the oldest release modelled (\(KubernetesVersion.oldestModelled)); answering as for \(KubernetesVersion.oldestModelled)")
             version = KubernetesVersion(major: 1, minor: KubernetesVersion.oldestModelled.minor, original: version.original)
         }
+        if version > .newest {
+            warnings.append("Kubernetes \(version) is newer than the newest release modelled (\(KubernetesVersion.newest)); answering with \(KubernetesVersion.newest)'s behaviour, which a newer kubelet may have changed")
+        }
         var gates: [FeatureGate: Bool] = [:]
         for gate in FeatureGate.allCases {
             gates[gate] = gate.defaultValue(in: version)

@@ -60,3 +60,32 @@ struct KubectlHabitsTests {
         #expect(h.code == 0, "\(h.err)")
     }
 }
+
+extension KubectlHabitsTests {
+    @Test("explain --exit-code: 0 when the kubelet serves the request, 1 when it would not")
+    func explainExitCode() async throws {
+        let base = ["explain", "-f", oracleFile, "--as", "system:serviceaccount:oracle:sa-proxy", "--node", "oracle-node", "--exit-code"]
+        #expect(await kubeletAuthz(base + ["GET", "/pods"]).code == 0)
+        let denied = await kubeletAuthz(base + ["GET", "/statusz"])
+        #expect(denied.code == 1)
+        #expect(denied.out.contains("DENIED"))
+        #expect(await kubeletAuthz(base + ["GET", "/stats"]).code == 1, "a redirect is not an answer")
+        // Without the flag a denial is still an answer: exit 0.
+        #expect(await kubeletAuthz(Array(base.dropLast()) + ["GET", "/statusz"]).code == 0)
+    }
+
+    @Test("a --kube-version newer than the model warns and answers")
+    func newerThanModelled() async throws {
+        let r = await kubeletAuthz(["map", "--kube-version", "1.40", "GET", "/pods"])
+        #expect(r.code == 0)
+        #expect(r.err.contains("Warning: Kubernetes 1.40 is newer than the newest release modelled (1.36)"))
+    }
+
+    @Test("completion scripts for bash, zsh and fish", arguments: [("bash", "-F _kubelet-authz kubelet-authz"), ("zsh", "#compdef kubelet-authz"), ("fish", "complete -c 'kubelet-authz'")])
+    func completion(_ c: (String, String)) async throws {
+        let r = await kubeletAuthz(["completion", c.0])
+        #expect(r.code == 0)
+        #expect(r.out.contains(c.1))
+        #expect(r.out.contains("who-can"))
+    }
+}

@@ -92,7 +92,7 @@ struct VerifyCommandTests {
           rule:   none: no binding grants it
           theirs: allowed — RBAC: allowed by ClusterRoleBinding "x"
 
-        Checked 150 combinations (2 subjects × 10 subresources × 5 verbs on 2 nodes) with SubjectAccessReviews to \(s.url): 1 disagreement.
+        Checked 150 combinations (3 subject–node pairs of 2 subjects on 2 nodes × 10 subresources × 5 verbs) with SubjectAccessReviews to \(s.url): 1 disagreement.
 
         """)
         // And the other way: the server denies what we allow, with our rule named.
