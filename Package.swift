@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        // Tests only: the test PKI is minted in-process (both already come with swift-nio-ssl).
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O in this group.
@@ -86,6 +90,8 @@ let package = Package(
             "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
     ]

@@ -5,40 +5,6 @@ import NIOPosix
 import NIOSSL
 import TestSupport
 
-/// A test CA, a server certificate for 127.0.0.1 and a client certificate, made with the
-/// openssl command for each test run.
-struct TestPKI {
-    let dir: URL
-    var caCert: String { dir.appendingPathComponent("ca.crt").path }
-    var serverCert: String { dir.appendingPathComponent("server.crt").path }
-    var serverKey: String { dir.appendingPathComponent("server.key").path }
-    var clientCert: String { dir.appendingPathComponent("client.crt").path }
-    var clientKey: String { dir.appendingPathComponent("client.key").path }
-
-    /// `serverNames`: the server certificate's subjectAltName entries.
-    static func make(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws -> TestPKI {
-        let dir = Fixtures.temporaryDirectory()
-        let script = """
-        set -e
-        cd '\(dir.path)'
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=test-ca >/dev/null 2>&1
-        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=kube-apiserver >/dev/null 2>&1
-        printf 'subjectAltName=\(serverNames)\\nextendedKeyUsage=serverAuth\\n' > server.ext
-        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext >/dev/null 2>&1
-        openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj '/O=system:masters/CN=admin' >/dev/null 2>&1
-        printf 'extendedKeyUsage=clientAuth\\n' > client.ext
-        openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2 -extfile client.ext >/dev/null 2>&1
-        """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw NSError(domain: "openssl", code: Int(p.terminationStatus)) }
-        return TestPKI(dir: dir)
-    }
-}
-
 /// An HTTPS server on 127.0.0.1 answering like a kube-apiserver from a handler, recording
 /// every request it saw.
 final class FakeAPIServer: @unchecked Sendable {
