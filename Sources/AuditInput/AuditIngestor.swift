@@ -136,7 +136,7 @@ public struct AuditIngestor {
         func commit(_ batch: consuming EvidenceBatch) throws {
             lock.lock()
             defer { lock.unlock() }
-            try writer.commit(batch)
+            try writer.commit(consume batch)
         }
 
         /// A block was read: the progress line moves.
@@ -160,10 +160,13 @@ public struct AuditIngestor {
     /// A file's batch as the writer takes it. Stdin has no checkpoint to resume from: its
     /// counts always add up under `<stdin>`.
     func evidence(_ batch: consuming Batch, of source: AuditSource, identity: String, continues: Bool, complete: Bool) -> EvidenceBatch {
+        var batch = consume batch
         let checkpoint = FileCheckpoint(identity: identity, offset: batch.checkpoint.offset, line: batch.checkpoint.line, complete: complete)
+        var records: [AuditRecord] = []
+        swap(&records, &batch.records)  // moved on, so that the writer holds the only reference
         return EvidenceBatch(cluster: cluster,
                              input: .file(path: source.canonicalPath, identity: identity, checkpoint: checkpoint, continues: continues || source.isStdin),
-                             records: batch.records, malformed: batch.malformed, counts: batch.counts)
+                             records: records, malformed: batch.malformed, counts: batch.counts)
     }
 
     /// One source from its resume point to its end, a commit per block.

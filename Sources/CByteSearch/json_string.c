@@ -42,22 +42,16 @@ long ka_json_string_end(const uint8_t *p, size_t n, size_t start, int *escaped) 
 #if defined(__SSE2__)
         const __m128i quote = _mm_set1_epi8('"');
         const __m128i backslash = _mm_set1_epi8('\\');
-        // Bytes below 0x20 are the ones where (b ^ 0x80) < (0x20 ^ 0x80) as signed bytes.
-        const __m128i flip = _mm_set1_epi8((char)0x80);
-        const __m128i limit = _mm_set1_epi8((char)(0x20 ^ 0x80));
+        // As signed bytes, those below 0x20 are the control characters and the bytes of 0x80
+        // or more (not ASCII): one comparison flags both, and the rare string that is not
+        // ASCII finishes one byte at a time below.
+        const __m128i limit = _mm_set1_epi8(0x20);
         while (j + 16 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + j));
             __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                           _mm_cmplt_epi8(_mm_xor_si128(v, flip), limit));
+                                           _mm_cmplt_epi8(v, limit));
             int mask = _mm_movemask_epi8(special);
-            int top = _mm_movemask_epi8(v);
-            if (mask) {
-                unsigned at = (unsigned)__builtin_ctz((unsigned)mask);
-                high |= top & (int)((1u << at) - 1);
-                j += at;
-                break;
-            }
-            high |= top;
+            if (mask) { j += (size_t)__builtin_ctz((unsigned)mask); break; }
             j += 16;
         }
 #endif

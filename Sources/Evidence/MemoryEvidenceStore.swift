@@ -25,12 +25,14 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
-        var batch = batch
+        // Moved, not copied, all the way into the set: a second reference to the records would
+        // make the set copy them all (a dozen strings each) before taking them.
+        var batch = consume batch
         var records: [AuditRecord] = []
-        swap(&records, &batch.records)  // moved, not copied
+        swap(&records, &batch.records)
         lock.lock()
         defer { lock.unlock() }
-        set.add(taking: records)
+        set.add(taking: consume records)
         for m in batch.malformed where malformed[Place(file: m.file, line: m.line)] == nil {
             malformed[Place(file: m.file, line: m.line)] = m.reason
         }
