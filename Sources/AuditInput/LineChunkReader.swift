@@ -7,9 +7,9 @@ import NIOCore
 /// Streams a source in large blocks and hands out buffers of whole lines: one buffer, reused,
 /// read into with read(2); a partial last line is moved to its front. Memory is bounded by the
 /// block size and the maximum line length, whatever the file's size: a line longer than the
-/// maximum is not held but skipped to its newline, and reported by its length. Gzip input (any number of members, as rotation tools write) is inflated
-/// with zlib as it streams. `consumed` counts the uncompressed bytes of the lines handed out so
-/// far, so a later run can resume there.
+/// maximum is not held but skipped to its newline, and reported by its length. Gzip input (any
+/// number of members, as rotation tools write) is inflated with zlib as it streams. `consumed`
+/// counts the uncompressed bytes of the lines handed out so far, so a later run can resume there.
 public final class LineChunkReader {
     public let source: AuditSource
     public private(set) var consumed: Int = 0

@@ -1,5 +1,6 @@
 import Evidence
 import Foundation
+
 /// A whole JSON audit document: an `EventList` (what the audit webhook sends) or one `Event`.
 public enum AuditDocument {
     public struct Decoded: Sendable {

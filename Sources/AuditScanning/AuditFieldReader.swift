@@ -1,6 +1,7 @@
 import CByteSearch
 import Evidence
 import Foundation
+
 /// Reads the dozen fields evidence needs straight from a candidate line's bytes, skipping the
 /// rest (managed fields, request bodies of other kinds) without building anything.
 ///

@@ -1,6 +1,7 @@
 import CByteSearch
 import Evidence
 import Foundation
+
 /// The streaming core: given a buffer of whole lines, one vectorised pass (`ka_screen_lines`)
 /// finds newlines and the needles (`subjectaccessreviews`, `"proxy"`) together and checks each
 /// line's shape (`{…}`). Only lines with a needle are decoded; lines of another shape are
