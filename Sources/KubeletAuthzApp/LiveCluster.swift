@@ -18,7 +18,9 @@ public struct LiveCluster: Sendable {
         self.stdinIsTerminal = stdinIsTerminal
     }
 
-    public func client() async throws(InputError) -> KubeAPIClient {
+    // Untyped `throws` (always an InputError): Swift 6.3.1 crashes splitting this async
+    // function as a coroutine in release builds when its throws are typed.
+    public func client() async throws -> KubeAPIClient {
         let exists = { (p: String) in FileManager.default.fileExists(atPath: p) }
         if let kubeconfig, !exists(kubeconfig) { throw InputError("--kubeconfig \(kubeconfig): the file does not exist") }
         let files = KubeconfigLoader.files(explicit: kubeconfig, environment: environment, exists: exists)
@@ -39,7 +41,7 @@ public struct LiveCluster: Sendable {
     }
 
     /// Everything the analysis reads, as one snapshot (and the raw pages, for `snapshot`).
-    public func read() async throws(InputError) -> LiveClusterReader.Result {
+    public func read() async throws -> LiveClusterReader.Result {
         let client = try await client()
         do {
             let result = try await LiveClusterReader.read(client)

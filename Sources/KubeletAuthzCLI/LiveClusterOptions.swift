@@ -22,10 +22,10 @@ struct LiveClusterOptions: ParsableArguments {
     }
 
     func client() async throws(CLIError) -> KubeAPIClient {
-        do { return try await live.client() } catch { throw .badInput(error.message) }
+        do { return try await live.client() } catch { throw .badInput((error as? InputError)?.message ?? "\(error)") }
     }
 
     func read() async throws(CLIError) -> LiveClusterReader.Result {
-        do { return try await live.read() } catch { throw .badInput(error.message) }
+        do { return try await live.read() } catch { throw .badInput((error as? InputError)?.message ?? "\(error)") }
     }
 }
