@@ -15,7 +15,6 @@ final class PhaseTimer {
 
     func report() {
         guard enabled else { return }
-        // `-> String` spelled out: GRDB's SQL literal would otherwise be inferred here.
         let text = phases.map { name, d -> String in
             let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
             return "\(name)=\(String(format: "%.0f", ms))ms"
