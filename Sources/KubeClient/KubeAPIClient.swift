@@ -31,9 +31,11 @@ public struct RetryPolicy: Sendable {
 /// certificates, bearer tokens (static, file, or exec plugin), paginated lists that restart on
 /// 410, and retries on 429/5xx honouring `Retry-After`.
 public final class KubeAPIClient: @unchecked Sendable {
+    /// The server's URL without credentials or query, as it may be printed.
     public let server: String
     public let userName: String
-    /// The kubeconfig's name for the cluster, for messages.
+    /// The kubeconfig's names for the context and the cluster, for messages.
+    public let contextName: String?
     public let clusterName: String?
     let http: HTTPClient
     /// The URL requests are sent to: the server's, with tls-server-name as its host when set.
@@ -42,15 +44,27 @@ public final class KubeAPIClient: @unchecked Sendable {
     let setupError: KubeAPIError?
     let token: @Sendable (_ refresh: Bool) async throws -> String?
     let retry: RetryPolicy
+    /// One attempt's limit.
     let timeout: TimeAmount
+    /// The whole request's, retries included (`--request-timeout`); nil = none.
+    let requestTimeout: Duration?
 
-    public init(server: String, userName: String, clusterName: String? = nil, tls: TLSConfiguration, tlsServerName: String? = nil,
-                proxy: HTTPClient.Configuration.Proxy? = nil, token: @escaping @Sendable (_ refresh: Bool) async throws -> String?,
-                retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30), connectTimeout: TimeAmount = .seconds(10)) {
-        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+    /// - Parameters:
+    ///   - connectTimeout: about what kubectl allows a TCP connection; a closed port fails at
+    ///     once (refused connections are not retried).
+    ///   - requestTimeout: kubectl's `--request-timeout`: the whole request, retries included.
+    public init(server: String, userName: String, contextName: String? = nil, clusterName: String? = nil, tls: TLSConfiguration,
+                tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
+                token: @escaping @Sendable (_ refresh: Bool) async throws -> String?,
+                retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30), connectTimeout: TimeAmount = .seconds(5),
+                requestTimeout: Duration? = nil) {
+        let dialled = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.server = RedactedURL.text(dialled)
         self.userName = userName
+        self.contextName = contextName
         self.clusterName = clusterName
-        let who = Self.describe(server: self.server, cluster: clusterName)
+        self.requestTimeout = requestTimeout
+        let who = Self.describe(server: self.server, context: contextName, cluster: clusterName, user: userName)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.proxy = proxy
         // This client retries on its own terms; AsyncHTTPClient's retries would hold a
@@ -59,9 +73,9 @@ public final class KubeAPIClient: @unchecked Sendable {
         // tls-server-name: send it as SNI and verify the certificate against it, while
         // connecting to the server's own address — AsyncHTTPClient's dnsOverride does exactly
         // that. Unlike client-go the Host header carries the name too; the API server ignores it.
-        var base = self.server
+        var base = dialled
         var setupError: KubeAPIError? = nil
-        let serverHost = URLComponents(string: self.server)?.host
+        let serverHost = URLComponents(string: dialled)?.host
         var serverName: String? = nil
         if let name = tlsServerName {
             if let problem = ServerIdentity.serverNameProblem(name) {
@@ -71,10 +85,10 @@ public final class KubeAPIClient: @unchecked Sendable {
             }
         }
         if let name = serverName {
-            if var parts = URLComponents(string: self.server), let host = parts.host, name != host {
+            if var parts = URLComponents(string: dialled), let host = parts.host, name != host {
                 configuration.dnsOverride = [name: host]
                 parts.host = name
-                base = parts.string ?? self.server
+                base = parts.string ?? dialled
                 // The override holds only if the URL gives back the very name it is keyed by;
                 // otherwise the name itself would be looked up and dialled.
                 if URL(string: base)?.host != name {
@@ -110,15 +124,31 @@ public final class KubeAPIClient: @unchecked Sendable {
         self.timeout = timeout
     }
 
-    /// The cluster by its kubeconfig name and address, else the address.
-    var who: String { Self.describe(server: server, cluster: clusterName) }
-    static func describe(server: String, cluster: String?) -> String { cluster.map { "cluster \"\($0)\" (\(server))" } ?? server }
+    /// The context, cluster (with its address) and user, as the kubeconfig names them.
+    public var who: String { Self.describe(server: server, context: contextName, cluster: clusterName, user: userName) }
+    static func describe(server: String, context: String?, cluster: String?, user: String) -> String {
+        var parts: [String] = []
+        if let context { parts.append("context \"\(context)\"") }
+        parts.append(cluster.map { "cluster \"\($0)\" (\(server))" } ?? server)
+        parts.append("user \"\(user)\"")
+        return parts.joined(separator: ", ")
+    }
+
+    /// Header values cannot hold line breaks or other control characters: a token that does
+    /// is refused here, before AsyncHTTPClient would quote it in an error.
+    static func validToken(_ t: String) -> Bool {
+        !t.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
 
     public func shutdown() async { try? await http.shutdown() }
 
-    /// One request with retries; returns the status and body.
-    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> (Int, Data) {
+    /// One request with retries; returns the status and body. Only idempotent requests are
+    /// retried (GET, and SubjectAccessReviews, which change nothing), on 429, 5xx and
+    /// connections that failed after they were made, within `requestTimeout`.
+    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, idempotent: Bool? = nil) async throws -> (Int, Data) {
         if let setupError { throw setupError }
+        let retries = idempotent ?? (method == .GET || method == .HEAD)
+        let deadline = requestTimeout.map { ContinuousClock.now + $0 }
         var attempt = 0
         var refreshed = false
         while true {
@@ -127,25 +157,39 @@ public final class KubeAPIClient: @unchecked Sendable {
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "kubelet-authz")
-            if let t = try await token(refreshed) { request.headers.add(name: "Authorization", value: "Bearer " + t) }
+            if let t = try await token(refreshed) {
+                guard Self.validToken(t) else {
+                    throw KubeAPIError("\(who): the bearer token contains a line break or another control character (check the kubeconfig's token or tokenFile)")
+                }
+                request.headers.add(name: "Authorization", value: "Bearer " + t)
+            }
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: body))
             }
+            var attemptTimeout = timeout
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { throw KubeAPIError("\(who): \(method.rawValue) \(path): \(TransportFailure.deadline.text)") }
+                let leftNanos = left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000
+                attemptTimeout = .nanoseconds(min(attemptTimeout.nanoseconds, leftNanos))
+            }
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(request, timeout: timeout)
+                response = try await http.execute(request, timeout: attemptTimeout)
             } catch {
                 // A certificate the CA does not vouch for will not start vouching on retry.
                 if let mismatch = error as? ServerIdentity.Mismatch {
                     let valid = mismatch.validFor.isEmpty ? "no names" : mismatch.validFor.joined(separator: ", ")
                     throw KubeAPIError("\(who): the server's certificate is valid for \(valid), not \(mismatch.name) (check the kubeconfig's server and tls-server-name)")
                 }
-                if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
-                    throw KubeAPIError("\(who): TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(error)")
+                var failure = TransportFailure(error)
+                if case .deadline = failure, deadline == nil { failure = .other("no answer within \(timeout.nanoseconds / 1_000_000_000) s") }
+                if retries && failure.retryable && attempt < retry.attempts && !Self.passes(deadline, after: delay(attempt, retryAfter: nil)) {
+                    try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil)))
+                    continue
                 }
-                if attempt < retry.attempts { try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil))); continue }
-                throw KubeAPIError("\(who): \(method.rawValue) \(path) failed: \(error)")
+                throw KubeAPIError("\(who): \(method.rawValue) \(path): \(failure.text)")
             }
             let bytes = try await response.body.collect(upTo: 512 << 20)
             let data = Data(bytes.readableBytesView)
@@ -154,12 +198,21 @@ public final class KubeAPIClient: @unchecked Sendable {
                 refreshed = true  // an exec plugin's token may have expired early: ask once more
                 continue
             }
-            if (code == 429 || (500...599).contains(code)) && attempt < retry.attempts {
-                try await Task.sleep(for: .seconds(delay(attempt, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init))))
-                continue
+            if retries && (code == 429 || (500...599).contains(code)) && attempt < retry.attempts {
+                let wait = delay(attempt, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init))
+                if !Self.passes(deadline, after: wait) {
+                    try await Task.sleep(for: .seconds(wait))
+                    continue
+                }
             }
             return (code, data)
         }
+    }
+
+    /// Whether waiting `seconds` would pass the deadline.
+    static func passes(_ deadline: ContinuousClock.Instant?, after seconds: Double) -> Bool {
+        guard let deadline else { return false }
+        return ContinuousClock.now + .milliseconds(Int(seconds * 1000)) >= deadline
     }
 
     func delay(_ attempt: Int, retryAfter: Double?) -> Double {
@@ -175,8 +228,10 @@ public final class KubeAPIClient: @unchecked Sendable {
     }
 
     /// POST returning the body of a 2xx answer (`create` in RBAC terms).
-    public func post(_ path: String, body: Data) async throws -> Data {
-        let (code, data) = try await send(.POST, path, body: body)
+    /// - Parameter idempotent: true when the POST changes nothing (a SubjectAccessReview), so
+    ///   that it may be retried.
+    public func post(_ path: String, body: Data, idempotent: Bool = false) async throws -> Data {
+        let (code, data) = try await send(.POST, path, body: body, idempotent: idempotent)
         guard (200...299).contains(code) else { throw error(code, data, verb: "create", path: path) }
         return data
     }

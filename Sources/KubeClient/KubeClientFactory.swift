@@ -8,8 +8,10 @@ public enum KubeClientFactory {
     ///   - environment: what an exec credential plugin inherits (the console's, not necessarily the process's).
     ///   - stdinIsTerminal: whether an exec plugin may ask the user.
     ///   - execTimeout: how long an exec credential plugin may run.
+    ///   - requestTimeout: kubectl's `--request-timeout`, the whole request; nil = none.
     public static func client(for r: Kubeconfig.Resolved, environment: [String: String], stdinIsTerminal: Bool,
-                              execTimeout: Duration = .seconds(60), retry: RetryPolicy = .standard) async throws(KubeconfigError) -> KubeAPIClient {
+                              execTimeout: Duration = .seconds(60), retry: RetryPolicy = .standard,
+                              requestTimeout: Duration? = nil) async throws(KubeconfigError) -> KubeAPIClient {
         let server = r.cluster.server ?? ""
         var tls = TLSConfiguration.makeClientConfiguration()
         if r.cluster.insecureSkipTLSVerify {
@@ -53,14 +55,14 @@ public enum KubeClientFactory {
         if let name = r.cluster.tlsServerName, let problem = ServerIdentity.serverNameProblem(name) {
             throw KubeconfigError("cluster \"\(r.clusterName)\": tls-server-name \"\(name)\" \(problem)")
         }
-        return KubeAPIClient(server: server, userName: r.userName, clusterName: r.clusterName, tls: tls, tlsServerName: r.cluster.tlsServerName,
-                             proxy: proxy, token: { refresh in
+        return KubeAPIClient(server: server, userName: r.userName, contextName: r.contextName, clusterName: r.clusterName, tls: tls,
+                             tlsServerName: r.cluster.tlsServerName, proxy: proxy, token: { refresh in
             if let exec { return try await exec.credential(forceRefresh: refresh).token }
             return fixedToken
-        }, retry: retry)
+        }, retry: retry, requestTimeout: requestTimeout)
     }
 
-    public static func client(inCluster c: InClusterConfig, retry: RetryPolicy = .standard) throws(KubeconfigError) -> KubeAPIClient {
+    public static func client(inCluster c: InClusterConfig, retry: RetryPolicy = .standard, requestTimeout: Duration? = nil) throws(KubeconfigError) -> KubeAPIClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         guard let ca = FileManager.default.contents(atPath: c.certificateAuthority),
               let roots = try? NIOSSLCertificate.fromPEMBytes([UInt8](ca)) else {
@@ -71,7 +73,7 @@ public enum KubeClientFactory {
         // Projected tokens rotate: read the file for each request, as client-go does.
         return KubeAPIClient(server: c.server, userName: "in-cluster ServiceAccount", tls: tls, token: { _ in
             FileManager.default.contents(atPath: tokenFile).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-        }, retry: retry)
+        }, retry: retry, requestTimeout: requestTimeout)
     }
 
     static func pem(_ data: Data?, file: String?, what: String) throws(KubeconfigError) -> Data? {

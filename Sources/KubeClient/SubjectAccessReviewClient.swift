@@ -31,7 +31,7 @@ public enum SubjectAccessReviewClient {
             struct S: Decodable { var allowed: Bool?; var denied: Bool?; var reason: String?; var evaluationError: String? }
             var status: S?
         }
-        let data = try await client.post(path, body: body)
+        let data = try await client.post(path, body: body, idempotent: true)
         guard let s = (try? JSONDecoder().decode(Reply.self, from: data))?.status else {
             throw KubeAPIError("\(client.server)\(path): the answer has no SubjectAccessReview status")
         }

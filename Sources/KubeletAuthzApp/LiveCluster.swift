@@ -10,12 +10,19 @@ public struct LiveCluster: Sendable {
     public var context: String?
     public var environment: [String: String]
     public var stdinIsTerminal: Bool
+    /// kubectl's `--request-timeout`: each request as a whole, retries included; nil = none.
+    public var requestTimeout: Duration?
+    /// Told whom a read is about to connect to (a terminal shows it; a pipe need not).
+    public var announce: (@Sendable (String) -> Void)?
 
-    public init(kubeconfig: String?, context: String?, environment: [String: String], stdinIsTerminal: Bool = false) {
+    public init(kubeconfig: String?, context: String?, environment: [String: String], stdinIsTerminal: Bool = false,
+                requestTimeout: Duration? = nil, announce: (@Sendable (String) -> Void)? = nil) {
         self.kubeconfig = kubeconfig
         self.context = context
         self.environment = environment
         self.stdinIsTerminal = stdinIsTerminal
+        self.requestTimeout = requestTimeout
+        self.announce = announce
     }
 
     // Untyped `throws` (always an InputError): Swift 6.3.1 crashes splitting this async
@@ -27,14 +34,14 @@ public struct LiveCluster: Sendable {
         do {
             if files.isEmpty && context == nil, let inCluster = try? InClusterConfig.load(
                 environment: environment, exists: exists, read: { FileManager.default.contents(atPath: $0) }) {
-                return try KubeClientFactory.client(inCluster: inCluster)
+                return try KubeClientFactory.client(inCluster: inCluster, requestTimeout: requestTimeout)
             }
             if files.isEmpty {
                 throw KubeconfigError("no cluster input: give -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot), or reach a live cluster with --kubeconfig, KUBECONFIG or ~/.kube/config")
             }
             let config = try KubeconfigLoader.load(files) { try Data(contentsOf: URL(fileURLWithPath: $0)) }
             return try await KubeClientFactory.client(for: try config.resolve(context: context), environment: environment,
-                                                      stdinIsTerminal: stdinIsTerminal)
+                                                      stdinIsTerminal: stdinIsTerminal, requestTimeout: requestTimeout)
         } catch {
             throw InputError("\(error)")
         }
@@ -43,6 +50,7 @@ public struct LiveCluster: Sendable {
     /// Everything the analysis reads, as one snapshot (and the raw pages, for `snapshot`).
     public func read() async throws -> LiveClusterReader.Result {
         let client = try await client()
+        announce?("Connecting to \(client.who)…")
         do {
             let result = try await LiveClusterReader.read(client)
             await client.shutdown()
