@@ -43,7 +43,8 @@ public enum ClusterScanner {
         var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 versions: versions, options: options)
         if let evidence = options.evidence {
-            findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile)
+            findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
+                                                  apiServerKubeletClient: options.apiServerKubeletClient)
         }
         findings.sort { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
@@ -51,7 +52,8 @@ public enum ClusterScanner {
             return (a.subject?.description ?? "", a.message) < (b.subject?.description ?? "", b.message)
         }
         return ScanReport(profile: profile, versionSource: source, kubeletVersions: versions, subjects: subjects,
-                          findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence)
+                          findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
+                          apiServerKubeletClient: options.apiServerKubeletClient)
     }
 
     /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the

@@ -11,18 +11,28 @@ enum EvidenceFindings {
         vocabulary.narrowestSubresource(forPath: p)?.rawValue
     }
 
-    static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day, profile: KubeletProfile) -> [Finding] {
+    /// Whether a governance record approves the subresource and has not expired: an approved,
+    /// unexpired grant is not "unused" to fix, whatever the evidence says.
+    static func approvedNow(_ s: ScanSubject, _ sub: String, now: Day) -> Bool {
+        guard let g = s.governance, let approved = g.approved else { return false }
+        if let next = g.nextReview, next < now { return false }
+        return approved.contains { $0.subresources.contains(sub) || $0.subresources.contains("*") }
+    }
+
+    static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day, profile: KubeletProfile,
+                         apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser) -> [Finding] {
         var out: [Finding] = []
         let vocabulary = KubeletVocabulary(profile: profile)
         let nowSeconds = Double(AuditTimestamp.daysFromCivil(now.year, now.month, now.day) * 86400 + 86399)
         let covered = evidence.unusedCheck(nowSeconds: nowSeconds) == nil
-        for s in subjects where !ClusterScanner.isMasters(s.key) {
+        // Control-plane access is never advised away, used or not.
+        for s in subjects where ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: apiServerKubeletClient) == nil {
             let usage = s.usage ?? [:]
             let via = s.inventory.allGrants
             if covered {
                 var unused: [String] = []
                 var unusedVia: [GrantPath] = []
-                for sub in KubeletPermissions.subresources where s.inventory.access[sub] != nil {
+                for sub in KubeletPermissions.subresources where s.inventory.access[sub] != nil && !approvedNow(s, sub, now: now) {
                     let last = usage[sub]?.lastUsed
                     if last == nil || nowSeconds - last! > Double(evidence.unusedDays) * 86400 {
                         unused.append(sub)

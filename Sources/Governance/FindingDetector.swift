@@ -7,11 +7,21 @@ enum FindingDetector {
     static func findings(subjects: [ScanSubject], policy: RBACPolicy, snapshot: ClusterSnapshot, profile: KubeletProfile,
                          versions: [String: [String]], options: ScanOptions) -> [Finding] {
         var out: [Finding] = []
-        for s in subjects where !ClusterScanner.isMasters(s.key) {
+        for s in subjects {
+            // Control-plane access is reported as such and never advised away; a record in the
+            // register is still checked (owner, review dates, what it approves).
+            if let role = ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: options.apiServerKubeletClient) {
+                out.append(Finding(.controlPlaneAccess, subject: s.key,
+                                   message: "\(s.key) holds kubelet access (\(summary(s.inventory.access))) as \(role)",
+                                   locations: locations(s.inventory.allGrants)))
+                if s.governance != nil && !ClusterScanner.isMasters(s.key) { out += governanceFindings(s, now: options.now) }
+                continue
+            }
             out += subjectFindings(s, profile: profile)
             out += governanceFindings(s, now: options.now)
         }
-        out += bindingFindings(policy: policy, snapshot: snapshot, subjects: subjects, profile: profile)
+        out += bindingFindings(policy: policy, snapshot: snapshot, subjects: subjects, profile: profile,
+                               apiServerKubeletClient: options.apiServerKubeletClient)
         out += roleFindings(policy: policy, profile: profile)
         out += APIServerClientFindings.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 user: options.apiServerKubeletClient)
@@ -92,6 +102,11 @@ enum FindingDetector {
             out.append(Finding(.missingOwnerOrPurpose, subject: key, message: "\(key): the governance record (\(g.origin.description)) has no \(missing)",
                                locations: origin))
         }
+        if g.reviewed == nil && g.owner != nil && s.inventory.execCapable {
+            out.append(Finding(.neverReviewed, subject: key,
+                               message: "\(key) can execute commands in pods; its governance record (\(g.origin.description)) names owner \(g.owner!) but no review date",
+                               locations: origin))
+        }
         if let next = g.nextReview, next < now {
             out.append(Finding(.reviewOverdue, severity: s.inventory.execCapable ? .high : .medium, subject: key,
                                message: "\(key): review was due \(next) (last reviewed \(g.reviewed?.description ?? "never")); owner \(g.owner ?? "unknown")",
@@ -161,7 +176,8 @@ enum FindingDetector {
         return out
     }
 
-    static func bindingFindings(policy: RBACPolicy, snapshot: ClusterSnapshot, subjects: [ScanSubject], profile: KubeletProfile) -> [Finding] {
+    static func bindingFindings(policy: RBACPolicy, snapshot: ClusterSnapshot, subjects: [ScanSubject], profile: KubeletProfile,
+                                apiServerKubeletClient: String) -> [Finding] {
         var out: [Finding] = []
         let checked = Set(KubeletVocabulary(profile: profile).checked.map(\.rawValue))
         // Many bindings share a role: judge each role's rules once.
@@ -187,7 +203,7 @@ enum FindingDetector {
                                        locations: [.of(binding), .of(role)]))
                 }
                 if binding.kind == .clusterRoleBinding && kubelet
-                    && !binding.subjects.allSatisfy({ ClusterScanner.isMasters(SubjectKey($0)) }) {
+                    && !binding.subjects.allSatisfy({ ControlPlaneAccess.role(of: SubjectKey($0), apiServerKubeletClient: apiServerKubeletClient) != nil }) {
                     for (i, rule) in role.rules.enumerated() where !grants[i].isEmpty {
                         let wildResource = rule.resources.contains { $0 == "*" || $0.hasPrefix("*/") }
                         let wildVerb = rule.verbs.contains("*")

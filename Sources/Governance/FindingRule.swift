@@ -29,6 +29,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case proxyUsedForFineGrainedPaths = "KA032"
     case directKubeletUse = "KA033"
     case auditBlindSpot = "KA034"
+    case controlPlaneAccess = "KA070"
+    case neverReviewed = "KA071"
 
     public var id: String { rawValue }
 
@@ -62,6 +64,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .proxyUsedForFineGrainedPaths: return "nodes-proxy-used-for-fine-grained-paths"
         case .directKubeletUse: return "direct-kubelet-use"
         case .auditBlindSpot: return "audit-blind-spot"
+        case .controlPlaneAccess: return "control-plane-kubelet-access"
+        case .neverReviewed: return "exec-access-never-reviewed"
         }
     }
 
@@ -74,7 +78,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .roleBindingGrantsNothing, .unknownNodeSubresource, .literalWildcardSubresource, .verbsKubeletNeverSends,
              .specSubresourceGone, .subresourceNotChecked, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
             return .low
-        case .mixedKubeletVersions, .apiServerClientUnknown, .apiServerClientPartial: return .info
+        case .mixedKubeletVersions, .apiServerClientUnknown, .apiServerClientPartial, .controlPlaneAccess: return .info
+        case .neverReviewed: return .high
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         }
@@ -110,6 +115,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .proxyUsedForFineGrainedPaths: return "nodes/proxy used only where a fine-grained subresource would do"
         case .directKubeletUse: return "Direct kubelet use the API server never audits"
         case .auditBlindSpot: return "Audit log blind spot"
+        case .controlPlaneAccess: return "Kubelet access the control plane needs"
+        case .neverReviewed: return "Command-execution access that was never reviewed"
         }
     }
 
@@ -169,6 +176,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The subject holds nodes/proxy, but every use in the evidence reached a path a fine-grained subresource covers: through the kubelet's fallback after a denied nodes/pods, nodes/healthz or nodes/configz check, or through the API-server node proxy for /metrics, /stats or /pods. Granting that subresource lets nodes/proxy go without breaking the collector."
         case .directKubeletUse:
             return "The subject calls kubelets directly. The API server logs only the kubelet's SubjectAccessReview for it (and nothing while the kubelet's decision cache answers); with nodes/proxy, commands run this way leave no trace of what was run."
+        case .controlPlaneAccess:
+            return "The API server's kubelet client, system:masters and kubeadm:cluster-admins hold kubelet access by design: kubectl exec, logs and port-forward run through the first, and the groups are the cluster's administrators. The access is listed so that a review sees it, but it is not a finding to fix: removing it breaks the cluster (the client) or changes nothing (system:masters is allowed before RBAC). Who holds the groups is decided by client certificates, which RBAC does not show."
+        case .neverReviewed:
+            return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -204,6 +215,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .deniedAttempts: return "Grant the fine-grained subresource the collector needs, or find out who is probing."
         case .proxyUsedForFineGrainedPaths: return "Grant the fine-grained subresource named in the finding, and switch API-server proxy scraping to direct kubelet access; then remove nodes/proxy."
         case .directKubeletUse: return "Prefer fine-grained subresources; log the kubelet's SubjectAccessReviews at RequestResponse; review who holds nodes/proxy."
+        case .controlPlaneAccess: return "Nothing to change. Review who holds client certificates for these groups, and keep the API server's kubelet client's access (--apiserver-kubelet-client names it on clusters that call it something else)."
+        case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

@@ -28,6 +28,19 @@ public struct ScanReport: Sendable {
     public var now: Day
     public var registerSource: String?
     public var evidence: ScanEvidence?
+    public var apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser
+
+    /// Subjects without a governance record, not counting control-plane access (KA070).
+    public var ungovernedCount: Int {
+        subjects.filter { $0.governance == nil && ControlPlaneAccess.role(of: $0.key, apiServerKubeletClient: apiServerKubeletClient) == nil }.count
+    }
+
+    /// Only findings at these severities (`--severity`), for output and `--fail-on` alike.
+    public func keeping(_ severities: Set<Severity>) -> ScanReport {
+        var r = self
+        r.findings = findings.filter { severities.contains($0.severity) }
+        return r
+    }
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 

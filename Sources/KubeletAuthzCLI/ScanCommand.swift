@@ -42,8 +42,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
     @Option(name: .shortAndLong, help: "Output: table, wide, json, yaml, csv, markdown, sarif.") var output: ScanOutput = .table
-    @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: low, medium, high, critical.", valueName: "SEVERITY"))
+    @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?
+    @Option(help: ArgumentHelp("Report only findings of these severities (comma separated, as Trivy's --severity); --fail-on then judges only those.", valueName: "SEVERITY,…"))
+    var severity: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
     @Flag(help: "Accept an input without any RBAC object (by default an error: a failed `kubectl get > file` must not pass CI).")
     var allowEmpty = false
@@ -57,10 +59,20 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let threshold: Severity? = try failOn.map { text throws(CLIError) in
-            guard let s = Severity(text), s != .info else {
-                throw CLIError.badInput("--fail-on \"\(text)\": expected low, medium, high or critical")
+            guard let s = Severity(text.lowercased()) else {
+                throw CLIError.badInput("--fail-on \"\(text)\": expected info, low, medium, high or critical")
             }
             return s
+        }
+        let shown: Set<Severity>? = try severity.map { list throws(CLIError) in
+            var out = Set<Severity>()
+            for part in list.split(separator: ",") {
+                guard let s = Severity(part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                    throw CLIError.badInput("--severity \"\(part)\": expected info, low, medium, high or critical (comma separated)")
+                }
+                out.insert(s)
+            }
+            return out
         }
         let day = try today()
         var files = input.files
@@ -91,9 +103,10 @@ struct ScanCommand: AsyncParsableCommand {
             let (evidenceReport, _) = try evidence.load(logs: auditLogs, defaultToStore: false)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
-        let report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
+        var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
                                                                  register: registerValue, evidence: evidenceValue,
                                                                  apiServerKubeletClient: apiserverKubeletClient))
+        if let shown { report = report.keeping(shown) }
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }

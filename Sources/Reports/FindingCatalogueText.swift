@@ -19,12 +19,15 @@ public enum FindingCatalogueText {
         return o
     }
 
-    static func severityNote(_ r: FindingRule) -> String {
+    /// When a finding is raised above its default severity; a test holds findings to it.
+    public static func severityNote(_ r: FindingRule) -> String {
         switch r {
         case .execViaNodesProxy: return " (critical when the subject is a broad group)"
         case .broadGroupAccess: return " (critical when the group can execute commands, dump memory, or read logs or pod specs)"
         case .wildcardKubeletGrant: return " (high when the wildcard includes nodes/proxy)"
         case .ungovernedAccess, .reviewOverdue: return " (high when the subject can execute commands)"
+        case .unusedGrant: return " (medium when the unused access includes nodes/proxy or nodes/checkpoint)"
+        case .directKubeletUse: return " (medium when the direct use includes nodes/proxy)"
         default: return ""
         }
     }

@@ -33,7 +33,7 @@ public enum ScanJSON {
         .object([
             ("subjects", .integer(r.subjects.count)),
             ("execCapable", .integer(r.subjects.filter { $0.inventory.execCapable }.count)),
-            ("ungoverned", .integer(r.subjects.filter { $0.governance == nil && !ClusterScanner.isMasters($0.key) }.count)),
+            ("ungoverned", .integer(r.ungovernedCount)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.description, .integer(r.count($0))) })),
         ])
     }

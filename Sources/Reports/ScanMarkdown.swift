@@ -17,7 +17,7 @@ public enum ScanMarkdown {
         o += "- Review date: \(r.now)\n"
         if let reg = r.registerSource { o += "- Register: `\(reg)`\n" }
         let exec = r.subjects.filter { $0.inventory.execCapable }
-        o += "- \(r.subjects.count) subjects hold kubelet access; **\(exec.count) can execute commands in pods**; \(r.subjects.filter { $0.governance == nil && !ClusterScanner.isMasters($0.key) }.count) are ungoverned\n"
+        o += "- \(r.subjects.count) subjects hold kubelet access; **\(exec.count) can execute commands in pods**; \(r.ungovernedCount) are ungoverned\n"
         o += "- Findings: " + Severity.allCases.reversed().map { "\(r.count($0)) \($0)" }.joined(separator: ", ") + "\n\n"
 
         o += "## Subjects\n\n"

@@ -59,7 +59,7 @@ public enum ScanText {
         }
         s += ", KubeletFineGrainedAuthz=\(r.profile.fineGrainedAuthz)\n"
         let exec = r.subjects.filter { $0.inventory.execCapable }.count
-        s += "\(r.subjects.count) subjects hold kubelet access; \(exec) can execute commands in pods; \(r.subjects.filter { $0.governance == nil && !ClusterScanner.isMasters($0.key) }.count) are ungoverned.\n"
+        s += "\(r.subjects.count) subjects hold kubelet access; \(exec) can execute commands in pods; \(r.ungovernedCount) are ungoverned.\n"
         s += "Cells: verbs granted (`@Nn` = pinned to N nodes). EXEC = can run commands in containers.\n\n"
         return s
     }
