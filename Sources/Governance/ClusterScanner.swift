@@ -53,7 +53,7 @@ public enum ClusterScanner {
         }
         return ScanReport(profile: profile, versionSource: source, kubeletVersions: versions, subjects: subjects,
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
-                          apiServerKubeletClient: options.apiServerKubeletClient)
+                          apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources)
     }
 
     /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the

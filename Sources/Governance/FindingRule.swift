@@ -31,6 +31,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case auditBlindSpot = "KA034"
     case controlPlaneAccess = "KA070"
     case neverReviewed = "KA071"
+    case acceptanceExpired = "KA072"
 
     public var id: String { rawValue }
 
@@ -66,6 +67,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .auditBlindSpot: return "audit-blind-spot"
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
+        case .acceptanceExpired: return "acceptance-expired"
         }
     }
 
@@ -79,6 +81,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
              .specSubresourceGone, .subresourceNotChecked, .missingOwnerOrPurpose, .staleRegisterEntry, .unreadableGovernance:
             return .low
         case .mixedKubeletVersions, .apiServerClientUnknown, .apiServerClientPartial, .controlPlaneAccess: return .info
+        case .acceptanceExpired: return .low
         case .neverReviewed: return .high
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
@@ -117,6 +120,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .auditBlindSpot: return "Audit log blind spot"
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
+        case .acceptanceExpired: return "An accepted finding's acceptance expired"
         }
     }
 
@@ -178,6 +182,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The subject calls kubelets directly. The API server logs only the kubelet's SubjectAccessReview for it (and nothing while the kubelet's decision cache answers); with nodes/proxy, commands run this way leave no trace of what was run."
         case .controlPlaneAccess:
             return "The API server's kubelet client, system:masters and kubeadm:cluster-admins hold kubelet access by design: kubectl exec, logs and port-forward run through the first, and the groups are the cluster's administrators. The access is listed so that a review sees it, but it is not a finding to fix: removing it breaks the cluster (the client) or changes nothing (system:masters is allowed before RBAC). Who holds the groups is decided by client certificates, which RBAC does not show."
+        case .acceptanceExpired:
+            return "An entry of the ignore file accepted these findings until a date that has passed: the findings are reported again, and this one says which acceptance lapsed."
         case .neverReviewed:
             return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
         case .auditBlindSpot:
@@ -216,6 +222,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .proxyUsedForFineGrainedPaths: return "Grant the fine-grained subresource named in the finding, and switch API-server proxy scraping to direct kubelet access; then remove nodes/proxy."
         case .directKubeletUse: return "Prefer fine-grained subresources; log the kubelet's SubjectAccessReviews at RequestResponse; review who holds nodes/proxy."
         case .controlPlaneAccess: return "Nothing to change. Review who holds client certificates for these groups, and keep the API server's kubelet client's access (--apiserver-kubelet-client names it on clusters that call it something else)."
+        case .acceptanceExpired: return "Fix the findings, or review the acceptance and give it a new expiry date."
         case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }

@@ -29,6 +29,8 @@ public struct ScanReport: Sendable {
     public var registerSource: String?
     public var evidence: ScanEvidence?
     public var apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser
+    /// The inputs read (files, `<stdin>`, or API server URLs), for locations of last resort.
+    public var inputs: [String] = []
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {

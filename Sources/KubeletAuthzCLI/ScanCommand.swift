@@ -44,6 +44,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output: table, wide, json, yaml, csv, markdown, sarif.") var output: ScanOutput = .table
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?
+    @Option(help: ArgumentHelp("A previous `scan -o json` report: findings already in it (by fingerprint) are neither shown nor failed on, so a gate fails only on what is new.", valueName: "FILE"))
+    var baseline: String?
+    @Option(help: ArgumentHelp("Accepted findings (rule, subject or fingerprint, reason, expires). Default: \(FindingAcceptance.defaultFile) in the current directory, when present.", valueName: "FILE"))
+    var ignoreFile: String?
     @Option(help: ArgumentHelp("Report only findings of these severities (comma separated, as Trivy's --severity); --fail-on then judges only those.", valueName: "SEVERITY,…"))
     var severity: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
@@ -106,6 +110,7 @@ struct ScanCommand: AsyncParsableCommand {
         var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
                                                                  register: registerValue, evidence: evidenceValue,
                                                                  apiServerKubeletClient: apiserverKubeletClient))
+        report.findings = try accept(report.findings, now: day)
         if let shown { report = report.keeping(shown) }
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
@@ -148,6 +153,39 @@ struct ScanCommand: AsyncParsableCommand {
         if demo { return Self.demoDay }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)
+    }
+
+    /// The ignore file's acceptances, then the baseline: what is left is what this scan reports.
+    func accept(_ findings: [Finding], now: Day) throws(CLIError) -> [Finding] {
+        var kept = findings
+        let ignorePath = ignoreFile ?? (FileManager.default.fileExists(atPath: FindingAcceptance.defaultFile) ? FindingAcceptance.defaultFile : nil)
+        if let ignorePath {
+            guard let data = FileManager.default.contents(atPath: ignorePath) else {
+                throw .badInput("--ignore-file: the path \"\(ignorePath)\" does not exist or cannot be read")
+            }
+            let acceptance: FindingAcceptance
+            do { acceptance = try FindingAcceptance.decode(data, source: ignorePath) } catch { throw .badInput(error.description) }
+            let outcome = acceptance.apply(to: kept, now: now)
+            kept = outcome.kept
+            if outcome.accepted > 0 { ConsoleIO.err("\(outcome.accepted) finding\(outcome.accepted == 1 ? "" : "s") accepted in \(ignorePath)\n") }
+        }
+        if let baseline {
+            guard let data = FileManager.default.contents(atPath: baseline) else {
+                throw .badInput("--baseline: the path \"\(baseline)\" does not exist or cannot be read")
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let old = object["findings"] as? [[String: Any]] else {
+                throw .badInput("--baseline \(baseline): not a `kubelet-authz scan -o json` report (no findings list)")
+            }
+            let known = Set(old.compactMap { $0["fingerprint"] as? String })
+            if known.isEmpty && !old.isEmpty {
+                throw .badInput("--baseline \(baseline): its findings carry no fingerprints (written by an older kubelet-authz): write it again with this version")
+            }
+            let before = kept.count
+            kept.removeAll { known.contains($0.fingerprint) }
+            if before > kept.count { ConsoleIO.err("\(before - kept.count) finding\(before - kept.count == 1 ? "" : "s") already in the baseline \(baseline), not reported\n") }
+        }
+        return kept
     }
 
     func loadRegister(_ path: String) throws(CLIError) -> GovernanceRegister {

@@ -117,6 +117,7 @@ public enum ScanJSON {
     public static func finding(_ f: Finding) -> JSONValue {
         .object([
             ("id", .string(f.rule.id)), ("name", .string(f.rule.name)), ("severity", .string(f.severity.description)),
+            ("fingerprint", .string(f.fingerprint)),
             ("title", .string(f.rule.title)),
             ("subject", f.subject.map(subjectRef) ?? .null),
             ("message", .string(f.message)),

@@ -28,7 +28,8 @@ public enum ScanSARIF {
         let driver: JSONValue = .object([
             ("name", .string("kubelet-authz")),
             ("version", .string(toolVersion)),
-            ("informationUri", .string("https://github.com/kubelet-authz/kubelet-authz")),
+            // The Kubernetes page on what these rules judge: kubelet authentication and authorization.
+            ("informationUri", .string("https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/")),
             ("rules", .array(rules.map { rule in
                 .object([
                     ("id", .string(rule.id)), ("name", .string(rule.name)),
@@ -44,26 +45,34 @@ public enum ScanSARIF {
         let results: [JSONValue] = r.findings.map { f in
             var locations: [JSONValue] = []
             for l in f.locations {
-                guard let src = l.source else { continue }
-                let region: JSONValue? = src.line.map { .object([("startLine", .integer($0))]) }
                 let logical: JSONValue = .array([.object([
                     ("name", .string(l.name)), ("kind", .string(l.kind)),
                     ("fullyQualifiedName", .string(l.namespace.isEmpty ? "\(l.kind)/\(l.name)" : "\(l.kind)/\(l.namespace)/\(l.name)")),
                 ])])
+                let (file, line) = physical(l)
                 locations.append(.object([
                     ("physicalLocation", .object([
-                        ("artifactLocation", .object([("uri", .string(uri(src.file)))])),
-                        ("region", region),
+                        ("artifactLocation", .object([("uri", .string(uri(file)))])),
+                        ("region", .object([("startLine", .integer(line))])),
                     ])),
                     ("logicalLocations", logical),
                 ]))
+            }
+            // Code scanning refuses a result without a physical location: a finding about the
+            // cluster as a whole points at the input it came from.
+            if locations.isEmpty {
+                locations.append(.object([("physicalLocation", .object([
+                    ("artifactLocation", .object([("uri", .string(uri(fallbackFile(r, f))))])),
+                    ("region", .object([("startLine", .integer(1))])),
+                ]))]))
             }
             return .object([
                 ("ruleId", .string(f.rule.id)),
                 ("ruleIndex", .integer(ruleIndex[f.rule]!)),
                 ("level", .string(level(f.severity))),
                 ("message", .object([("text", .string(f.message))])),
-                ("locations", locations.isEmpty ? nil : .array(locations)),
+                ("locations", .array(locations)),
+                ("partialFingerprints", .object([("kubeletAuthz/\(FindingFingerprint.version)", .string(f.fingerprint))])),
                 ("properties", .object([("severity", .string(f.severity.description)),
                                         ("security-severity", .string(securitySeverity(f.severity)))])),
             ])
@@ -73,6 +82,20 @@ public enum ScanSARIF {
             ("version", .string("2.1.0")),
             ("runs", .array([.object([("tool", .object([("driver", driver)])), ("results", .array(results))])])),
         ])
+    }
+
+    /// A file and line for a location: its own, or, for objects read from an API server or
+    /// without a source, a path naming the object (`cluster/ClusterRoleBinding/name.yaml`).
+    static func physical(_ l: Finding.Location) -> (String, Int) {
+        if let src = l.source, isFile(src.file) { return (src.file, src.line ?? 1) }
+        let ns = l.namespace.isEmpty ? "" : l.namespace + "/"
+        return ("cluster/\(l.kind)/\(ns)\(l.name.isEmpty ? "object" : l.name).yaml", 1)
+    }
+
+    static func isFile(_ path: String) -> Bool { !(path.isEmpty || path == "<stdin>" || path.contains("://")) }
+
+    static func fallbackFile(_ r: ScanReport, _ f: Finding) -> String {
+        r.inputs.first(where: isFile) ?? "cluster/\(f.rule.id).yaml"
     }
 
     /// Relative paths stay relative (SARIF resolves them against the checkout); `<stdin>`

@@ -1,0 +1,89 @@
+import Foundation
+import RBAC
+import Yams
+
+/// Findings a team has accepted, with a reason and, usually, an expiry: the ignore file
+/// (`.kubelet-authz-ignore.yaml`, as Trivy's `.trivyignore.yaml`). An entry names a rule (id or
+/// name) and optionally a subject (`ServiceAccount ns/name`, `User name`) or a fingerprint. An
+/// accepted finding leaves the report; once the entry expires the finding is back, beside a
+/// KA072 that says so.
+public struct FindingAcceptance: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public let rule: FindingRule
+        public let subject: String?
+        public let fingerprint: String?
+        public let reason: String
+        public let expires: Day?
+        public let source: SourceLocation
+
+        func matches(_ f: Finding) -> Bool {
+            guard f.rule == rule else { return false }
+            if let subject, f.subject?.description != subject { return false }
+            if let fingerprint, f.fingerprint != fingerprint { return false }
+            return true
+        }
+    }
+
+    public let entries: [Entry]
+    public static let defaultFile = ".kubelet-authz-ignore.yaml"
+
+    public struct Outcome: Sendable {
+        public var kept: [Finding]
+        public var accepted: Int
+    }
+
+    /// Accepted findings leave; expired entries that still match come back with a KA072.
+    public func apply(to findings: [Finding], now: Day) -> Outcome {
+        var kept: [Finding] = []
+        var accepted = 0
+        var expiredUsed = Set<Entry>()
+        for f in findings {
+            let matching = entries.filter { $0.matches(f) }
+            if matching.contains(where: { $0.expires.map { $0 >= now } ?? true }) {
+                accepted += 1
+                continue
+            }
+            kept.append(f)
+            expiredUsed.formUnion(matching)
+        }
+        for e in entries where expiredUsed.contains(e) {
+            kept.append(Finding(.acceptanceExpired, subject: nil,
+                                message: "the acceptance of \(e.rule.id)\(e.subject.map { " for \($0)" } ?? "") expired on \(e.expires!) (\(e.reason)): its findings are reported again",
+                                locations: [.init(kind: "IgnoreEntry", name: e.rule.id, source: e.source)]))
+        }
+        return Outcome(kept: kept, accepted: accepted)
+    }
+
+    public struct DecodeError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `{apiVersion: kubelet-authz.io/v1alpha1, kind: KubeletAuthzIgnore, ignore: [{rule, subject?, fingerprint?, reason, expires?}]}`.
+    public static func decode(_ data: Data, source: String) throws(DecodeError) -> FindingAcceptance {
+        let root: Node?
+        do { root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) } catch {
+            throw DecodeError(description: "\(source): invalid YAML")
+        }
+        guard let root, let list = root["ignore"]?.sequence else {
+            throw DecodeError(description: "\(source): expected a mapping with an `ignore:` list of {rule, reason, subject, fingerprint, expires}")
+        }
+        var entries: [Entry] = []
+        for (i, item) in list.enumerated() {
+            let at = SourceLocation(file: source, line: item.mark?.line)
+            func fail(_ m: String) -> DecodeError { DecodeError(description: "\(at): ignore[\(i)]: \(m)") }
+            guard let ruleText = item["rule"]?.string else { throw fail("rule is required (an id such as KA001, or a name)") }
+            guard let rule = FindingRule.allCases.first(where: { $0.id == ruleText.uppercased() || $0.name == ruleText }) else {
+                throw fail("no finding rule \"\(ruleText)\"")
+            }
+            guard let reason = item["reason"]?.string, !reason.isEmpty else { throw fail("reason is required: say why the finding is accepted") }
+            var expires: Day? = nil
+            if let text = item["expires"]?.string {
+                guard let d = Day(text) else { throw fail("expires \"\(text)\" is not a date (YYYY-MM-DD)") }
+                expires = d
+            }
+            entries.append(Entry(rule: rule, subject: item["subject"]?.string, fingerprint: item["fingerprint"]?.string,
+                                 reason: reason, expires: expires, source: at))
+        }
+        return FindingAcceptance(entries: entries)
+    }
+}

@@ -1,0 +1,119 @@
+import CLITestSupport
+import Foundation
+import TestSupport
+import Testing
+
+/// One fingerprint per finding, shared by SARIF, `--baseline` and the ignore file: it survives
+/// moved lines and reordered files, and tells different findings apart.
+@Suite("Fingerprints, baselines and accepted findings")
+struct BaselineAndIgnoreTests {
+    static let cluster = Fixtures.url("kubeadm-cluster.yaml").path
+    static let day = ["--now", "2026-12-01"]
+
+    static let rogue = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: node-debugger}
+    rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: node-debugger}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-debugger}
+    subjects: [{kind: ServiceAccount, name: debugger, namespace: tools}]
+    """
+
+    func findings(_ args: [String]) async throws -> [[String: Any]] {
+        let r = await kubeletAuthz(["scan", "-o", "json"] + Self.day + args)
+        return try #require(try jsonObject(r.out)["findings"] as? [[String: Any]], "\(r.err)")
+    }
+
+    @Test("fingerprints ignore lines and file order, and differ between findings")
+    func stable() async throws {
+        let text = try String(contentsOfFile: Self.cluster, encoding: .utf8)
+        let shifted = try Fixtures.temporaryFile("shifted-\(UUID().uuidString).yaml", "# moved down\n\n\n" + text)
+        let a = try await findings(["-f", Self.cluster]).compactMap { $0["fingerprint"] as? String }
+        let b = try await findings(["-f", shifted]).compactMap { $0["fingerprint"] as? String }
+        #expect(a.count > 3)
+        #expect(Set(a) == Set(b))
+        #expect(Set(a).count == a.count, "two findings share a fingerprint")
+        #expect(a.allSatisfy { $0.hasPrefix("v1:") && $0.count == 19 })
+    }
+
+    @Test("--baseline: only what is new fails the gate")
+    func baseline() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        let base = dir.appendingPathComponent("baseline.json").path
+        let r = await kubeletAuthz(["scan", "-f", Self.cluster, "-o", "json"] + Self.day)
+        try r.out.write(toFile: base, atomically: true, encoding: .utf8)
+        // Everything known: even --fail-on info passes, and nothing is shown.
+        let same = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", base, "--fail-on", "info", "-o", "json"] + Self.day)
+        #expect(same.code == 0, "\(same.err)")
+        #expect((try jsonObject(same.out)["findings"] as? [Any])?.isEmpty == true)
+        #expect(same.err.contains("already in the baseline"))
+        // A new subject with nodes/proxy is new: it alone fails the gate.
+        let rogue = try Fixtures.temporaryFile("rogue-\(UUID().uuidString).yaml", Self.rogue)
+        let new = await kubeletAuthz(["scan", "-f", Self.cluster, "-f", rogue, "--baseline", base, "--fail-on", "high", "-o", "json"] + Self.day)
+        #expect(new.code == 1)
+        let ids = (try jsonObject(new.out)["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.contains("KA001"))
+        #expect(!ids.contains("KA070"))
+        // A baseline that is not a report is an error.
+        let bad = try Fixtures.temporaryFile("bad-\(UUID().uuidString).json", "{}")
+        #expect(await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", bad]).code == 2)
+    }
+
+    @Test("the ignore file accepts findings until they expire; then they return with KA072")
+    func ignoreFile() async throws {
+        func entry(_ expires: String) throws -> String {
+            try Fixtures.temporaryFile("ignore-\(UUID().uuidString).yaml", """
+            apiVersion: kubelet-authz.io/v1alpha1
+            kind: KubeletAuthzIgnore
+            ignore:
+            - rule: ungoverned-kubelet-access
+              subject: ServiceAccount kube-system/metrics-server
+              reason: metrics-server is governed by the platform team's own process
+              expires: \(expires)
+            """)
+        }
+        let open = try await findings(["-f", Self.cluster])
+        #expect(open.contains { $0["id"] as? String == "KA020" })
+        let accepted = try await findings(["-f", Self.cluster, "--ignore-file", try entry("2027-01-01")])
+        #expect(!accepted.contains { $0["id"] as? String == "KA020" })
+        let expired = try await findings(["-f", Self.cluster, "--ignore-file", try entry("2026-11-01")])
+        #expect(expired.contains { $0["id"] as? String == "KA020" })
+        let lapse = try #require(expired.first { $0["id"] as? String == "KA072" })
+        #expect((lapse["message"] as? String)?.contains("expired on 2026-11-01") == true)
+        // An entry without a reason is refused, with its file and line.
+        let noReason = try Fixtures.temporaryFile("noreason-\(UUID().uuidString).yaml", "ignore:\n- rule: KA020\n")
+        let r = await kubeletAuthz(["scan", "-f", Self.cluster, "--ignore-file", noReason])
+        #expect(r.code == 2)
+        #expect(r.err.contains("\(noReason):2: ignore[0]: reason is required"))
+    }
+
+    @Test("SARIF: every result has a physical location and a fingerprint; the tool has a real information URI")
+    func sarif() async throws {
+        let r = await kubeletAuthz(["scan", "--demo", "-o", "sarif"])
+        let root = try jsonObject(r.out)
+        let run = try #require((root["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["informationUri"] as? String == "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/")
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count > 20)
+        for result in results {
+            let locations = try #require(result["locations"] as? [[String: Any]], "\(result["ruleId"] ?? "")")
+            #expect(!locations.isEmpty)
+            for l in locations {
+                let physical = try #require(l["physicalLocation"] as? [String: Any])
+                let uri = try #require((physical["artifactLocation"] as? [String: Any])?["uri"] as? String)
+                #expect(!uri.isEmpty && !uri.contains("://"))
+                #expect(((physical["region"] as? [String: Any])?["startLine"] as? Int ?? 0) >= 1)
+            }
+            #expect((result["partialFingerprints"] as? [String: String])?["kubeletAuthz/v1"]?.hasPrefix("v1:") == true)
+        }
+        // Cluster-wide findings (KA013) point at the input they came from.
+        let mixed = try #require(results.first { $0["ruleId"] as? String == "KA013" })
+        let uri = ((mixed["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]).flatMap { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String }
+        #expect(uri?.hasPrefix("examples/ai-cluster/") == true || uri?.contains("/examples/ai-cluster/") == true, "\(uri ?? "")")
+    }
+}
