@@ -10,18 +10,7 @@ struct BaselineAndIgnoreTests {
     static let cluster = Fixtures.url("kubeadm-cluster.yaml").path
     static let day = ["--now", "2026-12-01"]
 
-    static let rogue = """
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata: {name: node-debugger}
-    rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRoleBinding
-    metadata: {name: node-debugger}
-    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-debugger}
-    subjects: [{kind: ServiceAccount, name: debugger, namespace: tools}]
-    """
+    static let rogue = CIGateTests.rogue
 
     func findings(_ args: [String]) async throws -> [[String: Any]] {
         let r = await kubeletAuthz(["scan", "-o", "json"] + Self.day + args)

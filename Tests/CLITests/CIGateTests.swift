@@ -12,6 +12,20 @@ struct CIGateTests {
     static let register = Fixtures.url("kubeadm-register.yaml").path
     static let day = ["--now", "2026-12-01"]
 
+    /// An unapproved ServiceAccount that gains get on nodes/proxy.
+    static let rogue = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: node-debugger}
+    rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: node-debugger}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-debugger}
+    subjects: [{kind: ServiceAccount, name: debugger, namespace: tools}]
+    """
+
     func ids(_ out: String) throws -> [String: [String]] {
         let findings = try #require(try jsonObject(out)["findings"] as? [[String: Any]])
         var byID: [String: [String]] = [:]
@@ -37,18 +51,7 @@ struct CIGateTests {
 
     @Test("the gate fails when an unapproved subject gains get nodes/proxy")
     func failsOnNewProxy() async throws {
-        let rogue = try Fixtures.temporaryFile("rogue-\(UUID().uuidString).yaml", """
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: node-debugger}
-        rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: node-debugger}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-debugger}
-        subjects: [{kind: ServiceAccount, name: debugger, namespace: tools}]
-        """)
+        let rogue = try Fixtures.temporaryFile("rogue-\(UUID().uuidString).yaml", Self.rogue)
         let r = await kubeletAuthz(["scan", "-f", Self.cluster, "-f", rogue, "--register", Self.register, "--fail-on", "high", "-o", "json"] + Self.day)
         #expect(r.code == 1)
         #expect(try ids(r.out)["KA001"] == ["ServiceAccount tools/debugger"])
