@@ -7,4 +7,6 @@ public protocol EvidenceReader {
     func totals() throws -> AuditScanCounts
     /// Malformed lines by file (or stream batch) and line, each once.
     func malformedLines(limit: Int) throws -> [MalformedLine]
+    /// What the store holds evidence from, sorted: file paths, and streams as `name#batch`.
+    func inputs() throws -> [String]
 }

@@ -20,6 +20,10 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
 
     public var isPersistent: Bool { false }
 
+    public func inputs() throws -> [String] {
+        lock.withLock { (Array(files.keys) + batches.keys.map { "\($0.name)#\($0.batch)" }).sorted() }
+    }
+
     public func checkpoint(path: String) throws -> FileCheckpoint? {
         lock.withLock { files[path]?.checkpoint }
     }

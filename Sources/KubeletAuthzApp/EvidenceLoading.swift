@@ -18,6 +18,10 @@ public struct EvidenceLoading {
         /// Files a checkpoint said were read already, and files resumed past their checkpoint.
         public let skippedFiles: [String]
         public let resumed: [String]
+        /// What this run read (not what the store held before).
+        public let readCounts: AuditScanCounts
+        /// Everything the store holds evidence from, these inputs and earlier ones.
+        public let storeInputs: [String]
     }
 
     public var logs: [String]
@@ -58,7 +62,8 @@ public struct EvidenceLoading {
             ingested()
             let report = EvidenceReport(records: try target.records(since: nil), counts: try target.totals(),
                                         malformed: try target.malformedLines(limit: 100), policy: policy, since: since)
-            return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed)
+            return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
+                          readCounts: summary.counts, storeInputs: try target.inputs())
         } catch let e as InputError {
             throw e
         } catch {

@@ -18,7 +18,8 @@ struct EvidenceCommand: AsyncParsableCommand {
         checks are kept. JSON lines, gzip (rotated sets included), directories, stdin (-) and \
         EventList documents are read; malformed lines are counted with file and line.
 
-        Records go to the evidence database (see --db) keyed by request (auditID, time received, \
+        Without --store (or $KUBELET_AUTHZ_STORE) the report covers the given logs only and nothing \
+        is written. With a store, records go to that evidence database keyed by request (auditID, time received, \
         node, access path): ingesting the same files again, or after an interrupted run, never \
         counts twice.
 
@@ -31,11 +32,13 @@ struct EvidenceCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("Audit logs: files, directories, or - for stdin.", valueName: "LOG")) var logs: [String] = []
     @OptionGroup var store: EvidenceStoreOptions
+    @Flag(help: "Accept logs in which no line is an audit event (by default an error: the wrong file must not pass as \"no use\").")
+    var allowEmpty = false
     @Option(name: .shortAndLong, help: "Output: table, json, csv.") var output: EvidenceFormat = .table
 
     func run() async throws {
         let timings = PhaseTimer()
-        let (report, files) = try store.load(logs: logs, timings: timings)
+        let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, timings: timings)
         switch output {
         case .table: ConsoleIO.out(EvidenceOutput.table(report))
         case .json: ConsoleIO.out(JSONWriter.pretty(EvidenceOutput.json(report, files: files)) + "\n")

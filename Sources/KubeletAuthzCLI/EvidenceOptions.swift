@@ -9,11 +9,20 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, alwa
 
 /// Options shared by `evidence` and `scan --audit`: where records are kept and which count.
 struct EvidenceStoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Evidence database (SQLite). Default: $KUBELET_AUTHZ_DB, else $XDG_DATA_HOME/kubelet-authz/evidence.sqlite, else ~/.local/share/kubelet-authz/evidence.sqlite.", valueName: "PATH"))
-    var db: String?
+    @Option(name: [.customLong("store"), .customLong("db")],
+            help: ArgumentHelp("Evidence database to keep records in and resume from (an SQLite file; --db is an alias). Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else none: the report covers the given logs only and nothing is written.", valueName: "PATH"))
+    var store: String?
 
-    @Flag(name: .customLong("no-db"), help: "Keep records in memory only; nothing is written.")
+    @Flag(name: .customLong("no-db"), help: "Keep records in memory only, even when $KUBELET_AUTHZ_STORE is set.")
     var noDB = false
+
+    /// The store asked for: the flag, else the environment, else none.
+    var db: String? {
+        if let store { return store }
+        if noDB { return nil }
+        let env = ConsoleIO.current.environment
+        return [env["KUBELET_AUTHZ_STORE"], env["KUBELET_AUTHZ_DB"]].compactMap { $0 }.first { !$0.isEmpty }
+    }
 
     @Option(help: ArgumentHelp("Only evidence at or after this time: RFC 3339, a date (YYYY-MM-DD), or a duration ago (30d, 12h, 45m).", valueName: "TIME"))
     var since: String?
@@ -44,13 +53,18 @@ struct EvidenceStoreOptions: ParsableArguments {
     /// record the store then holds.
     /// - Parameter defaultToStore: without --db or --no-db, use the default database (evidence)
     ///   or memory (scan --audit).
-    func load(logs: [String], defaultToStore: Bool = true, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
-        let noDB = self.noDB || (!defaultToStore && db == nil)
-        if noDB && logs.isEmpty || !noDB && db == nil && logs.isEmpty {
-            throw CLIError.badInput("no audit input: give LOG files or directories (or - for stdin), or --db with an ingested database")
+    /// Ingests the logs into the store (or memory) and builds the report from what the store
+    /// then holds: the given logs alone without a store; with one, earlier inputs too, which it
+    /// names on stderr.
+    /// - Parameter allowEmpty: accept logs in which no line is an audit event.
+    func load(logs: [String], allowEmpty: Bool, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
+        if store != nil && noDB { throw CLIError.badInput("give either --store (or --db) or --no-db, not both") }
+        let path = db
+        if path == nil && logs.isEmpty {
+            throw CLIError.badInput("no audit input: give LOG files or directories (or - for stdin), or --store with an ingested database")
         }
         let console = ConsoleIO.current
-        var loading = EvidenceLoading(logs: logs, store: noDB ? .memory : .sqlite(path: db ?? EvidenceStore.defaultPath(environment: console.environment)),
+        var loading = EvidenceLoading(logs: logs, store: path.map { .sqlite(path: $0) } ?? .memory,
                                       since: try sinceSeconds(), policy: try policy(),
                                       stdin: console.stdinIsProcessStdin ? nil : console.readStdin())
         loading.blockSize = 8 << 20
@@ -64,6 +78,17 @@ struct EvidenceStoreOptions: ParsableArguments {
         }
         if !result.skippedFiles.isEmpty { ConsoleIO.err("Already ingested, skipped: \(result.skippedFiles.joined(separator: ", "))\n") }
         if !result.resumed.isEmpty { ConsoleIO.err("Resumed where an earlier ingest stopped: \(result.resumed.joined(separator: ", "))\n") }
+        let c = result.readCounts
+        if !logs.isEmpty && result.skippedFiles.isEmpty && c.events == 0 && !allowEmpty {
+            throw CLIError.badInput("\(result.inputs.joined(separator: ", ")): no audit event in \(c.lines) line\(c.lines == 1 ? "" : "s")\(c.malformed > 0 ? " (\(c.malformed) malformed)" : "") — is this the API server's audit log (--audit-log-path)? Pass --allow-empty to accept it")
+        }
+        if let path {
+            let given = Set(result.inputs)
+            let others = result.storeInputs.filter { !given.contains($0) }
+            ConsoleIO.err("Evidence database \(path): \(result.storeInputs.count) input\(result.storeInputs.count == 1 ? "" : "s")" +
+                          (others.isEmpty ? "; the report covers the given logs only\n"
+                                          : "; the report also covers \(others.count) earlier: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? ", …" : "")\n"))
+        }
         timings.mark("report")
         return (result.report, result.inputs)
     }

@@ -51,7 +51,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Report only findings of these severities (comma separated, as Trivy's --severity); --fail-on then judges only those.", valueName: "SEVERITY,…"))
     var severity: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
-    @Flag(help: "Accept an input without any RBAC object (by default an error: a failed `kubectl get > file` must not pass CI).")
+    @Flag(help: "Accept an input without any RBAC object, or audit logs without any audit event (by default errors: a failed `kubectl get > file` must not pass CI).")
     var allowEmpty = false
     @Option(name: .customLong("audit"), help: ArgumentHelp("API server audit logs to join: who used what they hold (files, directories, -). Repeatable.", valueName: "LOG"))
     var audit: [String] = []
@@ -104,7 +104,7 @@ struct ScanCommand: AsyncParsableCommand {
         var evidenceValue: ScanEvidence? = nil
         if !auditLogs.isEmpty || evidence.db != nil {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
-            let (evidenceReport, _) = try evidence.load(logs: auditLogs, defaultToStore: false)
+            let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
         var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,

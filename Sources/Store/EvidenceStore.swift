@@ -234,6 +234,15 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         return .file(path: name, line: raw.int(19) ?? 0, offset: raw.int(21) ?? 0)
     }
 
+    public func inputs() throws -> [String] {
+        try lock.withLock {
+            let q = try db.prepare("SELECT path FROM ingested_file UNION SELECT stream || '#' || batch FROM ingested_batch ORDER BY 1")
+            var out: [String] = []
+            while try q.step() { if let t = q.text(0) { out.append(t) } }
+            return out
+        }
+    }
+
     public func totals() throws -> AuditScanCounts {
         try lock.withLock {
             var c = AuditScanCounts()

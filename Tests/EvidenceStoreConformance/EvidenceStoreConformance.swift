@@ -14,7 +14,7 @@ public struct EvidenceStoreConformance: Sendable {
 
     public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case recordsRoundTrip, since, richerCopyWins, tieBreakBySource, clustersAreSeparate, checkpoints, fileTotals,
-             streamBatchesOnce, malformedOnce, reopened
+             streamBatchesOnce, malformedOnce, reopened, inputsListed
         public var testDescription: String { rawValue }
     }
 
@@ -41,6 +41,7 @@ public struct EvidenceStoreConformance: Sendable {
         case .streamBatchesOnce: try streamBatchesOnce()
         case .malformedOnce: try malformedOnce()
         case .reopened: try reopened()
+        case .inputsListed: try inputsListed()
         }
     }
 
@@ -179,6 +180,17 @@ public struct EvidenceStoreConformance: Sendable {
         try store.commit(batch("2", 2))
         #expect(try store.totals() == Self.counts(lines: 2, events: 5, reviews: 5, bytes: 500))
         #expect(try store.records(since: nil).count == 5)
+    }
+
+    /// Files once each however often read, streams as `name#batch`, sorted.
+    func inputsListed() throws {
+        let store = try make()
+        #expect(try store.inputs().isEmpty)
+        try store.commit(Self.fileBatch("/b.log", complete: false))
+        try store.commit(Self.fileBatch("/b.log", continues: true))
+        try store.commit(Self.fileBatch("/a.log"))
+        try store.commit(EvidenceBatch(cluster: "prod", input: .stream(name: "webhook", batch: "7"), records: [], counts: Self.counts(lines: 1, events: 1, bytes: 10)))
+        #expect(try store.inputs() == ["/a.log", "/b.log", "webhook#7"])
     }
 
     func malformedOnce() throws {
