@@ -73,10 +73,20 @@ struct RequestArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Kubelet path, with an optional query: /pods, /exec/ns/pod/ctr?command=id."))
     var path: String
 
+    @Flag(help: "Send METHOD exactly as written even when it is a standard method in lower case (the kubelet maps it to the empty verb).")
+    var literalMethod = false
+
     func validatedMethod() throws(CLIError) -> String {
         let tokenChars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         guard !method.isEmpty, method.allSatisfy({ tokenChars.contains($0) }) else {
             throw .badInput("METHOD \"\(method)\" is not an HTTP method token")
+        }
+        // HTTP methods are case-sensitive: `get` is not GET, and the kubelet maps it to the
+        // empty verb. A lower-case standard method is almost always a typo, or kubectl's verb.
+        let standard = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+        if !literalMethod, method != method.uppercased(), standard.contains(method.uppercased()) {
+            let verbForm = path.hasPrefix("nodes/") ? " (kubectl's `\(method) \(path)` form names a permission; this command takes the request the kubelet sees)" : ""
+            throw .badInput("METHOD \"\(method)\": HTTP methods are upper case — did you mean \(method.uppercased())?\(verbForm) Pass --literal-method to send it as written")
         }
         return method
     }

@@ -9,27 +9,35 @@ struct SnapshotCommand: AsyncParsableCommand {
         discussion: """
         Reads Nodes, Namespaces, ServiceAccounts, ClusterRoles, ClusterRoleBindings, Roles, \
         RoleBindings and Pods, and the API server's /version, with the kubeconfig's credentials. \
-        A directory gets one List per resource and cluster-snapshot-info.json (server, version, \
-        time); any other path gets one JSON List holding it all. managedFields are dropped, and \
+        --output-dir gets one List per resource and cluster-snapshot-info.json (server, version, \
+        time); --file gets one JSON List holding it all. managedFields are dropped, and \
         Pods keep only their names, owners, ServiceAccount, node and images: a Pod spec can hold \
         secrets, and snapshots are made to be shared for review.
 
         Examples:
-          kubelet-authz snapshot -o snapshots/2026-11-27/
-          kubelet-authz snapshot --context prod -o prod.json
+          kubelet-authz snapshot --output-dir snapshots/2026-11-27
+          kubelet-authz snapshot --context prod --file prod.json
           kubelet-authz scan -f prod.json --register register.yaml
         """
     )
 
     @OptionGroup var live: LiveClusterOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write: a directory (existing, or ending in /) or a file.", valueName: "DIR|FILE"))
-    var output: String
+    @Option(help: ArgumentHelp("Write one file per resource into this directory (created if needed).", valueName: "DIR"))
+    var outputDir: String?
+    @Option(help: ArgumentHelp("Write everything as one JSON List to this file.", valueName: "FILE"))
+    var file: String?
+    /// `-o` is the output format everywhere else; here it only says what to use instead.
+    @Option(name: .short, help: .hidden) var o: String?
 
     func run() async throws {
+        if o != nil { throw CLIError.badInput("snapshot writes with --output-dir DIR or --file FILE (-o is the output format in other commands)") }
+        guard (outputDir == nil) != (file == nil) else {
+            throw CLIError.badInput("give one of --output-dir DIR or --file FILE")
+        }
+        let output = outputDir ?? file!
+        let asDirectory = outputDir != nil
         let result = try await live.read()
         let server = result.server
-        var isDir: ObjCBool = false
-        let asDirectory = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDir) && isDir.boolValue)
         do {
             if asDirectory {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -89,3 +89,27 @@ extension KubectlHabitsTests {
         #expect(r.out.contains("who-can"))
     }
 }
+
+extension KubectlHabitsTests {
+    @Test("a lower-case method gets a hint, not a silent empty verb; --literal-method sends it as written")
+    func lowercaseMethod() async throws {
+        let r = await kubeletAuthz(["map", "get", "/pods"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("did you mean GET?"))
+        let verbForm = await kubeletAuthz(["who-can", "-f", exampleDir, "get", "nodes/proxy"])
+        #expect(verbForm.code == 2)
+        #expect(verbForm.err.contains("kubectl's `get nodes/proxy` form names a permission"))
+        let literal = try jsonObject(await kubeletAuthz(["map", "-o", "json", "--literal-method", "get", "/pods"]).out)
+        #expect(literal["verb"] as? String == "")
+    }
+
+    @Test("snapshot writes with --output-dir or --file; -o says what to use instead")
+    func snapshotFlags() async throws {
+        let o = await kubeletAuthz(["snapshot", "-o", "x.json"])
+        #expect(o.code == 2)
+        #expect(o.err.contains("--output-dir DIR or --file FILE"))
+        let neither = await kubeletAuthz(["snapshot"])
+        #expect(neither.code == 2)
+        #expect(neither.err.contains("give one of --output-dir DIR or --file FILE"))
+    }
+}

@@ -39,7 +39,7 @@ struct KubeadmConfigLiveTests {
         #expect(!server.requests.contains { $0.uri.hasPrefix("/api/v1/configmaps") || $0.uri.contains("/configmaps?") })
 
         let snapDir = dir.appendingPathComponent("snap").path + "/"
-        #expect(await run(["snapshot", "--kubeconfig", kubeconfig, "-o", snapDir]).code == 0)
+        #expect(await run(["snapshot", "--kubeconfig", kubeconfig, "--output-dir", snapDir]).code == 0)
         let written = try String(contentsOfFile: snapDir + "kubeadm-config.json", encoding: .utf8)
         #expect(!written.contains("managedFields"))
         let back = await run(["scan", "-f", snapDir] + args)

@@ -169,7 +169,7 @@ struct LiveCommandTests {
         let snapDir = dir.appendingPathComponent("snap").path + "/"
         let snapFile = dir.appendingPathComponent("snap.json").path
         for target in [snapDir, snapFile] {
-            let s = await run(["snapshot", "--kubeconfig", kubeconfig, "-o", target])
+            let s = await run(["snapshot", "--kubeconfig", kubeconfig] + (target.hasSuffix("/") ? ["--output-dir", target] : ["--file", target]))
             #expect(s.code == 0, "\(s.err)")
             #expect(s.err.contains("v1.36.2"))
             let back = await run(["scan", "-f", target, "--now", "2026-11-27", "-o", "csv"])
