@@ -11,10 +11,13 @@ typealias YAMLNode = Yams.Node
 public enum ClusterDocumentDecoder {
     /// - Parameter defaultNamespace: the namespace of namespaced objects that name none, as
     ///   `kubectl apply -n` gives it (`default` without `-n`); each input says once which.
-    public static func decode(_ data: Data, source: String, defaultNamespace: String = "default") throws(ClusterInputError) -> ClusterSnapshot {
+    /// - Parameter objectPrefix: for objects read from an API server, cite each as
+    ///   `PREFIX/Kind/namespace/name` instead of a line of the page it came in.
+    public static func decode(_ data: Data, source: String, defaultNamespace: String = "default",
+                              objectPrefix: String? = nil) throws(ClusterInputError) -> ClusterSnapshot {
         var snapshot = ClusterSnapshot()
         snapshot.sources = [source]
-        var context = DecodingContext(defaultNamespace: defaultNamespace)
+        var context = DecodingContext(defaultNamespace: defaultNamespace, objectPrefix: objectPrefix)
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
             do {
@@ -24,7 +27,7 @@ public enum ClusterDocumentDecoder {
                 guard isYAMLStream(data) else { throw error }
                 snapshot = ClusterSnapshot()
                 snapshot.sources = [source]
-                context = DecodingContext(defaultNamespace: defaultNamespace)
+                context = DecodingContext(defaultNamespace: defaultNamespace, objectPrefix: objectPrefix)
                 try decodeYAML(data, source: source, into: &snapshot, context: &context)
             }
         } else {

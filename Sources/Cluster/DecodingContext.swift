@@ -6,6 +6,9 @@ import RBAC
 struct DecodingContext {
     /// The namespace `kubectl apply` would give an object without one: `-n`, else `default`.
     let defaultNamespace: String
+    /// For objects read from an API server: they are cited as `PREFIX/Kind/namespace/name`
+    /// (PREFIX naming the context or server), not by a line of a list page nobody sees.
+    var objectPrefix: String? = nil
     /// `Kind name` of each namespaced object that got `defaultNamespace`.
     var defaulted: [String] = []
     /// Documents with neither apiVersion nor kind, or that are not mappings at all.

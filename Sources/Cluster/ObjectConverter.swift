@@ -8,11 +8,12 @@ enum ObjectConverter {
     static let namespacedKinds: Set<String> = workloadKinds.union(["Role", "RoleBinding", "ServiceAccount"])
 
     /// Adds one object to `snapshot`; `kind` and `apiVersion` are already defaulted from the list.
-    static func add(_ o: ObjectWire, kind: String, apiVersion: String, at location: SourceLocation,
+    static func add(_ o: ObjectWire, kind: String, apiVersion: String, at fileLocation: SourceLocation,
                     to snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         let meta = o.metadata ?? .init()
         let name = meta.name ?? ""
         var namespace = meta.namespace ?? ""
+        let location = context.objectPrefix.map { SourceLocation(file: "\($0)/\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)") } ?? fileLocation
         // Namespaced kinds without a namespace get the one kubectl apply would give them.
         if namespace.isEmpty && namespacedKinds.contains(kind) && !(rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/")) {
             namespace = context.defaultNamespace

@@ -36,6 +36,12 @@ public enum LiveClusterReader {
     /// ConfigMaps, which may hold secrets). Absent on clusters kubeadm did not make.
     public static let kubeadmConfigPath = "/api/v1/namespaces/\(KubeadmConfig.namespace)/configmaps/\(KubeadmConfig.name)"
 
+    /// How findings cite live objects: by the kubeconfig context when there is one, else the
+    /// server's host (`lab/ClusterRoleBinding/datadog`).
+    static func objectPrefix(_ client: KubeAPIClient) -> String {
+        client.contextName ?? URLComponents(string: client.server)?.host ?? client.server
+    }
+
     public static func read(_ client: KubeAPIClient) async throws -> Result {
         var snapshot = ClusterSnapshot()
         var pages: [(String, Data)] = []
@@ -45,7 +51,7 @@ public enum LiveClusterReader {
         for path in paths {
             for page in try await client.list(path) {
                 do {
-                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path))
+                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
                 } catch {
                     throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
                 }
@@ -56,7 +62,7 @@ public enum LiveClusterReader {
         do {
             let data = try await client.get(kubeadmConfigPath)
             do {
-                snapshot.merge(try ClusterDocumentDecoder.decode(data, source: client.server + kubeadmConfigPath))
+                snapshot.merge(try ClusterDocumentDecoder.decode(data, source: client.server + kubeadmConfigPath, objectPrefix: objectPrefix(client)))
             } catch {
                 throw KubeAPIError("\(client.server)\(kubeadmConfigPath): the answer is not a ConfigMap: \(error)")
             }

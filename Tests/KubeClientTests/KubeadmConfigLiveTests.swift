@@ -35,6 +35,13 @@ struct KubeadmConfigLiveTests {
         #expect(live.code == 0, "\(live.err)")
         let ids = (try jsonObject(live.out)["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(ids.contains("KA014"))
+        // Live objects are cited by context, kind, namespace and name, not by a line of a page.
+        let files = (try jsonObject(live.out)["findings"] as? [[String: Any]] ?? [])
+            .flatMap { ($0["locations"] as? [[String: Any]]) ?? [] }.compactMap { $0["file"] as? String }
+        #expect(!files.isEmpty)
+        #expect(files.allSatisfy { $0.hasPrefix("lab/") && !$0.contains("://") }, "\(files.prefix(3))")
+        #expect(files.contains { $0.hasPrefix("lab/ClusterRoleBinding/") })
+        #expect(files.contains("lab/ConfigMap/kube-system/kubeadm-config"))
         #expect(server.requests.contains { $0.uri == LiveClusterReader.kubeadmConfigPath && $0.method == "GET" })
         #expect(!server.requests.contains { $0.uri.hasPrefix("/api/v1/configmaps") || $0.uri.contains("/configmaps?") })
 
