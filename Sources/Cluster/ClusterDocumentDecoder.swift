@@ -37,6 +37,30 @@ public enum ClusterDocumentDecoder {
         return snapshot
     }
 
+    /// Where the first byte that is not UTF-8 is: line, column (1-based) and its value.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int, byte: UInt8, offset: Int) {
+        let offset = offsetOfInvalid(data)
+        let prefix = data.prefix(offset)
+        let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let column = offset - (prefix.lastIndex(of: 0x0A).map { $0 - data.startIndex + 1 } ?? 0) + 1
+        return (line, column, offset < data.count ? data[data.startIndex + offset] : 0, offset)
+    }
+
+    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func offsetOfInvalid(_ data: Data) -> Int {
+        var decoder = UTF8()
+        var iterator = data.makeIterator()
+        var offset = 0
+        while true {
+            let before = offset
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s): offset += UTF8.width(s)
+            case .emptyInput: return offset
+            case .error: return before
+            }
+        }
+    }
+
     /// A line holding only `---` (a YAML document separator) outside the first document.
     static func isYAMLStream(_ data: Data) -> Bool {
         data.split(separator: 0x0A).contains { line in
@@ -139,7 +163,10 @@ public enum ClusterDocumentDecoder {
 
     static func decodeYAML(_ data: Data, source: String, into snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ClusterInputError(location: SourceLocation(file: source), message: "not UTF-8 text")
+            let bad = firstInvalidUTF8(data)
+            throw ClusterInputError(location: SourceLocation(file: source, line: bad.line),
+                                    message: String(format: "not UTF-8 text: byte 0x%02X at column %d (byte %d of the file); kubectl writes UTF-8 — convert the file (iconv -t UTF-8)", bad.byte, bad.column, bad.offset + 1),
+                                    column: bad.column)
         }
         let parser: Parser
         do { parser = try Parser(yaml: text) } catch { throw yamlError(error, source: source, document: nil, text: text) }
@@ -159,6 +186,12 @@ public enum ClusterDocumentDecoder {
             func decodeNode<T: Decodable>(_ type: T.Type, _ node: YAMLNode) throws(ClusterInputError) -> T {
                 do { return try decoder.decode(T.self, from: node) } catch {
                     throw yamlDecodingError(error, root: node, source: source, document: document, text: text)
+                }
+            }
+            if let items = root["items"], root["kind"]?.string.map({ $0 == "List" || $0.hasSuffix("List") }) == true {
+                guard case .sequence = items else {
+                    throw ClusterInputError(location: SourceLocation(file: source, line: items.mark?.line ?? root.mark?.line, document: document),
+                                            message: "items: a \(root["kind"]?.string ?? "List") must hold a list of objects")
                 }
             }
             if let items = root["items"], case .sequence(let seq) = items {

@@ -115,3 +115,31 @@ struct ClusterReaderSemanticsTests {
         #expect(cluster.warnings.isEmpty)
     }
 }
+
+extension ClusterReaderSemanticsTests {
+    @Test("text that is not UTF-8 is named by line, column and byte")
+    func notUTF8() throws {
+        var data = Data("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: caf".utf8)
+        data.append(0xE9)
+        data.append(contentsOf: Array("\n  namespace: x\n".utf8))
+        do {
+            _ = try ClusterDocumentDecoder.decode(data, source: "latin1.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location.line == 4)
+            #expect(error.column == 12)
+            #expect(error.message.contains("byte 0xE9 at column 12 (byte 58 of the file)"), "\(error.message)")
+        }
+    }
+
+    @Test("a List whose items is not a list is an error at its line, in YAML and JSON", arguments: [
+        ("apiVersion: v1\nkind: List\nitems: hello\n", 3), ("apiVersion: v1\nkind: RoleList\nitems: {a: b}\n", 3),
+    ])
+    func listItemsNotAList(_ c: (String, Int)) throws {
+        let e = try #require(error(c.0))
+        #expect(e.location.line == c.1)
+        #expect(e.message.contains("must hold a list of objects"), "\(e.message)")
+        let json = try #require(error(#"{"apiVersion":"v1","kind":"List","items":"x"}"#))
+        #expect(json.message.hasPrefix("items"))
+    }
+}
