@@ -202,6 +202,13 @@ extension Kubeconfig {
         public let namespace: String?
     }
 
+    /// A value from the file as an error may show it: without credentials or query, and cut
+    /// short, since a broken file can run a token into the next field's value.
+    static func shown(_ value: String) -> String {
+        let clean = RedactedURL.text(value).hasPrefix("<") ? value : RedactedURL.text(value)
+        return clean.count <= 48 ? goQuote(clean) : goQuote(String(clean.prefix(40))) + " (\(clean.count) characters)"
+    }
+
     public func resolve(context explicit: String?) throws(KubeconfigError) -> Resolved {
         guard !files.isEmpty || !contexts.isEmpty else {
             throw KubeconfigError("no kubeconfig: give --kubeconfig, set KUBECONFIG, or create ~/.kube/config")
@@ -222,7 +229,7 @@ extension Kubeconfig {
             throw KubeconfigError("cluster \(goQuote(context.cluster)) (\(cluster.origin)) has no server")
         }
         guard server.hasPrefix("https://") || server.hasPrefix("http://") else {
-            throw KubeconfigError("cluster \(goQuote(context.cluster)): server \(goQuote(server)) is not an http(s) URL")
+            throw KubeconfigError("cluster \(goQuote(context.cluster)): server \(Self.shown(server)) is not an http(s) URL")
         }
         if cluster.insecureSkipTLSVerify && (cluster.certificateAuthority != nil || cluster.certificateAuthorityData != nil) {
             throw KubeconfigError("cluster \(goQuote(context.cluster)): insecure-skip-tls-verify cannot be combined with a certificate authority")
