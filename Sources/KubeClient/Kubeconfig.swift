@@ -115,6 +115,11 @@ public enum KubeconfigLoader {
         do { root = try Yams.compose(yaml: text) } catch {
             if case YamlError.scanner(_, let problem, let mark, _) = error { throw KubeconfigError("\(path):\(mark.line): invalid YAML: \(problem)") }
             if case YamlError.parser(_, let problem, let mark, _) = error { throw KubeconfigError("\(path):\(mark.line): invalid YAML: \(problem)") }
+            if case YamlError.composer(_, let problem, let mark, _) = error { throw KubeconfigError("\(path):\(mark.line): invalid YAML: \(problem)") }
+            // Never the context text: it is the whole file, credentials included.
+            if case YamlError.duplicatedKeysInMapping(let keys, let context) = error {
+                throw KubeconfigError("\(path):\(context.mark.line): invalid YAML: duplicate key \(keys.map { "`\($0)`" }.joined(separator: ", "))")
+            }
             throw KubeconfigError("\(path): invalid YAML")
         }
         var config = Kubeconfig()
@@ -220,10 +225,10 @@ extension Kubeconfig {
             throw KubeconfigError("context \(goQuote(name)) does not exist in \(files.joined(separator: ", "))")
         }
         guard var cluster = clusters[context.cluster] else {
-            throw KubeconfigError("context \(goQuote(name)): cluster \(goQuote(context.cluster)) does not exist")
+            throw KubeconfigError("context \(goQuote(name)): cluster \(goQuote(context.cluster)) does not exist in \(files.joined(separator: ", "))")
         }
         guard var user = users[context.user] else {
-            throw KubeconfigError("context \(goQuote(name)): user \(goQuote(context.user)) does not exist")
+            throw KubeconfigError("context \(goQuote(name)): user \(goQuote(context.user)) does not exist in \(files.joined(separator: ", "))")
         }
         guard let server = cluster.server, !server.isEmpty else {
             throw KubeconfigError("cluster \(goQuote(context.cluster)) (\(cluster.origin)) has no server")

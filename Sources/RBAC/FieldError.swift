@@ -59,9 +59,9 @@ extension SubjectAccessReviewValidation {
     }
 }
 
-/// Go's `strconv.Quote` (`%q`), which field errors use for string values. Unlike the short
-/// `goQuote` RBAC reasons need, it also covers `\a \b \f \v` and non-printable Unicode,
-/// because a selector key in a 422 can hold anything a client sends.
+/// Go's `strconv.Quote` (`%q`), which field errors and RBAC reasons use for strings: `\a \b
+/// \f \v` and non-printable Unicode included, since a name or selector key can hold anything a
+/// client sends.
 func goStrconvQuote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {

@@ -37,25 +37,6 @@ public struct Subject: Hashable, Sendable, Codable {
     }
 }
 
-/// Go's `%q` for the strings RBAC prints: escapes quotes, backslashes and control bytes.
-public func goQuote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += String(format: "\\x%02x", scalar.value)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
-
-import Foundation
+/// Go's `%q` for the strings RBAC prints (`strconv.Quote`): one implementation for reasons,
+/// messages and 422 values alike.
+public func goQuote(_ s: String) -> String { goStrconvQuote(s) }

@@ -75,8 +75,9 @@ struct KubeconfigTests {
 
     @Test("errors say which context, cluster or user is wrong", arguments: [
         ("current-context: nope\ncontexts: []\n", nil as String?, "context \"nope\" does not exist"),
-        ("contexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "cluster \"k\" does not exist"),
-        ("clusters:\n- name: k\n  cluster: {server: https://x}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "user \"u\" does not exist"),
+        ("contexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "cluster \"k\" does not exist in /"),
+        ("clusters:\n- name: k\n  cluster: {server: https://x}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "user \"u\" does not exist in /"),
+        ("users:\n- name: u\n  user: {token: SECRETTOKEN}\n  user: {token: other}\n", "c", ":3: invalid YAML: duplicate key `user`"),
         ("clusters:\n- name: k\n  cluster: {}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "has no server"),
         ("clusters:\n- name: k\n  cluster: {server: https://x}\nusers:\n- name: u\n  user: {client-certificate: a.crt}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n", "c", "needs a client key"),
         ("users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: x}\n", "c", "interactiveMode is required"),
@@ -92,6 +93,7 @@ struct KubeconfigTests {
             Issue.record("expected an error")
         } catch let e as KubeconfigError {
             #expect(e.description.contains(c.2), "\(e)")
+            #expect(!e.description.contains("SECRETTOKEN"))
         }
     }
 
