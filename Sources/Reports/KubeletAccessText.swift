@@ -75,7 +75,8 @@ public enum KubeletAccessText {
         out += "Checks:       \(r.checks.map { "\($0.verb.isEmpty ? "\"\"" : $0.verb) nodes/\($0.subresource)" }.joined(separator: ", then "))\n"
         out += "Routing:      \(routingLine(r.routing))\n"
         out += endpointLines(r.endpoint).joined(separator: "\n") + "\n\n"
-        var t = Table(headers: ["KIND", "NAME", "NAMESPACE", "SUBRESOURCE", "NODES", "VIA"])
+        // KIND, NAMESPACE, NAME: the order of every subject table (scan, evidence).
+        var t = Table(headers: ["KIND", "NAMESPACE", "NAME", "SUBRESOURCE", "NODES", "VIA"])
         for h in a.holders {
             let subresources = Array(Set(h.via.map(\.subresource))).sorted().joined(separator: ",")
             let nodes: String = h.via.contains { $0.nodes == nil } ? "*" : Array(Set(h.via.flatMap { $0.nodes ?? [] })).sorted().joined(separator: ",")
@@ -84,7 +85,7 @@ public enum KubeletAccessText {
             }
             var unique: [String] = []
             for v in via where !unique.contains(v) { unique.append(v) }
-            t.rows.append([h.subject.kind, h.subject.name, h.subject.namespace.isEmpty ? "-" : h.subject.namespace,
+            t.rows.append([h.subject.kind, h.subject.namespace.isEmpty ? "-" : h.subject.namespace, h.subject.name,
                            subresources + (h.onlyViaFallback && r.checks.count > 1 ? " (fallback only)" : ""), nodes,
                            unique.joined(separator: "; ")])
         }

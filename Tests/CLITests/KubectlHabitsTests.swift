@@ -113,3 +113,20 @@ extension KubectlHabitsTests {
         #expect(neither.err.contains("give one of --output-dir DIR or --file FILE"))
     }
 }
+
+extension KubectlHabitsTests {
+    @Test("every subject table reads KIND, NAMESPACE, NAME in that order")
+    func columnOrder() async throws {
+        let log = Fixtures.url("audit-kube-apiserver-1.36.jsonl").path
+        let outputs = [
+            await kubeletAuthz(["scan", "-f", exampleDir]).out,
+            await kubeletAuthz(["who-can", "-f", exampleDir, "GET", "/pods"]).out,
+            await kubeletAuthz(["evidence", log]).out,
+        ]
+        for out in outputs {
+            let header = try #require(out.split(separator: "\n").first { $0.hasPrefix("KIND ") }, "\(out.prefix(300))")
+            let words = header.split(separator: " ").map(String.init)
+            #expect(Array(words.prefix(3)) == ["KIND", "NAMESPACE", "NAME"], "\(header)")
+        }
+    }
+}
