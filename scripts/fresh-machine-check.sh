@@ -119,7 +119,7 @@ start=$SECONDS
 status=0
 swift test --scratch-path "$scratch" > "$work/test.log" 2>&1 || status=$?
 say "  $((SECONDS - start)) s, exit $status"
-grep -E "Test run with [0-9]+ tests|Executed [0-9]+ tests" "$work/test.log" | sed 's/^/  /' | tee -a "$summary" || true
+grep -E "Test run with [0-9]+ tests|Executed [1-9][0-9]* tests" "$work/test.log" | sed 's/^/  /' | tee -a "$summary" || true
 [ "$status" = 0 ] || fail "swift test (log: $work/test.log)"
 binary="$scratch/debug/kubelet-authz"
 say "== ldd $binary"
