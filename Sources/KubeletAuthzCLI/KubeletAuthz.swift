@@ -10,8 +10,8 @@ public struct KubeletAuthz: AsyncParsableCommand {
         discussion: """
         Exit codes: 0 answered; 1 findings at or above --fail-on, or verify disagreed with the API server; 2 bad input or a cluster that cannot be read.
         """,
-        version: "0.1.0",
-        subcommands: [ScanCommand.self, EvidenceCommand.self, MapCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, FindingsCommand.self, CompletionCommand.self]
+        version: VersionCommand.headline,
+        subcommands: [ScanCommand.self, EvidenceCommand.self, MapCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, FindingsCommand.self, CompletionCommand.self, VersionCommand.self]
     )
 
     public init() {}
