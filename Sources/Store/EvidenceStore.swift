@@ -17,15 +17,6 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         public let description: String
     }
 
-    /// `$KUBELET_AUTHZ_DB`, else `$XDG_DATA_HOME/kubelet-authz/evidence.sqlite`, else
-    /// `~/.local/share/kubelet-authz/evidence.sqlite`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let p = environment["KUBELET_AUTHZ_DB"], !p.isEmpty { return p }
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
-        return base + "/kubelet-authz/evidence.sqlite"
-    }
-
     public init(path: String) throws(StoreError) {
         self.path = path
         do {
@@ -46,7 +37,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
             try db.execute("PRAGMA cache_size = -65536")
             try Self.migrator.migrate(db)
         } catch {
-            throw StoreError(description: "\(path): cannot open the evidence database: \(error)")
+            // The connection's errors already begin with the file.
+            throw StoreError(description: "cannot open the evidence database \(error)")
         }
     }
 

@@ -8,13 +8,16 @@ final class SQLiteConnection {
     let path: String
     let handle: OpaquePointer
 
-    /// A failed SQLite call: its result code, SQLite's message, and the statement.
+    /// A failed SQLite call: the database file, the result code and SQLite's message. The
+    /// statement is kept for debugging but not printed: a user needs the file ("disk full",
+    /// "database is locked"), not our SQL.
     struct Failure: Error, CustomStringConvertible {
+        let path: String
         let code: Int32
         let message: String
         let sql: String?
 
-        var description: String { "SQLite error \(code): \(message)" + (sql.map { " (in \($0))" } ?? "") }
+        var description: String { "\(path): SQLite error \(code): \(message)" }
     }
 
     init(path: String) throws(Failure) {
@@ -24,7 +27,7 @@ final class SQLiteConnection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite_nio_sqlite3_close_v2(db)
-            throw Failure(code: rc, message: message, sql: nil)
+            throw Failure(path: path, code: rc, message: message, sql: nil)
         }
         handle = db
         // Another process writing the same file: wait for it rather than fail at once.
@@ -40,7 +43,7 @@ final class SQLiteConnection {
         guard rc == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? String(cString: sqlite_nio_sqlite3_errmsg(handle))
             sqlite_nio_sqlite3_free(error)
-            throw Failure(code: rc, message: message, sql: sql)
+            throw Failure(path: path, code: rc, message: message, sql: sql)
         }
     }
 
@@ -66,6 +69,6 @@ final class SQLiteConnection {
     }
 
     func failure(_ rc: Int32, _ sql: String?) -> Failure {
-        Failure(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)), sql: sql)
+        Failure(path: path, code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)), sql: sql)
     }
 }

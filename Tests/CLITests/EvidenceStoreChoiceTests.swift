@@ -54,3 +54,16 @@ struct EvidenceStoreChoiceTests {
         #expect(await kubeletAuthz(["scan", "-f", exampleDir, "--audit", nginx, "--allow-empty"]).code == 0)
     }
 }
+
+extension EvidenceStoreChoiceTests {
+    @Test("a database that cannot be used is named, with SQLite's reason and none of our SQL")
+    func badDatabase() async throws {
+        let garbage = try Fixtures.temporaryFile("garbage-\(UUID().uuidString).sqlite", String(repeating: "not a database. ", count: 20))
+        for store in [garbage, Fixtures.temporaryDirectory().path] {
+            let r = await kubeletAuthz(["evidence", Self.log, "--store", store])
+            #expect(r.code == 2)
+            #expect(r.err.contains("cannot open the evidence database \(store): SQLite error"), "\(r.err)")
+            for keyword in ["CREATE", "SELECT", "INSERT", "PRAGMA"] { #expect(!r.err.contains(keyword), "\(r.err)") }
+        }
+    }
+}

@@ -368,13 +368,6 @@ struct IngestTests {
         #expect(store.allMalformed.map(\.file) == ["webhook batch 7"])
         #expect(store.counts.malformed == 1)
     }
-
-    @Test("the default database location follows XDG")
-    func defaultPath() {
-        #expect(EvidenceStore.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/kubelet-authz/evidence.sqlite")
-        #expect(EvidenceStore.defaultPath(environment: ["HOME": "/home/a", "XDG_DATA_HOME": "/x"]) == "/x/kubelet-authz/evidence.sqlite")
-        #expect(EvidenceStore.defaultPath(environment: ["KUBELET_AUTHZ_DB": "/db.sqlite"]) == "/db.sqlite")
-    }
 }
 
 /// The store's contents, read as tests compare them.
