@@ -6,7 +6,9 @@ enum DemoData {
     static func examplesDirectory() throws(CLIError) -> String {
         var candidates: [String] = []
         if let env = ConsoleIO.environment["KUBELET_AUTHZ_EXAMPLES"] { candidates.append(env) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        // The running binary itself, not argv[0]: run by name from PATH, argv[0] is just the name.
+        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
+        let exe = URL(fileURLWithPath: selfPath).resolvingSymlinksInPath().deletingLastPathComponent()
         candidates.append(exe.appendingPathComponent("../share/kubelet-authz/examples").standardized.path)
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples").path)
