@@ -25,6 +25,12 @@ public struct KubeletWhoCanAnswer: Sendable {
     public let holders: [KubeletAccessHolder]
     /// ClusterRoleBindings to missing roles: they grant nothing today.
     public let unresolvedBindings: [(Binding, RBACPolicy.RoleLookupError)]
+
+    public init(request: KubeletRequest, holders: [KubeletAccessHolder], unresolvedBindings: [(Binding, RBACPolicy.RoleLookupError)]) {
+        self.request = request
+        self.holders = holders
+        self.unresolvedBindings = unresolvedBindings
+    }
 }
 
 public struct KubeletWhoCan: Sendable {

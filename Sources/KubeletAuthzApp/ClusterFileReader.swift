@@ -7,7 +7,8 @@ public enum ClusterFileReader {
     static let extensions: Set<String> = ["yaml", "yml", "json"]
 
     /// - Parameter stdin: the bytes of standard input, read only when a path is `-`.
-    public static func read(_ paths: [String], stdin: () -> Data) throws(InputError) -> ClusterSnapshot {
+    /// - Parameter defaultNamespace: what namespaced objects without one get (`-n`, else default).
+    public static func read(_ paths: [String], stdin: () -> Data, defaultNamespace: String = "default") throws(InputError) -> ClusterSnapshot {
         guard !paths.isEmpty else {
             throw InputError("no cluster input: give one or more -f FILE|DIR|- (kubectl get … -o yaml output, manifests, or a snapshot)")
         }
@@ -17,22 +18,22 @@ public enum ClusterFileReader {
             if path == "-" {
                 if stdinUsed { throw InputError("-f - given twice: stdin can be read once") }
                 stdinUsed = true
-                snapshot.merge(try decode(stdin(), source: "<stdin>"))
+                snapshot.merge(try decode(stdin(), source: "<stdin>", defaultNamespace: defaultNamespace))
                 continue
             }
             for file in try expand(path) {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw InputError("\(file): cannot read the file (permission denied?)")
                 }
-                snapshot.merge(try decode(data, source: file))
+                snapshot.merge(try decode(data, source: file, defaultNamespace: defaultNamespace))
             }
         }
         snapshot.resolveDuplicates()
         return snapshot
     }
 
-    static func decode(_ data: Data, source: String) throws(InputError) -> ClusterSnapshot {
-        do { return try ClusterDocumentDecoder.decode(data, source: source) } catch { throw InputError(error.description) }
+    static func decode(_ data: Data, source: String, defaultNamespace: String) throws(InputError) -> ClusterSnapshot {
+        do { return try ClusterDocumentDecoder.decode(data, source: source, defaultNamespace: defaultNamespace) } catch { throw InputError(error.description) }
     }
 
     static func expand(_ path: String) throws(InputError) -> [String] {

@@ -12,15 +12,25 @@ struct ClusterInputOptions: ParsableArguments {
 
     @OptionGroup var live: LiveClusterOptions
 
+    @Option(name: [.customShort("n"), .customLong("namespace")],
+            help: ArgumentHelp("Namespaced objects without a namespace are read in this one (as kubectl apply -n), and only its ServiceAccounts are shown; Users and Groups always are. Default: every namespace.", valueName: "NS"))
+    var namespace: String?
+
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace (the default; the kubeconfig context's namespace is never a filter).")
+    var allNamespaces = false
+
     init() {}
     init(files: [String]) { self.files = files }
 
+    var scope: NamespaceScope { allNamespaces ? .all : NamespaceScope(namespace: namespace) }
+
     /// Files when given, else the live cluster, as kubectl picks its cluster.
     func load() async throws(CLIError) -> ClusterSnapshot {
+        if namespace != nil && allNamespaces { throw .badInput("give either -n NAMESPACE or -A, not both") }
         if !files.isEmpty {
             if live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
             let snapshot: ClusterSnapshot
-            do { snapshot = try ClusterFileReader.read(files, stdin: ConsoleIO.current.readStdin) } catch { throw .badInput(error.message) }
+            do { snapshot = try ClusterFileReader.read(files, stdin: ConsoleIO.current.readStdin, defaultNamespace: namespace ?? "default") } catch { throw .badInput(error.message) }
             for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
             return snapshot
         }

@@ -110,6 +110,7 @@ struct ScanCommand: AsyncParsableCommand {
         var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
                                                                  register: registerValue, evidence: evidenceValue,
                                                                  apiServerKubeletClient: apiserverKubeletClient))
+        report = source.scope.limit(report)
         report.findings = try accept(report.findings, now: day)
         if let shown { report = report.keeping(shown) }
         timings.mark("scan")

@@ -29,7 +29,7 @@ struct WhoCanCommand: AsyncParsableCommand {
         _ = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: nil)  // flags before files
         let snapshot = try await input.load()
         let req = try request.kubeletRequest(node: node, kubelet: kubelet, snapshot: snapshot)
-        let answer = KubeletWhoCan(policy: snapshot.policy()).answer(req)
+        let answer = input.scope.limit(KubeletWhoCan(policy: snapshot.policy()).answer(req))
         switch output {
         case .json: ConsoleIO.out(JSONWriter.pretty(InputSummary.appending(snapshot, to: KubeletAccessJSON.whoCan(answer))) + "\n")
         case .table:

@@ -130,3 +130,42 @@ extension KubectlHabitsTests {
         }
     }
 }
+
+extension KubectlHabitsTests {
+    /// A manifest as `helm template` writes it: namespaced objects without a namespace.
+    static let chart = """
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: agent}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: agent}
+    rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: agent}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+    subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}, {kind: User, name: alice}, {kind: ServiceAccount, name: other, namespace: team-b}]
+    """
+
+    @Test("-n: objects without a namespace get it, only its ServiceAccounts are shown, Users always; -A is every namespace")
+    func namespaceFlag() async throws {
+        let file = try Fixtures.temporaryFile("chart-\(UUID().uuidString).yaml", Self.chart)
+        func subjects(_ args: [String]) async throws -> [String] {
+            let r = await kubeletAuthz(["scan", "-f", file, "-o", "json"] + args)
+            #expect(r.code == 0, "\(r.err)")
+            return (try jsonObject(r.out)["subjects"] as? [[String: Any]] ?? []).map { "\($0["kind"] as? String ?? "") \($0["namespace"] as? String ?? "")/\($0["name"] as? String ?? "")" }
+        }
+        #expect(try await subjects([]).sorted() == ["ServiceAccount monitoring/agent", "ServiceAccount team-b/other", "User /alice"])
+        #expect(try await subjects(["-n", "monitoring"]).sorted() == ["ServiceAccount monitoring/agent", "User /alice"])
+        #expect(try await subjects(["-A"]).count == 3)
+        // The ServiceAccount without a namespace is read in -n's, and the warning says so.
+        let warned = await kubeletAuthz(["scan", "-f", file, "-n", "monitoring"])
+        #expect(warned.err.contains("read in namespace monitoring, as kubectl apply -n monitoring would: ServiceAccount agent"))
+        let who = await kubeletAuthz(["who-can", "-f", file, "-n", "team-b", "GET", "/pods"])
+        #expect(who.out.contains("other") && who.out.contains("alice") && !who.out.contains(" agent "), "\(who.out)")
+        #expect(await kubeletAuthz(["scan", "-f", file, "-n", "x", "-A"]).code == 2)
+    }
+}
