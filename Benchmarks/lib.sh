@@ -48,3 +48,14 @@ machine_description() {
     [[ -n "$cpu_model" ]] || cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
     echo "$cpus × $cpu_model, $arch, $(uname -s)"
 }
+
+# For the same-run A/B scripts: a path given relative to where the script was called, made
+# absolute; the wall clock; the median of the arguments; and a check that A and B run.
+abs_path() { [[ "$1" == /* ]] && echo "$1" || echo "$CALLER_DIR/$1"; }
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+require_executables() {
+    local name=$1; shift
+    local f
+    for f in "$@"; do [[ -x "$f" ]] || { echo "$name: not an executable: $f" >&2; exit 1; }; done
+}

@@ -14,8 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
 
 (( $# >= 3 )) || { sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
-abs() { [[ "$1" == /* ]] && echo "$1" || echo "$CALLER_DIR/$1"; }
-A=$(abs "$1"); B=$(abs "$2"); LOG=$(abs "$3"); shift 3
+A=$(abs_path "$1"); B=$(abs_path "$2"); LOG=$(abs_path "$3"); shift 3
 runs=5
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -24,14 +23,12 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-for f in "$A" "$B"; do [[ -x "$f" ]] || { echo "run-evidence-ab.sh: not an executable: $f" >&2; exit 1; }; done
+require_executables run-evidence-ab.sh "$A" "$B"
 [[ -s "$LOG" ]] || { echo "run-evidence-ab.sh: no log at $LOG" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "run-evidence-ab.sh: taskset is needed for the 1-core rows" >&2; exit 1; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-now() { date +%s.%N; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 cat "$LOG" > /dev/null  # into the page cache
 

@@ -14,24 +14,21 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
 
 (( $# >= 3 )) || { sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
-abs() { [[ "$1" == /* ]] && echo "$1" || echo "$CALLER_DIR/$1"; }
-A=$(abs "$1"); B=$(abs "$2"); shift 2
+A=$(abs_path "$1"); B=$(abs_path "$2"); shift 2
 files=()
 runs=5
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs) runs=${2:?--runs needs a number}; shift ;;
-        *) files+=("$(abs "$1")") ;;
+        *) files+=("$(abs_path "$1")") ;;
     esac
     shift
 done
-for f in "$A" "$B"; do [[ -x "$f" ]] || { echo "run-scan-ab.sh: not an executable: $f" >&2; exit 1; }; done
+require_executables run-scan-ab.sh "$A" "$B"
 (( ${#files[@]} > 0 )) || { echo "run-scan-ab.sh: no cluster file" >&2; exit 2; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-now() { date +%s.%N; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # run BINARY FILE: one scan, wall seconds on stdout.
 run() {
