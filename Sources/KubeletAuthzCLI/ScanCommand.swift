@@ -174,17 +174,11 @@ struct ScanCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: baseline) else {
                 throw .badInput("--baseline: the path \"\(baseline)\" does not exist or cannot be read")
             }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let old = object["findings"] as? [[String: Any]] else {
-                throw .badInput("--baseline \(baseline): not a `kubelet-authz scan -o json` report (no findings list)")
-            }
-            let known = Set(old.compactMap { $0["fingerprint"] as? String })
-            if known.isEmpty && !old.isEmpty {
-                throw .badInput("--baseline \(baseline): its findings carry no fingerprints (written by an older kubelet-authz): write it again with this version")
-            }
-            let before = kept.count
-            kept.removeAll { known.contains($0.fingerprint) }
-            if before > kept.count { ConsoleIO.err("\(before - kept.count) finding\(before - kept.count == 1 ? "" : "s") already in the baseline \(baseline), not reported\n") }
+            let known: FindingBaseline
+            do { known = try FindingBaseline.decode(data, source: baseline) } catch { throw .badInput("--baseline \(error.description)") }
+            let outcome = known.apply(to: kept)
+            kept = outcome.kept
+            if outcome.known > 0 { ConsoleIO.err("\(outcome.known) finding\(outcome.known == 1 ? "" : "s") already in the baseline \(baseline), not reported\n") }
         }
         return kept
     }
