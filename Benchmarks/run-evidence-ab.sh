@@ -34,13 +34,19 @@ cat "$LOG" > /dev/null  # into the page cache
 
 # run BINARY CONFIG OUT: one run, wall seconds on stdout.
 run() {
-    local bin=$1 config=$2 out=$3 s e
+    local bin=$1 config=$2 out=$3 s e code=0
+    local cpus=0 db=()
     case "$config" in
-        1core) s=$(now); taskset -c 0 "$bin" evidence --no-db --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
-        2cores) s=$(now); "$bin" evidence --no-db --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
-        db) rm -f "$WORK/e.sqlite"*
-            s=$(now); taskset -c 0 "$bin" evidence --db "$WORK/e.sqlite" --progress never -o json "$LOG" > "$out" 2> "$WORK/err"; e=$(now) ;;
+        1core) ;;
+        2cores) cpus=0,1 ;;
+        db) rm -f "$WORK/e.sqlite"*; db=(--db "$WORK/e.sqlite")  # the alias older binaries know too ;;
     esac
+    [[ "$config" == db ]] || db=(--no-db)
+    s=$(now)
+    taskset -c "$cpus" "$bin" evidence "${db[@]}" --progress never -o json "$LOG" > "$out" 2> "$WORK/err" || code=$?
+    e=$(now)
+    # A crash must not pass for a fast run: `set -e` does not reach into $(run …).
+    (( code == 0 )) || { echo "run-evidence-ab.sh: $bin exited $code ($config): $(head -c 300 "$WORK/err")" >&2; exit 1; }
     awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'
 }
 

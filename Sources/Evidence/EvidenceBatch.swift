@@ -7,7 +7,8 @@ public struct EvidenceBatch: Sendable {
         /// from the one read before. `continues` is false for the first batch of a read from
         /// the start (the file's counts restart there) and true after it.
         case file(path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool)
-        /// One batch of a stream: committing the same batch again replaces it.
+        /// One batch of a stream: sending the same batch again counts it once (its counts are
+        /// replaced; its records are upserted, so records only the first send held remain).
         case stream(name: String, batch: String)
     }
 

@@ -121,7 +121,8 @@ struct BoundedProcess {
             _ = poll(nil, 0, 10)
             reaped = reap(pid) != nil
         }
-        kill(target, SIGKILL)
+        // A reaped pid may already belong to someone else; the group id stays ours.
+        if !reaped || !inheritStdin { kill(target, SIGKILL) }
         if !reaped {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -184,7 +184,9 @@ public final class KubeAPIClient: @unchecked Sendable {
                     throw KubeAPIError("\(who): the server's certificate is valid for \(valid), not \(mismatch.name) (check the kubeconfig's server and tls-server-name)")
                 }
                 var failure = TransportFailure(error)
-                if case .deadline = failure, deadline == nil { failure = .other("no answer within \(timeout.nanoseconds / 1_000_000_000) s") }
+                // A deadline is --request-timeout's only when the whole request's time is up; an
+                // attempt that ran out of its own limit may be tried again.
+                if case .deadline = failure, !Self.passes(deadline, after: 0) { failure = .attemptTimeout(Int(attemptTimeout.nanoseconds / 1_000_000_000)) }
                 if retries && failure.retryable && attempt < retry.attempts && !Self.passes(deadline, after: delay(attempt, retryAfter: nil)) {
                     try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil)))
                     continue

@@ -210,8 +210,10 @@ extension Kubeconfig {
     /// A value from the file as an error may show it: without credentials or query, and cut
     /// short, since a broken file can run a token into the next field's value.
     static func shown(_ value: String) -> String {
-        let clean = RedactedURL.text(value).hasPrefix("<") ? value : RedactedURL.text(value)
-        return clean.count <= 48 ? goQuote(clean) : goQuote(String(clean.prefix(40))) + " (\(clean.count) characters)"
+        // A value that is not a URL may still hold `user:password@`: then only its length.
+        let redacted = RedactedURL.text(value)
+        guard !redacted.hasPrefix("<") else { return "(a value of \(value.count) characters that is not a URL)" }
+        return redacted.count <= 48 ? goQuote(redacted) : goQuote(String(redacted.prefix(40))) + " (\(redacted.count) characters)"
     }
 
     public func resolve(context explicit: String?) throws(KubeconfigError) -> Resolved {

@@ -12,6 +12,8 @@ enum TransportFailure {
     case closedMidRequest
     case reset
     case deadline
+    /// One attempt's own limit, with time left for another.
+    case attemptTimeout(Int)
     case tls(String)
     case other(String)
 
@@ -35,12 +37,12 @@ enum TransportFailure {
         self = .other(Self.clean("\(error)"))
     }
 
-    /// A refused connection means nothing listens there; repeating the request will not
-    /// change that, nor a TLS failure. The rest may pass.
+    /// Only failures of a connection that may go better next time are retried: a refused
+    /// connection, TLS, a bad URL or host name (in `.other`) will not change.
     var retryable: Bool {
         switch self {
-        case .refused, .tls, .deadline: return false
-        case .connectTimeout, .closedMidRequest, .reset, .other: return true
+        case .refused, .tls, .deadline, .other: return false
+        case .connectTimeout, .closedMidRequest, .reset, .attemptTimeout: return true
         }
     }
 
@@ -51,6 +53,7 @@ enum TransportFailure {
         case .closedMidRequest: return "the server closed the connection before answering in full"
         case .reset: return "the connection was reset"
         case .deadline: return "no answer within --request-timeout"
+        case .attemptTimeout(let seconds): return "no answer within \(seconds) s"
         case .tls(let detail): return "TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(detail)"
         case .other(let detail): return detail
         }

@@ -85,6 +85,18 @@ struct KubeAPIClientTests {
         #expect(server.requests.count == 3)
     }
 
+    @Test("a POST that changes something is not retried on 5xx; a SubjectAccessReview (idempotent) is")
+    func postRetries() async throws {
+        let server = try FakeAPIServer(pki: Self.pki) { _ in .init(status: 503, body: Wire.status(503, "ServiceUnavailable", "busy")) }
+        defer { server.stop() }
+        let c = try client(server)
+        await #expect(throws: KubeAPIError.self) { _ = try await c.post("/api/v1/namespaces", body: Data("{}".utf8)) }
+        #expect(server.requests.count == 1)
+        await #expect(throws: KubeAPIError.self) { _ = try await c.post(SubjectAccessReviewClient.path, body: Data("{}".utf8), idempotent: true) }
+        await c.shutdown()
+        #expect(server.requests.count == 1 + 4, "four attempts of the review")
+    }
+
     @Test("401 and 403 say what is wrong and what permission is missing")
     func denied() async throws {
         let server = try FakeAPIServer(pki: Self.pki) { r in
