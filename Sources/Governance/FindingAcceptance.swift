@@ -60,9 +60,18 @@ public struct FindingAcceptance: Sendable {
 
     /// `{apiVersion: kubelet-authz.io/v1alpha1, kind: KubeletAuthzIgnore, ignore: [{rule, subject?, fingerprint?, reason, expires?}]}`.
     public static func decode(_ data: Data, source: String) throws(DecodeError) -> FindingAcceptance {
+        guard let text = String(data: data, encoding: .utf8) else { throw DecodeError(description: "\(source): not UTF-8 text") }
         let root: Node?
-        do { root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) } catch {
-            throw DecodeError(description: "\(source): invalid YAML")
+        do { root = try Yams.compose(yaml: text) } catch {
+            // The line, never the text: Yams' context is the whole file.
+            switch error as? YamlError {
+            case .scanner(_, let problem, let mark, _)?, .parser(_, let problem, let mark, _)?, .composer(_, let problem, let mark, _)?:
+                throw DecodeError(description: "\(source):\(mark.line): invalid YAML: \(problem)")
+            case .duplicatedKeysInMapping(let keys, let context)?:
+                throw DecodeError(description: "\(source):\(context.mark.line): invalid YAML: duplicate key \(keys.joined(separator: ", "))")
+            default:
+                throw DecodeError(description: "\(source): invalid YAML")
+            }
         }
         guard let root, let list = root["ignore"]?.sequence else {
             throw DecodeError(description: "\(source): expected a mapping with an `ignore:` list of {rule, reason, subject, fingerprint, expires}")
@@ -71,8 +80,14 @@ public struct FindingAcceptance: Sendable {
         for (i, item) in list.enumerated() {
             let at = SourceLocation(file: source, line: item.mark?.line)
             func fail(_ m: String) -> DecodeError { DecodeError(description: "\(at): ignore[\(i)]: \(m)") }
+            // A misspelt key (`expire:`) would otherwise make an acceptance silently permanent.
+            let known: Set<String> = ["rule", "subject", "fingerprint", "reason", "expires"]
+            for (key, value) in item.mapping ?? [:] {
+                guard let name = key.string, known.contains(name) else { throw fail("unknown key \(key.string ?? "?") (known: \(known.sorted().joined(separator: ", ")))") }
+                guard value.scalar != nil else { throw fail("\(name) must be a single value") }
+            }
             guard let ruleText = item["rule"]?.string else { throw fail("rule is required (an id such as KA001, or a name)") }
-            guard let rule = FindingRule.allCases.first(where: { $0.id == ruleText.uppercased() || $0.name == ruleText }) else {
+            guard let rule = FindingRule(idOrName: ruleText) else {
                 throw fail("no finding rule \"\(ruleText)\"")
             }
             guard let reason = item["reason"]?.string, !reason.isEmpty else { throw fail("reason is required: say why the finding is accepted") }

@@ -35,6 +35,12 @@ public enum FindingRule: String, CaseIterable, Sendable {
 
     public var id: String { rawValue }
 
+    /// A rule by its id (`KA001`, any case) or its name (`exec-via-nodes-proxy`).
+    public init?(idOrName text: String) {
+        guard let rule = Self.allCases.first(where: { $0.id == text.uppercased() || $0.name == text }) else { return nil }
+        self = rule
+    }
+
     public var name: String {
         switch self {
         case .execViaNodesProxy: return "exec-via-nodes-proxy"

@@ -23,14 +23,15 @@ struct FindingsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let chosen = try rules.map { text throws(CLIError) -> FindingRule in
-            guard let rule = FindingRule.allCases.first(where: { $0.id == text.uppercased() || $0.name == text }) else {
+            guard let rule = FindingRule(idOrName: text) else {
                 throw .badInput("no finding rule \"\(text)\" (kubelet-authz findings lists them)")
             }
             return rule
         }
         switch (output, chosen.isEmpty) {
         case (.table, true): ConsoleIO.out(FindingCatalogueText.table())
-        case (.table, false), (.markdown, false): ConsoleIO.out(chosen.map(FindingCatalogueText.detail).joined(separator: "\n"))
+        case (.table, false): ConsoleIO.out(chosen.map(FindingCatalogueText.detail).joined(separator: "\n"))
+        case (.markdown, false): ConsoleIO.out(chosen.map(FindingCatalogueText.markdownSection).joined())
         case (.json, _): ConsoleIO.out(JSONWriter.pretty(FindingCatalogueText.json(chosen.isEmpty ? FindingRule.allCases : chosen)) + "\n")
         case (.markdown, true): ConsoleIO.out(FindingCatalogueText.markdown())
         }

@@ -70,6 +70,10 @@ struct ScanCommand: AsyncParsableCommand {
         }
         let shown: Set<Severity>? = try severity.map { list throws(CLIError) in
             var out = Set<Severity>()
+            // An empty list would hide every finding and pass any gate.
+            guard !list.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CLIError.badInput("--severity \"\": name at least one of info, low, medium, high, critical")
+            }
             for part in list.split(separator: ",") {
                 guard let s = Severity(part.trimmingCharacters(in: .whitespaces).lowercased()) else {
                     throw CLIError.badInput("--severity \"\(part)\": expected info, low, medium, high or critical (comma separated)")
@@ -102,6 +106,9 @@ struct ScanCommand: AsyncParsableCommand {
             throw CLIError.badInput("\(inputs): no ClusterRole, ClusterRoleBinding, Role or RoleBinding (read \(snapshot.objectCount) other object\(snapshot.objectCount == 1 ? "" : "s")); nothing to scan — check the kubectl command that wrote it, or pass --allow-empty")
         }
         var evidenceValue: ScanEvidence? = nil
+        if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
+            ConsoleIO.err("Note: joining the evidence in \(fromEnvironment) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
+        }
         if !auditLogs.isEmpty || evidence.db != nil {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
             let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty)
@@ -133,7 +140,7 @@ struct ScanCommand: AsyncParsableCommand {
         case .markdown:
             ConsoleIO.out(ScanMarkdown.render(report))
         case .sarif:
-            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: KubeletAuthz.configuration.version)) + "\n")
+            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version)) + "\n")
         }
         if let threshold, report.failing(at: threshold) {
             let n = report.findings.filter { $0.severity >= threshold }.count

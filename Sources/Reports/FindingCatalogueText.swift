@@ -12,11 +12,13 @@ public enum FindingCatalogueText {
         for r in FindingRule.allCases {
             o += "| [\(r.id)](#\(r.id.lowercased())) | `\(r.name)` | \(r.defaultSeverity) | \(r.title) |\n"
         }
-        for r in FindingRule.allCases {
-            o += "\n## \(r.id)\n\n**\(r.title)** — `\(r.name)`, \(r.defaultSeverity)\(severityNote(r))\n\n"
-            o += "\(r.explanation)\n\n*Fix:* \(r.fix)\n"
-        }
+        for r in FindingRule.allCases { o += markdownSection(r) }
         return o
+    }
+
+    /// One rule's section of docs/FINDINGS.md (`findings KA001 -o markdown`).
+    public static func markdownSection(_ r: FindingRule) -> String {
+        "\n## \(r.id)\n\n**\(r.title)** — `\(r.name)`, \(r.defaultSeverity)\(severityNote(r))\n\n\(r.explanation)\n\n*Fix:* \(r.fix)\n"
     }
 
     /// When a finding is raised above its default severity; a test holds findings to it.

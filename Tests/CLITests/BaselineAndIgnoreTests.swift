@@ -106,3 +106,28 @@ struct BaselineAndIgnoreTests {
         #expect(uri?.hasPrefix("examples/ai-cluster/") == true || uri?.contains("/examples/ai-cluster/") == true, "\(uri ?? "")")
     }
 }
+
+extension BaselineAndIgnoreTests {
+    @Test("an ignore file with a misspelt key or broken YAML is an error at its line, never a silent acceptance", arguments: [
+        ("ignore:\n- rule: KA020\n  reason: r\n  expire: 2027-01-01\n", ":2: ignore[0]: unknown key expire"),
+        ("ignore:\n- rule: KA020\n  reason: [a, b]\n", ":2: ignore[0]: reason must be a single value"),
+        ("ignore:\n- rule: KA020\n  reason: \"open\n", ":4: invalid YAML: found unexpected end of stream"),
+    ])
+    func strictIgnoreFile(_ c: (String, String)) async throws {
+        let file = try Fixtures.temporaryFile("ignore-\(UUID().uuidString).yaml", c.0)
+        let r = await kubeletAuthz(["scan", "-f", Self.cluster, "--ignore-file", file])
+        #expect(r.code == 2)
+        #expect(r.err.contains(file + c.1), "\(r.err)")
+    }
+
+    @Test("SARIF names the tool's version, not the --version headline; --severity '' is refused; findings KA001 -o markdown is Markdown")
+    func smallContracts() async throws {
+        let sarif = try jsonObject(await kubeletAuthz(["scan", "-f", Self.cluster, "-o", "sarif"] + Self.day).out)
+        let driver = ((sarif["runs"] as? [[String: Any]])?.first?["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        let version = try #require(driver?["version"] as? String)
+        #expect(version.split(separator: ".").count == 3 && version.allSatisfy { $0.isNumber || $0 == "." }, "\(version)")
+        #expect(await kubeletAuthz(["scan", "-f", Self.cluster, "--severity", ""]).code == 2)
+        let md = await kubeletAuthz(["findings", "KA001", "-o", "markdown"]).out
+        #expect(md.hasPrefix("\n## KA001\n\n**"))
+    }
+}
