@@ -168,6 +168,7 @@ public enum ClusterDocumentDecoder {
                                     message: String(format: "not UTF-8 text: byte 0x%02X at column %d (byte %d of the file); kubectl writes UTF-8 — convert the file (iconv -t UTF-8)", bad.byte, bad.column, bad.offset + 1),
                                     column: bad.column)
         }
+        context.helmSources = HelmSourceComments(text)
         let parser: Parser
         do { parser = try Parser(yaml: text) } catch { throw yamlError(error, source: source, document: nil, text: text) }
         var document = 0

@@ -9,6 +9,8 @@ struct DecodingContext {
     /// For objects read from an API server: they are cited as `PREFIX/Kind/namespace/name`
     /// (PREFIX naming the context or server), not by a line of a list page nobody sees.
     var objectPrefix: String? = nil
+    /// The `# Source:` comments of `helm template` output, when the input has them.
+    var helmSources: HelmSourceComments? = nil
     /// `Kind name` of each namespaced object that got `defaultNamespace`.
     var defaulted: [String] = []
     /// Documents with neither apiVersion nor kind, or that are not mappings at all.

@@ -13,7 +13,8 @@ enum ObjectConverter {
         let meta = o.metadata ?? .init()
         let name = meta.name ?? ""
         var namespace = meta.namespace ?? ""
-        let location = context.objectPrefix.map { SourceLocation(file: "\($0)/\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)") } ?? fileLocation
+        let location = context.objectPrefix.map { SourceLocation(cluster: $0, kind: kind, namespace: namespace, name: name) }
+            ?? fileLocation.rendered(from: context.helmSources?.template(at: fileLocation.line))
         // Namespaced kinds without a namespace get the one kubectl apply would give them.
         if namespace.isEmpty && namespacedKinds.contains(kind) && !(rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/")) {
             namespace = context.defaultNamespace

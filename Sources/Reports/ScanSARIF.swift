@@ -52,7 +52,7 @@ public enum ScanSARIF {
                 let (file, line) = physical(l)
                 locations.append(.object([
                     ("physicalLocation", .object([
-                        ("artifactLocation", .object([("uri", .string(uri(file)))])),
+                        ("artifactLocation", .object([("uri", .string(file))])),
                         ("region", .object([("startLine", .integer(line))])),
                     ])),
                     ("logicalLocations", logical),
@@ -62,7 +62,7 @@ public enum ScanSARIF {
             // cluster as a whole points at the input it came from.
             if locations.isEmpty {
                 locations.append(.object([("physicalLocation", .object([
-                    ("artifactLocation", .object([("uri", .string(uri(fallbackFile(r, f))))])),
+                    ("artifactLocation", .object([("uri", .string(fallbackFile(r, f)))])),
                     ("region", .object([("startLine", .integer(1))])),
                 ]))]))
             }
@@ -84,29 +84,44 @@ public enum ScanSARIF {
         ])
     }
 
-    /// A file and line for a location: its own, or, for objects read from an API server or
-    /// without a source, a path naming the object (`cluster/ClusterRoleBinding/name.yaml`).
+    /// A file and line for a location: the chart template a `helm template` document came
+    /// from, the file itself, or — for objects read from an API server, or from stdin without
+    /// helm's comments — a path naming the cluster and object
+    /// (`kubernetes/CLUSTER/ClusterRoleBinding/name.yaml`). Code scanning needs a relative path
+    /// there: a context name such as an EKS ARN (`arn:aws:eks:…:cluster/x`) is one segment
+    /// with its `:` and `/` percent-encoded, so it reads neither as a URI scheme nor as folders.
     static func physical(_ l: Finding.Location) -> (String, Int) {
-        if let src = l.source, isFile(src.file) { return (src.file, src.line ?? 1) }
-        let ns = l.namespace.isEmpty ? "" : l.namespace + "/"
-        return ("cluster/\(l.kind)/\(ns)\(l.name.isEmpty ? "object" : l.name).yaml", 1)
+        if let template = l.source?.template { return (uri(template.path), template.line) }
+        if let src = l.source, src.isFile { return (uri(src.file), src.line ?? 1) }
+        let ns = l.namespace.isEmpty ? "" : segment(l.namespace) + "/"
+        let cluster = segment(l.source?.cluster ?? "cluster")
+        return ("kubernetes/\(cluster)/\(segment(l.kind))/\(ns)\(l.name.isEmpty ? "object" : segment(l.name)).yaml", 1)
     }
 
     static func isFile(_ path: String) -> Bool { !(path.isEmpty || path == "<stdin>" || path.contains("://")) }
 
+    /// Where a finding about the cluster as a whole points: the first input file, else the
+    /// cluster as the other findings name it (live scans).
     static func fallbackFile(_ r: ScanReport, _ f: Finding) -> String {
-        r.inputs.first(where: isFile) ?? "cluster/\(f.rule.id).yaml"
+        if let file = r.inputs.first(where: isFile) { return uri(file) }
+        let cluster = r.findings.lazy.flatMap(\.locations).compactMap { $0.source?.cluster }.first
+            ?? r.inputs.lazy.compactMap { URLComponents(string: $0)?.host }.first ?? "cluster"
+        return "kubernetes/\(segment(cluster))/\(f.rule.id).yaml"
     }
 
-    /// Relative paths stay relative (SARIF resolves them against the checkout); `<stdin>`
-    /// has no file.
+    /// Relative paths stay relative (SARIF resolves them against the checkout).
     static func uri(_ path: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
-        return p.split(separator: "/", omittingEmptySubsequences: false).map { seg in
-            String(seg).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? String(seg)
-        }.joined(separator: "/")
+        return p.split(separator: "/", omittingEmptySubsequences: false).map { segment(String($0)) }.joined(separator: "/")
     }
+
+    /// One path segment, with everything but unreserved characters percent-encoded.
+    static func segment(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
+    }
+
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 import Foundation

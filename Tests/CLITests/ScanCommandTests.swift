@@ -88,6 +88,92 @@ struct ScanCommandTests {
         #expect(((loc["region"] as? [String: Any])?["startLine"] as? Int ?? 0) > 0)
     }
 
+    /// What `helm template agent ./agent` writes: each document under a `# Source:` comment.
+    static let helmStream = """
+    ---
+    # Source: agent/templates/serviceaccount.yaml
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: agent
+      namespace: monitoring
+    ---
+    # Source: agent/templates/rbac.yaml
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata:
+      name: agent
+    rules:
+    - apiGroups: [""]
+      resources: [nodes/proxy]
+      verbs: [get]
+    ---
+    # Source: agent/templates/rbac.yaml
+    # The agent reads /pods through the kubelet.
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata:
+      name: agent
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+    subjects:
+    - {kind: ServiceAccount, name: agent, namespace: monitoring}
+
+    """
+
+    static func sarifLocations(_ out: String) throws -> [(ruleId: String, uri: String, line: Int)] {
+        let run = try #require((try jsonObject(out)["runs"] as? [[String: Any]])?.first)
+        return (run["results"] as? [[String: Any]] ?? []).flatMap { result in
+            ((result["locations"] as? [[String: Any]]) ?? []).compactMap { l in
+                guard let p = l["physicalLocation"] as? [String: Any],
+                      let uri = (p["artifactLocation"] as? [String: Any])?["uri"] as? String,
+                      let line = (p["region"] as? [String: Any])?["startLine"] as? Int else { return nil }
+                return (result["ruleId"] as? String ?? "", uri, line)
+            }
+        }
+    }
+
+    @Test("helm template on stdin: SARIF points at the chart's templates through helm's # Source: comments")
+    func sarifHelmSources() async throws {
+        let r = await kubeletAuthz(["scan", "-f", "-", "-o", "sarif"] + fixed, stdin: Self.helmStream)
+        #expect(r.code == 0, "\(r.err)")
+        let locations = try Self.sarifLocations(r.out)
+        let exec = locations.filter { $0.ruleId == "KA001" }
+        #expect(!exec.isEmpty)
+        // The binding is on line 21 of the stream, two lines below its `# Source:` comment.
+        #expect(exec.contains { $0.uri == "agent/templates/rbac.yaml" && $0.line == 2 }, "\(exec)")
+        #expect(!locations.contains { $0.uri.contains("stdin") }, "\(locations)")
+        // The other reports keep the true place in the stream, and name the template beside it.
+        let json = await kubeletAuthz(["scan", "-f", "-", "-o", "json"] + fixed, stdin: Self.helmStream)
+        let sources = (try jsonObject(json.out)["findings"] as? [[String: Any]] ?? [])
+            .flatMap { ($0["locations"] as? [[String: Any]]) ?? [] }
+        #expect(sources.contains { $0["file"] as? String == "<stdin>" && $0["line"] as? Int == 21 })
+        let text = await kubeletAuthz(["scan", "-f", "-"] + fixed, stdin: Self.helmStream)
+        #expect(text.out.contains("<stdin>:21 (from agent/templates/rbac.yaml)"), "\(text.out)")
+    }
+
+    @Test("helm template without # Source: comments, or a comment cut off by ---: the stream's own lines")
+    func sarifWithoutHelmSources() async throws {
+        let cut = Self.helmStream.replacingOccurrences(of: "# The agent reads /pods through the kubelet.\n", with: "---\n")
+        let r = await kubeletAuthz(["scan", "-f", "-", "-o", "sarif"] + fixed, stdin: cut)
+        let exec = try Self.sarifLocations(r.out).filter { $0.ruleId == "KA001" }
+        #expect(exec.contains { $0.uri == "%3Cstdin%3E" || $0.uri.hasPrefix("kubernetes/") }, "\(exec)")
+        #expect(!exec.contains { $0.uri == "agent/templates/rbac.yaml" && $0.line > 1 }, "\(exec)")
+    }
+
+    @Test("a real chart's helm output (splunk-otel-collector): every location is one of its templates",
+          .enabled(if: FileManager.default.fileExists(atPath: Self.splunk)))
+    func sarifRealHelmChart() async throws {
+        let stream = try String(contentsOfFile: Self.splunk, encoding: .utf8)
+        let r = await kubeletAuthz(["scan", "-f", "-", "-o", "sarif"] + fixed, stdin: stream)
+        #expect(r.code == 0, "\(r.err)")
+        let locations = try Self.sarifLocations(r.out)
+        #expect(!locations.isEmpty)
+        #expect(locations.allSatisfy { $0.uri.hasPrefix("splunk-otel-collector/templates/") }, "\(locations)")
+        #expect(locations.contains { $0.uri == "splunk-otel-collector/templates/clusterRoleBinding.yaml" })
+    }
+
+    static let splunk = Fixtures.repositoryRoot.appendingPathComponent("../shared/realworld/manifests/16-splunk-otel-default.yaml").standardized.path
+
     @Test("markdown: a review document")
     func markdown() async {
         let r = await kubeletAuthz(["scan", "--demo", "-o", "markdown"] + fixed)

@@ -54,6 +54,31 @@ struct KubeadmConfigLiveTests {
         #expect(backIDs == ids)
     }
 
+    @Test("SARIF of a live scan: objects under kubernetes/CONTEXT/…, an EKS ARN context one encoded segment")
+    func sarifOfLiveScan() async throws {
+        let server = try serve(try ServedCluster.example(), kubeadm: .init(status: 200, body: Self.configMap))
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let context = "arn:aws:eks:eu-west-1:123456789012:cluster/prod"
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir, context: context)
+        let r = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "sarif"])
+        #expect(r.code == 0, "\(r.err)")
+        let sarifRun = try #require((try jsonObject(r.out)["runs"] as? [[String: Any]])?.first)
+        let uris = (sarifRun["results"] as? [[String: Any]] ?? []).flatMap { ($0["locations"] as? [[String: Any]]) ?? [] }
+            .compactMap { (($0["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String }
+        #expect(!uris.isEmpty)
+        let prefix = "kubernetes/arn%3Aaws%3Aeks%3Aeu-west-1%3A123456789012%3Acluster%2Fprod/"
+        #expect(uris.allSatisfy { $0.hasPrefix(prefix) }, "\(uris.prefix(3))")
+        #expect(uris.contains { $0.hasPrefix(prefix + "ClusterRoleBinding/") && $0.hasSuffix(".yaml") })
+        // A relative reference: nothing in it reads as a URI scheme.
+        #expect(uris.allSatisfy { URL(string: $0) != nil && URL(string: $0)?.scheme == nil })
+        // The text and JSON reports keep naming the object by the context as given.
+        let json = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json"])
+        let files = (try jsonObject(json.out)["findings"] as? [[String: Any]] ?? [])
+            .flatMap { ($0["locations"] as? [[String: Any]]) ?? [] }.compactMap { $0["file"] as? String }
+        #expect(files.contains { $0.hasPrefix(context + "/ClusterRoleBinding/") })
+    }
+
     @Test("403 on the ConfigMap: a warning naming what is not judged, and the scan goes on")
     func forbidden() async throws {
         let server = try serve(try ServedCluster.example(), kubeadm: .init(status: 403, body: Wire.status(403, "Forbidden", "configmaps \"kubeadm-config\" is forbidden")))

@@ -75,11 +75,11 @@ struct ServedCluster: Sendable {
 }
 
 /// A one-context kubeconfig ("lab", user "auditor") with the given cluster and user fields.
-func writeKubeconfig(_ name: String = "kubeconfig", in dir: URL, cluster: String, user: String) throws -> String {
+func writeKubeconfig(_ name: String = "kubeconfig", in dir: URL, cluster: String, user: String, context: String = "lab") throws -> String {
     let text = """
     apiVersion: v1
     kind: Config
-    current-context: lab
+    current-context: "\(context)"
     clusters:
     - name: lab
       cluster: \(cluster)
@@ -87,7 +87,7 @@ func writeKubeconfig(_ name: String = "kubeconfig", in dir: URL, cluster: String
     - name: auditor
       user: \(user)
     contexts:
-    - name: lab
+    - name: "\(context)"
       context: {cluster: lab, user: auditor}
     """
     let path = dir.appendingPathComponent(name).path
@@ -96,9 +96,9 @@ func writeKubeconfig(_ name: String = "kubeconfig", in dir: URL, cluster: String
 }
 
 /// The usual test kubeconfig: the test CA and a token file holding `live-token`.
-func writeKubeconfig(server: FakeAPIServer, ca: String, in dir: URL) throws -> String {
+func writeKubeconfig(server: FakeAPIServer, ca: String, in dir: URL, context: String = "lab") throws -> String {
     try "live-token\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
-    return try writeKubeconfig(in: dir, cluster: #"{server: "\#(server.url)", certificate-authority: "\#(ca)"}"#, user: "{tokenFile: token}")
+    return try writeKubeconfig(in: dir, cluster: #"{server: "\#(server.url)", certificate-authority: "\#(ca)"}"#, user: "{tokenFile: token}", context: context)
 }
 
 @Suite("Commands on a live cluster answer as they do on files", .serialized)
