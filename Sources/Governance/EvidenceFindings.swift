@@ -11,12 +11,15 @@ enum EvidenceFindings {
         vocabulary.narrowestSubresource(forPath: p)?.rawValue
     }
 
-    /// Whether a governance record approves the subresource and has not expired: an approved,
-    /// unexpired grant is not "unused" to fix, whatever the evidence says.
+    /// Whether a governance record approves everything the subject holds on the subresource —
+    /// every verb, on every node it holds it — until a date not yet past: such a grant is not
+    /// "unused" to fix, whatever the evidence says. An approval without `nextReview`/`expires`
+    /// has no end, so it cannot vouch for access nobody uses; a verb or node outside it is
+    /// not approved.
     static func approvedNow(_ s: ScanSubject, _ sub: String, now: Day) -> Bool {
-        guard let g = s.governance, let approved = g.approved else { return false }
-        if let next = g.nextReview, next < now { return false }
-        return approved.contains { $0.subresources.contains(sub) || $0.subresources.contains("*") }
+        guard let g = s.governance, let approved = g.approved, let next = g.nextReview, next >= now,
+              let held = s.inventory.access[sub] else { return false }
+        return FindingDetector.beyond([sub: held], approved: approved).isEmpty
     }
 
     static func findings(subjects: [ScanSubject], evidence: ScanEvidence, now: Day, profile: KubeletProfile,

@@ -179,7 +179,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .unreadableGovernance:
             return "A kubelet-authz.io annotation has a value that cannot be read; it is ignored."
         case .unusedGrant:
-            return "The audit evidence shows no allowed use of this grant for at least the configured number of days (--unused-days). The kubelet caches decisions (5 minutes allowed), so a window shorter than that proves nothing; the scan only reports when the evidence covers the whole period."
+            return "The audit evidence shows no allowed use of this grant for at least the configured number of days (--unused-days). The kubelet caches decisions (5 minutes allowed), so a window shorter than that proves nothing; the scan only reports when the evidence covers the whole period. A subresource the governance record approves — every verb and node held — until a nextReview or expires date not yet past is not reported; an approval without such a date does not suppress it."
         case .deniedAttempts:
             return "A caller asked for kubelet access it does not hold: a misconfigured collector (often one whose nodes/proxy was removed, or that lacks the fine-grained grant), or someone probing."
         case .proxyUsedForFineGrainedPaths:

@@ -76,8 +76,16 @@ struct CIGateTests {
 
 extension CIGateTests {
     static func register(expiring: String) throws -> String {
+        try register(replacing: "nextReview: 2027-02-20", with: "nextReview: \(expiring)")
+    }
+
+    /// examples/register.yaml with one piece of netdata's entry changed.
+    static func register(replacing old: String, with new: String) throws -> String {
         let text = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("examples/register.yaml"), encoding: .utf8)
-        return try Fixtures.temporaryFile("register-\(UUID().uuidString).yaml", text.replacingOccurrences(of: "nextReview: 2027-02-20", with: "nextReview: \(expiring)"))
+        let entry = try #require(text.range(of: "- subject: {kind: ServiceAccount, name: netdata, namespace: monitoring}"))
+        let changed = text.replacingOccurrences(of: old, with: new, range: entry.lowerBound..<text.endIndex)
+        try #require(old == new || changed != text, "examples/register.yaml: netdata's entry has no \(old)")
+        return try Fixtures.temporaryFile("register-\(UUID().uuidString).yaml", changed)
     }
 
     func unusedMessage(_ register: String) async throws -> String? {
@@ -95,6 +103,14 @@ extension CIGateTests {
         #expect(!current.contains("nodes/metrics"), "\(current)")
         let expired = try #require(try await unusedMessage(try Self.register(expiring: "2026-11-01")))
         #expect(expired.contains("nodes/metrics"), "\(expired)")
+    }
+
+    /// Suppression vouches only for what the approval says, and only while it has an end date.
+    @Test("an approval without an expiry, or of another verb, does not suppress the unused finding",
+          arguments: [("  nextReview: 2027-02-20\n", ""), ("    verbs: [get]\n  reviewed: 2026-08-20", "    verbs: [list]\n  reviewed: 2026-08-20")])
+    func approvalMustCoverAndExpire(change: (old: String, new: String)) async throws {
+        let message = try #require(try await unusedMessage(try Self.register(replacing: change.old, with: change.new)))
+        #expect(message.contains("nodes/metrics"), "\(message)")
     }
 
     @Test("an exec-capable subject with an owner but no review date is a finding")
