@@ -88,7 +88,7 @@ struct BoundedProcess {
         while fds.contains(where: { $0.fd >= 0 }) {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return stop(pid, .timedOut, stdout, stderr) }
-            let ready = poll(&fds, nfds_t(fds.count), Self.milliseconds(left))
+            let ready = poll(&fds, nfds_t(fds.count), Self.pollMilliseconds(left))
             if ready < 0 && errno != EINTR { return stop(pid, .timedOut, stdout, stderr) }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
@@ -140,9 +140,9 @@ struct BoundedProcess {
         return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
     }
 
-    private static func milliseconds(_ d: Duration) -> Int32 {
-        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000 + 1
-        return Int32(clamping: min(ms, 1000))
+    /// poll(2)'s timeout: at least 1 ms (0 would spin), at most a second.
+    static func pollMilliseconds(_ d: Duration) -> Int32 {
+        Int32(clamping: min(max(d.millisecondsRoundedUp, 1), 1000))
     }
 
     private func makePipe() throws(SpawnError) -> (read: Int32, write: Int32) {

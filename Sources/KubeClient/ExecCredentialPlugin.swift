@@ -108,9 +108,9 @@ public final class ExecCredentialPlugin: @unchecked Sendable {
         case .signalled(let signal):
             throw KubeconfigError("\(who) was killed by signal \(signal)\(said)")
         case .timedOut:
-            throw KubeconfigError("\(who) did not finish within \(String(format: "%g", Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18)) s and was stopped\(said)")
+            throw KubeconfigError("\(who) did not finish within \(String(format: "%g", limits.timeout.secondsValue)) s and was stopped\(said)")
         case .stdoutOverflow:
-            throw KubeconfigError("\(who) printed more than \(limits.stdoutBytes >> 20) MiB on stdout, which no ExecCredential needs, and was stopped")
+            throw KubeconfigError("\(who) printed more than \(limits.stdoutBytes >> 20) MiB on stdout, which no ExecCredential needs, and was stopped\(said)")
         }
         let stdout = Data(outcome.stdout)
         struct Answer: Decodable {

@@ -171,8 +171,7 @@ public final class KubeAPIClient: @unchecked Sendable {
             if let deadline {
                 let left = deadline - ContinuousClock.now
                 guard left > .zero else { throw KubeAPIError("\(who): \(method.rawValue) \(path): \(TransportFailure.deadline.text)") }
-                let leftNanos = left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000
-                attemptTimeout = .nanoseconds(min(attemptTimeout.nanoseconds, leftNanos))
+                attemptTimeout = .nanoseconds(min(attemptTimeout.nanoseconds, left.wholeNanoseconds))
             }
             let response: HTTPClientResponse
             do {

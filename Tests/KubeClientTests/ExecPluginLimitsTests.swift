@@ -25,10 +25,12 @@ extension ExecCredentialPluginTests {
 
     @Test("a plugin printing endless stdout is stopped at 4 MiB with an error that shows none of it")
     func endlessStdout() async throws {
-        let (script, _) = try plugin("yes secret-looking-output")
+        let (script, _) = try plugin("echo 'token cache corrupt, dumping it' >&2\nyes secret-looking-output")
         let message = await failure(script)
         #expect(message.contains("user \"eks\": exec plugin \(script) printed more than 4 MiB on stdout"), "\(message)")
         #expect(!message.contains("secret-looking-output"))
+        // Its stderr is its message to the user, and says why, as for every other way it fails.
+        #expect(message.contains("it said: token cache corrupt, dumping it"), "\(message)")
     }
 
     /// The error a run of the plugin ends with. No wall-clock bound: under a loaded test run

@@ -54,6 +54,36 @@ struct TLSServerNameTests {
         #expect(server.requests.count == 1)
     }
 
+    /// A refused connection's channel is closed a second after the refusal (AsyncHTTPClient's
+    /// pool traps when told of the close first): many refusals in a row and at once, on one
+    /// client, must each give the same error, and shutting the client down with closes still
+    /// pending must not trap.
+    @Test("repeated and concurrent refusals on one client: the same error each time, no request sent, no trap")
+    func repeatedRefusals() async throws {
+        let server = try serve(Self.ipOnly)
+        defer { server.stop() }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(Self.ipOnly.caCert))
+        let c = KubeAPIClient(server: server.url, userName: "auditor", clusterName: "lab", tls: tls, tlsServerName: "wrong-name.test",
+                              token: { _ in "t" }, retry: RetryPolicy(attempts: 3, baseDelay: 0, maxDelay: 0), connectTimeout: .seconds(2))
+        for _ in 0..<5 {
+            let refused = await #expect(throws: KubeAPIError.self) { try await c.get("/version") }
+            #expect(refused?.description.contains("valid for 127.0.0.1, not wrong-name.test") == true, "\(String(describing: refused))")
+        }
+        let messages = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do { _ = try await c.get("/version"); return "answered" } catch { return "\(error)" }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(messages.count == 8)
+        for m in messages { #expect(m.contains("not wrong-name.test"), "\(m)") }
+        await c.shutdown()
+        #expect(server.requests.isEmpty)
+    }
+
     @Test("through the CLI the refusal exits 2 and names the cluster; a certificate naming tls-server-name (any case) still works")
     func cli() async throws {
         let server = try serve(Self.ipOnly)
