@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),
-        .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeJSON", "KubeletModel", "RBAC", "TestSupport"]),
+        .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "Governance", "KubeJSON", "KubeletModel", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),

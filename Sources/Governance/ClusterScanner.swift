@@ -6,7 +6,8 @@ import RBAC
 /// governance → findings. Values in, a report out.
 public enum ClusterScanner {
     public static func scan(_ snapshot: ClusterSnapshot, options: ScanOptions) -> ScanReport {
-        let (profile, source, versions) = release(snapshot, options)
+        let (release, versions) = release(snapshot, options)
+        let profile = release.profile
         let policy = snapshot.policy()
         let inventory = KubeletAccessInventory.build(policy: policy, profile: profile)
 
@@ -51,22 +52,19 @@ public enum ClusterScanner {
             if a.rule.id != b.rule.id { return a.rule.id < b.rule.id }
             return (a.subject?.description ?? "", a.message) < (b.subject?.description ?? "", b.message)
         }
-        return ScanReport(profile: profile, versionSource: source, kubeletVersions: versions, subjects: subjects,
+        return ScanReport(profile: profile, versionSource: release.source, kubeletVersions: versions, subjects: subjects,
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
-                          apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources)
+                          apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources, releaseNotes: release.notes)
     }
 
     /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the
     /// kubelet versions the nodes report.
-    static func release(_ snapshot: ClusterSnapshot, _ options: ScanOptions) -> (KubeletProfile, VersionSource, [String: [String]]) {
+    static func release(_ snapshot: ClusterSnapshot, _ options: ScanOptions) -> (ReleaseRule.Choice, [String: [String]]) {
         var versions: [String: [String]] = [:]
         for node in snapshot.nodes {
             if let v = node.kubeletVersion { versions[v, default: []].append(node.name) }
         }
-        let choice = ReleaseRule.choose(flag: options.kubeVersion, featureGates: options.featureGates,
-                                        nodeVersions: snapshot.nodes.map { (name: $0.name, kubeletVersion: $0.kubeletVersion) },
-                                        serverVersion: snapshot.serverVersion)
-        return (choice.profile, choice.source, versions)
+        return (ReleaseRule.choose(snapshot, flag: options.kubeVersion, featureGates: options.featureGates), versions)
     }
 
     public static func covers(_ s: Subject) -> String? {

@@ -9,7 +9,7 @@ import RBAC
 public enum ControlPlaneAccess {
     public static let adminGroups: [String: String] = [
         UserInfo.mastersGroup: "cluster administrators: the API server allows them everything before RBAC is consulted",
-        "kubeadm:cluster-admins": "kubeadm's administrators group (its admin.conf certificate, kubeadm 1.29 and later)",
+        APIServerKubeletClient.kubeadmAdminsGroup: "kubeadm's administrators group (its admin.conf certificate, kubeadm 1.29 and later)",
     ]
 
     /// Why the subject is control-plane access, or nil when it is not.

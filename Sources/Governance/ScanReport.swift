@@ -31,6 +31,8 @@ public struct ScanReport: Sendable {
     public var apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser
     /// The inputs read (files, `<stdin>`, or API server URLs), for locations of last resort.
     public var inputs: [String] = []
+    /// What the release rule noticed (nodes on several releases, no version in the input).
+    public var releaseNotes: [String] = []
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {

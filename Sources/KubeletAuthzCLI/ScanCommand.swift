@@ -123,6 +123,8 @@ struct ScanCommand: AsyncParsableCommand {
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
+        // The table's heading says how the release was chosen; other formats go to programs.
+        if output != .table && output != .wide { for note in report.releaseNotes { ConsoleIO.err("Note: \(note)\n") } }
 
         switch output {
         case .table, .wide:

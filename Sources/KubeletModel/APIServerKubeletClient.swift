@@ -11,7 +11,12 @@ public enum APIServerKubeletClient {
     public static let bootstrapRole = "system:kubelet-api-admin"
     /// Groups older kubeadm wrote into the certificate instead (`kubeadm:cluster-admins` from
     /// kubeadm 1.29, `system:masters` before). A snapshot cannot see certificate groups.
-    public static let legacyCertificateGroups = ["kubeadm:cluster-admins", "system:masters"]
+    public static let legacyCertificateGroups = [kubeadmAdminsGroup, mastersGroup]
+    /// kubeadm's administrators group: the group of its admin.conf certificate from 1.29.
+    public static let kubeadmAdminsGroup = "kubeadm:cluster-admins"
+    /// The group the API server allows everything before consulting RBAC (RBAC's
+    /// `UserInfo.mastersGroup`; this module stands below RBAC).
+    public static let mastersGroup = "system:masters"
 
     /// The `nodes/<sub>` resources `system:kubelet-api-admin` grants (verb `*`) in a release.
     /// 1.36: proxy, metrics, stats, log, pods, healthz, configz — no spec, no checkpoint, no

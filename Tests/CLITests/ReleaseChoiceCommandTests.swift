@@ -50,7 +50,12 @@ struct ReleaseChoiceCommandTests {
             versions.append(try jsonObject(r.out)["kubeVersion"] as? String)
         }
         #expect(versions == ["1.34", "1.34", "1.34"])
+        // Every command says so the same way; scan's table says it in its heading instead.
+        for r in [explain, whoCan, scan] { #expect(r.err.contains("Note: nodes run kubelets"), "\(r.err)") }
         #expect(explain.err.contains("answering for the oldest, 1.34"))
+        let table = await kubeletAuthz(["scan", "-f", file])
+        #expect(!table.err.contains("Note: nodes run kubelets"), "\(table.err)")
+        #expect(table.out.contains("oldest kubelet of v1.34.3, v1.36.2"), "\(table.out)")
         // At 1.34 with default gates /statusz is not served: 404 before authorization.
         #expect(try jsonObject(explain.out)["status"] as? Int == 404)
 
