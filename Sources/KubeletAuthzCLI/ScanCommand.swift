@@ -50,6 +50,8 @@ struct ScanCommand: AsyncParsableCommand {
     var ignoreFile: String?
     @Option(help: ArgumentHelp("Report only findings of these severities (comma separated, as Trivy's --severity); --fail-on then judges only those.", valueName: "SEVERITY,…"))
     var severity: String?
+    @Option(help: ArgumentHelp("SARIF: the folder, relative to the repository root, holding the charts that helm's `# Source: CHART/templates/…` comments name (for `helm template charts/CHART | scan -f -`).", valueName: "DIR"))
+    var templateRoot: String?
     @Option(help: "Colour in table output: auto (on a terminal), always, never.") var color: ColorMode = .auto
     @Flag(help: "Accept an input without any RBAC object, or audit logs without any audit event (by default errors: a failed `kubectl get > file` must not pass CI).")
     var allowEmpty = false
@@ -142,7 +144,7 @@ struct ScanCommand: AsyncParsableCommand {
         case .markdown:
             ConsoleIO.out(ScanMarkdown.render(report))
         case .sarif:
-            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version)) + "\n")
+            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version, templateRoot: templateRoot)) + "\n")
         }
         if let threshold, report.failing(at: threshold) {
             let n = report.findings.filter { $0.severity >= threshold }.count

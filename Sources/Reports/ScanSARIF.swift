@@ -22,7 +22,9 @@ public enum ScanSARIF {
         }
     }
 
-    public static func render(_ r: ScanReport, toolVersion: String) -> JSONValue {
+    /// - Parameter templateRoot: where, relative to the repository root, the chart folders that
+    ///   helm's `# Source: CHART/templates/…` comments name are (`charts` for charts/CHART).
+    public static func render(_ r: ScanReport, toolVersion: String, templateRoot: String? = nil) -> JSONValue {
         let rules = FindingRule.allCases
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1, $0) })
         let driver: JSONValue = .object([
@@ -49,7 +51,7 @@ public enum ScanSARIF {
                     ("name", .string(l.name)), ("kind", .string(l.kind)),
                     ("fullyQualifiedName", .string(l.namespace.isEmpty ? "\(l.kind)/\(l.name)" : "\(l.kind)/\(l.namespace)/\(l.name)")),
                 ])])
-                let (file, line) = physical(l)
+                let (file, line) = physical(l, templateRoot: templateRoot)
                 locations.append(.object([
                     ("physicalLocation", .object([
                         ("artifactLocation", .object([("uri", .string(file))])),
@@ -90,8 +92,11 @@ public enum ScanSARIF {
     /// (`kubernetes/CLUSTER/ClusterRoleBinding/name.yaml`). Code scanning needs a relative path
     /// there: a context name such as an EKS ARN (`arn:aws:eks:…:cluster/x`) is one segment
     /// with its `:` and `/` percent-encoded, so it reads neither as a URI scheme nor as folders.
-    static func physical(_ l: Finding.Location) -> (String, Int) {
-        if let template = l.source?.template { return (uri(template.path), template.line) }
+    static func physical(_ l: Finding.Location, templateRoot: String? = nil) -> (String, Int) {
+        if let template = l.source?.template {
+            let root = templateRoot.map { $0.hasSuffix("/") || $0.isEmpty ? $0 : $0 + "/" } ?? ""
+            return (uri(root + template.path), template.line)
+        }
         if let src = l.source, src.isFile { return (uri(src.file), src.line ?? 1) }
         let ns = l.namespace.isEmpty ? "" : segment(l.namespace) + "/"
         let cluster = segment(l.source?.cluster ?? "cluster")

@@ -142,6 +142,9 @@ struct ScanCommandTests {
         // The binding is on line 21 of the stream, two lines below its `# Source:` comment.
         #expect(exec.contains { $0.uri == "agent/templates/rbac.yaml" && $0.line == 2 }, "\(exec)")
         #expect(!locations.contains { $0.uri.contains("stdin") }, "\(locations)")
+        // A chart kept in charts/agent: --template-root says where its folder is.
+        let rooted = await kubeletAuthz(["scan", "-f", "-", "-o", "sarif", "--template-root", "charts"] + fixed, stdin: Self.helmStream)
+        #expect(try Self.sarifLocations(rooted.out).contains { $0.ruleId == "KA001" && $0.uri == "charts/agent/templates/rbac.yaml" && $0.line == 2 })
         // The other reports keep the true place in the stream, and name the template beside it.
         let json = await kubeletAuthz(["scan", "-f", "-", "-o", "json"] + fixed, stdin: Self.helmStream)
         let sources = (try jsonObject(json.out)["findings"] as? [[String: Any]] ?? [])
