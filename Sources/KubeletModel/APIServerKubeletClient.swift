@@ -29,11 +29,17 @@ public enum APIServerKubeletClient {
         return KubeletSubresource.allCases.filter(subs.contains)
     }
 
-    /// Whether a kubeadm release creates `kubeadm:apiserver-kubelet-client` (1.35.x, and
-    /// 1.36.1 or later). `patch` nil = unknown patch level: 1.36 without a patch is not assumed.
+    /// The first patch release of each minor whose kubeadm creates `kubeadm:apiserver-kubelet-client`
+    /// and drops the group from the certificate: kubernetes/kubernetes#138957, cherry-picked to
+    /// 1.33–1.36 and first released in v1.33.12, v1.34.8, v1.35.5 and v1.36.1; every release
+    /// from 1.37 has it. (Tests/Fixtures/kubeadm-apiserver-kubelet-client.json cites the sources.)
+    public static let firstPatchCreatingBinding: [Int: Int] = [33: 12, 34: 8, 35: 5, 36: 1]
+
+    /// Whether a kubeadm release creates the binding. `patch` nil = unknown patch level: a
+    /// minor whose early patches lack it is not assumed to have it.
     public static func kubeadmCreatesBinding(minor: Int, patch: Int?) -> Bool {
-        if minor == 35 { return true }
-        if minor == 36 { return (patch ?? 0) >= 1 }
-        return minor > 36
+        if minor >= 37 { return true }
+        guard let first = firstPatchCreatingBinding[minor], let patch else { return false }
+        return patch >= first
     }
 }

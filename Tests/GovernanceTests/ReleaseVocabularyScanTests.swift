@@ -90,7 +90,7 @@ struct ReleaseVocabularyScanTests {
 
     @Test("kubeadm-config shows a release that binds the client, and RBAC grants it nothing: high")
     func upgradeGap() throws {
-        let r = try Self.scan(Self.node("v1.36.2") + "---\n" + Self.kubeadmConfig("v1.35.2"))
+        let r = try Self.scan(Self.node("v1.36.2") + "---\n" + Self.kubeadmConfig("v1.35.5"))
         let f = try #require(r.findings.first { $0.rule == .apiServerClientUpgradeGap })
         #expect(f.severity == .high)
         #expect(f.subject?.description == "User kube-apiserver-kubelet-client")
@@ -103,6 +103,7 @@ struct ReleaseVocabularyScanTests {
         node("v1.36.2"),                                            // no kubeadm-config
         node("v1.34.1") + "---\n" + kubeadmConfig("v1.34.1"),       // groups in the certificate
         node("v1.36.0") + "---\n" + kubeadmConfig("v1.36.0"),       // 1.36.0 does not create the binding
+        node("v1.35.4") + "---\n" + kubeadmConfig("v1.35.4"),       // nor 1.35 before 1.35.5
     ])
     func cannotTell(_ yaml: String) throws {
         let r = try Self.scan(yaml)

@@ -11,7 +11,7 @@ import Testing
 struct KubeadmConfigLiveTests {
     static let pki = try! TestPKI.make()
 
-    static let configMap = #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"kubeadm-config","namespace":"kube-system","managedFields":[{"manager":"kubeadm"}]},"data":{"ClusterConfiguration":"apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\n"}}"#
+    static let configMap = #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"kubeadm-config","namespace":"kube-system","managedFields":[{"manager":"kubeadm"}]},"data":{"ClusterConfiguration":"apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.5\n"}}"#
 
     func serve(_ cluster: ServedCluster, kubeadm: FakeAPIServer.Response) throws -> FakeAPIServer {
         try FakeAPIServer(pki: Self.pki) { r in
@@ -29,7 +29,7 @@ struct KubeadmConfigLiveTests {
         defer { server.stop() }
         let dir = Fixtures.temporaryDirectory()
         let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
-        // Under a name nothing grants, the client holds no kubelet access: with kubeadm 1.35 that is the gap.
+        // Under a name nothing grants, the client holds no kubelet access: with kubeadm 1.35.5 that is the gap.
         let args = ["--now", "2026-11-27", "-o", "json", "--apiserver-kubelet-client", "nobody-kubelet-client"]
         let live = await run(["scan", "--kubeconfig", kubeconfig] + args)
         #expect(live.code == 0, "\(live.err)")

@@ -54,13 +54,34 @@ struct KubeletVocabularyTests {
         for sub in v.checked { #expect(!v.patterns(reaching: sub).isEmpty) }
     }
 
-    @Test("kubeadm releases that create kubeadm:apiserver-kubelet-client")
-    func kubeadmBinding() {
-        #expect(!APIServerKubeletClient.kubeadmCreatesBinding(minor: 34, patch: 5))
-        #expect(APIServerKubeletClient.kubeadmCreatesBinding(minor: 35, patch: 0))
-        #expect(!APIServerKubeletClient.kubeadmCreatesBinding(minor: 36, patch: 0))
-        #expect(APIServerKubeletClient.kubeadmCreatesBinding(minor: 36, patch: 1))
+    struct KubeadmRelease: Decodable, Sendable, CustomStringConvertible {
+        let kubeadm: String
+        let createsBinding: Bool
+        let certificateGroup: String?
+        var description: String { kubeadm }
+    }
+
+    static let kubeadmReleases: [KubeadmRelease] = {
+        struct File: Decodable { let rows: [KubeadmRelease] }
+        return (try? JSONDecoder().decode(File.self, from: Fixtures.data("kubeadm-apiserver-kubelet-client.json")).rows) ?? []
+    }()
+
+    @Test("kubeadm releases that create kubeadm:apiserver-kubelet-client (the fixture cites the PRs and releases)",
+          arguments: kubeadmReleases)
+    func kubeadmBinding(_ row: KubeadmRelease) throws {
+        let v = try #require(KubernetesVersion(row.kubeadm))
+        let patch = try #require(Int(row.kubeadm.split(separator: ".").last ?? ""))
+        #expect(APIServerKubeletClient.kubeadmCreatesBinding(minor: v.minor, patch: patch) == row.createsBinding)
+        // Before the binding, the certificate carried one of the groups KA015 names.
+        if let group = row.certificateGroup { #expect(APIServerKubeletClient.legacyCertificateGroups.contains(group)) }
+    }
+
+    @Test("the kubeadm fixture is read, and a release without its patch level is not assumed to bind")
+    func kubeadmUnknownPatch() {
+        #expect(Self.kubeadmReleases.count >= 10)
         #expect(!APIServerKubeletClient.kubeadmCreatesBinding(minor: 36, patch: nil))
+        #expect(!APIServerKubeletClient.kubeadmCreatesBinding(minor: 35, patch: nil))
+        #expect(APIServerKubeletClient.kubeadmCreatesBinding(minor: 37, patch: nil))
     }
 }
 
