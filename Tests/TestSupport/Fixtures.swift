@@ -23,9 +23,19 @@ public enum Fixtures {
         }
     }()
 
-    /// A fresh temporary directory for one test.
+    /// One directory per test process, removed when the process exits: a test run leaves
+    /// nothing in the temporary directory (a run that crashes leaves this one folder).
+    public static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kubelet-authz-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixtures.temporaryRoot) }
+        return url
+    }()
+
+    /// A fresh temporary directory for one test, inside `temporaryRoot`.
     public static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-authz-tests-\(UUID().uuidString)")
+        let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
