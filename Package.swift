@@ -35,13 +35,13 @@ let package = Package(
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
-        .target(name: "Governance", dependencies: ["KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Governance", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
         // The evidence model (no C of its own): records, usage, blind spots, audit policy, the report, storage protocols.
         .target(name: "Evidence", dependencies: ["RBAC", "KubeletModel", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
         // Byte-level audit scanning: C loops and the field reader over bytes in memory; still no I/O.
         .target(name: "CByteSearch"),
-        .target(name: "AuditScanning", dependencies: ["Evidence", "CByteSearch"]),
+        .target(name: "AuditScanning", dependencies: ["Evidence", "CByteSearch", "KubeJSON"]),
         // Edges: the network (KubeClient), audit files, gzip and stdin (AuditInput), the evidence
         // database (Store), stdin/stdout and the command line.
         .target(name: "KubeClient", dependencies: [

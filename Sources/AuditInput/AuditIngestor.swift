@@ -123,14 +123,16 @@ public struct AuditIngestor {
             self.progress = progress
         }
 
-        /// Where to start reading `source`, from the writer's checkpoint for it.
-        func resumePoint(_ source: AuditSource, _ identity: String) throws -> AuditResume {
-            guard !source.isStdin else { return .start }
+        /// Where to start reading `source`, from the writer's checkpoint for it, and what its
+        /// first batch must find stored.
+        func resumePoint(_ source: AuditSource, _ identity: String) throws -> (AuditResume, CheckpointPrecondition) {
+            guard !source.isStdin else { return (.start, .unchecked) }
             let checkpoint = try lock.withLock { try writer.checkpoint(path: source.canonicalPath) }
-            guard let checkpoint, checkpoint.identity == identity else { return .start }
+            let found: CheckpointPrecondition = checkpoint.map { .at($0) } ?? .unread
+            guard let checkpoint, checkpoint.identity == identity else { return (.start, found) }
             // A live audit.log grows: read what was appended since.
-            if checkpoint.complete && source.size <= checkpoint.offset { return .skip }
-            return .from(offset: checkpoint.offset, line: checkpoint.line)
+            if checkpoint.complete && source.size <= checkpoint.offset { return (.skip, found) }
+            return (.from(offset: checkpoint.offset, line: checkpoint.line), found)
         }
 
         func commit(_ batch: consuming EvidenceBatch) throws {
@@ -159,22 +161,47 @@ public struct AuditIngestor {
 
     /// A file's batch as the writer takes it. Stdin has no checkpoint to resume from: its
     /// counts always add up under `<stdin>`.
-    func evidence(_ batch: consuming Batch, of source: AuditSource, identity: String, continues: Bool, complete: Bool) -> EvidenceBatch {
+    func evidence(_ batch: consuming Batch, of source: AuditSource, identity: String, continues: Bool, after: inout CheckpointPrecondition,
+                  complete: Bool) -> EvidenceBatch {
         var batch = consume batch
         let checkpoint = FileCheckpoint(identity: identity, offset: batch.checkpoint.offset, line: batch.checkpoint.line, complete: complete)
         var records: [AuditRecord] = []
         swap(&records, &batch.records)  // moved on, so that the writer holds the only reference
-        return EvidenceBatch(cluster: cluster,
-                             input: .file(path: source.canonicalPath, identity: identity, checkpoint: checkpoint, continues: continues || source.isStdin),
-                             records: records, malformed: batch.malformed, counts: batch.counts)
+        let evidence = EvidenceBatch(cluster: cluster,
+                                     input: .file(path: source.canonicalPath, identity: identity, checkpoint: checkpoint,
+                                                  continues: continues || source.isStdin, after: after),
+                                     records: records, malformed: batch.malformed, counts: batch.counts)
+        if after != .unchecked { after = .at(checkpoint) }  // where the next batch of this read begins
+        return evidence
     }
 
-    /// One source from its resume point to its end, a commit per block.
+    /// At most this many times a file is taken up again after another writer's batch came
+    /// first; each time, that writer had moved on, so this is only a guard.
+    static let maxConflicts = 1000
+
+    /// One source from its resume point to its end. Another ingest reading the same file into
+    /// the same store (`EvidenceWriteConflict`) had its batches applied first: this one drops
+    /// the batch it read and carries on from the checkpoint that ingest left, so the file's
+    /// counts are those of one read whoever read which part.
     func ingestFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
+        var conflicts = 0
+        while true {
+            do {
+                return try readFile(source, shared: shared, interner: interner, readsAhead: readsAhead)
+            } catch let conflict as EvidenceWriteConflict {
+                conflicts += 1
+                if conflicts >= Self.maxConflicts { throw conflict }
+            }
+        }
+    }
+
+    /// One source from its resume point to its end, a commit per `commitBytes`.
+    func readFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
         let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
         reader.holdsPartialLastLine = shared.writer.isPersistent && !source.isStdin
         let identity = try Self.identity(of: source)
-        let start = try shared.resumePoint(source, identity)
+        let (start, expected) = try shared.resumePoint(source, identity)
+        var after = expected
         var outcome = FileOutcome(name: source.displayName, start: start)
         var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interner, maxLineLength: maxLineLength)
         switch start {
@@ -190,7 +217,7 @@ public struct AuditIngestor {
         // The first batch of a read from the start restarts the file's counts; later ones add.
         var continues = start != .start
         if reader.consumed == 0, Self.isDocument(try reader.peek()) {
-            outcome.counts = try ingestDocument(reader, source: source, identity: identity, shared: shared)
+            outcome.counts = try ingestDocument(reader, source: source, identity: identity, after: after, shared: shared)
             return outcome
         }
         // Blocks are committed together, `commitBytes` at a time: a database commit rewrites the
@@ -221,7 +248,7 @@ public struct AuditIngestor {
             } catch {
                 // What was read before the failure is kept: the next run resumes after it and
                 // meets the failure again, rather than skipping those blocks.
-                if !batch.isEmpty { try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: false)) }
+                if !batch.isEmpty { try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, after: &after, complete: false)) }
                 throw error
             }
             let more = chunk != nil
@@ -239,7 +266,7 @@ public struct AuditIngestor {
             shared.read(counts, rawBytes: position.raw, of: source, reader)
             if !more || batch.counts.bytes >= commitBytes {
                 // Consumed, not copied: the writer can then take the records without copying them.
-                try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, complete: !more))
+                try shared.commit(evidence(consume batch, of: source, identity: identity, continues: continues, after: &after, complete: !more))
                 batch = Batch()
                 continues = true
             }
@@ -260,7 +287,8 @@ public struct AuditIngestor {
         return trimmed == [0x7B]
     }
 
-    func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest) throws -> AuditScanCounts {
+    func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, after: CheckpointPrecondition,
+                        shared: SharedIngest) throws -> AuditScanCounts {
         var batch: Batch
         if let bytes = try reader.readAll(limit: maxLineLength) {
             batch = document(bytes, source: .file(path: source.displayName, line: 1, offset: 0), file: source.displayName)
@@ -269,7 +297,8 @@ public struct AuditIngestor {
         }
         batch.checkpoint = (reader.consumed, batch.counts.lines)
         let counts = batch.counts
-        try shared.commit(evidence(batch, of: source, identity: identity, continues: false, complete: true))
+        var after = after
+        try shared.commit(evidence(batch, of: source, identity: identity, continues: false, after: &after, complete: true))
         shared.read(counts, rawBytes: reader.rawBytesRead, of: source, reader)
         return counts
     }

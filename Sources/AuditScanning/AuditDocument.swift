@@ -1,5 +1,6 @@
 import Evidence
 import Foundation
+import KubeJSON
 
 /// A whole JSON audit document: an `EventList` (what the audit webhook sends) or one `Event`.
 public enum AuditDocument {
@@ -19,8 +20,16 @@ public enum AuditDocument {
             let event = try JSONDecoder().decode(AuditEventWire.self, from: data)
             let count = event.items?.count ?? 1
             return .success(Decoded(records: AuditExtractor.records(from: event, source: source, cluster: cluster), events: count))
+        } catch let error as AuditEventType.NotAuditEvent {
+            return .failure(MalformedLine(file: file, line: 1, reason: error.description))
+        } catch DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty {
+            // A document spans lines: say which one the JSON breaks on.
+            let syntax = JSONSyntaxError.find(in: data)
+            let column = syntax?.column.map { " at column \($0)" } ?? ""
+            return .failure(MalformedLine(file: file, line: syntax?.line ?? 1,
+                                          reason: "not an audit Event, EventList or JSON lines: invalid JSON\(column): \(syntax?.message ?? c.debugDescription)"))
         } catch {
-            return .failure(MalformedLine(file: file, line: 1, reason: "not an audit Event, EventList or JSON lines: \(AuditLineScanner.describe(error))"))
+            return .failure(MalformedLine(file: file, line: 1, reason: "not an audit Event, EventList or JSON lines: \(AuditLineScanner.reason(error))"))
         }
     }
 }

@@ -1,5 +1,6 @@
 /// The fields of an `audit.k8s.io/v1` Event that evidence needs. The request body is decoded
-/// only for SubjectAccessReviews: elsewhere it can be any object.
+/// only for SubjectAccessReviews: elsewhere it can be any object. An object that is not audit
+/// input (`AuditEventType`) fails to decode, as does an `EventList` whose items are not a list.
 struct AuditEventWire: Decodable {
     /// The two `extra` keys evidence reads. A struct, not a dictionary: decoding dictionaries
     /// was most of the cost of a kubelet review line.
@@ -52,6 +53,7 @@ struct AuditEventWire: Decodable {
     struct ReviewResponse: Decodable { var status: ReviewStatus? }
 
     var kind: String?
+    var apiVersion: String?
     var level: String?
     var auditID: String?
     var stage: String?
@@ -70,7 +72,7 @@ struct AuditEventWire: Decodable {
     var items: [AuditEventWire]?
 
     enum CodingKeys: String, CodingKey {
-        case kind, level, auditID, stage, requestURI, verb, user, impersonatedUser, objectRef, responseStatus, requestObject, responseObject
+        case kind, apiVersion, level, auditID, stage, requestURI, verb, user, impersonatedUser, objectRef, responseStatus, requestObject, responseObject
         case requestReceivedTimestamp, stageTimestamp, annotations, items
     }
 
@@ -79,8 +81,11 @@ struct AuditEventWire: Decodable {
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decodeIfPresent(String.self, forKey: .kind)
-        if kind == "EventList" {
-            items = try c.decodeIfPresent([AuditEventWire].self, forKey: .items)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
+        // Below the top level are an EventList's items, or the events of a JSON array document.
+        if try AuditEventType.classify(kind: kind, apiVersion: apiVersion, inList: !decoder.codingPath.isEmpty) == .eventList {
+            // Go writes an empty list's items as null: no events, not one.
+            items = try c.decodeIfPresent([AuditEventWire].self, forKey: .items) ?? []
             return
         }
         level = try c.decodeIfPresent(String.self, forKey: .level)

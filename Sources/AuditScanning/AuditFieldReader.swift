@@ -60,7 +60,7 @@ struct AuditFieldReader {
 
     static let eventKeys = KeyTable(["kind", "level", "auditID", "stage", "requestURI", "verb", "user", "impersonatedUser", "objectRef",
                                      "responseStatus", "requestReceivedTimestamp", "stageTimestamp", "annotations", "requestObject",
-                                     "responseObject", "items"])
+                                     "responseObject", "items", "apiVersion"])
     static let userKeys = KeyTable(["username", "uid", "groups", "extra"])
     static let extraKeys = KeyTable(["authentication.kubernetes.io/pod-name", "authentication.kubernetes.io/credential-id"])
     static let objectRefKeys = KeyTable(["resource", "namespace", "name", "apiGroup", "subresource"])
@@ -103,6 +103,7 @@ struct AuditFieldReader {
             case 9: e.responseStatus = try r.nullable { try $0.responseStatus() }
             case 10: e.requestReceivedTimestamp = try r.string(intern: false)
             case 12: e.annotations = try r.nullable { try $0.annotations() }
+            case 16: e.apiVersion = try r.string()
             // The API server writes objectRef before the bodies, so they are usually read in
             // place (or skipped for good) rather than found again.
             // (`where` binds to one pattern only: both carry it.)
@@ -129,7 +130,8 @@ struct AuditFieldReader {
         }
         skipSpace()
         guard i == n else { throw Unsupported() }
-        if e.kind == "EventList" { throw Unsupported() }
+        // An EventList, or an object that is not audit input: JSONDecoder reads or words it.
+        guard (try? AuditEventType.classify(kind: e.kind, apiVersion: e.apiVersion)) == .event else { throw Unsupported() }
         func at(_ place: (Int, Int)?) -> AuditFieldReader? {
             place.map { AuditFieldReader(p: p, n: $0.1, i: $0.0, interner: interner) }
         }

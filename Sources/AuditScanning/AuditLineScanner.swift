@@ -1,6 +1,7 @@
 import CByteSearch
 import Evidence
 import Foundation
+import KubeJSON
 
 /// The streaming core: given a buffer of whole lines, one vectorised pass (`ka_screen_lines`)
 /// finds newlines and the needles (`subjectaccessreviews`, `"proxy"`) together and checks each
@@ -26,7 +27,9 @@ public struct AuditLineScanner {
 
     /// Probes: `j` and `w`, `x` and `y` are rare in audit JSON: on the benchmark's gigabyte of
     /// log, 248,000 places pass the screen and 121,000 of them are needles.
-    public static let needles = NeedleSearch([("subjectaccessreviews", (3, 18)), ("\"proxy\"", (4, 5))])
+    /// Lines that do not begin as the API server writes an event are handed back as well, and
+    /// decoded: only audit events count as events.
+    public static let needles = NeedleSearch([("subjectaccessreviews", (3, 18)), ("\"proxy\"", (4, 5))], linePrefixes: AuditEventType.linePrefixes)
     let decoder = JSONDecoder()
 
     /// Shared strings for the fields that repeat; one per scanning thread, kept across blocks.
@@ -43,7 +46,7 @@ public struct AuditLineScanner {
         self.cluster = cluster
         switch origin {
         case .file(let path): file = path
-        case .stream(let name, let batch): file = "\(name) batch \(batch)"
+        case .stream(let name, let batch): file = EvidenceSource.malformedName(stream: name, batch: batch)
         }
         self.line = startLine
         self.offset = startOffset
@@ -128,14 +131,20 @@ public struct AuditLineScanner {
             malformed.append(MalformedLine(file: file, line: line, reason: close != 0x7D ? "truncated: the line does not end with }" : "not a JSON object"))
             return
         }
-        counts.events += 1
-        guard candidate else { return }
-        counts.candidates += 1
         let lineBytes = UnsafeRawBufferPointer(start: base + first, count: last - first + 1)
+        // Begun as the API server begins an event, and without a needle: an event, nothing more
+        // to read. Any other object is decoded to tell an event (keys in another order, an
+        // EventList) from JSON that is not audit input.
+        if !candidate && Self.needles.hasLinePrefix(lineBytes) {
+            counts.events += 1
+            return
+        }
+        if candidate { counts.candidates += 1 }
         do {
             let event = try AuditFieldReader.read(lineBytes, interner: interner)
                 ?? decoder.decode(AuditEventWire.self, from: Data(lineBytes))
-            if let items = event.items { counts.events += items.count - 1 }
+            counts.events += event.items?.count ?? 1
+            guard candidate else { return }
             let before = records.count
             AuditExtractor.append(from: event, source: source(start: offset + start), cluster: cluster, to: &records)
             for k in before..<records.count {
@@ -143,8 +152,23 @@ public struct AuditLineScanner {
             }
         } catch {
             counts.malformed += 1
-            counts.events -= 1
-            malformed.append(MalformedLine(file: file, line: line, reason: "invalid JSON: \(Self.describe(error))"))
+            malformed.append(MalformedLine(file: file, line: line, reason: Self.reason(error, line: Data(lineBytes))))
+        }
+    }
+
+    /// Why a line is not an audit event, in words: JSON that does not parse, an object that is
+    /// not audit input, or an audit event with a field of the wrong type.
+    /// With the line's bytes, invalid JSON is placed at its column (worth the second parse: a
+    /// malformed line is rare).
+    static func reason(_ error: Error, line: Data? = nil) -> String {
+        switch error {
+        case let e as AuditEventType.NotAuditEvent:
+            return e.description
+        case DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty:
+            guard let line, let syntax = JSONSyntaxError.find(in: line) else { return "invalid JSON: \(c.debugDescription)" }
+            return "invalid JSON\(syntax.column.map { " at column \($0)" } ?? ""): \(syntax.message)"
+        default:
+            return "invalid audit event: \(describe(error))"
         }
     }
 

@@ -27,8 +27,15 @@ static int cpu_has_avx2(void) { return __builtin_cpu_supports("avx2"); }
 
 // MARK: line screen
 
-static int plain_object(const uint8_t *h, size_t start, size_t end) {
-    return end > start && h[start] == '{' && h[end - 1] == '}';
+// `{...}`, and when prefixes are given, starting with one of them: a line that starts another
+// way is reported, so that the caller can tell an audit event from any other JSON object.
+static int plain_object(const uint8_t *h, size_t start, size_t end, const ka_prefix *prefixes, int prefix_count) {
+    if (!(end > start && h[start] == '{' && h[end - 1] == '}')) return 0;
+    if (prefix_count == 0) return 1;
+    for (int k = 0; k < prefix_count; k++) {
+        if (end - start > prefixes[k].length && memcmp(h + start, prefixes[k].bytes, prefixes[k].length) == 0) return 1;
+    }
+    return 0;
 }
 
 // Closes the line [start, end): reports it if it needs a look. 0 when `out` is full (nothing
@@ -36,7 +43,7 @@ static int plain_object(const uint8_t *h, size_t start, size_t end) {
 #define CLOSE_LINE(end_)                                                                 \
     do {                                                                                 \
         size_t e_ = (end_);                                                              \
-        if (cand || e_ - line_start > max_line || !plain_object(h, line_start, e_)) {      \
+        if (cand || e_ - line_start > max_line || !plain_object(h, line_start, e_, px, px_count)) {      \
             if (reported == capacity) goto full;                                         \
             out[reported].start = line_start;                                            \
             out[reported].end = e_;                                                      \
@@ -61,7 +68,7 @@ static size_t find_one(const uint8_t *h, size_t n, size_t from, const ka_needle 
 // own next position and is searched again only once a line has passed it, so a needle that
 // does not occur is looked for once per buffer, not once per line.
 static size_t screen_scalar(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
-                            size_t max_line, ka_line *out, size_t capacity, size_t from, size_t line_start, int cand,
+                            const ka_prefix *px, int px_count, size_t max_line, ka_line *out, size_t capacity, size_t from, size_t line_start, int cand,
                             size_t reported) {
     size_t line_no = *lines;
     size_t next[KA_MAX_NEEDLES];
@@ -91,9 +98,10 @@ full:
 }
 
 size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                              const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity) {
-    if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
-    return screen_scalar(buffer, n, offset, lines, needles, count, max_line, out, capacity, *offset, *offset, 0, 0);
+                              const ka_needle *needles, int count, const ka_prefix *prefixes, int prefix_count,
+                              size_t max_line, ka_line *out, size_t capacity) {
+    if (*offset >= n || capacity == 0 || !valid(needles, count) || prefix_count < 0) { if (*offset > n) *offset = n; return 0; }
+    return screen_scalar(buffer, n, offset, lines, needles, count, prefixes, prefix_count, max_line, out, capacity, *offset, *offset, 0, 0);
 }
 
 #ifdef KA_HAVE_AVX2_PATH
@@ -101,7 +109,7 @@ size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, s
 // in registers; probe offsets are copied to locals so stores to `out` cannot alias them.
 __attribute__((target("avx2"), always_inline))
 static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, const int count,
-                                   size_t max_line, ka_line *out, size_t capacity) {
+                                   const ka_prefix *px, int px_count, size_t max_line, ka_line *out, size_t capacity) {
     size_t reach = 0, o1[KA_MAX_NEEDLES], o2[KA_MAX_NEEDLES], len[KA_MAX_NEEDLES];
     const uint8_t *bytes[KA_MAX_NEEDLES];
     __m256i p1[KA_MAX_NEEDLES], p2[KA_MAX_NEEDLES];
@@ -152,7 +160,7 @@ static inline size_t screen_avx2_n(const uint8_t *h, size_t n, size_t *offset, s
         i += 64;
     }
     *lines = line_no;
-    return screen_scalar(h, n, offset, lines, nd, count, max_line, out, capacity, i, line_start, cand, reported);
+    return screen_scalar(h, n, offset, lines, nd, count, px, px_count, max_line, out, capacity, i, line_start, cand, reported);
 full:
     *offset = line_start;
     *lines = line_no;
@@ -161,21 +169,22 @@ full:
 
 __attribute__((target("avx2")))
 static size_t screen_avx2(const uint8_t *h, size_t n, size_t *offset, size_t *lines, const ka_needle *nd, int count,
-                          size_t max_line, ka_line *out, size_t capacity) {
+                          const ka_prefix *px, int px_count, size_t max_line, ka_line *out, size_t capacity) {
     switch (count) {
-    case 1: return screen_avx2_n(h, n, offset, lines, nd, 1, max_line, out, capacity);
-    case 2: return screen_avx2_n(h, n, offset, lines, nd, 2, max_line, out, capacity);
-    case 3: return screen_avx2_n(h, n, offset, lines, nd, 3, max_line, out, capacity);
-    default: return screen_avx2_n(h, n, offset, lines, nd, 4, max_line, out, capacity);
+    case 1: return screen_avx2_n(h, n, offset, lines, nd, 1, px, px_count, max_line, out, capacity);
+    case 2: return screen_avx2_n(h, n, offset, lines, nd, 2, px, px_count, max_line, out, capacity);
+    case 3: return screen_avx2_n(h, n, offset, lines, nd, 3, px, px_count, max_line, out, capacity);
+    default: return screen_avx2_n(h, n, offset, lines, nd, 4, px, px_count, max_line, out, capacity);
     }
 }
 #endif
 
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                       const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity) {
-    if (*offset >= n || capacity == 0 || !valid(needles, count)) { if (*offset > n) *offset = n; return 0; }
+                       const ka_needle *needles, int count, const ka_prefix *prefixes, int prefix_count,
+                       size_t max_line, ka_line *out, size_t capacity) {
+    if (*offset >= n || capacity == 0 || !valid(needles, count) || prefix_count < 0) { if (*offset > n) *offset = n; return 0; }
 #ifdef KA_HAVE_AVX2_PATH
-    if (cpu_has_avx2()) return screen_avx2(buffer, n, offset, lines, needles, count, max_line, out, capacity);
+    if (cpu_has_avx2()) return screen_avx2(buffer, n, offset, lines, needles, count, prefixes, prefix_count, max_line, out, capacity);
 #endif
-    return screen_scalar(buffer, n, offset, lines, needles, count, max_line, out, capacity, *offset, *offset, 0, 0);
+    return screen_scalar(buffer, n, offset, lines, needles, count, prefixes, prefix_count, max_line, out, capacity, *offset, *offset, 0, 0);
 }

@@ -72,6 +72,10 @@ public enum ClusterDocumentDecoder {
     // MARK: JSON
 
     static func decodeJSON(_ data: Data, source: String, into snapshot: inout ClusterSnapshot, context: inout DecodingContext) throws(ClusterInputError) {
+        if data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "["), JSONSyntaxError.find(in: data) == nil {
+            let line = data.prefix(while: { $0 != UInt8(ascii: "[") }).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw topLevelList(at: SourceLocation(file: source, line: line), json: true)
+        }
         let layout = JSONItemLocator.layout(data)
         // A large List decodes in chunks on every core; any problem falls back to the
         // sequential path below, which reports it with its line.
@@ -136,21 +140,12 @@ public enum ClusterDocumentDecoder {
     static func jsonError(_ error: Error, data: Data, source: String) -> ClusterInputError {
         switch error {
         case DecodingError.dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
-            // JSONDecoder does not say where; JSONSerialization gives a byte offset.
-            var detail = ctx.debugDescription
-            var line: Int? = nil
-            var column: Int? = nil
-            do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-                if let d = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
-                    detail = d
-                    if let offset = firstNumber(after: "character ", in: d) {
-                        let prefix = data.prefix(offset)
-                        line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                        column = offset - (prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-                    }
-                }
+            // JSONDecoder does not say where; JSONSyntaxError finds the line and column.
+            guard let syntax = JSONSyntaxError.find(in: data) else {
+                return ClusterInputError(location: SourceLocation(file: source), message: "invalid JSON: \(ctx.debugDescription)")
             }
-            return ClusterInputError(location: SourceLocation(file: source, line: line), message: "invalid JSON: \(detail)", column: column)
+            return ClusterInputError(location: SourceLocation(file: source, line: syntax.line), message: "invalid JSON: \(syntax.message)",
+                                     column: syntax.column)
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
             let line = (try? Parser(yaml: String(decoding: data, as: UTF8.self)).singleRoot()).flatMap { root in root.flatMap { locate(ctx.codingPath, in: $0)?.line } }
             return ClusterInputError(location: SourceLocation(file: source, line: line), message: "\(ctx.codingPath.dottedPath): \(ctx.debugDescription)")
@@ -179,8 +174,11 @@ public enum ClusterDocumentDecoder {
             guard let root else { break }
             if case .scalar(let s) = root, s.string.isEmpty || s.string == "null" || s.string == "~" { continue }  // `---` alone, comments only
             let docLocation = SourceLocation(file: source, line: root.mark?.line, document: document)
+            if case .sequence(let seq) = root, seq.contains(where: { $0["apiVersion"] != nil || $0["kind"] != nil }) {
+                throw topLevelList(at: docLocation, json: false)
+            }
             guard case .mapping = root else {
-                context.skippedDocuments += 1  // a list or a scalar: not a Kubernetes object
+                context.skippedDocuments += 1  // a scalar, or a list of something else: not Kubernetes objects
                 continue
             }
             let decoder = YAMLDecoder()
@@ -210,6 +208,15 @@ public enum ClusterDocumentDecoder {
                              source: docLocation, itemLocations: nil, into: &snapshot, context: &context)
             }
         }
+    }
+
+    /// A document that is a list of objects. kubectl reads each document whole into one object
+    /// (cli-runtime's StreamVisitor, then the unstructured decoder), and a JSON array does not
+    /// decode into one: `unable to decode "FILE": json: cannot unmarshal array into Go value`.
+    static func topLevelList(at location: SourceLocation, json: Bool) -> ClusterInputError {
+        ClusterInputError(location: location, message: json
+            ? "a JSON array at top level: kubectl does not accept it; wrap it in a List ({\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": […]})"
+            : "a YAML list at top level: kubectl does not accept it; wrap it in `kind: List` / `items:` or separate documents with `---`")
     }
 
     /// Never echoes the input: Yams' messages carry the whole document as their context, and
@@ -346,10 +353,5 @@ public enum ClusterDocumentDecoder {
             if let m = next.mark { best = m }
         }
         return best
-    }
-
-    static func firstNumber(after marker: String, in text: String) -> Int? {
-        guard let r = text.range(of: marker) else { return nil }
-        return Int(text[r.upperBound...].prefix(while: { $0.isNumber }))
     }
 }

@@ -5,6 +5,7 @@ import RBAC
 /// directory), and namespaced objects that did not say their namespace.
 struct DecodingContext {
     /// The namespace `kubectl apply` would give an object without one: `-n`, else `default`.
+    /// Never empty, so every namespaced object has a namespace.
     let defaultNamespace: String
     /// For objects read from an API server: they are cited as `PREFIX/Kind/namespace/name`
     /// (PREFIX naming the context or server), not by a line of a list page nobody sees.
@@ -17,6 +18,13 @@ struct DecodingContext {
     var skippedDocuments = 0
 
     static let notKubernetes = "(not a Kubernetes object)"
+
+    /// An empty `-n ""` is no `-n` to kubectl (clientcmd's `Namespace()` takes the override only
+    /// when it is not empty), so it is `default` here too.
+    init(defaultNamespace: String, objectPrefix: String? = nil) {
+        self.defaultNamespace = defaultNamespace.isEmpty ? "default" : defaultNamespace
+        self.objectPrefix = objectPrefix
+    }
 
     /// The warnings for this input, and the skipped documents counted among skipped kinds.
     func finish(source: String, into snapshot: inout ClusterSnapshot) {

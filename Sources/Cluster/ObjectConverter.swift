@@ -15,7 +15,8 @@ enum ObjectConverter {
         var namespace = meta.namespace ?? ""
         let location = context.objectPrefix.map { SourceLocation(cluster: $0, kind: kind, namespace: namespace, name: name) }
             ?? fileLocation.rendered(from: context.helmSources?.template(at: fileLocation.line))
-        // Namespaced kinds without a namespace get the one kubectl apply would give them.
+        // Namespaced kinds without a namespace get the one kubectl apply would give them (never
+        // empty: `DecodingContext`), so every Role, RoleBinding and ServiceAccount has one.
         if namespace.isEmpty && namespacedKinds.contains(kind) && !(rbacKinds.contains(kind) && !apiVersion.hasPrefix("rbac.authorization.k8s.io/")) {
             namespace = context.defaultNamespace
             context.defaulted.append("\(kind) \(name)")
@@ -31,9 +32,6 @@ enum ObjectConverter {
         case "ClusterRole", "Role":
             try requireName()
             let isCluster = kind == "ClusterRole"
-            if !isCluster && namespace.isEmpty {
-                throw ClusterInputError(location: location, message: "Role \(name) has no metadata.namespace")
-            }
             let role = Role(kind: isCluster ? .clusterRole : .role, name: name, namespace: namespace,
                             rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.annotations?.values ?? [:],
                             aggregationRule: isCluster ? o.aggregationRule.map { $0.clusterRoleSelectors ?? [] } : nil,
@@ -43,9 +41,6 @@ enum ObjectConverter {
         case "ClusterRoleBinding", "RoleBinding":
             try requireName()
             let isCluster = kind == "ClusterRoleBinding"
-            if !isCluster && namespace.isEmpty {
-                throw ClusterInputError(location: location, message: "RoleBinding \(name) has no metadata.namespace")
-            }
             guard let roleRef = o.roleRef else {
                 throw ClusterInputError(location: location, message: "\(kind) \(name) has no roleRef")
             }
@@ -56,9 +51,6 @@ enum ObjectConverter {
             snapshot.warnings += RBACObjectValidation.validate(binding).map { InputWarning(location: location, message: $0) }
         case "ServiceAccount":
             try requireName()
-            if namespace.isEmpty {
-                throw ClusterInputError(location: location, message: "ServiceAccount \(name) has no metadata.namespace")
-            }
             snapshot.serviceAccounts.append(ServiceAccount(namespace: namespace, name: name, labels: meta.labels ?? [:],
                                                            annotations: meta.annotations?.values ?? [:], source: location))
         case "Node":

@@ -61,6 +61,18 @@ public struct AuditRecordSet: Sendable {
         while let r = rs.popLast() { add(consume r) }
     }
 
+    /// Drops the records `drop` picks (a stream batch sent again replaces its records); the
+    /// index is rebuilt, as positions move.
+    public mutating func removeAll(where drop: (borrowing AuditRecord) -> Bool) {
+        var keep: [Int] = []
+        for i in records.indices where !drop(records[i]) { keep.append(i) }
+        guard keep.count < records.count else { return }
+        records = keep.map { records[$0] }
+        richness = keep.map { richness[$0] }
+        position = [:]
+        for i in records.indices { position[Key(records[i])] = i }
+    }
+
     /// In time order (then file order), as the kubelet made the checks.
     public var ordered: [AuditRecord] { records.sorted(by: AuditRecord.precedes) }
 

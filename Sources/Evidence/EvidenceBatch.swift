@@ -5,10 +5,13 @@ public struct EvidenceBatch: Sendable {
     public enum Input: Hashable, Sendable {
         /// A file by its canonical path; `identity` tells a rotated file that reuses the name
         /// from the one read before. `continues` is false for the first batch of a read from
-        /// the start (the file's counts restart there) and true after it.
-        case file(path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool)
-        /// One batch of a stream: sending the same batch again counts it once (its counts are
-        /// replaced; its records are upserted, so records only the first send held remain).
+        /// the start (the file's counts restart there) and true after it. `after` is where the
+        /// stored checkpoint must stand for the batch to apply; otherwise the commit throws
+        /// `EvidenceWriteConflict` and writes nothing.
+        case file(path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool, after: CheckpointPrecondition)
+        /// One batch of a stream. Sending the same batch again replaces it: its counts, its
+        /// malformed lines and the records it holds are those of the last send (a record
+        /// another source also held, and whose copy from this batch was kept, goes with it).
         case stream(name: String, batch: String)
     }
 

@@ -29,6 +29,10 @@ public enum EvidenceSource: Hashable, Sendable {
         }
     }
 
+    /// What malformed lines of a stream batch are filed under, a batch having no file: a resend
+    /// of the batch replaces them by this name.
+    public static func malformedName(stream: String, batch: String) -> String { "\(stream) batch \(batch)" }
+
     /// Source order: by name, then line, then batch (the order a database sorts the columns in).
     public func precedes(_ other: EvidenceSource) -> Bool {
         (name, line, batch) < (other.name, other.line, other.batch)

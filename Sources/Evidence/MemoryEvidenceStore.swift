@@ -36,12 +36,21 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
         swap(&records, &batch.records)
         lock.lock()
         defer { lock.unlock() }
+        // Checked before anything is written: a batch that lost the race leaves no trace.
+        if case .file(let path, _, _, _, let after) = batch.input, !after.holds(for: files[path]?.checkpoint) {
+            throw EvidenceWriteConflict(path: path, expected: after, found: files[path]?.checkpoint)
+        }
+        if case .stream(let name, let id) = batch.input {
+            set.removeAll { if case .stream(name, id) = $0.source { true } else { false } }
+            let filed = EvidenceSource.malformedName(stream: name, batch: id)
+            malformed = malformed.filter { $0.key.file != filed }
+        }
         set.add(taking: consume records)
         for m in batch.malformed where malformed[Place(file: m.file, line: m.line)] == nil {
             malformed[Place(file: m.file, line: m.line)] = m.reason
         }
         switch batch.input {
-        case .file(let path, let identity, let checkpoint, let continues):
+        case .file(let path, let identity, let checkpoint, let continues, _):
             var counts = batch.counts
             if continues, let earlier = files[path], earlier.checkpoint.identity == identity { counts.add(earlier.counts) }
             files[path] = (checkpoint, counts)

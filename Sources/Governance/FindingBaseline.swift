@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 
 /// A previous `scan -o json` report as a baseline: the fingerprints of its findings. Findings
 /// already in it are neither shown nor failed on, so a CI gate fails only on what is new.
@@ -10,6 +11,9 @@ public struct FindingBaseline: Sendable {
     }
 
     public static func decode(_ data: Data, source: String) throws(DecodeError) -> FindingBaseline {
+        if let syntax = JSONSyntaxError.find(in: data) {
+            throw DecodeError(description: "\(source):\(syntax.line.map { "\($0):" } ?? "") invalid JSON\(syntax.column.map { " at column \($0)" } ?? ""): \(syntax.message)")
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let old = object["findings"] as? [[String: Any]] else {
             throw DecodeError(description: "\(source): not a `kubelet-authz scan -o json` report (no findings list)")

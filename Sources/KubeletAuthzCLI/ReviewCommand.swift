@@ -46,6 +46,11 @@ struct ReviewCommand: AsyncParsableCommand {
             }
             return
         }
+        // A pretty-printed review (its first line a lone `{`) that does not parse is one broken
+        // document: its syntax error, at its line, rather than an error for each of its lines.
+        if nonEmpty.count > 1, nonEmpty[0].trimmingCharacters(in: .whitespaces) == "{", let syntax = JSONSyntaxError.find(in: data) {
+            throw CLIError.badInput("stdin:\(syntax.line.map(String.init) ?? "?"): invalid JSON\(syntax.column.map { " at column \($0)" } ?? ""): \(syntax.message)")
+        }
         var rejected: [Int] = []
         for (i, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
             switch ReviewAnswering.answer(Data(line.utf8), reviewer: reviewer, location: "stdin:\(i + 1)") {

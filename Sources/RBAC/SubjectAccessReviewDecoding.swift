@@ -62,8 +62,8 @@ extension SubjectAccessReview {
         } catch let DecodingError.valueNotFound(_, ctx) {
             throw .field(path: ctx.codingPath.dottedPath, message: ctx.debugDescription)
         } catch let DecodingError.dataCorrupted(ctx) {
-            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw .invalidJSON(underlying ?? ctx.debugDescription)
+            // Foundation says "around character N"; a person wants the line and column.
+            throw .invalidJSON(JSONSyntaxError.find(in: data)?.description ?? ctx.debugDescription)
         } catch {
             throw .invalidJSON("\(error)")
         }

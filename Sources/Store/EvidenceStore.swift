@@ -82,18 +82,36 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                     PRIMARY KEY (stream, batch));
                 """)
         }
+        // v4: a stream batch sent again replaces its records, found through this index (only
+        // stream records are in it, so reading files pays nothing for it).
+        m.register("v4") { db in
+            try db.execute("CREATE INDEX audit_record_batch ON audit_record(source_file, source_batch) WHERE source_batch IS NOT NULL")
+        }
         return m
     }
 
     public var isPersistent: Bool { true }
 
     public func checkpoint(path: String) throws -> FileCheckpoint? {
-        try lock.withLock {
-            let q = try db.prepare("SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?")
-            q.bind(1, path)
-            guard try q.step() else { return nil }
-            return FileCheckpoint(identity: q.text(0) ?? "", offset: q.int(1) ?? 0, line: q.int(2) ?? 0, complete: q.int(3) == 1)
-        }
+        try lock.withLock { try storedCheckpoint(path) }
+    }
+
+    private func storedCheckpoint(_ path: String) throws -> FileCheckpoint? {
+        let q = try db.prepare("SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?")
+        q.bind(1, path)
+        guard try q.step() else { return nil }
+        return FileCheckpoint(identity: q.text(0) ?? "", offset: q.int(1) ?? 0, line: q.int(2) ?? 0, complete: q.int(3) == 1)
+    }
+
+    /// What an earlier send of a stream batch wrote, removed so that this send replaces it
+    /// (its counts row is replaced where it is written).
+    private func replace(stream name: String, batch id: String) throws {
+        let records = try db.prepare("DELETE FROM audit_record WHERE source_file = ? AND source_batch = ?")
+        records.bind(1, name); records.bind(2, id)
+        try records.run()
+        let malformed = try db.prepare("DELETE FROM malformed_line WHERE source_file = ?")
+        malformed.bind(1, EvidenceSource.malformedName(stream: name, batch: id))
+        try malformed.run()
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
@@ -104,6 +122,15 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     }
 
     private func write(_ batch: EvidenceBatch) throws {
+        // Inside the transaction, which holds the write lock from its start: no other writer
+        // can move the checkpoint between this check and the commit.
+        switch batch.input {
+        case .file(let path, _, _, _, let after):
+            let stored = try storedCheckpoint(path)
+            guard after.holds(for: stored) else { throw EvidenceWriteConflict(path: path, expected: after, found: stored) }
+        case .stream(let name, let id):
+            try replace(stream: name, batch: id)
+        }
         let raw = try db.prepare("""
             INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
                 node, verb, subresource, kubelet_path, decision, reason, code, source_file, source_line, richness,
@@ -145,7 +172,7 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         }
         let now = AuditTimestamp.text(Date().timeIntervalSince1970)
         switch batch.input {
-        case .file(let path, let identity, let checkpoint, let continues):
+        case .file(let path, let identity, let checkpoint, let continues, _):
             try record(file: path, identity: identity, checkpoint: checkpoint, continues: continues, counts: batch.counts, now: now)
         case .stream(let name, let id):
             let c = batch.counts

@@ -50,6 +50,11 @@ struct BaselineAndIgnoreTests {
         // A baseline that is not a report is an error.
         let bad = try Fixtures.temporaryFile("bad-\(UUID().uuidString).json", "{}")
         #expect(await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", bad]).code == 2)
+        // Nor is one that is not JSON: named by line and column.
+        let broken = try Fixtures.temporaryFile("broken-\(UUID().uuidString).json", "{\n  \"findings\": [\n    {\"fingerprint\": tru}\n  ]\n}\n")
+        let b = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", broken])
+        #expect(b.code == 2)
+        #expect(b.err.contains("\(broken):3: invalid JSON at column "), "\(b.err)")
     }
 
     @Test("the ignore file accepts findings until they expire; then they return with KA072")

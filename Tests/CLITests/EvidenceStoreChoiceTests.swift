@@ -53,6 +53,21 @@ struct EvidenceStoreChoiceTests {
         #expect(scan.code == 2)
         #expect(await kubeletAuthz(["scan", "-f", exampleDir, "--audit", nginx, "--allow-empty"]).code == 0)
     }
+
+    /// JSON is not enough: objects of another kind or version, and an EventList of a made-up
+    /// version, are no audit events either.
+    @Test("a file of JSON objects that are not audit events is exit 2, naming the file", arguments: [
+        "{\"a\":1}\n{\"a\":2}\n",
+        "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"p\"}}\n{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"q\"}}\n",
+        "{\"kind\":\"EventList\",\"apiVersion\":\"bogus/v99\",\"items\":[]}\n{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":\"x\"}\n",
+    ])
+    func jsonButNotAudit(_ content: String) async throws {
+        let file = try Fixtures.temporaryFile("objects-\(UUID().uuidString).jsonl", content)
+        let r = await kubeletAuthz(["evidence", file])
+        #expect(r.code == 2)
+        #expect(r.err.contains("\(file): no audit event in 2 lines (2 malformed)"), "\(r.err)")
+        #expect(await kubeletAuthz(["evidence", file, "--allow-empty"]).code == 0)
+    }
 }
 
 extension EvidenceStoreChoiceTests {

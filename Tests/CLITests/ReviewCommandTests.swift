@@ -166,6 +166,13 @@ struct ReviewCommandTests {
         let notJSON = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path], stdin: "hello\n")
         #expect(notJSON.code == 2)
         #expect(notJSON.out.contains("invalid JSON"))
+        // A pretty-printed review that does not parse: one error at the line it breaks on, not
+        // one per line.
+        let pretty = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path],
+                                        stdin: "{\n  \"apiVersion\": \"authorization.k8s.io/v1\",\n  \"kind\": \"SubjectAccessReview\",\n  \"spec\": {\"user\": tru}\n}\n")
+        #expect(pretty.code == 2)
+        #expect(pretty.out.isEmpty)
+        #expect(pretty.err.contains("stdin:4: invalid JSON at column "), "\(pretty.err)")
         let empty = await kubeletAuthz(["review", "-f", Fixtures.url("oracle-cluster.yaml").path], stdin: "")
         #expect(empty.code == 2)
         #expect(empty.err.contains("no SubjectAccessReview"))

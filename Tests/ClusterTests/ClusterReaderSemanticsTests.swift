@@ -141,5 +141,45 @@ extension ClusterReaderSemanticsTests {
         #expect(e.message.contains("must hold a list of objects"), "\(e.message)")
         let json = try #require(error(#"{"apiVersion":"v1","kind":"List","items":"x"}"#))
         #expect(json.message.hasPrefix("items"))
+        let pretty = try #require(error("{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": {\"a\": 1}\n}\n"))
+        #expect(pretty.location.line == 4, "\(pretty)")
+        #expect(pretty.message.hasPrefix("items"), "\(pretty.message)")
+    }
+
+    /// kubectl reads each document whole into one object (cli-runtime's StreamVisitor, then
+    /// the unstructured decoder), so a document that is a list fails there
+    /// (`json: cannot unmarshal array into Go value`).
+    @Test("a document that is a list of objects is an error at its line, in YAML and JSON", arguments: [
+        ("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: x}\n---\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: b, namespace: x}\n", 5, "a YAML list at top level"),
+        ("# accounts\n- kind: ServiceAccount\n  metadata: {name: b}\n", 2, "a YAML list at top level"),
+        ("\n[\n  {\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\", \"metadata\": {\"name\": \"b\", \"namespace\": \"x\"}}\n]\n", 2, "a JSON array at top level"),
+    ])
+    func topLevelList(_ c: (String, Int, String)) throws {
+        let e = try #require(error(c.0))
+        #expect(e.location.file == "in.yaml")
+        #expect(e.location.line == c.1, "\(e)")
+        #expect(e.message.hasPrefix(c.2 + ": kubectl does not accept it; wrap it in "), "\(e.message)")
+        #expect(!e.message.contains("without apiVersion and kind"))
+    }
+
+    @Test("an empty -n is no -n, as to kubectl: namespaced objects without one are read in default")
+    func emptyNamespaceFlag() throws {
+        let s = try decode("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\n", namespace: "")
+        #expect(s.serviceAccounts.map(\.namespace) == ["default"])
+        #expect(s.bindings.map(\.namespace) == ["default"])
+        #expect(s.warnings.first?.message.contains("read in namespace default, as kubectl apply would") == true)
+    }
+
+    /// The column is where the parser gave up: on the bad word, or just after the last byte
+    /// when the text ends too soon.
+    @Test("invalid JSON names its line and column, not Foundation's character offset", arguments: [
+        ("{\n  \"apiVersion\": \"v1\",\n  \"kind\": tru\n}\n", 3, 11...14),
+        ("{\"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": [\n", 3, 12...12),
+    ])
+    func jsonSyntax(_ c: (String, Int, ClosedRange<Int>)) throws {
+        let e = try #require(error(c.0))
+        #expect(e.location.line == c.1, "\(e)")
+        #expect(e.column.map(c.2.contains) == true, "\(e)")
+        #expect(!e.message.contains("character"), "\(e.message)")
     }
 }

@@ -14,7 +14,8 @@ public struct EvidenceStoreConformance: Sendable {
 
     public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case recordsRoundTrip, since, richerCopyWins, tieBreakBySource, clustersAreSeparate, checkpoints, fileTotals,
-             streamBatchesOnce, malformedOnce, reopened, inputsListed
+             streamBatchesOnce, streamBatchResendReplaces, malformedOnce, reopened, inputsListed, checkpointPrecondition,
+             interleavedWriters
         public var testDescription: String { rawValue }
     }
 
@@ -42,6 +43,9 @@ public struct EvidenceStoreConformance: Sendable {
         case .malformedOnce: try malformedOnce()
         case .reopened: try reopened()
         case .inputsListed: try inputsListed()
+        case .streamBatchResendReplaces: try streamBatchResendReplaces()
+        case .checkpointPrecondition: try checkpointPrecondition()
+        case .interleavedWriters: try interleavedWriters()
         }
     }
 
@@ -62,10 +66,10 @@ public struct EvidenceStoreConformance: Sendable {
 
     static func fileBatch(_ path: String, records: [AuditRecord] = [], malformed: [MalformedLine] = [], counts: AuditScanCounts = AuditScanCounts(),
                           identity: String = "id-1", offset: Int = 100, line: Int = 10, complete: Bool = true, continues: Bool = false,
-                          cluster: String = "") -> EvidenceBatch {
+                          after: CheckpointPrecondition = .unchecked, cluster: String = "") -> EvidenceBatch {
         EvidenceBatch(cluster: cluster, input: .file(path: path, identity: identity,
                                                      checkpoint: FileCheckpoint(identity: identity, offset: offset, line: line, complete: complete),
-                                                     continues: continues),
+                                                     continues: continues, after: after),
                       records: records, malformed: malformed, counts: counts)
     }
 
@@ -180,6 +184,105 @@ public struct EvidenceStoreConformance: Sendable {
         try store.commit(batch("2", 2))
         #expect(try store.totals() == Self.counts(lines: 2, events: 5, reviews: 5, bytes: 500))
         #expect(try store.records(since: nil).count == 5)
+    }
+
+    /// A batch sent again with fewer records and no malformed lines replaces the first send:
+    /// what only the first send held is gone; other batches, and the same batch id on another
+    /// stream, keep theirs.
+    func streamBatchResendReplaces() throws {
+        let store = try make()
+        func batch(_ stream: String, _ id: String, _ ids: [String], malformed: [Int] = []) -> EvidenceBatch {
+            let source = EvidenceSource.stream(name: stream, batch: id)
+            return EvidenceBatch(cluster: "prod", input: .stream(name: stream, batch: id),
+                                 records: ids.enumerated().map { Self.record($1, time: 1_800_000_000 + Double($0), cluster: "prod", source: source) },
+                                 malformed: malformed.map { MalformedLine(file: EvidenceSource.malformedName(stream: stream, batch: id), line: $0, reason: "truncated") },
+                                 counts: Self.counts(lines: ids.count + malformed.count, events: ids.count, reviews: ids.count, bytes: 100 * ids.count))
+        }
+        try store.commit(batch("webhook", "7", ["a", "b", "c"], malformed: [4]))
+        try store.commit(batch("webhook", "8", ["d"]))
+        try store.commit(batch("other", "7", ["e"], malformed: [2]))
+        try store.commit(batch("webhook", "7", ["a"]))
+        #expect(try store.records(since: nil).map(\.auditID).sorted() == ["a", "d", "e"])
+        #expect(try store.malformedLines(limit: 10).map(\.file) == ["other batch 7"])
+        #expect(try store.totals() == {
+            var c = Self.counts(lines: 1 + 1 + 2, events: 3, reviews: 3, bytes: 300)
+            c.malformed = 1
+            return c
+        }())
+        // And back: a third send with more records than the second holds them all.
+        try store.commit(batch("webhook", "7", ["a", "b", "f"], malformed: [9]))
+        #expect(try store.records(since: nil).map(\.auditID).sorted() == ["a", "b", "d", "e", "f"])
+        #expect(try store.malformedLines(limit: 10).count == 2)
+    }
+
+    /// A file batch applies only over the checkpoint it was read after; otherwise the commit
+    /// throws `EvidenceWriteConflict` and writes none of it.
+    func checkpointPrecondition() throws {
+        let store = try make()
+        let first = Self.fileBatch("/a.log", records: [Self.record("a", time: 1_800_000_000)], counts: Self.counts(lines: 10, events: 10, reviews: 1, bytes: 1000),
+                                   offset: 1000, line: 10, complete: false, after: .unread)
+        try store.commit(first)
+        let stored = FileCheckpoint(identity: "id-1", offset: 1000, line: 10, complete: false)
+        let before = (try store.records(since: nil), try store.totals(), try store.checkpoint(path: "/a.log"))
+        let stale: [CheckpointPrecondition] = [.unread, .at(FileCheckpoint(identity: "id-1", offset: 500, line: 5, complete: false)),
+                                               .at(FileCheckpoint(identity: "id-2", offset: 1000, line: 10, complete: false))]
+        for after in stale {
+            let late = Self.fileBatch("/a.log", records: [Self.record("late", time: 1_800_000_001)],
+                                      malformed: [MalformedLine(file: "/a.log", line: 12, reason: "truncated")],
+                                      counts: Self.counts(lines: 10, events: 9, bytes: 1000), offset: 2000, line: 20, continues: true, after: after)
+            #expect(throws: EvidenceWriteConflict.self, "\(after)") { try store.commit(late) }
+            #expect(try store.records(since: nil) == before.0)
+            #expect(try store.totals() == before.1)
+            #expect(try store.checkpoint(path: "/a.log") == before.2)
+            #expect(try store.malformedLines(limit: 10).isEmpty)
+        }
+        try store.commit(Self.fileBatch("/a.log", counts: Self.counts(lines: 5, events: 5, bytes: 500), offset: 1500, line: 15,
+                                        continues: true, after: .at(stored)))
+        #expect(try store.totals() == Self.counts(lines: 15, events: 15, reviews: 1, bytes: 1500))
+        // Another file is not held to this one's checkpoint.
+        try store.commit(Self.fileBatch("/b.log", offset: 10, line: 1, after: .unread))
+    }
+
+    /// Two writers read the same file (three batches) into one store and take turns to commit;
+    /// whoever finds the checkpoint moved drops its batch and goes on from the stored
+    /// checkpoint. The file's counts are one read's, not the part after the first batch twice.
+    func interleavedWriters() throws {
+        let store = try make()
+        struct Part { let offset: Int, line: Int, counts: AuditScanCounts, record: AuditRecord }
+        let parts = (1...3).map { k in
+            Part(offset: 1000 * k, line: 10 * k, counts: Self.counts(lines: 10, events: 10, reviews: 1, proxy: k == 2 ? 1 : 0, bytes: 1000),
+                 record: Self.record("r\(k)", time: 1_800_000_000 + Double(k), source: Self.file("/a.log", line: 10 * k)))
+        }
+        final class Writer {
+            var next = 0, after = CheckpointPrecondition.unread, conflicts = 0
+        }
+        let writers = [Writer(), Writer()]
+        // A1, B1 (conflict), B takes up after A1, A2 (conflict) … until both reach the end.
+        var turn = 0
+        while writers.contains(where: { $0.next < parts.count }) {
+            let w = writers[turn % 2]
+            turn += 1
+            guard w.next < parts.count else { continue }
+            let p = parts[w.next]
+            let batch = Self.fileBatch("/a.log", records: [p.record], counts: p.counts, offset: p.offset, line: p.line,
+                                       complete: w.next == parts.count - 1, continues: w.next > 0, after: w.after)
+            do {
+                try store.commit(batch)
+                w.after = .at(FileCheckpoint(identity: "id-1", offset: p.offset, line: p.line, complete: w.next == parts.count - 1))
+                w.next += 1
+            } catch is EvidenceWriteConflict {
+                w.conflicts += 1
+                let stored = try store.checkpoint(path: "/a.log")
+                w.after = stored.map { .at($0) } ?? .unread
+                w.next = parts.firstIndex { $0.offset == stored?.offset }.map { $0 + 1 } ?? 0
+            }
+        }
+        #expect(writers.map(\.conflicts).reduce(0, +) > 0, "the writers did get in each other's way")
+        var one = AuditScanCounts()
+        for p in parts { one.add(p.counts) }
+        #expect(try store.totals() == one)
+        #expect(try store.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-1", offset: 3000, line: 30, complete: true))
+        #expect(try store.records(since: nil) == parts.map(\.record))
     }
 
     /// Files once each however often read, streams as `name#batch`, sorted.

@@ -172,13 +172,13 @@ struct ExtractionTests {
     func malformed() {
         var lines = Self.sampleLines
         lines[4] = String(lines[4].prefix(300))            // truncated, and it mentions subjectaccessreviews
-        lines[6] = "{\"kind\":\"Event\",\"objectRef\":{\"resource\":\"subjectaccessreviews\"},\"user\":7}"  // decodes badly
+        lines[6] = "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"objectRef\":{\"resource\":\"subjectaccessreviews\"},\"user\":7}"  // decodes badly
         lines[9] = String(lines[9].prefix(50))
         let (counts, records, malformed) = Self.scan(lines.joined(separator: "\n") + "\n", file: "a.log")
         #expect(malformed.map(\.line) == [5, 7, 10])
         #expect(malformed.allSatisfy { $0.file == "a.log" })
         #expect(malformed[0].reason.hasPrefix("truncated"))
-        #expect(malformed[1].reason.hasPrefix("invalid JSON"))
+        #expect(malformed[1].reason.hasPrefix("invalid audit event: user: "), "\(malformed[1].reason)")
         #expect(counts.malformed == 3)
         #expect(counts.events == 18)
         #expect(records.filter { $0.path == .kubelet }.count == 9)  // lines 5, 7 and 10 were kubelet reviews
@@ -186,7 +186,7 @@ struct ExtractionTests {
 
     @Test("a needle inside an unrelated event is confirmed away")
     func needleElsewhere() {
-        let line = #"{"kind":"Event","level":"Metadata","auditID":"x","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/a/configmaps/subjectaccessreviews","verb":"get","user":{"username":"u"},"objectRef":{"resource":"configmaps","namespace":"a","name":"subjectaccessreviews","apiVersion":"v1"},"annotations":{"note":"\"proxy\""}}"#
+        let line = #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"x","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/a/configmaps/subjectaccessreviews","verb":"get","user":{"username":"u"},"objectRef":{"resource":"configmaps","namespace":"a","name":"subjectaccessreviews","apiVersion":"v1"},"annotations":{"note":"\"proxy\""}}"#
         let (counts, records, malformed) = Self.scan(line)
         #expect(counts.candidates == 1)
         #expect(records.isEmpty && malformed.isEmpty)

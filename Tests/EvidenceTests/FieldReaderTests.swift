@@ -58,7 +58,7 @@ struct FieldReaderTests {
         /// A member placed first in the event, where the reader skips it.
         func skipped(_ value: [UInt8]) { first("{", Array("{\"x\":".utf8) + value + [0x2C]) }
         func skipped(_ value: String) { skipped(Array(value.utf8)) }
-        switch Int.random(in: 0..<27, using: &rng) {
+        switch Int.random(in: 0..<30, using: &rng) {
         case 0: all("\"sa-", "\"s\\u0061-")
         case 1: all("oracle-node", "or\\\"acle\\\\node")
         case 2: all(":", " : "); all(",", " , ")
@@ -90,6 +90,10 @@ struct FieldReaderTests {
         case 18: first("\"requestURI\":\"", "\"requestURI\":\"\\q")
         case 19: first("\"groups\":[\"", "\"groups\":[\"\\ud800")
         case 20: all("\"kind\":\"Event\"", "\"kind\":\"EventList\",\"items\":[" + String(decoding: line, as: UTF8.self) + "]")
+        // Objects that are not audit input, and an EventList whose items are not a list.
+        case 27: first("\"apiVersion\":\"audit.k8s.io/v1\"", "\"apiVersion\":\"bogus/v99\"")
+        case 28: first("\"kind\":\"Event\"", ["\"kind\":\"Pod\"", "\"kind\":null", "\"x\":\"Event\""].randomElement(using: &rng)!)
+        case 29: all("\"kind\":\"Event\"", "\"kind\":\"EventList\",\"items\":\"" + ["x", "[]", ""].randomElement(using: &rng)! + "\"")
         // Literals cut short, read and skipped.
         case 21: if Bool.random(using: &rng) { all("\"allowed\":true", "\"allowed\":tru") } else { skipped("tru") }
         case 22: if Bool.random(using: &rng) { all("\"allowed\":false", "\"allowed\":nul") } else { skipped("nul") }
@@ -145,9 +149,15 @@ struct FieldReaderTests {
         ("mismatched brackets in a skipped object", "\"metadata\":{}", "\"metadata\":{\"a\":[1}]"),
         ("a missing comma, skipped", "\"sourceIPs\":[\"127.0.0.1\"]", "\"sourceIPs\":[\"v\" \"w\"]"),
         ("a missing colon, skipped", "\"metadata\":{}", "\"metadata\":{\"a\" 1}"),
+        ("an apiVersion that is not audit's", "\"apiVersion\":\"audit.k8s.io/v1\"", "\"apiVersion\":\"bogus/v99\""),
+        ("no apiVersion", "\"apiVersion\":\"audit.k8s.io/v1\",", ""),
+        ("a kind that is not Event", "\"kind\":\"Event\"", "\"kind\":\"Pod\""),
+        ("an EventList of another version", "\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"", "\"kind\":\"EventList\",\"apiVersion\":\"bogus/v99\",\"items\":[]"),
+        ("an EventList whose items are a string", "\"kind\":\"Event\"", "\"kind\":\"EventList\",\"items\":\"x\""),
+        ("an EventList whose items are an object", "\"kind\":\"Event\"", "\"kind\":\"EventList\",\"items\":{}"),
     ]
 
-    @Test("invalid JSON that JSONDecoder rejects: the reader steps aside", arguments: rejectedCases)
+    @Test("invalid JSON, and objects that are not audit events, that JSONDecoder rejects: the reader steps aside", arguments: rejectedCases)
     func rejected(_ c: (String, String, String)) throws {
         let line = try #require(Self.lines.first)
         let mutated = line.replacingFirst(Array(c.1.utf8), with: Array(c.2.utf8))
@@ -164,6 +174,16 @@ struct FieldReaderTests {
             let mutated = line.replacingFirst(Array(at.utf8), with: Array(insert.utf8) + bad + (at.hasPrefix("{") ? Array("\":1,\"kind\"".utf8) : []))
             #expect(Self.viaDecoder(mutated) == .error, "\(bad) at \(at)")
             #expect(Self.viaReader(mutated, nil) == nil, "\(bad) at \(at)")
+        }
+    }
+
+    @Test("audit.k8s.io/v1beta1 events are read, by both readers, as their v1 form is")
+    func v1beta1() {
+        for line in Self.lines {
+            let beta = line.replacingFirst(Array("\"apiVersion\":\"audit.k8s.io/v1\"".utf8), with: Array("\"apiVersion\":\"audit.k8s.io/v1beta1\"".utf8))
+            #expect(beta != line)
+            #expect(Self.viaReader(beta, nil) == Self.viaDecoder(line))
+            #expect(Self.viaDecoder(beta) == Self.viaDecoder(line))
         }
     }
 

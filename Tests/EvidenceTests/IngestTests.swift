@@ -200,6 +200,47 @@ struct IngestTests {
         }
     }
 
+    /// Two ingests of one file into one database at once, each through its own connection, many
+    /// small commits each: they race for every batch. Before batches were checked against the
+    /// stored checkpoint, about four runs in nine counted the part after a checkpoint twice.
+    @Test("two concurrent ingests of the same file into one database count it once", arguments: [false, true])
+    func concurrentIngests(gzipped: Bool) throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (text, _) = Self.repeatedLog(copies: 30, truncate: { $0 % 97 == 0 })
+        let log = try write(gzipped ? try gzip(Data(text.utf8)) : Data(text.utf8), gzipped ? "race.log.gz" : "race.log", in: dir)
+        var ingestor = AuditIngestor()
+        ingestor.blockSize = 8 << 10
+        ingestor.commitBytes = 8 << 10
+        let single = try EvidenceStore(path: dir.appendingPathComponent("single.sqlite").path)
+        _ = try ingestor.ingest(try AuditSource.resolve([log]), into: single)
+        let want = (try single.totals(), try single.records(), try single.malformedLines(limit: 1000))
+        #expect(want.0.lines == 30 * 21 && want.0.malformed > 5)
+        // A gzip file taken up again is inflated again from its start: fewer runs.
+        for run in 0..<(gzipped ? 3 : 9) {
+            let path = dir.appendingPathComponent("race-\(run).sqlite").path
+            // Opened (and migrated) before the race: only the ingests run at once.
+            let stores = [try EvidenceStore(path: path), try EvidenceStore(path: path)]
+            let sources = try AuditSource.resolve([log])
+            final class Failures: @unchecked Sendable {
+                let lock = NSLock()
+                var errors: [String] = []
+            }
+            let failures = Failures()
+            nonisolated(unsafe) let racer = ingestor  // read only while the two run
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                do { _ = try racer.ingest(sources, into: stores[k]) } catch {
+                    failures.lock.withLock { failures.errors.append("\(error)") }
+                }
+            }
+            let errors = failures.errors
+            #expect(errors.isEmpty, "run \(run): \(errors)")
+            #expect(try stores[0].totals() == want.0, "run \(run)")
+            #expect(try stores[1].records() == want.1, "run \(run)")
+            #expect(try stores[0].malformedLines(limit: 1000) == want.2, "run \(run)")
+            #expect(try stores[0].checkpoint(path: sources[0].canonicalPath) == (try single.checkpoint(path: sources[0].canonicalPath)))
+        }
+    }
+
     /// A rotated set: five gzip files, two of which overlap (the same requests, as when a file
     /// is copied before rotation), and a plain current log.
     func rotatedSet(in dir: URL) throws -> [String] {

@@ -162,7 +162,7 @@ struct LineScreenTests {
     struct Reported: Equatable { let start: Int, end: Int, index: Int, candidate: Bool }
 
     /// The lines a closer look is needed for: a needle in them, longer than `maxLine`, or not
-    /// plainly `{...}`.
+    /// plainly `{...}` beginning as the API server begins an event.
     static func reference(_ b: [UInt8], maxLine: Int = .max) -> (lines: Int, reported: [Reported]) {
         var out: [Reported] = []
         var start = 0, index = 0
@@ -171,6 +171,7 @@ struct LineScreenTests {
             let line = Array(b[start..<end])
             let candidate = NeedleSearchTests.texts.contains { line.firstRange(of: $0) != nil }
             let plain = line.first == 0x7B && line.last == 0x7D
+                && AuditEventType.linePrefixes.contains { line.count > $0.utf8.count && line.starts(with: Array($0.utf8)) }
             if candidate || !plain || line.count > maxLine { out.append(Reported(start: start, end: end, index: index, candidate: candidate)) }
             index += 1
             start = end + 1
@@ -196,7 +197,10 @@ struct LineScreenTests {
     }
 
     static func buffer(_ rng: inout SplitMix) -> [UInt8] {
-        let pieces = ["{\"a\":1}", "{\"objectRef\":{\"resource\":\"subjectaccessreviews\"}}", "{\"subresource\":\"proxy\"}", "", " ", "\r",
+        let pieces = ["{\"a\":1}", "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"a\":1}",
+                      "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1beta1\",\"b\":{}}", "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",}",
+                      "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"}", "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[]}",
+                      "{\"objectRef\":{\"resource\":\"subjectaccessreviews\"}}", "{\"subresource\":\"proxy\"}", "", " ", "\r",
                       "{\"cut\":", "\u{FEFF}{}", "[1]", "{\"x\":\"" + String(repeating: "y", count: 70) + "\"}", "subjectaccessreviews", "\"proxy\""]
         var text = ""
         for _ in 0..<Int.random(in: 0..<40, using: &rng) {

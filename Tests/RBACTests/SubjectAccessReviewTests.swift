@@ -96,6 +96,17 @@ struct SubjectAccessReviewTests {
         }
     }
 
+    @Test("invalid JSON is placed by column (and line, over several lines), not by Foundation's character offset", arguments: [
+        (#"{"apiVersion":"authorization.k8s.io/v1","kind": tru}"#, "invalid JSON: column "),
+        ("{\n  \"apiVersion\": \"authorization.k8s.io/v1\",\n  \"kind\": tru\n}", "invalid JSON: line 3, column "),
+    ])
+    func decodeSyntaxError(_ c: (String, String)) {
+        #expect { try SubjectAccessReview.decode(Data(c.0.utf8)) } throws: { e in
+            let text = "\(e)"
+            return text.hasPrefix(c.1) && !text.contains("character")
+        }
+    }
+
     @Test("ServiceAccount-implied groups are not invented: a review's groups are its own")
     func groupsFromReviewOnly() throws {
         let p = RBACPolicy(roles: [Role.clusterRole("r", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"])])],

@@ -21,6 +21,12 @@ typedef struct {
 /// At most this many needles per search.
 #define KA_MAX_NEEDLES 4
 
+/// A line start the line screen expects (`{"kind":"Event",…`): see `ka_screen_lines`.
+typedef struct {
+    const uint8_t *bytes;
+    size_t length;
+} ka_prefix;
+
 /// A line the line screen reports: where it is, its number, whether a needle occurs in it.
 typedef struct {
     size_t start;   /// its first byte
@@ -32,17 +38,20 @@ typedef struct {
 /// Walks the lines of `buffer[*offset..<n]` (`*offset` at a line start) in one pass that finds
 /// newlines and needles together, and reports the lines that need a closer look: those where
 /// a needle starts, those longer than `max_line` bytes (newline not counted), and those that are
-/// not simply `{...}` (blank, padded, CRLF, cut short, not an object). Other lines are only
-/// counted. Stops when `out` is full (at a line start, so a
+/// not simply `{...}` (blank, padded, CRLF, cut short, not an object) or, when `prefix_count` is
+/// above 0, do not start with one of `prefixes` (followed by at least one more byte). Other
+/// lines are only counted. Stops when `out` is full (at a line start, so a
 /// later call resumes there) or at the end of the buffer; returns how many lines it reported.
 /// `*offset` and `*lines` (lines walked, reported or not) advance. A last line without a
 /// newline counts as a line.
 size_t ka_screen_lines(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                       const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
+                       const ka_needle *needles, int count, const ka_prefix *prefixes, int prefix_count,
+                       size_t max_line, ka_line *out, size_t capacity);
 /// The same screen without the vector path (memchr and memmem): what CPUs without AVX2 run, and
 /// the reference in tests.
 size_t ka_screen_lines_scalar(const uint8_t *buffer, size_t n, size_t *offset, size_t *lines,
-                              const ka_needle *needles, int count, size_t max_line, ka_line *out, size_t capacity);
+                              const ka_needle *needles, int count, const ka_prefix *prefixes, int prefix_count,
+                              size_t max_line, ka_line *out, size_t capacity);
 
 /// The end of a JSON string body starting at `start` (just after its opening quote): the index
 /// of the closing quote, or -1 when the buffer ends first, a raw control character (< 0x20,
