@@ -72,7 +72,7 @@ struct KubeletOptions: ParsableArguments {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, CaseIterable {
     case table, json
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import KubeJSON
 import Reports
 
-enum EvidenceFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+enum EvidenceFormat: String, CaseIterable { case table, json, csv }
 
 struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
@@ -37,7 +37,8 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
     @OptionGroup var store: EvidenceStoreOptions
     @Flag(help: "Accept logs in which no line is an audit event (by default an error: the wrong file must not pass as \"no use\").")
     var allowEmpty = false
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, csv, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, csv, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<EvidenceFormat>.completion(names: false))
     var output = "table"
 
     func run() async throws {

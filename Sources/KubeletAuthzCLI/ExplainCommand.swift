@@ -32,7 +32,8 @@ struct ExplainCommand: AsyncParsableCommand, DocumentedByExamples {
     var asGroups: [String] = []
     @Option(help: ArgumentHelp("The node whose kubelet is called (matters for resourceNames).", valueName: "NAME")) var node: String?
     @OptionGroup var kubelet: KubeletOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
     var output = "table"
     @Flag(help: "Exit 1 when the kubelet would not serve the request (403, 404 or a redirect), or the caller lacks the permission, as `kubectl auth can-i` does; 0 when it would.")
     var exitCode = false

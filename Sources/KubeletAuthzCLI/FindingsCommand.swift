@@ -3,7 +3,7 @@ import Governance
 import KubeJSON
 import Reports
 
-enum CatalogueOutput: String, ExpressibleByArgument, CaseIterable { case table, json, markdown }
+enum CatalogueOutput: String, CaseIterable { case table, json, markdown }
 
 struct FindingsCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
@@ -21,7 +21,8 @@ struct FindingsCommand: AsyncParsableCommand, DocumentedByExamples {
 
     @Argument(help: ArgumentHelp("Rules to show in full, by id (KA001) or name (exec-via-nodes-proxy).", valueName: "RULE"))
     var rules: [String] = []
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, markdown, name (the rule ids), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, markdown, name (the rule ids), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<CatalogueOutput>.completion(names: true))
     var output = "table"
 
     func run() async throws {

@@ -23,7 +23,8 @@ struct MapCommand: AsyncParsableCommand, DocumentedByExamples {
         """
 
     @OptionGroup var kubelet: KubeletOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
     var output = "table"
     @OptionGroup var request: RequestArguments
 

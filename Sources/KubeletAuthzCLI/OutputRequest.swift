@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import KubeJSON
 
@@ -31,6 +32,11 @@ enum OutputRequest<Format: RawRepresentable & CaseIterable> where Format.RawValu
         default:
             throw .badInput("-o \(text): \(command) prints \(supported.joined(separator: ", "))")
         }
+    }
+
+    /// What the shells offer after `-o`: the formats, and the template forms to complete by hand.
+    static func completion(names: Bool) -> CompletionKind {
+        .list(Format.allCases.map(\.rawValue) + (names ? ["name"] : []) + ["jsonpath=", "jsonpath-file="])
     }
 
     static func supported(names: Bool) -> [String] {

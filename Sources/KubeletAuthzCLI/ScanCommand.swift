@@ -8,7 +8,7 @@ import KubeletAuthzApp
 import KubeletModel
 import Reports
 
-enum ScanOutput: String, ExpressibleByArgument, CaseIterable {
+enum ScanOutput: String, CaseIterable {
     case table, wide, json, yaml, csv, markdown, sarif
 }
 
@@ -47,7 +47,8 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister).", valueName: "FILE")) var register: String?
     @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<ScanOutput>.completion(names: true))
     var output = "table"
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?

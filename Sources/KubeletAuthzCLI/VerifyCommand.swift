@@ -30,7 +30,8 @@ struct VerifyCommand: AsyncParsableCommand, DocumentedByExamples {
 
     @OptionGroup var live: LiveClusterOptions
     @Flag(help: "Ask about every node, not a sample.") var all = false
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
     var output = "table"
 
     func run() async throws {

@@ -16,7 +16,8 @@ struct VersionCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz version -o json
         """
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table (plain text), json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table (plain text), json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
     var output = "table"
 
     /// The first line of `version`, and what `--version` prints, so the two never disagree.

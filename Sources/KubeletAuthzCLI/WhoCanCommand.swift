@@ -27,7 +27,8 @@ struct WhoCanCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Only subjects that can call this node's kubelet (default: any node).", valueName: "NAME"))
     var node: String?
     @OptionGroup var kubelet: KubeletOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: true))
     var output = "table"
     @OptionGroup var request: RequestArguments
 
