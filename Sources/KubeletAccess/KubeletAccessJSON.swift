@@ -87,12 +87,20 @@ public enum KubeletAccessJSON {
         [("kind", .string(s.kind)), ("name", .string(s.name)), ("namespace", .string(s.namespace))]
     }
 
+    /// A permission's own fields: `get nodes/pods` and the kubelet paths it opens.
+    static func permission(_ p: KubeletPermission) -> [(String, JSONValue?)] {
+        [("verb", .string(p.check.verb)), ("resource", .string(p.check.resource)), ("subresource", .string(p.check.subresource))]
+    }
+
     public static func whoCan(_ a: KubeletWhoCanAnswer) -> JSONValue {
-        var members: [(String, JSONValue?)] = [
-            ("method", .string(a.request.method)),
-            ("path", .string(a.request.path.decodedPath)),
-            ("node", a.request.node.map(JSONValue.string) ?? .null),
-            ("checks", .array(a.request.checks.map(check))),
+        var members: [(String, JSONValue?)]
+        switch a.question {
+        case .request(let r): members = [("method", .string(r.method)), ("path", .string(r.path.decodedPath))]
+        case .permission(let p): members = permission(p)
+        }
+        members += [
+            ("node", a.question.node.map(JSONValue.string) ?? .null),
+            ("checks", .array(a.question.checks.map(check))),
             ("subjects", .array(a.holders.map { h in
                 .object(subject(h.subject) + [
                     ("via", .array(h.via.map { v in
@@ -117,14 +125,38 @@ public enum KubeletAccessJSON {
                     ("implicit", .bool(h.implicit)),
                 ])
             })),
-            ("endpoint", endpoint(a.request.endpoint)),
         ]
-        members += routing(a.request.routing)
-        members += profile(a.request.profile)
+        switch a.question {
+        case .request(let r):
+            members.append(("endpoint", endpoint(r.endpoint)))
+            members += routing(r.routing)
+        case .permission(let p):
+            members.append(("paths", .strings(p.paths)))
+        }
+        members += profile(a.question.profile)
         members.append(("unresolvedBindings", .array(a.unresolvedBindings.map { b, e in
             .object([("binding", .string(b.name)), ("error", .string(e.description)),
                      ("source", b.source.map { .string($0.description) })])
         })))
+        return .object(members)
+    }
+
+    public static func explain(_ e: KubeletPermissionExplanation) -> JSONValue {
+        let c = e.check
+        var members: [(String, JSONValue?)] = [("allowed", .bool(e.allowed))]
+        members += permission(e.permission)
+        members += [
+            ("checks", .array([.object([
+                ("verb", .string(c.check.verb)), ("resource", .string(c.check.resource)),
+                ("subresource", .string(c.check.subresource)), ("allowed", .bool(c.allowed)),
+                ("reason", .string(c.reason)), ("performed", .bool(c.performed)), ("grant", c.grant.map(grant)),
+            ])])),
+            ("user", .object([("name", .string(e.user.name)), ("groups", .strings(e.user.groups))])),
+            ("node", e.permission.node.map(JSONValue.string) ?? .null),
+            ("paths", .strings(e.permission.paths)),
+        ]
+        members += profile(e.permission.profile)
+        members.append(("notes", .strings(e.notes)))
         return .object(members)
     }
 }

@@ -28,7 +28,7 @@ public struct NamespaceScope: Sendable, Equatable {
 
     public func limit(_ answer: KubeletWhoCanAnswer) -> KubeletWhoCanAnswer {
         guard namespace != nil else { return answer }
-        return KubeletWhoCanAnswer(request: answer.request,
+        return KubeletWhoCanAnswer(question: answer.question,
                                    holders: answer.holders.filter { includes(kind: $0.subject.kind, namespace: $0.subject.namespace) },
                                    unresolvedBindings: answer.unresolvedBindings)
     }

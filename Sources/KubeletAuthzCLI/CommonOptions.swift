@@ -72,19 +72,24 @@ struct KubeletOptions: ParsableArguments {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, CaseIterable {
     case table, json
 }
 
 struct RequestArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("HTTP method, exactly as sent (GET, POST, PUT, PATCH, DELETE; others map to the empty verb)."))
+    @Argument(help: ArgumentHelp("HTTP method, exactly as sent (GET, POST, PUT, PATCH, DELETE; others map to the empty verb) — or, in who-can and explain, an RBAC verb (get, create, update, patch, delete) before nodes/SUBRESOURCE.",
+                                 valueName: "METHOD|VERB"))
     var method: String
 
-    @Argument(help: ArgumentHelp("Kubelet path, with an optional query: /pods, /exec/ns/pod/ctr?command=id."))
+    @Argument(help: ArgumentHelp("Kubelet path, with an optional query: /pods, /exec/ns/pod/ctr?command=id — or, after a verb, nodes/SUBRESOURCE as RBAC writes it (nodes/proxy, nodes/pods, …).",
+                                 valueName: "PATH|nodes/SUB"))
     var path: String
 
     @Flag(help: "Send METHOD exactly as written even when it is a standard method in lower case (the kubelet maps it to the empty verb).")
     var literalMethod = false
+
+    /// kubectl's and RBAC's `VERB nodes/SUB` rather than the request the kubelet sees.
+    var isPermissionForm: Bool { path == "nodes" || path.hasPrefix("nodes/") }
 
     func validatedMethod() throws(CLIError) -> String {
         let tokenChars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -95,8 +100,11 @@ struct RequestArguments: ParsableArguments {
         // empty verb. A lower-case standard method is almost always a typo, or kubectl's verb.
         let standard = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
         if !literalMethod, method != method.uppercased(), standard.contains(method.uppercased()) {
-            let verbForm = path.hasPrefix("nodes/") ? " (kubectl's `\(method) \(path)` form names a permission; this command takes the request the kubelet sees)" : ""
-            throw .badInput("METHOD \"\(method)\": HTTP methods are upper case — did you mean \(method.uppercased())?\(verbForm) Pass --literal-method to send it as written")
+            let decoded = path.hasPrefix("/") ? (try? parsedPath())?.decodedPath : nil
+            let sub = decoded.flatMap { KubeletAttributeMapper.subresources(forPath: $0, profile: KubeletProfile()).first }
+            let verbForm = sub.map { ", or \(method) nodes/\($0)" } ?? ""
+            let note = sub == nil ? "" : " (\(method) nodes/\(sub!) is the permission it needs, a form who-can and explain take.)"
+            throw .badInput("METHOD \"\(method)\": HTTP methods are upper case — did you mean \(method.uppercased()) \(path)\(verbForm)?\(note) Pass --literal-method to send it as written")
         }
         return method
     }
@@ -107,7 +115,19 @@ struct RequestArguments: ParsableArguments {
 
     /// The request to the given node's kubelet, its release read from the flags or the snapshot.
     func kubeletRequest(node: String?, kubelet: KubeletOptions, snapshot: ClusterSnapshot?) throws(CLIError) -> KubeletRequest {
-        KubeletRequest(method: try validatedMethod(), path: try parsedPath(), node: node,
-                       profile: try kubelet.profile(snapshot: snapshot, node: node))
+        if isPermissionForm {
+            throw .badInput("\(method) \(path) names a permission, not a request: this command takes the request the kubelet sees (METHOD PATH, such as GET /pods); who-can and explain also take the permission")
+        }
+        return KubeletRequest(method: try validatedMethod(), path: try parsedPath(), node: node,
+                              profile: try kubelet.profile(snapshot: snapshot, node: node))
+    }
+
+    /// `METHOD PATH` as a request, or `VERB nodes/SUB` as that one permission.
+    func question(node: String?, kubelet: KubeletOptions, snapshot: ClusterSnapshot?) throws(CLIError) -> KubeletQuestion {
+        guard isPermissionForm else { return .request(try kubeletRequest(node: node, kubelet: kubelet, snapshot: snapshot)) }
+        let profile = try kubelet.profile(snapshot: snapshot, node: node)
+        do { return .permission(try KubeletPermission(verb: method, resource: path, node: node, profile: profile)) } catch {
+            throw .badInput(error.description)
+        }
     }
 }

@@ -2,17 +2,18 @@ import ArgumentParser
 
 /// `kubelet-authz completion bash|zsh|fish`, as kubectl spells it: the script on stdout, for
 /// `source <(kubelet-authz completion bash)` or the shell's completion directory.
-struct CompletionCommand: AsyncParsableCommand {
+struct CompletionCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "completion",
         abstract: "Print a shell completion script (bash, zsh or fish).",
-        discussion: """
-        Examples:
-          source <(kubelet-authz completion bash)
-          kubelet-authz completion zsh > "${fpath[1]}/_kubelet-authz"
-          kubelet-authz completion fish > ~/.config/fish/completions/kubelet-authz.fish
-        """
+        discussion: HelpExamples.section(examples)
     )
+
+    static let examples = """
+        source <(kubelet-authz completion bash)
+        kubelet-authz completion zsh > "${fpath[1]}/_kubelet-authz"
+        kubelet-authz completion fish > ~/.config/fish/completions/kubelet-authz.fish
+        """
 
     enum Shell: String, ExpressibleByArgument, CaseIterable { case bash, zsh, fish }
 

@@ -4,9 +4,9 @@ import Foundation
 import KubeJSON
 import Reports
 
-enum EvidenceFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+enum EvidenceFormat: String, CaseIterable { case table, json, csv }
 
-struct EvidenceCommand: AsyncParsableCommand {
+struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "evidence",
         abstract: "Read API server audit logs: who used which kubelet permission, allowed or denied, and what the log cannot show.",
@@ -22,27 +22,33 @@ struct EvidenceCommand: AsyncParsableCommand {
         is written. With a store, records go to that evidence database keyed by request (auditID, time received, \
         node, access path): ingesting the same files again, or after an interrupted run, never \
         counts twice.
-
-        Examples:
-          kubelet-authz evidence /var/log/kubernetes/audit/
-          kubelet-authz evidence audit.log audit-2026-11-20T10-00-00.000.log.gz --audit-policy policy.yaml -o json
-          kubectl logs -n kube-system kube-apiserver-cp-1 | kubelet-authz evidence --no-db -
-        """
+        """ + "\n\n" + HelpExamples.section(examples)
     )
+
+    static let examples = """
+        kubelet-authz evidence /var/log/kubernetes/audit/
+        kubelet-authz evidence audit.log audit-2026-11-20T10-00-00.000.log.gz \\
+            --audit-policy policy.yaml -o json
+        kubectl logs -n kube-system kube-apiserver-cp-1 \\
+            | kubelet-authz evidence --no-db -
+        """
 
     @Argument(help: ArgumentHelp("Audit logs: files, directories, or - for stdin.", valueName: "LOG")) var logs: [String] = []
     @OptionGroup var store: EvidenceStoreOptions
     @Flag(help: "Accept logs in which no line is an audit event (by default an error: the wrong file must not pass as \"no use\").")
     var allowEmpty = false
-    @Option(name: .shortAndLong, help: "Output: table, json, csv.") var output: EvidenceFormat = .table
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, csv, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<EvidenceFormat>.completion(names: false))
+    var output = "table"
 
     func run() async throws {
+        let output = try OutputRequest<EvidenceFormat>(self.output, names: false, command: "evidence")
         let timings = PhaseTimer()
         let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, timings: timings)
         switch output {
-        case .table: ConsoleIO.out(EvidenceOutput.table(report))
-        case .json: ConsoleIO.out(JSONWriter.pretty(EvidenceOutput.json(report, files: files)) + "\n")
-        case .csv: ConsoleIO.out(EvidenceOutput.csv(report))
+        case .format(.table): ConsoleIO.out(EvidenceOutput.table(report))
+        case .format(.json), .jsonPath, .name: try output.writeJSON(EvidenceOutput.json(report, files: files))
+        case .format(.csv): ConsoleIO.out(EvidenceOutput.csv(report))
         }
         timings.mark("output")
         timings.report()

@@ -16,30 +16,9 @@ public struct KubeletAuthz: AsyncParsableCommand {
 
     public init() {}
 
-    /// kubectl accepts `-o json`, `-ojson` and `-o=json` (and the same for `-f`);
-    /// swift-argument-parser reads `-ojson` as grouped flags and rejects `-o=json`. A value-taking
-    /// short option joined to its value is split in two (everything after `--` is left alone).
-    static let valueShortOptions: Set<Character> = ["o", "f"]
-
-    static func kubectlStyle(_ arguments: [String]) -> [String] {
-        var out: [String] = []
-        var rest = false
-        for a in arguments {
-            if rest || a == "--" { rest = true; out.append(a); continue }
-            let chars = Array(a)
-            if chars.count > 2, chars[0] == "-", valueShortOptions.contains(chars[1]) {
-                let value = chars[2] == "=" ? chars[3...] : chars[2...]
-                out += [String(chars[0...1]), String(value)]
-            } else {
-                out.append(a)
-            }
-        }
-        return out
-    }
-
     public static func run(arguments: [String]) async -> Int32 {
         do {
-            var command = try parseAsRoot(kubectlStyle(arguments))
+            var command = try parseAsRoot(KubectlArguments.normalize(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -4,7 +4,7 @@ import KubeJSON
 import KubeletAuthzApp
 import RBAC
 
-struct ReviewCommand: AsyncParsableCommand {
+struct ReviewCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Answer SubjectAccessReviews from stdin as the API server would on these RBAC objects.",
@@ -14,12 +14,13 @@ struct ReviewCommand: AsyncParsableCommand {
         Given JSON lines — one review per line — it answers one line per line, in order; a review \
         the API server would reject is answered {"error": <Status>} in its place and the exit \
         code is 2.
-
-        Examples:
-          kubelet-authz review -f cluster/ < sar.json
-          kubelet-authz review -f cluster/ < reviews.jsonl > answers.jsonl
-        """
+        """ + "\n\n" + HelpExamples.section(examples)
     )
+
+    static let examples = """
+        kubelet-authz review -f cluster/ < sar.json
+        kubelet-authz review -f cluster/ < reviews.jsonl > answers.jsonl
+        """
 
     @OptionGroup var input: ClusterInputOptions
 

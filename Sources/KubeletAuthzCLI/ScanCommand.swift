@@ -4,10 +4,11 @@ import Foundation
 import Evidence
 import Governance
 import KubeJSON
+import KubeletAuthzApp
 import KubeletModel
 import Reports
 
-enum ScanOutput: String, ExpressibleByArgument, CaseIterable {
+enum ScanOutput: String, CaseIterable {
     case table, wide, json, yaml, csv, markdown, sarif
 }
 
@@ -15,7 +16,7 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
-struct ScanCommand: AsyncParsableCommand {
+struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Inventory every subject with kubelet access, reconcile it with the governance register, and report findings.",
@@ -26,22 +27,29 @@ struct ScanCommand: AsyncParsableCommand {
         commands, and who owns it. With --audit (or --db) the API server's audit evidence is joined: \
         what each subject used, what it never used, what it was denied, and where nodes/proxy served \
         only paths a fine-grained subresource covers. Findings are documented in docs/FINDINGS.md.
-
-        Examples:
-          kubelet-authz scan --demo
-          kubectl get clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts,nodes -A -o yaml > cluster.yaml
-          kubelet-authz scan -f cluster.yaml --register register.yaml -o markdown > review.md
-          kubelet-authz scan -f manifests/ -o sarif --fail-on high > kubelet-authz.sarif
-          kubelet-authz scan -f cluster.yaml --audit /var/log/kubernetes/audit/ --unused-days 30
-        """
+        """ + "\n\n" + HelpExamples.section(examples)
     )
+
+    static let examples = """
+        kubelet-authz scan --demo
+        kubectl get clusterroles,clusterrolebindings,roles,rolebindings,sa,nodes \\
+            -A -o yaml > cluster.yaml
+        kubelet-authz scan -f cluster.yaml --register register.yaml -o markdown \\
+            > review.md
+        kubelet-authz scan -f manifests/ -o sarif --fail-on high > ka.sarif
+        kubelet-authz scan -f cluster.yaml --audit /var/log/kubernetes/audit/ \\
+            --unused-days 30
+        kubelet-authz scan --demo -o jsonpath='{.findings[*].id}'
+        """
 
     @OptionGroup var input: ClusterInputOptions
     @Flag(help: "Scan the bundled example AI platform cluster with its register.") var demo = false
     @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister).", valueName: "FILE")) var register: String?
     @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
-    @Option(name: .shortAndLong, help: "Output: table, wide, json, yaml, csv, markdown, sarif.") var output: ScanOutput = .table
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<ScanOutput>.completion(names: true))
+    var output = "table"
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.", valueName: "SEVERITY"))
     var failOn: String?
     @Option(help: ArgumentHelp("A previous `scan -o json` report: findings already in it (by fingerprint) are neither shown nor failed on, so a gate fails only on what is new.", valueName: "FILE"))
@@ -64,6 +72,7 @@ struct ScanCommand: AsyncParsableCommand {
     var apiserverKubeletClient = APIServerKubeletClient.kubeadmUser
 
     func run() async throws {
+        let output = try OutputRequest<ScanOutput>(self.output, names: true, command: "scan")
         let threshold: Severity? = try failOn.map { text throws(CLIError) in
             guard let s = Severity(text.lowercased()) else {
                 throw CLIError.badInput("--fail-on \"\(text)\": expected info, low, medium, high or critical")
@@ -102,11 +111,7 @@ struct ScanCommand: AsyncParsableCommand {
         source.files = files
         let snapshot = try await source.load()
         timings.mark("read")
-        if snapshot.roles.isEmpty && snapshot.bindings.isEmpty && !allowEmpty {
-            let names = snapshot.sources
-            let inputs = names.isEmpty ? "the input" : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
-            throw CLIError.badInput("\(inputs): no ClusterRole, ClusterRoleBinding, Role or RoleBinding (read \(snapshot.objectCount) other object\(snapshot.objectCount == 1 ? "" : "s")); nothing to scan — check the kubectl command that wrote it, or pass --allow-empty")
-        }
+        do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
         var evidenceValue: ScanEvidence? = nil
         if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
             ConsoleIO.err("Note: joining the evidence in \(fromEnvironment) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
@@ -126,24 +131,28 @@ struct ScanCommand: AsyncParsableCommand {
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
         // The table's heading says how the release was chosen; other formats go to programs.
-        if output != .table && output != .wide { for note in report.releaseNotes { ConsoleIO.err("Note: \(note)\n") } }
+        let isTable = switch output { case .format(.table), .format(.wide): true; default: false }
+        if !isTable { for note in report.releaseNotes { ConsoleIO.err("Note: \(note)\n") } }
 
         switch output {
-        case .table, .wide:
+        case .format(.table), .format(.wide):
             let colour = color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ConsoleIO.environment["NO_COLOR"] == nil)
-            ConsoleIO.out(ScanText.render(report, wide: output == .wide, style: .init(color: colour)))
+            let wide = if case .format(.wide) = output { true } else { false }
+            ConsoleIO.out(ScanText.render(report, wide: wide, style: .init(color: colour)))
             ConsoleIO.err(InputSummary.line(snapshot) + "\n")
-        case .json:
-            ConsoleIO.out(JSONWriter.pretty(ScanJSON.report(report, input: InputSummary.json(snapshot))) + "\n")
-        case .yaml:
+        case .format(.json), .jsonPath:
+            try output.writeJSON(ScanJSON.report(report, input: InputSummary.json(snapshot)))
+        case .name:
+            ConsoleIO.out(report.subjects.map { SubjectName.line(kind: $0.key.kind, namespace: $0.key.namespace, name: $0.key.name) + "\n" }.joined())
+        case .format(.yaml):
             do { ConsoleIO.out(try YAMLWriter.yaml(ScanJSON.report(report, input: InputSummary.json(snapshot)))) } catch {
                 throw CLIError(message: "cannot write YAML: \(error)", exitCode: 2)
             }
-        case .csv:
+        case .format(.csv):
             ConsoleIO.out(ScanCSV.render(report))
-        case .markdown:
+        case .format(.markdown):
             ConsoleIO.out(ScanMarkdown.render(report))
-        case .sarif:
+        case .format(.sarif):
             ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version, templateRoot: templateRoot)) + "\n")
         }
         if let threshold, report.failing(at: threshold) {
@@ -170,13 +179,14 @@ struct ScanCommand: AsyncParsableCommand {
     /// The ignore file's acceptances, then the baseline: what is left is what this scan reports.
     func accept(_ findings: [Finding], now: Day) throws(CLIError) -> [Finding] {
         var kept = findings
-        let ignorePath = ignoreFile ?? (FileManager.default.fileExists(atPath: FindingAcceptance.defaultFile) ? FindingAcceptance.defaultFile : nil)
-        if let ignorePath {
-            guard let data = FileManager.default.contents(atPath: ignorePath) else {
-                throw .badInput("--ignore-file: the path \"\(ignorePath)\" does not exist or cannot be read")
-            }
+        if let ignorePath = IgnoreFile.path(explicit: ignoreFile) {
             let acceptance: FindingAcceptance
-            do { acceptance = try FindingAcceptance.decode(data, source: ignorePath) } catch { throw .badInput(error.description) }
+            do { acceptance = try IgnoreFile.load(ignorePath) } catch {
+                switch error {
+                case .unreadable(let path): throw .badInput("--ignore-file: the path \"\(path)\" does not exist or cannot be read")
+                case .invalid(let message): throw .badInput(message)
+                }
+            }
             let outcome = acceptance.apply(to: kept, now: now)
             kept = outcome.kept
             if outcome.accepted > 0 { ConsoleIO.err("\(outcome.accepted) finding\(outcome.accepted == 1 ? "" : "s") accepted in \(ignorePath)\n") }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeClient
 
-struct SnapshotCommand: AsyncParsableCommand {
+struct SnapshotCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
         abstract: "Save everything kubelet-authz reads from a live cluster to files that -f reads back.",
@@ -13,13 +13,14 @@ struct SnapshotCommand: AsyncParsableCommand {
         time); --file gets one JSON List holding it all. managedFields are dropped, and \
         Pods keep only their names, owners, ServiceAccount, node and images: a Pod spec can hold \
         secrets, and snapshots are made to be shared for review.
-
-        Examples:
-          kubelet-authz snapshot --output-dir snapshots/2026-11-27
-          kubelet-authz snapshot --context prod --file prod.json
-          kubelet-authz scan -f prod.json --register register.yaml
-        """
+        """ + "\n\n" + HelpExamples.section(examples)
     )
+
+    static let examples = """
+        kubelet-authz snapshot --output-dir snapshots/2026-11-27
+        kubelet-authz snapshot --context prod --file prod.json
+        kubelet-authz scan -f prod.json --register register.yaml
+        """
 
     @OptionGroup var live: LiveClusterOptions
     @Option(help: ArgumentHelp("Write one file per resource into this directory (created if needed).", valueName: "DIR"))

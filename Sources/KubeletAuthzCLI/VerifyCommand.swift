@@ -5,7 +5,7 @@ import KubeClient
 import KubeJSON
 import RBAC
 
-struct VerifyCommand: AsyncParsableCommand {
+struct VerifyCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Cross-check our verdicts with the API server's: real SubjectAccessReviews against a live cluster.",
@@ -20,21 +20,25 @@ struct VerifyCommand: AsyncParsableCommand {
 
         Needs create on subjectaccessreviews.authorization.k8s.io besides the read-only \
         permissions (deploy/kubelet-authz-reader.yaml).
-
-        Examples:
-          kubelet-authz verify
-          kubelet-authz verify --context prod --all -o json
-        """
+        """ + "\n\n" + HelpExamples.section(examples)
     )
+
+    static let examples = """
+        kubelet-authz verify
+        kubelet-authz verify --context prod --all -o json
+        """
 
     @OptionGroup var live: LiveClusterOptions
     @Flag(help: "Ask about every node, not a sample.") var all = false
-    @Option(name: .shortAndLong, help: "Output: table or json.") var output: OutputFormat = .table
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
+    var output = "table"
 
     func run() async throws {
+        let output = try OutputRequest<OutputFormat>(self.output, names: false, command: "verify")
         let client = try await live.client()
         do {
-            try await verify(client)
+            try await verify(client, output: output)
             await client.shutdown()
         } catch {
             await client.shutdown()
@@ -42,7 +46,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
     }
 
-    func verify(_ client: KubeAPIClient) async throws {
+    func verify(_ client: KubeAPIClient, output: OutputRequest<OutputFormat>) async throws {
         let read: LiveClusterReader.Result
         do { read = try await LiveClusterReader.read(client) } catch { throw CLIError.badInput("\(error)") }
         let snapshot = read.snapshot
@@ -53,14 +57,14 @@ struct VerifyCommand: AsyncParsableCommand {
         do { theirs = try await SubjectAccessReviewClient.ask(client, checks.map(\.review)) } catch { throw CLIError.badInput("\(error)") }
         let disagreements = zip(checks, theirs).filter { $0.ours.allowed != $1.allowed }
         switch output {
-        case .json:
-            ConsoleIO.out(JSONWriter.pretty(.object([
+        case .format(.json), .jsonPath, .name:
+            try output.writeJSON(.object([
                 ("server", .string(client.server)), ("serverVersion", read.serverVersion.map(JSONValue.string)),
                 ("checked", .number(Double(checks.count))),
                 ("subjects", .number(Double(Set(checks.map(\.subject)).count))),
                 ("disagreements", .array(disagreements.map { json($0, $1) })),
-            ])) + "\n")
-        case .table:
+            ]))
+        case .format(.table):
             for (check, their) in disagreements { ConsoleIO.out(text(check, their) + "\n") }
             // Nodes are sampled per subject, so the factors are subject–node pairs, not
             // subjects × nodes: the product printed is the number of reviews sent.

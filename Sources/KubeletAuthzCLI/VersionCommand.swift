@@ -4,18 +4,21 @@ import KubeletModel
 
 /// `kubelet-authz version`, shaped after `kubectl version`: the build, and the Kubernetes
 /// releases whose kubelet behaviour is modelled, since an answer is only as good as that range.
-struct VersionCommand: AsyncParsableCommand {
+struct VersionCommand: AsyncParsableCommand, DocumentedByExamples {
     static let configuration = CommandConfiguration(
         commandName: "version",
         abstract: "Print the version, the git commit it was built from and the Kubernetes releases modelled.",
-        discussion: """
-        Examples:
-          kubelet-authz version
-          kubelet-authz version -o json
-        """
+        discussion: HelpExamples.section(examples)
     )
 
-    @Option(name: .shortAndLong, help: "Output: table (plain text) or json.") var output: OutputFormat = .table
+    static let examples = """
+        kubelet-authz version
+        kubelet-authz version -o json
+        """
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table (plain text), json, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+            completion: OutputRequest<OutputFormat>.completion(names: false))
+    var output = "table"
 
     /// The first line of `version`, and what `--version` prints, so the two never disagree.
     static var headline: String {
@@ -38,8 +41,9 @@ struct VersionCommand: AsyncParsableCommand {
 
     func run() async throws {
         let oldest = KubernetesVersion.oldestModelled, newest = KubernetesVersion.newest
+        let output = try OutputRequest<OutputFormat>(self.output, names: false, command: "version")
         switch output {
-        case .table:
+        case .format(.table):
             let commit: String
             if let sha = BuildInfo.gitCommit {
                 commit = BuildInfo.gitTreeState == "dirty" ? "\(sha) (with uncommitted changes)" : sha
@@ -53,7 +57,7 @@ struct VersionCommand: AsyncParsableCommand {
             kubernetes: \(oldest)–\(newest) modelled (older releases are answered as \(oldest), newer ones as \(newest), with a warning)
 
             """)
-        case .json:
+        case .format(.json), .jsonPath, .name:
             // Field names follow `kubectl version -o json`; an unknown commit is null, not "".
             let value = JSONValue.object([
                 ("version", .string(BuildInfo.version)),
@@ -66,7 +70,7 @@ struct VersionCommand: AsyncParsableCommand {
                     ("releases", .strings(Self.modelledReleases.map(\.description))),
                 ])),
             ])
-            ConsoleIO.out(JSONWriter.pretty(value) + "\n")
+            try output.writeJSON(value)
         }
     }
 }

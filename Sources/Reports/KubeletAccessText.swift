@@ -41,9 +41,41 @@ public enum KubeletAccessText {
         r.profile.warnings.map { "Warning: \($0)" }
     }
 
-    /// Bindings that grant nothing and the profile's warnings, for stderr.
+    /// Bindings that grant nothing, a permission no kubelet of the release checks, and the
+    /// profile's warnings, for stderr.
     public static func warnings(_ a: KubeletWhoCanAnswer) -> [String] {
-        a.unresolvedBindings.map { b, e in "Warning: ClusterRoleBinding \(b.name) grants nothing: \(e)" } + warnings(a.request)
+        let question: [String] = switch a.question {
+        case .request(let r): warnings(r)
+        case .permission(let p): p.warnings.map { "Warning: \($0)" }
+        }
+        return a.unresolvedBindings.map { b, e in "Warning: ClusterRoleBinding \(b.name) grants nothing: \(e)" } + question
+    }
+
+    static func permissionLines(_ p: KubeletPermission) -> [String] {
+        [
+            "Permission:   \(p.check.verb) nodes/\(p.check.subresource) on \(p.node.map { "node \($0)" } ?? "any node")",
+            "Kubernetes:   \(p.profile.version) (KubeletFineGrainedAuthz=\(p.profile.fineGrainedAuthz))",
+            "Opens:        \(p.paths.isEmpty ? "no kubelet path on this release" : p.paths.joined(separator: ", "))",
+        ]
+    }
+
+    static func checkTable(_ checks: [EvaluatedCheck]) -> String {
+        var t = Table(headers: ["CHECK", "VERB", "SUBRESOURCE", "ALLOWED", "REASON"])
+        for (i, c) in checks.enumerated() {
+            let reason = c.reason.isEmpty ? (c.allowed ? "(system:masters)" : "no rule matches") : c.reason
+            t.rows.append(["\(i + 1)\(c.performed ? "" : " (not sent)")", c.check.verb.isEmpty ? "\"\"" : c.check.verb,
+                           "nodes/\(c.check.subresource)", c.allowed ? "yes" : "no", reason])
+        }
+        return t.render()
+    }
+
+    public static func explain(_ e: KubeletPermissionExplanation) -> String {
+        var lines = permissionLines(e.permission)
+        lines.insert("As:           \(e.user.name) (groups: \(e.user.groups.joined(separator: ", ")))", at: 1)
+        lines.append("Result:       \(e.allowed ? "ALLOWED" : "DENIED")")
+        var out = lines.joined(separator: "\n") + "\n\n" + checkTable([e.check])
+        for n in e.notes { out += "Note: \(n)\n" }
+        return out
     }
 
     public static func explain(_ e: KubeletExplanation) -> String {
@@ -58,23 +90,22 @@ public enum KubeletAccessText {
         if !e.body.isEmpty { lines.append("Body:         \(e.body.trimmingCharacters(in: .newlines))") }
         lines += endpointLines(r.endpoint)
         lines.append("")
-        var t = Table(headers: ["CHECK", "VERB", "SUBRESOURCE", "ALLOWED", "REASON"])
-        for (i, c) in e.checks.enumerated() {
-            let reason = c.reason.isEmpty ? (c.allowed ? "(system:masters)" : "no rule matches") : c.reason
-            t.rows.append(["\(i + 1)\(c.performed ? "" : " (not sent)")", c.check.verb.isEmpty ? "\"\"" : c.check.verb,
-                           "nodes/\(c.check.subresource)", c.allowed ? "yes" : "no", reason])
-        }
-        var out = lines.joined(separator: "\n") + "\n" + t.render()
+        var out = lines.joined(separator: "\n") + "\n" + checkTable(e.checks)
         for n in e.notes { out += "Note: \(n)\n" }
         return out
     }
 
     public static func whoCan(_ a: KubeletWhoCanAnswer) -> String {
-        let r = a.request
-        var out = "Request:      \(r.method) \(r.path.decodedPath) on \(r.node.map { "node \($0)" } ?? "any node")\n"
-        out += "Checks:       \(r.checks.map { "\($0.verb.isEmpty ? "\"\"" : $0.verb) nodes/\($0.subresource)" }.joined(separator: ", then "))\n"
-        out += "Routing:      \(routingLine(r.routing))\n"
-        out += endpointLines(r.endpoint).joined(separator: "\n") + "\n\n"
+        var out: String
+        switch a.question {
+        case .request(let r):
+            out = "Request:      \(r.method) \(r.path.decodedPath) on \(r.node.map { "node \($0)" } ?? "any node")\n"
+            out += "Checks:       \(r.checks.map { "\($0.verb.isEmpty ? "\"\"" : $0.verb) nodes/\($0.subresource)" }.joined(separator: ", then "))\n"
+            out += "Routing:      \(routingLine(r.routing))\n"
+            out += endpointLines(r.endpoint).joined(separator: "\n") + "\n\n"
+        case .permission(let p):
+            out = permissionLines(p).joined(separator: "\n") + "\n\n"
+        }
         // KIND, NAMESPACE, NAME: the order of every subject table (scan, evidence).
         var t = Table(headers: ["KIND", "NAMESPACE", "NAME", "SUBRESOURCE", "NODES", "VIA"])
         for h in a.holders {
@@ -86,7 +117,7 @@ public enum KubeletAccessText {
             var unique: [String] = []
             for v in via where !unique.contains(v) { unique.append(v) }
             t.rows.append([h.subject.kind, h.subject.namespace.isEmpty ? "-" : h.subject.namespace, h.subject.name,
-                           subresources + (h.onlyViaFallback && r.checks.count > 1 ? " (fallback only)" : ""), nodes,
+                           subresources + (h.onlyViaFallback && a.question.checks.count > 1 ? " (fallback only)" : ""), nodes,
                            unique.joined(separator: "; ")])
         }
         out += t.render()
