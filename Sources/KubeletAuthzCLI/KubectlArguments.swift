@@ -13,7 +13,7 @@ enum KubectlArguments {
         "-o", "--output", "-f", "--filename", "-n", "--namespace",
         "--kubeconfig", "--context", "--request-timeout",
         "--kube-version", "--feature-gates", "--node", "--as", "--as-group",
-        "--register", "--now", "--fail-on", "--baseline", "--ignore-file", "--severity", "--color",
+        "--register", "--now", "--fail-on", "--baseline", "--ignore-file", "--severity", "--color", "--template-root",
         "--audit", "--unused-days", "--apiserver-kubelet-client",
         "--store", "--db", "--since", "--audit-policy", "--progress",
         "--output-dir", "--file",
