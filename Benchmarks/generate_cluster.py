@@ -405,7 +405,7 @@ class Cluster:
                           "selector": ({selector: "true"} if selector else None), "builtin": True,
                           "kubelet": name == "system:kubelet-api-admin"})
             seen.add(name)
-        n_kubelet = max(1, round(total * 0.03)) if total > len(roles) else 0
+        n_kubelet = max(1, round(total * self.a.kubelet_share)) if total > len(roles) else 0
         n_aggr = max(1, round(total * 0.01)) if total > len(roles) + n_kubelet else 0
         n_plain = max(0, total - len(roles) - n_kubelet - n_aggr)
         kinds = ["plain"] * n_plain + ["kubelet"] * n_kubelet + ["aggr"] * n_aggr
@@ -1037,6 +1037,8 @@ def main(argv=None):
     p.add_argument("--namespaces", type=int, default=500)
     p.add_argument("--pods", type=int, default=20_000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--kubelet-share", type=float, default=0.03,
+                   help="share of the custom ClusterRoles that reach the kubelet (0.9: the worst case, most subjects hold kubelet access)")
     p.add_argument("--lean", action="store_true",
                    help="drop the noise (Helm/Argo/last-applied annotations, managedFields, labels, node and pod "
                         "status, pod spec details): the fields an RBAC scan needs and little else")

@@ -91,9 +91,19 @@ public enum KubeletAccessInventory {
                 }
             }
         }
+        // Subjects granted alike (a DaemonSet's ServiceAccount in every namespace, one role bound
+        // many times) open the same paths: each distinct grant shape is worked out once.
+        let table = ReleaseEndpointChecks(profile: profile)
+        var pathsByShape: [[String: Set<[String]>]: [ReachablePath]] = [:]
         return order.sorted().map { key in
             var s = bySubject[key]!
-            s.paths = reachablePaths(s.access, profile: profile)
+            let shape = s.access.mapValues { Set($0.via.map(\.rule.verbs)) }
+            if let known = pathsByShape[shape] {
+                s.paths = known
+            } else {
+                s.paths = reachablePaths(s.access, table: table)
+                pathsByShape[shape] = s.paths
+            }
             return s
         }
     }
@@ -118,23 +128,46 @@ public enum KubeletAccessInventory {
     /// The endpoint families these grants open at this release, method by method, following
     /// the kubelet's own check order.
     public static func reachablePaths(_ access: [String: SubresourceAccess], profile: KubeletProfile) -> [ReachablePath] {
+        reachablePaths(access, table: ReleaseEndpointChecks(profile: profile))
+    }
+
+    /// Which paths open depends only on the verbs of the rules behind each subresource
+    /// (`SubresourceAccess.allows` without a node), so `build` may share the answer between
+    /// subjects whose grants have the same shape.
+    static func reachablePaths(_ access: [String: SubresourceAccess], table: ReleaseEndpointChecks) -> [ReachablePath] {
         var out: [ReachablePath] = []
-        for endpoint in KubeletEndpointCatalogue.all where endpoint.isServed(by: profile) {
-            let methods = endpoint.methods.contains("*") ? ["GET"] : endpoint.methods
+        for entry in table.entries {
             var okMethods: [String] = []
             var via: (String, Bool)? = nil
-            for method in methods {
-                let checks = KubeletAttributeMapper.checks(method: method, path: KubeletEndpointCatalogue.samplePath(endpoint), profile: profile)
+            for (method, checks) in entry.methods {
                 if let i = checks.firstIndex(where: { access[$0.subresource]?.allows($0.verb) ?? false }) {
                     okMethods.append(method)
                     if via == nil || (via!.1 && i == 0) { via = (checks[i].subresource, i > 0) }
                 }
             }
             if let via, !okMethods.isEmpty {
-                out.append(ReachablePath(endpoint: endpoint, methods: endpoint.methods.contains("*") ? ["*"] : okMethods,
+                out.append(ReachablePath(endpoint: entry.endpoint, methods: entry.endpoint.methods.contains("*") ? ["*"] : okMethods,
                                          subresource: via.0, viaFallback: via.1))
             }
         }
         return out
+    }
+}
+
+/// The kubelet's checks for every endpoint it serves at one release, method by method: the
+/// same for every subject, so mapped once per scan rather than once per subject.
+struct ReleaseEndpointChecks {
+    struct Entry {
+        let endpoint: KubeletEndpoint
+        let methods: [(method: String, checks: [KubeletCheck])]
+    }
+    let entries: [Entry]
+
+    init(profile: KubeletProfile) {
+        entries = KubeletEndpointCatalogue.all.filter { $0.isServed(by: profile) }.map { endpoint in
+            let methods = endpoint.methods.contains("*") ? ["GET"] : endpoint.methods
+            let path = KubeletEndpointCatalogue.samplePath(endpoint)
+            return Entry(endpoint: endpoint, methods: methods.map { ($0, KubeletAttributeMapper.checks(method: $0, path: path, profile: profile)) })
+        }
     }
 }

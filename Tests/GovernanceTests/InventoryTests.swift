@@ -60,6 +60,8 @@ struct InventoryTests {
             let inventory = KubeletAccessInventory.build(policy: policy, profile: KubeletProfile())
             let checked = Set(KubeletVocabulary(profile: KubeletProfile()).checked.map(\.rawValue))
             let byKey = Dictionary(uniqueKeysWithValues: inventory.map { ($0.key, $0) })
+            // build shares paths between subjects granted alike; each must be what its own grants open.
+            for s in inventory { #expect(s.paths == KubeletAccessInventory.reachablePaths(s.access, profile: KubeletProfile()), "\(s.key)") }
             for subject in Self.subjects {
                 let user = Self.probe(subject)
                 let held = byKey[SubjectKey(subject)]
@@ -82,6 +84,25 @@ struct InventoryTests {
             }
         }
         #expect(allowed > 5000 && denied > 5000)
+    }
+
+    /// A chain is named by its binding, role and rule; a binding's subjects are not part of
+    /// what makes two chains the same (comparing them made large bindings quadratic).
+    @Test("one binding with many subjects: every subject holds the same chain, once per rule")
+    func largeBinding() {
+        let subjects = (0..<2000).map { Subject(kind: "ServiceAccount", name: "agent", namespace: "ns-\($0)") }
+        let policy = RBACPolicy(roles: [.clusterRole("agent", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/metrics"]),
+                                                                      PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/stats"])])],
+                                bindings: [.clusterRoleBinding("agent", clusterRole: "agent", subjects: subjects)])
+        let inventory = KubeletAccessInventory.build(policy: policy, profile: KubeletProfile(version: .v(36)))
+        #expect(inventory.count == 2000)
+        for s in inventory {
+            #expect(s.allGrants.map(\.ruleIndex) == [0, 1] || s.allGrants.map(\.ruleIndex) == [1, 0])
+            #expect(Set(s.access.keys) == ["metrics", "stats"])
+        }
+        let a = inventory[0].allGrants[0], b = inventory[1].allGrants[0]
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(inventory[0].allGrants[0] != inventory[0].allGrants[1])
     }
 
     @Test("reachable paths follow the kubelet's checks at the release")
