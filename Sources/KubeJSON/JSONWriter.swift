@@ -15,7 +15,24 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into out: inout [UInt8], indent: [UInt8]?, level: Int) {
+    /// The same bytes as `pretty`, handed to `emit` in pieces of about `chunk` bytes as they are
+    /// written, so a report of hundreds of megabytes is never held whole a second time.
+    public static func pretty(_ value: JSONValue, indent: Int = 4, chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + (1 << 12))
+        write(value, into: &out, indent: [UInt8](repeating: 0x20, count: indent), level: 0) { buffer in
+            if buffer.count >= chunk {
+                emit(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { emit(out) }
+    }
+
+    /// `flush` is offered the buffer between members and items, where it may take what is
+    /// written so far.
+    private static func write(_ value: JSONValue, into out: inout [UInt8], indent: [UInt8]?, level: Int,
+                              flush: (inout [UInt8]) -> Void = { _ in }) {
         switch value {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
@@ -29,7 +46,8 @@ public enum JSONWriter {
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
-                write(item, into: &out, indent: indent, level: level + 1)
+                write(item, into: &out, indent: indent, level: level + 1, flush: flush)
+                flush(&out)
             }
             newline(&out, indent, level)
             out.append(UInt8(ascii: "]"))
@@ -42,7 +60,8 @@ public enum JSONWriter {
                 writeString(k, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if indent != nil { out.append(0x20) }
-                write(v, into: &out, indent: indent, level: level + 1)
+                write(v, into: &out, indent: indent, level: level + 1, flush: flush)
+                flush(&out)
             }
             newline(&out, indent, level)
             out.append(UInt8(ascii: "}"))

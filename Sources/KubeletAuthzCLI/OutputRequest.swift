@@ -56,7 +56,9 @@ enum OutputRequest<Format: RawRepresentable & CaseIterable> where Format.RawValu
     /// Prints `document` as `-o json` does, or what the template makes of it.
     func writeJSON(_ document: JSONValue) throws(CLIError) {
         guard case .jsonPath(let template) = self else {
-            ConsoleIO.out(JSONWriter.pretty(document) + "\n")
+            // Streamed: a report of a large cluster is hundreds of megabytes.
+            JSONWriter.pretty(document) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            ConsoleIO.out("\n")
             return
         }
         do { ConsoleIO.out(try template.render(document)) } catch {

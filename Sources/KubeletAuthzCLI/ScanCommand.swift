@@ -153,7 +153,10 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         case .format(.markdown):
             ConsoleIO.out(ScanMarkdown.render(report))
         case .format(.sarif):
-            ConsoleIO.out(JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version, templateRoot: templateRoot)) + "\n")
+            JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version, templateRoot: templateRoot)) {
+                ConsoleIO.out(String(decoding: $0, as: UTF8.self))
+            }
+            ConsoleIO.out("\n")
         }
         if let threshold, report.failing(at: threshold) {
             let n = report.findings.filter { $0.severity >= threshold }.count
