@@ -22,6 +22,9 @@ public struct EvidenceLoading {
         public let readCounts: AuditScanCounts
         /// Everything the store holds evidence from, these inputs and earlier ones.
         public let storeInputs: [String]
+        /// What the store held evidence from besides these inputs (their canonical paths, and
+        /// stdin batches).
+        public let earlierInputs: [String]
     }
 
     public var logs: [String]
@@ -62,8 +65,11 @@ public struct EvidenceLoading {
             ingested()
             let report = EvidenceReport(records: try target.records(since: nil), counts: try target.totals(),
                                         malformed: try target.malformedLines(limit: 100), policy: policy, since: since)
+            // The store names files by their canonical path; the report names them as given.
+            let given = Set(sources.map(\.canonicalPath))
+            let stored = try target.inputs()
             return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
-                          readCounts: summary.counts, storeInputs: try target.inputs())
+                          readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) })
         } catch let e as InputError {
             throw e
         } catch {

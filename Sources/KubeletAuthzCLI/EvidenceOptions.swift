@@ -83,8 +83,7 @@ struct EvidenceStoreOptions: ParsableArguments {
             throw CLIError.badInput("\(result.inputs.joined(separator: ", ")): no audit event in \(c.lines) line\(c.lines == 1 ? "" : "s")\(c.malformed > 0 ? " (\(c.malformed) malformed)" : "") — is this the API server's audit log (--audit-log-path)? Pass --allow-empty to accept it")
         }
         if let path {
-            let given = Set(result.inputs)
-            let others = result.storeInputs.filter { !given.contains($0) }
+            let others = result.earlierInputs
             ConsoleIO.err("Evidence database \(path): \(result.storeInputs.count) input\(result.storeInputs.count == 1 ? "" : "s")" +
                           (others.isEmpty ? "; the report covers the given logs only\n"
                                           : "; the report also covers \(others.count) earlier: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? ", …" : "")\n"))

@@ -40,6 +40,19 @@ struct EvidenceStoreChoiceTests {
         #expect(await kubeletAuthz(["evidence", Self.log, "--store", db, "--no-db"]).code == 2)
     }
 
+    /// The store keeps a file under its canonical path; a log named another way (relative,
+    /// `./`, `..`) is still the one just given, not an "earlier" input.
+    @Test("a fresh store and a log named with .. : the report covers the given log only")
+    func givenNamedAnotherWay() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.log, toPath: dir.appendingPathComponent("audit.jsonl").path)
+        let db = dir.appendingPathComponent("evidence.sqlite").path
+        let r = await kubeletAuthz(["evidence", dir.path + "/sub/../audit.jsonl", "--store", db])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Evidence database \(db): 1 input; the report covers the given logs only"), "\(r.err)")
+    }
+
     @Test("a file in which no line is an audit event is exit 2 unless --allow-empty")
     func notAnAuditLog() async throws {
         let nginx = try Fixtures.temporaryFile("access-\(UUID().uuidString).log",
