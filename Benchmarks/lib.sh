@@ -59,3 +59,12 @@ require_executables() {
     local f
     for f in "$@"; do [[ -x "$f" ]] || { echo "$name: not an executable: $f" >&2; exit 1; }; done
 }
+
+# The Python package a benchmark's reference needs ($2 imported, $3 the pip name), installed
+# with pip when missing: a reference that silently falls back to something slower (orjson to
+# json, PyYAML's C loader to the pure-Python one) would flatter the comparison.
+ensure_python_package() {
+    "$PYTHON" -c "import $2" 2>/dev/null && return 0
+    echo "==> $PYTHON -m pip install $3" >&2
+    "$PYTHON" -m pip install --quiet "$3" >&2 || { echo "$1: could not install $3 (pip install $3)" >&2; exit 1; }
+}

@@ -19,6 +19,8 @@
 #   --seed N       generator seed (default 1)
 #   --size-mb N    log size in MiB (default 1024)
 #   --small        a 20 MiB log, to check the plumbing (not a benchmark result)
+#   --nodes N      nodes in the generated cluster (default 250); 3000 makes a daemonset fleet
+#                  (every agent on every node) with tens of thousands of usage rows
 #
 # Environment: KUBELET_AUTHZ=/path/to/binary runs that binary instead of building one (implies
 # --skip-build). PYTHON=python3.x picks the interpreter. EVIDENCE_OUT=PATH is where the
@@ -40,6 +42,7 @@ runs=3
 seed=1
 size_mb=1024
 small=0
+nodes=250
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --skip-build) skip_build=1 ;;
@@ -50,12 +53,13 @@ while [[ $# -gt 0 ]]; do
         --seed) seed=${2:?--seed needs a number}; shift ;;
         --size-mb) size_mb=${2:?--size-mb needs a number}; shift ;;
         --small) small=1; size_mb=20 ;;
+        --nodes) nodes=${2:?--nodes needs a number}; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-evidence-benchmark.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
-for n in "$runs" "$seed" "$size_mb"; do
+for n in "$runs" "$seed" "$size_mb" "$nodes"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run-evidence-benchmark.sh: not a number: $n" >&2; exit 2; }
 done
 (( runs >= 1 )) || { echo "run-evidence-benchmark.sh: --runs must be >= 1" >&2; exit 2; }
@@ -65,6 +69,7 @@ orjson_runs=3
 
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null || { echo "run-evidence-benchmark.sh: $PYTHON not found" >&2; exit 1; }
+ensure_python_package run-evidence-benchmark.sh orjson orjson
 
 find_gnu_time run-evidence-benchmark.sh
 PIN=()
@@ -87,10 +92,10 @@ largest() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 
 # --- files --------------------------------------------------------------------------------------
 BENCH_DIR="$ROOT/.build/bench"
-if (( size_mb == 1024 && seed == 1 )); then
+if (( size_mb == 1024 && seed == 1 && nodes == 250 )); then
     FILE="$BENCH_DIR/audit-1g.jsonl"
 else
-    FILE="$BENCH_DIR/audit-${size_mb}m-s$seed.jsonl"
+    FILE="$BENCH_DIR/audit-${size_mb}m-s$seed$( (( nodes == 250 )) || echo "-n$nodes").jsonl"
 fi
 EXPECTED="$FILE.expected.json"
 OUT_JSON=${EVIDENCE_OUT:-/tmp/out.json}
@@ -102,7 +107,7 @@ trap 'rm -rf "$WORK"' EXIT
 find_or_build_binary run-evidence-benchmark.sh "$skip_build"
 
 # --- audit log ----------------------------------------------------------------------------------
-gen_args=(--size-mb "$size_mb" --seed "$seed" -o "$FILE")
+gen_args=(--size-mb "$size_mb" --seed "$seed" --nodes "$nodes" -o "$FILE")
 if (( regenerate )) || [[ ! -s "$FILE" || ! -s "$EXPECTED" ]]; then
     (( with_gzip )) && gen_args+=(--gzip)
     echo "==> generating $FILE ($size_mb MiB)" >&2
