@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "KubeJSON"),
         .target(name: "KubeletModel"),
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
-        .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", "CByteSearch", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
         .target(name: "Governance", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
         // The evidence model (no C of its own): records, usage, blind spots, audit policy, the report, storage protocols.
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "KubeJSONTests", dependencies: ["KubeJSON", "TestSupport"]),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [

@@ -77,10 +77,23 @@ public enum ClusterDocumentDecoder {
             throw topLevelList(at: SourceLocation(file: source, line: line), json: true)
         }
         let layout = JSONItemLocator.layout(data)
+        let fast = useByteReader
+        // The byte-level reader first (a large List on every core); what it is unsure of goes
+        // to JSONDecoder below, which also words the error with its line.
+        if fast, let document = JSONObjectReader.document(data, layout: layout) {
+            let items = !document.hasItems ? nil
+                : layout.items.count >= 2048 ? decodeInParallel(data, layout: layout, fast: true) : JSONObjectReader.objects(data, layout.items[...])
+            if !document.hasItems || items != nil {
+                try dispatch(list: ListWire(apiVersion: document.apiVersion, kind: document.kind, items: items), single: document.single,
+                             source: SourceLocation(file: source, line: 1), itemLocations: items.map { _ in layout.items.map { SourceLocation(file: source, line: $0.line) } },
+                             into: &snapshot, context: &context)
+                return
+            }
+        }
         // A large List decodes in chunks on every core; any problem falls back to the
         // sequential path below, which reports it with its line.
         if layout.hasItems, !layout.irregular, layout.items.count >= 2048,
-           let items = decodeInParallel(data, layout: layout) {
+           let items = decodeInParallel(data, layout: layout, fast: fast) {
             let list = ListWire(apiVersion: layout.apiVersion, kind: layout.kind, items: items)
             let locations = layout.items.map { SourceLocation(file: source, line: $0.line) }
             try dispatch(list: list, single: ObjectWire(), source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot, context: &context)
@@ -102,8 +115,12 @@ public enum ClusterDocumentDecoder {
         try dispatch(list: list, single: object, source: SourceLocation(file: source, line: 1), itemLocations: locations, into: &snapshot, context: &context)
     }
 
-    /// Splits the items into one contiguous run per core and decodes each as a JSON array.
-    static func decodeInParallel(_ data: Data, layout: JSONItemLayout) -> [ObjectWire]? {
+    /// Off only in tests, which hold the byte-level reader to JSONDecoder.
+    @TaskLocal static var useByteReader = true
+
+    /// Splits the items into one contiguous run per core and decodes each, by the byte-level
+    /// reader (`fast`) or else as a JSON array by JSONDecoder.
+    static func decodeInParallel(_ data: Data, layout: JSONItemLayout, fast: Bool) -> [ObjectWire]? {
         let items = layout.items
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
         let per = (items.count + chunks - 1) / chunks
@@ -117,6 +134,10 @@ public enum ClusterDocumentDecoder {
             let lo = c * per, hi = min(items.count, lo + per)
             guard lo < hi else {
                 results.lock.lock(); results.parts[c] = []; results.lock.unlock()
+                return
+            }
+            if fast, let read = JSONObjectReader.objects(data, items[lo..<hi]) {
+                results.lock.lock(); results.parts[c] = read; results.lock.unlock()
                 return
             }
             var slice = Data(capacity: items[hi - 1].end - items[lo].start + 2)

@@ -4,24 +4,24 @@ import RBAC
 /// server and kubectl write. One permissive type for every kind: decoding only what the
 /// analysis uses is what keeps large clusters fast, and unknown fields are ignored as
 /// `kubectl get -o yaml` output is full of them.
-struct ObjectWire: Decodable {
-    struct Meta {
+struct ObjectWire: Decodable, Equatable {
+    struct Meta: Equatable {
         var name: String?
         var namespace: String?
         var labels: [String: String]?
         var annotations: KubeletAuthzAnnotations?
     }
 
-    struct AggregationRuleWire: Decodable {
+    struct AggregationRuleWire: Decodable, Equatable {
         var clusterRoleSelectors: [LabelSelector]?
     }
 
-    struct Container: Decodable {
+    struct Container: Decodable, Equatable {
         var name: String?
         var image: String?
     }
 
-    struct PodSpec: Decodable {
+    struct PodSpec: Decodable, Equatable {
         var serviceAccountName: String?
         var serviceAccount: String?
         var nodeName: String?
@@ -29,12 +29,12 @@ struct ObjectWire: Decodable {
         var initContainers: [Container]?
     }
 
-    struct Template: Decodable { var spec: PodSpec? }
-    struct JobSpec: Decodable { var template: Template? }
-    struct JobTemplate: Decodable { var spec: JobSpec? }
+    struct Template: Decodable, Equatable { var spec: PodSpec? }
+    struct JobSpec: Decodable, Equatable { var template: Template? }
+    struct JobTemplate: Decodable, Equatable { var spec: JobSpec? }
 
     /// Pod specs, controller specs and CronJob specs share this one shape.
-    struct Spec: Decodable {
+    struct Spec: Decodable, Equatable {
         var serviceAccountName: String?
         var serviceAccount: String?
         var nodeName: String?
@@ -44,8 +44,8 @@ struct ObjectWire: Decodable {
         var jobTemplate: JobTemplate?
     }
 
-    struct NodeInfo: Decodable { var kubeletVersion: String? }
-    struct Status: Decodable {
+    struct NodeInfo: Decodable, Equatable { var kubeletVersion: String? }
+    struct Status: Decodable, Equatable {
         var nodeInfo: NodeInfo?
         var capacity: [String: FlexibleScalar]?
     }
@@ -71,67 +71,85 @@ struct ObjectWire: Decodable {
     }
     enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
 
+    /// Which fields an object of a kind is read for. One answer for both readers (this
+    /// `Decodable` and `JSONObjectReader`), so that they cannot drift apart.
+    struct Fields: OptionSet {
+        let rawValue: UInt16
+        static let apiVersion = Fields(rawValue: 1 << 0)
+        /// `metadata.name` and `metadata.namespace`.
+        static let metadata = Fields(rawValue: 1 << 1)
+        static let labels = Fields(rawValue: 1 << 2)
+        static let annotations = Fields(rawValue: 1 << 3)
+        /// `rules` and `aggregationRule`.
+        static let rules = Fields(rawValue: 1 << 4)
+        /// `roleRef` and `subjects`.
+        static let binding = Fields(rawValue: 1 << 5)
+        static let spec = Fields(rawValue: 1 << 6)
+        static let status = Fields(rawValue: 1 << 7)
+        static let serverVersion = Fields(rawValue: 1 << 8)
+        /// `data`, when the object is `kube-system/kubeadm-config`.
+        static let kubeadmData = Fields(rawValue: 1 << 9)
+    }
+
+    /// An item without `kind` (typed lists) gets every field, and the list's kind decides
+    /// later. Only RBAC kinds are judged by their group; kinds the analysis does not read are
+    /// counted by name only.
+    static func fields(for kind: String?) -> Fields {
+        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status] }
+        let group: Fields = ObjectConverter.rbacKinds.contains(kind) ? [.apiVersion] : []
+        switch kind {
+        case "ClusterRole", "Role": return group.union([.metadata, .labels, .annotations, .rules])
+        case "ClusterRoleBinding", "RoleBinding": return group.union([.metadata, .annotations, .binding])
+        case "ServiceAccount": return [.metadata, .annotations]
+        case "Node": return [.metadata, .labels, .status]
+        case "Namespace": return [.metadata, .labels]
+        case _ where ObjectConverter.workloadKinds.contains(kind): return [.metadata, .spec]
+        case ObjectConverter.snapshotInfoKind: return [.serverVersion]
+        // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
+        case "ConfigMap": return [.metadata, .kubeadmData]
+        default: return []
+        }
+    }
+
     /// Decodes the fields the object's kind needs and nothing else: most of a large cluster
-    /// is ServiceAccounts, which need only their metadata. An item without `kind` (typed
-    /// lists) gets every field, and the list's kind decides later.
+    /// is ServiceAccounts, which need only their metadata.
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decodeIfPresent(String.self, forKey: .kind)
-        // Only RBAC kinds are judged by their group; typed-list items may need it too.
-        if kind == nil || ObjectConverter.rbacKinds.contains(kind!) {
-            apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
-        }
-        let want: (labels: Bool, annotations: Bool, rules: Bool, binding: Bool, spec: Bool, status: Bool)
-        switch kind {
-        case "ClusterRole", "Role": want = (true, true, true, false, false, false)
-        case "ClusterRoleBinding", "RoleBinding": want = (false, true, false, true, false, false)
-        case "ServiceAccount": want = (false, true, false, false, false, false)
-        case "Node": want = (true, false, false, false, false, true)
-        case "Namespace": want = (true, false, false, false, false, false)
-        case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
-        case ObjectConverter.snapshotInfoKind:
-            serverVersion = try c.decodeIfPresent(String.self, forKey: .serverVersion)
-            return
-        case "ConfigMap":
-            // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
-            if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
-                let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)
-                var meta = Meta()
-                meta.name = try m.decodeIfPresent(String.self, forKey: .name)
-                meta.namespace = try m.decodeIfPresent(String.self, forKey: .namespace)
-                metadata = meta
-                if meta.name == KubeadmConfig.name && meta.namespace == KubeadmConfig.namespace {
-                    data = try c.decodeIfPresent([String: String].self, forKey: .data)
-                }
-            }
-            return
-        case .some: return  // a kind the analysis does not read: counted by name only
-        case .none: want = (true, true, true, true, true, true)
-        }
-        if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
+        let want = Self.fields(for: kind)
+        if want.contains(.apiVersion) { apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion) }
+        if want.contains(.serverVersion) { serverVersion = try c.decodeIfPresent(String.self, forKey: .serverVersion) }
+        if want.contains(.metadata), c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
             let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)
             var meta = Meta()
             meta.name = try m.decodeIfPresent(String.self, forKey: .name)
             meta.namespace = try m.decodeIfPresent(String.self, forKey: .namespace)
-            if want.labels { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
-            if want.annotations { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
+            if want.contains(.labels) { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
+            if want.contains(.annotations) { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
             metadata = meta
+            if want.contains(.kubeadmData), meta.isKubeadmConfig {
+                data = try c.decodeIfPresent([String: String].self, forKey: .data)
+            }
         }
-        if want.rules {
+        if want.contains(.rules) {
             rules = try c.decodeIfPresent([PolicyRule].self, forKey: .rules)
             aggregationRule = try c.decodeIfPresent(AggregationRuleWire.self, forKey: .aggregationRule)
         }
-        if want.binding {
+        if want.contains(.binding) {
             roleRef = try c.decodeIfPresent(RoleRef.self, forKey: .roleRef)
             subjects = try c.decodeIfPresent([Subject].self, forKey: .subjects)
         }
-        if want.spec { spec = try c.decodeIfPresent(Spec.self, forKey: .spec) }
-        if want.status { status = try c.decodeIfPresent(Status.self, forKey: .status) }
+        if want.contains(.spec) { spec = try c.decodeIfPresent(Spec.self, forKey: .spec) }
+        if want.contains(.status) { status = try c.decodeIfPresent(Status.self, forKey: .status) }
     }
 }
 
+extension ObjectWire.Meta {
+    var isKubeadmConfig: Bool { name == KubeadmConfig.name && namespace == KubeadmConfig.namespace }
+}
+
 /// A list document: `kind: List` or a typed `…List`, whose items may omit their own kind.
-struct ListWire: Decodable {
+struct ListWire: Decodable, Equatable {
     var apiVersion: String?
     var kind: String?
     var items: [ObjectWire]?
@@ -139,8 +157,10 @@ struct ListWire: Decodable {
 
 /// Only the `kubelet-authz.io/*` annotations: the others (last-applied configurations, Helm
 /// metadata) can be most of a cluster's bytes and are never read.
-struct KubeletAuthzAnnotations: Decodable {
+struct KubeletAuthzAnnotations: Decodable, Equatable {
     var values: [String: String] = [:]
+
+    init(values: [String: String]) { self.values = values }
 
     struct Key: CodingKey {
         var stringValue: String
@@ -158,8 +178,9 @@ struct KubeletAuthzAnnotations: Decodable {
 }
 
 /// Quantities are strings in the API but YAML written by hand often has `8`.
-struct FlexibleScalar: Decodable {
+struct FlexibleScalar: Decodable, Equatable {
     let text: String
+    init(text: String) { self.text = text }
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) { text = s }

@@ -20,7 +20,52 @@ struct ReaderFuzzTests {
     static let clusterCorpus = corpus(["examples/ai-cluster/platform-rbac.yaml", "examples/ai-cluster/collectors-rbac.yaml",
                                        "examples/ai-cluster/nodes.yaml", "Tests/Fixtures/oracle-cluster.yaml",
                                        "Tests/Fixtures/kubeadm-cluster.yaml"])
-        + [Array(#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"apiGroups":[""],"resources":["nodes/proxy"],"verbs":["get"]}]}]}"#.utf8)]
+        + [Array(#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"apiGroups":[""],"resources":["nodes/proxy"],"verbs":["get"]}]}]}"#.utf8),
+           // kubectl-style JSON for the byte-level reader (JSONObjectReader): indented, escaped,
+           // with the noise it skips; and a typed list's kind-less items.
+           Array(#"""
+           {
+               "apiVersion": "v1",
+               "items": [
+                   {
+                       "apiVersion": "v1",
+                       "kind": "ServiceAccount",
+                       "metadata": {
+                           "annotations": {
+                               "kubectl.kubernetes.io/last-applied-configuration": "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"prom\u00e9\"}}\n",
+                               "kubelet-authz.io/owner": "sre \ud83d\ude00"
+                           },
+                           "managedFields": [{"fieldsV1": {"f:metadata": {"k:{\"name\":\"x\"}": {}}}, "time": "2026-01-01T00:00:00Z"}],
+                           "name": "prom",
+                           "namespace": "monitoring"
+                       }
+                   },
+                   {
+                       "apiVersion": "rbac.authorization.k8s.io/v1",
+                       "kind": "RoleBinding",
+                       "metadata": {"name": "read-nodes", "namespace": "monitoring"},
+                       "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "a"},
+                       "subjects": [{"kind": "ServiceAccount", "name": "prom", "namespace": "monitoring"}]
+                   },
+                   {
+                       "apiVersion": "v1",
+                       "kind": "Node",
+                       "metadata": {"labels": {"kubernetes.io/hostname": "n1"}, "name": "n1"},
+                       "status": {"capacity": {"cpu": "8", "nvidia.com/gpu": "4"}, "nodeInfo": {"kubeletVersion": "v1.36.1"}}
+                   },
+                   {
+                       "apiVersion": "v1",
+                       "kind": "Pod",
+                       "metadata": {"name": "p", "namespace": "monitoring"},
+                       "spec": {"containers": [{"image": "prom:3", "name": "prom"}], "nodeName": "n1", "serviceAccountName": "prom"},
+                       "status": {"phase": "Running", "podIP": "10.0.0.1", "restartCount": 0}
+                   }
+               ],
+               "kind": "List",
+               "metadata": {"resourceVersion": ""}
+           }
+           """#.utf8),
+           Array(#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleList","items":[{"metadata":{"name":"b","labels":{"agg":"true"}},"aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"x":"y"}}]},"rules":[]}]}"#.utf8)]
 
     /// Runs `body` on mutations of the corpus; `body` returns the error text, if any.
     func fuzz(_ corpus: [[UInt8]], salt: UInt64, _ body: ([UInt8]) -> String?) {

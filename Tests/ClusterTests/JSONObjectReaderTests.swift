@@ -1,0 +1,403 @@
+import Foundation
+import RBAC
+import TestSupport
+import Testing
+import Yams
+@testable import Cluster
+
+/// The byte-level JSON reader must give exactly what `JSONDecoder` gives, or step aside.
+@Suite("Byte-level JSON reader agrees with JSONDecoder")
+struct JSONObjectReaderTests {
+    typealias Read = (list: ListWire, single: ObjectWire)
+
+    /// `decodeJSON`'s sequential path: a `ListWire`, and the object itself when it has no items.
+    static func reference(_ data: Data) -> Read? {
+        guard let list = try? JSONDecoder().decode(ListWire.self, from: data) else { return nil }
+        if list.items != nil { return (list, ObjectWire()) }
+        guard let object = try? JSONDecoder().decode(ObjectWire.self, from: data) else { return nil }
+        return (list, object)
+    }
+
+    /// The byte-level reader alone; nil when it steps aside.
+    static func fast(_ data: Data) -> Read? {
+        let layout = JSONItemLocator.layout(data)
+        guard let document = JSONObjectReader.document(data, layout: layout) else { return nil }
+        let list = ListWire(apiVersion: document.apiVersion, kind: document.kind, items: nil)
+        guard document.hasItems else { return (list, document.single) }
+        guard let items = JSONObjectReader.objects(data, layout.items[...]) else { return nil }
+        return (ListWire(apiVersion: list.apiVersion, kind: list.kind, items: items), ObjectWire())
+    }
+
+    /// Every string in a value, as bytes, sorted: `String`'s `==` calls `é` and `e\u{301}`
+    /// equal, and the readers must not even differ there.
+    static func strings(_ value: Any) -> [[UInt8]] {
+        if let s = value as? String { return [Array(s.utf8)] }
+        return Mirror(reflecting: value).children.flatMap { strings($0.value) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    struct Outcome: Equatable {
+        var roles: [Role], bindings: [Binding], serviceAccounts: [ServiceAccount], nodes: [Cluster.Node], namespaces: [Namespace]
+        var workloads: [Workload], skipped: [String: Int], warnings: [InputWarning], serverVersion: String?, kubeadm: KubeadmConfig?
+        init(_ s: ClusterSnapshot) {
+            (roles, bindings, serviceAccounts, nodes, namespaces) = (s.roles, s.bindings, s.serviceAccounts, s.nodes, s.namespaces)
+            (workloads, skipped, warnings, serverVersion, kubeadm) = (s.workloads, s.skippedKinds, s.warnings, s.serverVersion, s.kubeadmConfig)
+        }
+    }
+
+    static func decode(_ data: Data, byteReader: Bool) -> Result<Outcome, ClusterInputError> {
+        ClusterDocumentDecoder.$useByteReader.withValue(byteReader) {
+            Result { () throws(ClusterInputError) in Outcome(try ClusterDocumentDecoder.decode(data, source: "in.json")) }
+        }
+    }
+
+    /// Holds the two readers to one answer on `data`; returns whether the byte reader read it.
+    @discardableResult
+    static func check(_ data: Data, _ label: String) -> Bool {
+        let fast = fast(data)
+        if let fast {
+            let reference = reference(data)
+            #expect(reference != nil, "\(label): read by the byte reader, rejected by JSONDecoder")
+            if let reference {
+                #expect(fast.list == reference.list && fast.single == reference.single, "\(label)")
+                #expect(strings(fast) == strings(reference), "\(label): strings differ in their bytes")
+            }
+        }
+        // Whole inputs, objects with their lines, or the same error at the same line.
+        #expect(decode(data, byteReader: true) == decode(data, byteReader: false), "\(label)")
+        return fast != nil
+    }
+
+    // MARK: Inputs
+
+    /// A JSON value written by the test, so that key order, repeated keys, spacing and escapes
+    /// are the test's to choose.
+    indirect enum J {
+        case s(String), raw(String), a([J]), o([(String, J)])
+    }
+
+    struct Writer {
+        var indent = 0
+        /// Escapes non-ASCII as `\uXXXX` (surrogate pairs above U+FFFF), `/` as `\/`, and `<>&` as
+        /// Go writes them.
+        var escapeAll = false
+
+        func quote(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "/" where escapeAll: out += "\\/"
+                case "<", ">", "&": out += escapeAll ? String(format: "\\u%04x", u.value) : String(u)
+                case _ where u.value < 0x20: out += String(format: "\\u%04X", u.value)
+                case _ where u.value > 0x7F && escapeAll:
+                    for unit in String(u).utf16 { out += String(format: "\\u%04x", unit) }
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+
+        func write(_ v: J, _ level: Int = 0) -> String {
+            let pad = indent == 0 ? "" : "\n" + String(repeating: " ", count: indent * (level + 1))
+            let end = indent == 0 ? "" : "\n" + String(repeating: " ", count: indent * level)
+            let colon = indent == 0 ? ":" : ": "
+            switch v {
+            case .s(let s): return quote(s)
+            case .raw(let r): return r
+            case .a(let xs): return xs.isEmpty ? "[]" : "[" + xs.map { pad + write($0, level + 1) }.joined(separator: ",") + end + "]"
+            case .o(let kv): return kv.isEmpty ? "{}" : "{" + kv.map { pad + quote($0.0) + colon + write($0.1, level + 1) }.joined(separator: ",") + end + "}"
+            }
+        }
+    }
+
+    /// Seeded Kubernetes objects of every kind the scan reads and some it does not, with the
+    /// noise kubectl writes (managed fields, last-applied annotations, status).
+    struct Generator {
+        var rng: SplitMix
+        var unicode = true
+
+        mutating func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &rng)] }
+        mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+
+        mutating func name() -> String {
+            let base = pick(["api", "web", "ml-trainer", "node-exporter", "kube-proxy", "prom"]) + "-\(Int.random(in: 0..<99, using: &rng))"
+            guard unicode, chance(0.15) else { return base }
+            return base + pick(["é", "e\u{301}", "😀", "\"q\"", "a\\b", "tab\there", "<&>", "/x/", "\u{1}", "ü\u{FEFF}"])
+        }
+
+        mutating func strings(_ xs: [String]) -> J { .a((0..<Int.random(in: 0...3, using: &rng)).map { _ in .s(pick(xs)) }) }
+
+        mutating func noise(_ depth: Int) -> J {
+            if depth == 0 || chance(0.3) {
+                return pick([.s("v"), .raw("12"), .raw("-0.5e+3"), .raw("true"), .raw("false"), .raw("null"), .s("k:{\"name\":\"c\"}"), .raw("0")])
+            }
+            if chance(0.5) { return .a((0..<Int.random(in: 0...3, using: &rng)).map { _ in noise(depth - 1) }) }
+            return .o((0..<Int.random(in: 0...3, using: &rng)).map { k in ("f:\(k)", noise(depth - 1)) })
+        }
+
+        mutating func metadata(namespaced: Bool) -> J {
+            var m: [(String, J)] = [("name", .s(name()))]
+            if namespaced && chance(0.9) { m.append(("namespace", .s(pick(["default", "kube-system", "ml", "ünïcode"])))) }
+            if chance(0.6) { m.append(("labels", .o([("app", .s(name())), ("team", .s(pick(["sre", "ml"])))]))) }
+            if chance(0.6) {
+                var a: [(String, J)] = [("kubectl.kubernetes.io/last-applied-configuration", .s("{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"\(name())\"}}\n"))]
+                if chance(0.5) { a.append(("kubelet-authz.io/reviewed", .s(pick(["2026-11-01", "yes", "é"])))) }
+                if chance(0.3) { a.append(("helm.sh/count", .raw("3"))) }
+                m.append(("annotations", .o(a)))
+            }
+            if chance(0.3) { m.append(("managedFields", .a([noise(5)]))) }
+            m.append(("uid", .s("0a1b2c3d-\(Int.random(in: 0..<9999, using: &rng))")))
+            return .o(m)
+        }
+
+        mutating func rule() -> J {
+            var r: [(String, J)] = [("verbs", strings(["get", "list", "*", "create"]))]
+            if chance(0.8) { r.append(("apiGroups", strings(["", "apps", "*", "rbac.authorization.k8s.io"]))) }
+            if chance(0.8) { r.append(("resources", strings(["nodes/proxy", "pods", "nodes", "*", "nodes/metrics"]))) }
+            if chance(0.2) { r.append(("resourceNames", strings(["a", "b"]))) }
+            if chance(0.1) { r.append(("nonResourceURLs", strings(["/metrics", "/healthz"]))) }
+            if chance(0.1) { r.append(("verbs2", noise(2))) }
+            return .o(r)
+        }
+
+        mutating func container() -> J {
+            .o([("name", .s(name())), ("image", .s("registry.example/\(name()):1.\(Int.random(in: 0..<9, using: &rng))")),
+                ("resources", .o([("limits", .o([("cpu", .s("1")), ("memory", .raw("1024"))]))]))])
+        }
+
+        mutating func podSpec() -> J {
+            var s: [(String, J)] = [("containers", .a([container()]))]
+            if chance(0.5) { s.append(("serviceAccountName", .s(name()))) }
+            if chance(0.2) { s.append(("serviceAccount", .s(name()))) }
+            if chance(0.5) { s.append(("nodeName", .s("node-\(Int.random(in: 0..<9, using: &rng))"))) }
+            if chance(0.3) { s.append(("initContainers", .a([container()]))) }
+            if chance(0.3) { s.append(("volumes", .a([noise(3)]))) }
+            return .o(s)
+        }
+
+        mutating func object(kindless: Bool = false) -> J {
+            let kind = pick(["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ServiceAccount", "Node", "Namespace", "Pod",
+                             "Deployment", "CronJob", "ConfigMap", "ClusterSnapshotInfo", "Secret", "ServiceAccount", "ClusterRole"])
+            let rbac = kind.hasSuffix("Role") || kind.hasSuffix("Binding")
+            var o: [(String, J)] = [("apiVersion", .s(rbac ? pick(["rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1", "example.com/v1"]) : "v1"))]
+            if !kindless { o.append(("kind", .s(kind))) }
+            switch kind {
+            case "ConfigMap" where chance(0.5):
+                o.append(("metadata", .o([("name", .s("kubeadm-config")), ("namespace", .s("kube-system"))])))
+                o.append(("data", .o([("ClusterConfiguration", .s("apiVersion: kubeadm.k8s.io/v1beta4\nkubernetesVersion: v1.3\(Int.random(in: 0..<7, using: &rng)).0\n"))])))
+            case "ClusterSnapshotInfo":
+                o.append(("serverVersion", .s("v1.3\(Int.random(in: 0..<7, using: &rng)).1")))
+            default:
+                o.append(("metadata", metadata(namespaced: ["Role", "RoleBinding", "ServiceAccount", "Pod", "Deployment", "CronJob"].contains(kind))))
+            }
+            switch kind {
+            case "ClusterRole", "Role":
+                o.append(("rules", .a((0..<Int.random(in: 0...3, using: &rng)).map { _ in rule() })))
+                if kind == "ClusterRole", chance(0.2) {
+                    o.append(("aggregationRule", .o([("clusterRoleSelectors", .a([.o([("matchLabels", .o([("agg", .s("true"))])),
+                        ("matchExpressions", .a([.o([("key", .s("tier")), ("operator", .s("In")), ("values", .a([.s("a")]))])]))])]))])))
+                }
+            case "ClusterRoleBinding", "RoleBinding":
+                o.append(("roleRef", .o([("apiGroup", .s("rbac.authorization.k8s.io")), ("kind", .s("ClusterRole")), ("name", .s(name()))])))
+                o.append(("subjects", .a((0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                    var s: [(String, J)] = [("kind", .s(pick(["ServiceAccount", "User", "Group"]))), ("name", .s(name()))]
+                    if chance(0.5) { s.append(("namespace", .s("ml"))) }
+                    if chance(0.5) { s.append(("apiGroup", .s("rbac.authorization.k8s.io"))) }
+                    return .o(s)
+                })))
+            case "Node":
+                o.append(("spec", .o([("podCIDR", .s("10.0.0.0/24"))])))
+                o.append(("status", .o([("capacity", .o([("cpu", .s("8")), ("nvidia.com/gpu", .s("4"))])),
+                                        ("nodeInfo", .o([("kubeletVersion", .s("v1.3\(Int.random(in: 0..<7, using: &rng)).2")), ("osImage", .s("Ubuntu"))])),
+                                        ("conditions", noise(4))])))
+            case "Pod":
+                o.append(("spec", podSpec()))
+                o.append(("status", .o([("phase", .s("Running"))])))
+            case "Deployment":
+                o.append(("spec", .o([("replicas", .raw("3")), ("template", .o([("metadata", .o([])), ("spec", podSpec())]))])))
+            case "CronJob":
+                o.append(("spec", .o([("schedule", .s("*/5 * * * *")),
+                                      ("jobTemplate", .o([("spec", .o([("template", .o([("spec", podSpec())]))]))]))])))
+            case "Secret":
+                o.append(("data", .o([("token", .s("c2VjcmV0")), ("n", .raw("1"))])))
+            default: break
+            }
+            // kubectl sorts keys; other writers do not, and `kind` may come last.
+            if chance(0.3) { o.shuffle(using: &rng) }
+            return .o(o)
+        }
+
+        mutating func list(items: Int) -> J {
+            let typed = chance(0.3)
+            if typed {
+                let kind = pick(["ClusterRole", "ServiceAccount", "Pod", "Node"])
+                var g = self
+                var objects: [J] = []
+                while objects.count < items {
+                    let o = g.object(kindless: true)
+                    objects.append(o)
+                }
+                self = g
+                return .o([("apiVersion", .s("v1")), ("kind", .s(kind + "List")), ("metadata", .o([("resourceVersion", .s(""))])), ("items", .a(objects))])
+            }
+            return .o([("apiVersion", .s("v1")), ("items", .a((0..<items).map { _ in object() })), ("kind", .s("List")),
+                       ("metadata", .o([("resourceVersion", .s(""))]))])
+        }
+    }
+
+    // MARK: Tests
+
+    @Test("generated clusters, compact and indented, Lists, typed Lists and single objects")
+    func generated() {
+        var g = Generator(rng: SplitMix(state: 20261207))
+        var read = 0, total = 0
+        for run in 0..<120 {
+            let value = run % 4 == 3 ? g.object() : g.list(items: Int.random(in: 0...12, using: &g.rng))
+            let writer = Writer(indent: [0, 2, 4][run % 3], escapeAll: run % 5 == 0)
+            let text = writer.write(value)
+            total += 1
+            if Self.check(Data(text.utf8), "generated \(run)") { read += 1 }
+        }
+        // Regular input is the byte reader's to read, not JSONDecoder's.
+        #expect(read == total)
+    }
+
+    @Test("a List large enough to be read on every core")
+    func parallel() {
+        var g = Generator(rng: SplitMix(state: 7))
+        let text = Writer(indent: 0).write(.o([("apiVersion", .s("v1")), ("kind", .s("List")), ("items", .a((0..<2100).map { _ in g.object() }))]))
+        let data = Data(text.utf8)
+        #expect(Self.fast(data) != nil)
+        let outcome = Self.decode(data, byteReader: true)
+        #expect(outcome == Self.decode(data, byteReader: false))
+        #expect((try? outcome.get())?.serviceAccounts.isEmpty == false)
+    }
+
+    @Test("the bundled examples and fixtures, as JSON")
+    func examples() throws {
+        let files = ["examples/ai-cluster/platform-rbac.yaml", "examples/ai-cluster/collectors-rbac.yaml", "examples/ai-cluster/nodes.yaml",
+                     "examples/ai-cluster/workloads.yaml", "examples/ai-cluster/serviceaccounts.yaml", "examples/ai-cluster/namespaces.yaml",
+                     "examples/ai-cluster/clusterrolebindings-list.yaml", "Tests/Fixtures/oracle-cluster.yaml", "Tests/Fixtures/kubeadm-cluster.yaml"]
+        var documents = 0
+        for file in files {
+            let text = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent(file), encoding: .utf8)
+            var items: [Any] = []
+            for document in try Yams.load_all(yaml: text) {
+                if let d = document as? [String: Any], let more = d["items"] as? [Any] { items += more } else { items.append(document) }
+            }
+            for indent in [0, 4] {
+                let json = try JSONSerialization.data(withJSONObject: ["apiVersion": "v1", "kind": "List", "items": items],
+                                                      options: indent == 0 ? [.sortedKeys] : [.sortedKeys, .prettyPrinted])
+                #expect(Self.check(json, "\(file) indent \(indent)"), "\(file): the byte reader stepped aside")
+                documents += 1
+            }
+        }
+        #expect(documents == files.count * 2)
+    }
+
+    /// Each edit applied to a small valid document: whether the byte reader must read it
+    /// (true), or may step aside (nil), and in both cases agree with JSONDecoder.
+    static let edits: [(String, String, Bool?)] = [
+        ("\"name\":\"a\"", "\"name\":\"\\u00e9\\ud83d\\ude00\\/\\\"\\\\\\b\\f\\n\\r\\t\\u0000x\"", true),
+        ("\"name\":\"a\"", "\"name\":\"e\u{301}\"", true),
+        ("\"name\":\"a\"", "\"n\\u0061me\":\"a\"", true),
+        ("\"name\":\"a\"", "\"name\":\"\\ud800\"", nil),
+        ("\"name\":\"a\"", "\"name\":\"\\udc00x\"", nil),
+        ("\"name\":\"a\"", "\"name\":\"\\ud800\\u0041\"", nil),
+        ("\"name\":\"a\"", "\"name\":\"\\x\"", nil),
+        ("\"name\":\"a\"", "\"name\":7", nil),
+        ("\"name\":\"a\"", "\"name\":true", nil),
+        ("\"name\":\"a\"", "\"name\":null", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"name\":\"b\"", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\"\n,\"labels\":{\"x\":\"1\",\"x\":\"2\"}", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"labels\":{\"x\":1}", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"labels\":null,\"annotations\":{}", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubelet-authz.io/x\":3}", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"other\":3,\"k\\u0075belet-authz.io/x\":\"y\"}", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubelet-authz.io/\\u0301x\":\"y\"}", true),
+        ("\"verbs\":[\"get\"]", "\"verbs\":[]", true),
+        ("\"verbs\":[\"get\"]", "\"verbs\":null", true),
+        ("\"verbs\":[\"get\"]", "\"verbs\":[null]", nil),
+        ("\"verbs\":[\"get\"]", "\"verbs\":[\"get\",]", nil),
+        ("\"verbs\":[\"get\"]", "\"verbs\":\"get\"", nil),
+        ("\"rules\":[", "\"x\":" + String(repeating: "[", count: 150) + String(repeating: "]", count: 150) + ",\"rules\":[", nil),
+        ("\"rules\":[", "\"x\":" + String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40) + ",\"rules\":[", true),
+        ("\"rules\":[", "\"x\":[1.5e3,-0,0.25,1E+2,true,false,null,{}],\"rules\":[", true),
+        ("\"rules\":[", "\"x\":01,\"rules\":[", nil),
+        ("\"rules\":[", "\"x\":1.,\"rules\":[", nil),
+        ("\"rules\":[", "\"x\":tru,\"rules\":[", nil),
+        ("\"rules\":[", "\"x\":1e999,\"rules\":[", nil),
+        ("\"rules\":[", "\"x\":\"\u{1}\",\"rules\":[", nil),
+        ("\"rules\":[", "\"rules\":[{}],\"rules\":[", nil),
+        ("\"kind\":\"ClusterRole\"", "\"kind\":null", true),
+        ("\"kind\":\"ClusterRole\"", "\"kind\":5", nil),
+        ("\"kind\":\"ClusterRole\"", "\"kind\":\"\"", true),
+        ("\"kind\":\"ClusterRole\",\"metadata\":{\"name\":\"a\"}", "\"kind\":\"Secret\",\"metadata\":7", true),
+        ("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRole\"", "{\"apiVersion\":{},\"kind\":\"Pod\"", true),
+        ("{\"apiVersion\":\"v1\"", "{\"apiVersion\":5", nil),
+        ("{\"apiVersion\":\"v1\",\"items\":[", "{\"apiVersion\":\"v1\",\"items\":null,\"x\":[", true),
+        ("{\"apiVersion\":\"v1\"", "{\"items\":{},\"apiVersion\":\"v1\"", nil),
+        ("]}", "]} x", nil),
+        ("]}", "]}\n\n", true),
+        ("]}", "]", nil),
+        ("\"a\"", "\"a\u{80}\"", nil),
+        ("\"a\"", "\"a\u{7F}\"", true),
+    ]
+
+    static let small = #"{"apiVersion":"v1","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"verbs":["get"],"resources":["nodes/proxy"]}]}],"kind":"List"}"#
+
+    @Test("escapes, unicode, nulls, other types, repeated keys, nesting and numbers")
+    func edits() {
+        for (n, (from, to, mustRead)) in Self.edits.enumerated() {
+            guard let range = Self.small.range(of: from) else { Issue.record("edit \(n): \(from) not found"); continue }
+            let text = Self.small.replacingCharacters(in: range, with: to)
+            let read = Self.check(Data(text.utf8), "edit \(n): \(to)")
+            if mustRead == true { #expect(read, "edit \(n): the byte reader stepped aside on \(to)") }
+        }
+        // A byte that is not UTF-8, where the reader skips and where it reads.
+        for bytes in [[0x80], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xFF]] as [[UInt8]] {
+            var data = Array(Self.small.utf8)
+            let at = data.firstIndex(of: UInt8(ascii: "a"))!
+            data.insert(contentsOf: bytes, at: at + 1)
+            #expect(!Self.check(Data(data), "invalid UTF-8 \(bytes)"))
+        }
+    }
+
+    @Test("JSON documents separated by --- go through YAML, as before")
+    func yamlStream() {
+        let text = Self.small + "\n---\n" + Self.small + "\n"
+        #expect(!Self.check(Data(text.utf8), "two documents"))
+        #expect((try? Self.decode(Data(text.utf8), byteReader: true).get())?.roles.count == 2)
+    }
+
+    @Test("seeded byte mutations of generated clusters")
+    func mutations() {
+        var g = Generator(rng: SplitMix(state: 99))
+        var rng = SplitMix(state: 20261208)
+        let tokens = ["\\u0000", "\\ud800", "\"", "{", "}", "[", "]", ",", ":", "null", "1e999", "-0", "\\", "\u{FEFF}", "\t", " ", "\"kind\":5,"]
+        var read = 0, failed = 0
+        for run in 0..<400 {
+            var bytes = Array(Writer(indent: run % 2 * 2).write(g.list(items: Int.random(in: 1...4, using: &rng))).utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0: bytes[at] = UInt8.random(in: 0...255, using: &rng)
+                case 1: bytes.insert(contentsOf: tokens[Int.random(in: 0..<tokens.count, using: &rng)].utf8, at: at)
+                case 2: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...8, using: &rng)))
+                case 3: bytes[at] ^= 1 << UInt8.random(in: 0...7, using: &rng)
+                default:
+                    let end = min(bytes.count, at + Int.random(in: 1...40, using: &rng))
+                    bytes.insert(contentsOf: bytes[at..<end], at: end)
+                }
+            }
+            if Self.check(Data(bytes), "mutation \(run)") { read += 1 }
+            if case .failure = Self.decode(Data(bytes), byteReader: true) { failed += 1 }
+        }
+        // Both sides of the line are exercised: mutations the reader reads, and errors.
+        #expect(read > 20)
+        #expect(failed > 20)
+    }
+}
