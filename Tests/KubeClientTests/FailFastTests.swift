@@ -1,8 +1,9 @@
 import CLITestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KubeClient
-import NIOCore
-import NIOPosix
 import NIOSSL
 import TestSupport
 import Testing
@@ -12,13 +13,30 @@ import Testing
 /// token that cannot be a header.
 @Suite("Failing fast and saying who", .timeLimit(.minutes(2)))
 struct FailFastTests {
-    /// A port nothing listens on: bound once, then closed.
+    /// A loopback port that refuses connections and stays that way: a socket is bound to it
+    /// and never listens, and is kept open for the rest of the test process. Closing it (as
+    /// this once did) let a server started by a concurrent test take the port, so a "refused"
+    /// scan reached that test's server and changed what both saw.
     static func closedPort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = channel.localAddress!.port!
-        try channel.close().wait()
-        return port
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PortError(reason: "socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { close(fd); throw PortError(reason: "bind: \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { close(fd); throw PortError(reason: "getsockname: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
+
+    struct PortError: Error { let reason: String }
 
     /// Retries 100 s apart: a retried refusal would outlive the suite's time limit.
     static let patient = RetryPolicy(attempts: 5, baseDelay: 100, maxDelay: 100)
