@@ -142,6 +142,8 @@ struct ListWire: Decodable {
 struct KubeletAuthzAnnotations: Decodable {
     var values: [String: String] = [:]
 
+    init(values: [String: String]) { self.values = values }
+
     struct Key: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -160,6 +162,7 @@ struct KubeletAuthzAnnotations: Decodable {
 /// Quantities are strings in the API but YAML written by hand often has `8`.
 struct FlexibleScalar: Decodable {
     let text: String
+    init(text: String) { self.text = text }
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) { text = s }
