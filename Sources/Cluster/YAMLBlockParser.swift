@@ -97,7 +97,7 @@ struct YAMLBlockParser {
     private mutating func advance(to k: Int) throws(Unsure) {
         var k = k
         while k < lineCount {
-            if tabLines.contains(k) { throw Unsure() }
+            if !tabLines.isEmpty && tabLines.contains(k) { throw Unsure() }
             let s = spaces(k)
             let p = start(k) + s
             if p == end(k) || b[p] == UInt8(ascii: "#") { k += 1; continue }
