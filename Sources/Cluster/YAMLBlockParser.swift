@@ -309,7 +309,9 @@ struct YAMLBlockParser {
                              line: Int32(k + 1), start: Int32(p + 1), end: Int32(close)))
         case UInt8(ascii: "|"), UInt8(ascii: ">"):
             return try parseBlockScalar(line: k, at: p, parent: parent)
-        case UInt8(ascii: "["), UInt8(ascii: "{"):
+        case UInt8(ascii: "["):
+            node = try parseFlowSequence(line: k, at: p)
+        case UInt8(ascii: "{"):
             var q = p + 1
             while q < e && b[q] == 0x20 { q += 1 }
             guard q < e && b[q] == (c == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")) else { throw Unsure() }
@@ -332,6 +334,56 @@ struct YAMLBlockParser {
         try advance(to: k + 1)
         if curIndent > parent { throw Unsure() }
         return node
+    }
+
+    /// `[a, "b", 'c']` on one line, as hand-written manifests give verbs and resources: scalars
+    /// only, plain ones without any character that means something in flow context.
+    private mutating func parseFlowSequence(line k: Int, at p: Int) throws(Unsure) -> Int32 {
+        let e = end(k)
+        let base = stack.count
+        var q = p + 1
+        func skipSpaces() { while q < e && b[q] == 0x20 { q += 1 } }
+        skipSpaces()
+        if q < e && b[q] == UInt8(ascii: "]") {
+            q += 1
+        } else {
+            while true {
+                guard q < e else { throw Unsure() }  // continues on the next line
+                let c = b[q]
+                if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                    guard let close = try quotedEnd(line: k, at: q) else { throw Unsure() }
+                    stack.append(add(.init(kind: .scalar, style: c == UInt8(ascii: "'") ? .singleQuoted : .doubleQuoted,
+                                           line: Int32(k + 1), start: Int32(q + 1), end: Int32(close))))
+                    q = close + 1
+                } else {
+                    guard canStartPlain(at: q, e), c != UInt8(ascii: "-"), c != UInt8(ascii: "?") else { throw Unsure() }
+                    let s = q
+                    var last = q
+                    while q < e {
+                        let d = b[q]
+                        if d == UInt8(ascii: ",") || d == UInt8(ascii: "]") { break }
+                        switch d {
+                        case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: ":"),
+                             UInt8(ascii: "'"), UInt8(ascii: "\""):
+                            throw Unsure()
+                        default: break
+                        }
+                        q += 1
+                        if d != 0x20 { last = q }
+                    }
+                    stack.append(add(.init(kind: .scalar, style: .plain, line: Int32(k + 1), start: Int32(s), end: Int32(last))))
+                }
+                skipSpaces()
+                guard q < e else { throw Unsure() }
+                if b[q] == UInt8(ascii: "]") { q += 1; break }
+                guard b[q] == UInt8(ascii: ",") else { throw Unsure() }
+                q += 1
+                skipSpaces()
+                if q < e && b[q] == UInt8(ascii: "]") { q += 1; break }  // `[a, b,]`
+            }
+        }
+        try expectLineEnd(k, from: q)
+        return addCollection(.sequence, line: k, from: base)
     }
 
     /// The offset of the closing quote of a one-line quoted scalar starting at `p`; nil when
