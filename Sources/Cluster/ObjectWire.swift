@@ -66,6 +66,39 @@ struct ObjectWire: Decodable {
 
     init() {}
 
+    /// The fields beside `metadata.name` and `namespace` that a kind needs.
+    struct Fields {
+        var labels = false, annotations = false, rules = false, binding = false, spec = false, status = false
+    }
+
+    /// What is read of an object of `kind`: shared by this `Decodable` and `YAMLObjectReader`,
+    /// which must read the same.
+    enum Reading {
+        case fields(Fields)
+        /// `ClusterSnapshotInfo`: `serverVersion` only.
+        case snapshotInfo
+        /// Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
+        case configMap
+        /// A kind the analysis does not read: counted by name only.
+        case nameOnly
+    }
+
+    static func reading(_ kind: String?) -> Reading {
+        switch kind {
+        case "ClusterRole", "Role": return .fields(Fields(labels: true, annotations: true, rules: true))
+        case "ClusterRoleBinding", "RoleBinding": return .fields(Fields(annotations: true, binding: true))
+        case "ServiceAccount": return .fields(Fields(annotations: true))
+        case "Node": return .fields(Fields(labels: true, status: true))
+        case "Namespace": return .fields(Fields(labels: true))
+        case .some(let k) where ObjectConverter.workloadKinds.contains(k): return .fields(Fields(spec: true))
+        case ObjectConverter.snapshotInfoKind: return .snapshotInfo
+        case "ConfigMap": return .configMap
+        case .some: return .nameOnly
+        // An item without `kind` (typed lists) gets every field; the list's kind decides later.
+        case .none: return .fields(Fields(labels: true, annotations: true, rules: true, binding: true, spec: true, status: true))
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion, data
     }
@@ -81,18 +114,13 @@ struct ObjectWire: Decodable {
         if kind == nil || ObjectConverter.rbacKinds.contains(kind!) {
             apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
         }
-        let want: (labels: Bool, annotations: Bool, rules: Bool, binding: Bool, spec: Bool, status: Bool)
-        switch kind {
-        case "ClusterRole", "Role": want = (true, true, true, false, false, false)
-        case "ClusterRoleBinding", "RoleBinding": want = (false, true, false, true, false, false)
-        case "ServiceAccount": want = (false, true, false, false, false, false)
-        case "Node": want = (true, false, false, false, false, true)
-        case "Namespace": want = (true, false, false, false, false, false)
-        case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
-        case ObjectConverter.snapshotInfoKind:
+        let want: Fields
+        switch Self.reading(kind) {
+        case .fields(let fields): want = fields
+        case .snapshotInfo:
             serverVersion = try c.decodeIfPresent(String.self, forKey: .serverVersion)
             return
-        case "ConfigMap":
+        case .configMap:
             // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
             if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
                 let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)
@@ -105,8 +133,7 @@ struct ObjectWire: Decodable {
                 }
             }
             return
-        case .some: return  // a kind the analysis does not read: counted by name only
-        case .none: want = (true, true, true, true, true, true)
+        case .nameOnly: return
         }
         if c.contains(.metadata), try !c.decodeNil(forKey: .metadata) {
             let m = try c.nestedContainer(keyedBy: MetaKeys.self, forKey: .metadata)

@@ -92,18 +92,13 @@ struct YAMLObjectReader {
         if o.kind == nil || ObjectConverter.rbacKinds.contains(o.kind!) {
             o.apiVersion = try string(lookup(n, "apiVersion"))
         }
-        let want: (labels: Bool, annotations: Bool, rules: Bool, binding: Bool, spec: Bool, status: Bool)
-        switch o.kind {
-        case "ClusterRole", "Role": want = (true, true, true, false, false, false)
-        case "ClusterRoleBinding", "RoleBinding": want = (false, true, false, true, false, false)
-        case "ServiceAccount": want = (false, true, false, false, false, false)
-        case "Node": want = (true, false, false, false, false, true)
-        case "Namespace": want = (true, false, false, false, false, false)
-        case .some(let k) where ObjectConverter.workloadKinds.contains(k): want = (false, false, false, false, true, false)
-        case ObjectConverter.snapshotInfoKind:
+        let want: ObjectWire.Fields
+        switch ObjectWire.reading(o.kind) {
+        case .fields(let fields): want = fields
+        case .snapshotInfo:
             o.serverVersion = try string(lookup(n, "serverVersion"))
             return o
-        case "ConfigMap":
+        case .configMap:
             if let m = try mapping(lookup(n, "metadata")) {
                 var meta = ObjectWire.Meta()
                 meta.name = try string(lookup(m, "name"))
@@ -114,8 +109,7 @@ struct YAMLObjectReader {
                 }
             }
             return o
-        case .some: return o
-        case .none: want = (true, true, true, true, true, true)
+        case .nameOnly: return o
         }
         if let m = try mapping(lookup(n, "metadata")) {
             var meta = ObjectWire.Meta()
