@@ -46,6 +46,9 @@ public struct ClusterSnapshot: Sendable {
     public mutating func resolveDuplicates() {
         struct Key: Hashable { let kind: String, namespace: String, name: String }
         func dedupe<T>(_ items: inout [T], key: (T) -> Key, loc: (T) -> SourceLocation?) {
+            // Most inputs have no repeats: find that out without copying a single object.
+            var seen = Set<Key>(minimumCapacity: items.count)
+            guard items.contains(where: { !seen.insert(key($0)).inserted }) else { return }
             var index: [Key: Int] = [:]
             index.reserveCapacity(items.count)
             var out: [T] = []
