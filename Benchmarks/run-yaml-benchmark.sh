@@ -51,10 +51,7 @@ done
 
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null || { echo "run-yaml-benchmark.sh: $PYTHON not found" >&2; exit 1; }
-if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
-    echo "==> pip install pyyaml" >&2
-    "$PYTHON" -m pip install --quiet pyyaml >&2
-fi
+ensure_python_package run-yaml-benchmark.sh yaml pyyaml
 "$PYTHON" -c 'import yaml, sys; sys.exit(0 if yaml.__with_libyaml__ else 1)' || {
     echo "run-yaml-benchmark.sh: PyYAML has no libyaml bindings (CSafeLoader); install libyaml-dev and reinstall pyyaml" >&2
     exit 1

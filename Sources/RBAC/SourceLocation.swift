@@ -50,7 +50,11 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
     }
 
     /// A path that can be opened: not stdin, not an object on an API server, not a URL.
-    public var isFile: Bool { cluster == nil && !(file.isEmpty || file == "<stdin>" || file.contains("://")) }
+    public var isFile: Bool { cluster == nil && Self.isFilePath(file) }
+
+    /// Whether an input's name is a path that can be opened (inputs are also `<stdin>` and
+    /// API server URLs).
+    public static func isFilePath(_ path: String) -> Bool { !(path.isEmpty || path == "<stdin>" || path.contains("://")) }
 
     public var description: String {
         let place: String

@@ -1,5 +1,6 @@
 import Governance
 import KubeJSON
+import RBAC
 
 /// `scan -o sarif`: SARIF 2.1.0, the findings catalogue as rules, file/line locations.
 public enum ScanSARIF {
@@ -103,12 +104,10 @@ public enum ScanSARIF {
         return ("kubernetes/\(cluster)/\(segment(l.kind))/\(ns)\(l.name.isEmpty ? "object" : segment(l.name)).yaml", 1)
     }
 
-    static func isFile(_ path: String) -> Bool { !(path.isEmpty || path == "<stdin>" || path.contains("://")) }
-
     /// Where a finding about the cluster as a whole points: the first input file, else the
     /// cluster as the other findings name it (live scans).
     static func fallbackFile(_ r: ScanReport, _ f: Finding) -> String {
-        if let file = r.inputs.first(where: isFile) { return uri(file) }
+        if let file = r.inputs.first(where: SourceLocation.isFilePath) { return uri(file) }
         let cluster = r.findings.lazy.flatMap(\.locations).compactMap { $0.source?.cluster }.first
             ?? r.inputs.lazy.compactMap { URLComponents(string: $0)?.host }.first ?? "cluster"
         return "kubernetes/\(segment(cluster))/\(f.rule.id).yaml"
