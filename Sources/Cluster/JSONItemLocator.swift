@@ -1,11 +1,12 @@
+import CByteSearch
 import Foundation
 
 /// One pass over the bytes of a JSON document (Foundation's decoder reports no positions):
 /// where each element of the top-level `items` array starts and ends, on which line, and the
 /// top level's own `kind` and `apiVersion`. `kubectl get -o json` output is pretty-printed, so
 /// the lines are the ones a person opens; the byte ranges let large lists decode in parallel.
-struct JSONItemLayout {
-    struct Item {
+struct JSONItemLayout: Equatable {
+    struct Item: Equatable {
         let start: Int
         let end: Int  // one past the closing brace
         let line: Int
@@ -21,7 +22,39 @@ struct JSONItemLayout {
 }
 
 enum JSONItemLocator {
+    /// The pass in C (`ka_json_layout`), which skips the inside of items sixteen bytes at a time.
     static func layout(_ data: Data) -> JSONItemLayout {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
+            var result = JSONItemLayout()
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return result }
+            let n = raw.count
+            var state = ka_json_layout_state()
+            state.line = 1
+            state.last_string_start = -1; state.last_string_end = -1; state.last_string_depth = -1
+            state.item_start = -1
+            state.kind_start = -1; state.kind_end = -1; state.api_version_start = -1; state.api_version_end = -1
+            let capacity = 4096
+            let out = UnsafeMutablePointer<ka_json_item>.allocate(capacity: capacity)
+            defer { out.deallocate() }
+            repeat {
+                let count = ka_json_layout(base, n, &state, out, capacity)
+                for k in 0..<count {
+                    result.items.append(.init(start: Int(out[k].start), end: Int(out[k].end), line: Int(out[k].line)))
+                }
+            } while state.i < n
+            func text(_ start: Int, _ end: Int) -> String? {
+                start < 0 ? nil : String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, end - start)), as: UTF8.self)
+            }
+            result.kind = text(state.kind_start, state.kind_end)
+            result.apiVersion = text(state.api_version_start, state.api_version_end)
+            result.hasItems = state.has_items != 0
+            result.irregular = state.irregular != 0
+            return result
+        }
+    }
+
+    /// The same pass a byte at a time in Swift: the reference the C pass is tested against.
+    static func referenceLayout(_ data: Data) -> JSONItemLayout {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
             var result = JSONItemLayout()
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return result }

@@ -53,6 +53,7 @@ struct JSONObjectReaderTests {
     /// Holds the two readers to one answer on `data`; returns whether the byte reader read it.
     @discardableResult
     static func check(_ data: Data, _ label: String) -> Bool {
+        #expect(JSONItemLocator.layout(data) == JSONItemLocator.referenceLayout(data), "\(label): the C item locator differs")
         let fast = fast(data)
         if let fast {
             let reference = reference(data)

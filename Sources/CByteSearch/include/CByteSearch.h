@@ -62,4 +62,33 @@ long ka_json_string_end(const uint8_t *p, size_t n, size_t start, int *escaped);
 /// U+10FFFF).
 int ka_utf8_valid(const uint8_t *p, size_t n);
 
+/// One element of a JSON document's top-level `items` array: its bytes and the line it starts on.
+typedef struct {
+    size_t start;  /// its `{`
+    size_t end;    /// one past its `}`
+    size_t line;   /// from 1
+} ka_json_item;
+
+/// Where `ka_json_layout` is in a document; zero it, then set `line = 1` and every `*_start`,
+/// `*_end`, `last_string_*` and `item_start` field to -1 before the first call.
+typedef struct {
+    size_t i;
+    size_t line;
+    long depth;
+    long last_string_start, last_string_end, last_string_depth;
+    int pending_key;
+    int items_state;  /// 0 before `items`, 1 inside it, 2 after it
+    long item_start;
+    size_t item_line;
+    long kind_start, kind_end;                 /// the top level's `kind` value, if any
+    long api_version_start, api_version_end;   /// the top level's `apiVersion` value, if any
+    int has_items;
+    int irregular;
+} ka_json_layout_state;
+
+/// The item locator's pass (`JSONItemLocator`): walks `p[s->i..<n]`, writing each `items`
+/// element it closes to `out`; stops when `out` is full (a later call resumes) or at the end
+/// (`s->i >= n`). Returns how many items it wrote.
+size_t ka_json_layout(const uint8_t *p, size_t n, ka_json_layout_state *s, ka_json_item *out, size_t capacity);
+
 #endif
