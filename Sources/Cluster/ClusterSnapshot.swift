@@ -46,9 +46,10 @@ public struct ClusterSnapshot: Sendable {
     public mutating func resolveDuplicates() {
         struct Key: Hashable { let kind: String, namespace: String, name: String }
         func dedupe<T>(_ items: inout [T], key: (T) -> Key, loc: (T) -> SourceLocation?) {
-            // Most inputs have no repeats: find that out without copying a single object.
-            var seen = Set<Key>(minimumCapacity: items.count)
-            guard items.contains(where: { !seen.insert(key($0)).inserted }) else { return }
+            // Most inputs have no repeats: find that out without copying a single object or
+            // keeping a key, by the keys' hashes alone; equal hashes take the exact path below.
+            var seen = Set<Int>(minimumCapacity: items.count)
+            guard items.contains(where: { !seen.insert(key($0).hashValue).inserted }) else { return }
             var index: [Key: Int] = [:]
             index.reserveCapacity(items.count)
             var out: [T] = []

@@ -15,12 +15,27 @@ public struct AggregationReport: Hashable, Sendable {
 /// for each selector in order, the matching ClusterRoles sorted by name (itself excluded),
 /// each rule appended unless an equal one is already there.
 public enum ClusterRoleAggregator {
-    public static func aggregate(_ roles: [Role]) -> ([Role], AggregationReport) {
+    /// - Parameter labelIndex: look only at roles carrying a selector's first matchLabels pair;
+    ///   false walks every role for every selector, the reference the tests compare it with.
+    public static func aggregate(_ roles: [Role], labelIndex: Bool = true) -> ([Role], AggregationReport) {
         var report = AggregationReport()
         var current = roles
         let aggregating = roles.indices.filter { roles[$0].aggregationRule != nil }
         guard !aggregating.isEmpty else { return (roles, report) }
         let order = roles.indices.sorted { roles[$0].name < roles[$1].name }
+        // A selector with matchLabels can only select roles carrying its first pair, and
+        // `matches` answers false for every other role without judging the rest, so looking
+        // only at those (in name order) selects exactly what the full walk selects. Labels do
+        // not change while rules are aggregated.
+        struct LabelPair: Hashable { let key: String, value: String }
+        var carrying: [LabelPair: [Int]] = [:]
+        for j in order {
+            for (key, value) in roles[j].labels { carrying[LabelPair(key: key, value: value), default: []].append(j) }
+        }
+        func candidates(_ selector: LabelSelector) -> [Int] {
+            guard labelIndex, let key = selector.matchLabels.keys.min() else { return order }
+            return carrying[LabelPair(key: key, value: selector.matchLabels[key]!)] ?? []
+        }
 
         // Each pass recomputes every aggregating role from the others' current rules, as the
         // controller's re-queue on any change does; chains need at most one pass per link.
@@ -36,7 +51,7 @@ public enum ClusterRoleAggregator {
                 var from: [String] = []
                 var invalid: String? = nil
                 for selector in role.aggregationRule ?? [] {
-                    for j in order where current[j].name != role.name {
+                    for j in candidates(selector) where current[j].name != role.name {
                         let selected: Bool
                         do { selected = try selector.matches(current[j].labels) } catch {
                             invalid = error.description

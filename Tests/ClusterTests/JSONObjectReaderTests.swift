@@ -277,6 +277,27 @@ struct JSONObjectReaderTests {
         #expect((try? outcome.get())?.serviceAccounts.isEmpty == false)
     }
 
+    @Test("a List read on every core fails at the first bad item, as one thread does")
+    func parallelErrors() {
+        var g = Generator(rng: SplitMix(state: 8))
+        var items = (0..<2200).map { _ in g.object() }
+        let bad: J = .o([("apiVersion", .s("v1")), ("kind", .s("ServiceAccount")), ("metadata", .o([("namespace", .s("a"))]))])
+        let kindless: J = .o([("apiVersion", .s("v1")), ("metadata", .o([("name", .s("x"))]))])
+        for (late, early) in [(2000, nil), (2000, 5), (1500, 1400), (2199, 1101)] as [(Int, Int?)] {
+            var these = items
+            these[late] = bad
+            if let early { these[early] = kindless }
+            let data = Data(Writer(indent: 2).write(.o([("apiVersion", .s("v1")), ("kind", .s("List")), ("items", .a(these))])).utf8)
+            let outcome = Self.decode(data, byteReader: true)
+            #expect(outcome == Self.decode(data, byteReader: false), "bad item \(late), kindless \(String(describing: early))")
+            guard case .failure(let error) = outcome else { Issue.record("no error for bad item \(late)"); continue }
+            #expect(error.message.contains(early == nil ? "has no metadata.name" : "items[\(early!)]: missing kind"), "\(error)")
+        }
+        items[0] = .o([("kind", .s("ClusterRole")), ("metadata", .o([("name", .s("n"))]))])
+        let data = Data(Writer(indent: 0).write(.o([("apiVersion", .s("v1")), ("kind", .s("Lost")), ("items", .a(items))])).utf8)
+        #expect(Self.decode(data, byteReader: true) == Self.decode(data, byteReader: false))
+    }
+
     @Test("the bundled examples and fixtures, as JSON")
     func examples() throws {
         let files = ["examples/ai-cluster/platform-rbac.yaml", "examples/ai-cluster/collectors-rbac.yaml", "examples/ai-cluster/nodes.yaml",

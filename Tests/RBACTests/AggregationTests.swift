@@ -1,4 +1,5 @@
 import RBAC
+import TestSupport
 import Testing
 
 /// The clusterrole-aggregation controller, as measured on a 1.36.2 kube-controller-manager
@@ -74,5 +75,42 @@ struct AggregationTests {
         let (out, report) = ClusterRoleAggregator.aggregate(roles)
         #expect(out[0].rules == [rule("kept")])
         #expect(report.invalidSelectors["agg"] != nil)
+    }
+}
+
+/// The label index must select exactly what walking every role selects: same rules, same
+/// report (sources, kept rules, the invalid selector's message, non-convergence).
+@Suite("Aggregation by label index agrees with the full walk")
+struct AggregationIndexTests {
+    @Test("seeded clusters: chains, cycles, several pairs, expressions, invalid and empty selectors")
+    func seeded() {
+        var rng = SplitMix(state: 20261207)
+        let keys = ["a", "b", "c"], values = ["1", "2"]
+        func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &rng)] }
+        for run in 0..<300 {
+            var roles: [Role] = []
+            for r in 0..<Int.random(in: 1...14, using: &rng) {
+                var labels: [String: String] = [:]
+                for _ in 0..<Int.random(in: 0...2, using: &rng) { labels[pick(keys)] = pick(values) }
+                var selectors: [LabelSelector]? = nil
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    selectors = (0..<Int.random(in: 0...2, using: &rng)).map { _ in
+                        var s = LabelSelector()
+                        for _ in 0..<Int.random(in: 0...2, using: &rng) { s.matchLabels[pick(keys)] = pick(values) }
+                        if Int.random(in: 0..<3, using: &rng) == 0 {
+                            let op = pick(["In", "NotIn", "Exists", "DoesNotExist", "Bogus"])
+                            let vals = op == "In" || op == "NotIn" ? (Bool.random(using: &rng) ? [pick(values)] : []) : (Int.random(in: 0..<5, using: &rng) == 0 ? ["x"] : [])
+                            s.matchExpressions.append(.init(key: pick(keys), operator: op, values: vals))
+                        }
+                        return s
+                    }
+                }
+                let rules = (0..<Int.random(in: 0...2, using: &rng)).map { _ in PolicyRule(verbs: ["get"], apiGroups: [""], resources: [pick(["nodes/proxy", "nodes/stats", "pods", "secrets"])]) }
+                roles.append(Role.clusterRole("r\(pick(["x", "y"]))\(r)", rules: rules, labels: labels, aggregationRule: selectors))
+            }
+            let indexed = ClusterRoleAggregator.aggregate(roles), walked = ClusterRoleAggregator.aggregate(roles, labelIndex: false)
+            #expect(indexed.0 == walked.0, "run \(run)")
+            #expect(indexed.1 == walked.1, "run \(run)")
+        }
     }
 }
