@@ -12,8 +12,20 @@ public enum ClusterScanner {
         let inventory = KubeletAccessInventory.build(policy: policy, profile: profile)
 
         struct SAKey: Hashable { let namespace: String, name: String }
-        let workloadsBySA = Dictionary(grouping: snapshot.workloads, by: { SAKey(namespace: $0.namespace, name: $0.serviceAccountName) })
-        let serviceAccounts = Dictionary(snapshot.serviceAccounts.map { (SAKey(namespace: $0.namespace, name: $0.name), $0) }, uniquingKeysWith: { _, b in b })
+        // Only the ServiceAccounts that hold kubelet access are looked up: index those, not the
+        // cluster's 200k (the last definition wins, as resolveDuplicates already made it).
+        let wanted = Set(inventory.lazy.filter { $0.subject.kind == Subject.serviceAccountKind }
+            .map { SAKey(namespace: $0.subject.namespace, name: $0.subject.name) })
+        var workloadsBySA: [SAKey: [Workload]] = [:]
+        for w in snapshot.workloads {
+            let key = SAKey(namespace: w.namespace, name: w.serviceAccountName)
+            if wanted.contains(key) { workloadsBySA[key, default: []].append(w) }
+        }
+        var serviceAccounts: [SAKey: ServiceAccount] = [:]
+        for sa in snapshot.serviceAccounts {
+            let key = SAKey(namespace: sa.namespace, name: sa.name)
+            if wanted.contains(key) { serviceAccounts[key] = sa }
+        }
         let register = Dictionary(options.register?.entries.map { ($0.subject, $0) } ?? [], uniquingKeysWith: { a, _ in a })
 
         var subjects: [ScanSubject] = []

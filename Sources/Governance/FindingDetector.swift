@@ -183,7 +183,7 @@ enum FindingDetector {
         // Many bindings share a role: judge each role's rules once.
         struct RoleKey: Hashable { let kind: Role.Kind, namespace: String, name: String }
         var grantsByRole: [RoleKey: [[String: [String]]]] = [:]
-        for binding in policy.allBindings {
+        policy.forEachBinding { binding in
             switch policy.resolve(binding.roleRef, bindingNamespace: binding.namespace) {
             case .failure(let e):
                 out.append(Finding(.bindingToMissingRole, message: "\(binding.kind.rawValue) \(binding.describedName) grants nothing: \(e)",

@@ -61,11 +61,24 @@ public enum KubeletAccessInventory {
         let checked = Set(KubeletVocabulary(profile: profile).checked.map(\.rawValue))
         var order: [SubjectKey] = []
         var bySubject: [SubjectKey: InventorySubject] = [:]
+        // Most bindings point at roles with no kubelet rule (view, edit, an operator's own): judge
+        // each role's rules once, not once per binding.
+        var grantsByRole: [String: [(ruleIndex: Int, grants: [String: [String]])]] = [:]
         for binding in policy.clusterRoleBindings {
+            guard binding.roleRef.kind == "ClusterRole" else { continue }
+            let judged: [(ruleIndex: Int, grants: [String: [String]])]
+            if let known = grantsByRole[binding.roleRef.name] { judged = known } else {
+                guard case .success(let role) = policy.resolve(binding.roleRef, bindingNamespace: "") else { continue }
+                judged = role.rules.indices.compactMap { i in
+                    let g = kubeletGrants(of: role.rules[i], checked: checked)
+                    return g.isEmpty ? nil : (i, g)
+                }
+                grantsByRole[binding.roleRef.name] = judged
+            }
+            if judged.isEmpty { continue }
             guard case .success(let role) = policy.resolve(binding.roleRef, bindingNamespace: "") else { continue }
-            for (ruleIndex, rule) in role.rules.enumerated() {
-                let grants = kubeletGrants(of: rule, checked: checked)
-                if grants.isEmpty { continue }
+            for (ruleIndex, grants) in judged {
+                let rule = role.rules[ruleIndex]
                 let path = GrantPath(binding: binding, role: role, ruleIndex: ruleIndex)
                 var seenSubjects = Set<SubjectKey>()
                 for subject in binding.subjects where WhoCanIndex.canMatchAtClusterScope(subject) {

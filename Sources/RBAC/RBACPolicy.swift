@@ -64,7 +64,12 @@ public struct RBACPolicy: Sendable {
         }
     }
 
-    public var allBindings: [Binding] {
-        clusterRoleBindings + roleBindings.keys.sorted().flatMap { roleBindings[$0]! }
+    /// Every binding: ClusterRoleBindings, then RoleBindings by namespace. A visit, not an
+    /// array, so that 100k bindings are not copied to be looked at once.
+    public func forEachBinding(_ body: (Binding) throws -> Void) rethrows {
+        for binding in clusterRoleBindings { try body(binding) }
+        for namespace in roleBindings.keys.sorted() {
+            for binding in roleBindings[namespace]! { try body(binding) }
+        }
     }
 }
