@@ -22,7 +22,7 @@ public enum ClusterFileReader {
                 continue
             }
             for file in try expand(path) {
-                guard let data = FileManager.default.contents(atPath: file) else {
+                guard let data = contents(of: file) else {
                     throw InputError("\(file): cannot read the file (permission denied?)")
                 }
                 snapshot.merge(try decode(data, source: file, defaultNamespace: defaultNamespace))
@@ -30,6 +30,15 @@ public enum ClusterFileReader {
         }
         snapshot.resolveDuplicates()
         return snapshot
+    }
+
+    /// Files of 16 MiB and more are mapped rather than copied: a 464 MB cluster dump then costs
+    /// no copy and no fresh zeroed pages (a tenth of the read). Like ripgrep, this trusts the
+    /// file not to be cut short while it is read.
+    static func contents(of file: String) -> Data? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        guard size >= 16 << 20 else { return FileManager.default.contents(atPath: file) }
+        return try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
     }
 
     static func decode(_ data: Data, source: String, defaultNamespace: String) throws(InputError) -> ClusterSnapshot {
