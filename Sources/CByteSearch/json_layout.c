@@ -81,11 +81,12 @@ static size_t next_structural(const uint8_t *p, size_t n, size_t i, size_t *line
     return n;
 }
 
-size_t ka_json_layout(const uint8_t *p, size_t n, ka_json_layout_state *s, ka_json_item *out, size_t capacity) {
+size_t ka_json_layout(const uint8_t *p, size_t n, size_t limit, ka_json_layout_state *s, ka_json_item *out, size_t capacity) {
     size_t count = 0;
     size_t i = s->i, line = s->line;
     long depth = s->depth;
-    while (i < n && count < capacity) {
+    if (limit > n) limit = n;
+    while (i < limit && count < capacity) {
         if (depth > 2) {
             // Inside an item: colons, commas, literals and blanks change nothing here.
             i = next_structural(p, n, i, &line);

@@ -22,35 +22,148 @@ struct JSONItemLayout: Equatable {
 }
 
 enum JSONItemLocator {
-    /// The pass in C (`ka_json_layout`), which skips the inside of items sixteen bytes at a time.
-    static func layout(_ data: Data) -> JSONItemLayout {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
-            var result = JSONItemLayout()
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return result }
-            let n = raw.count
-            var state = ka_json_layout_state()
-            state.line = 1
-            state.last_string_start = -1; state.last_string_end = -1; state.last_string_depth = -1
-            state.item_start = -1
-            state.kind_start = -1; state.kind_end = -1; state.api_version_start = -1; state.api_version_end = -1
-            let capacity = 4096
-            let out = UnsafeMutablePointer<ka_json_item>.allocate(capacity: capacity)
-            defer { out.deallocate() }
-            repeat {
-                let count = ka_json_layout(base, n, &state, out, capacity)
-                for k in 0..<count {
-                    result.items.append(.init(start: Int(out[k].start), end: Int(out[k].end), line: Int(out[k].line)))
-                }
-            } while state.i < n
-            func text(_ start: Int, _ end: Int) -> String? {
-                start < 0 ? nil : String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, end - start)), as: UTF8.self)
+    /// The pass in C (`ka_json_layout`), which skips the inside of items sixteen bytes at a time;
+    /// inputs of `parallelFrom` bytes or more in two halves at once (`layoutInTwo`).
+    static func layout(_ data: Data, parallelFrom: Int = 8 << 20) -> JSONItemLayout {
+        data.count >= parallelFrom ? layoutInTwo(data).layout : layoutInOne(data)
+    }
+
+    static func initialState() -> ka_json_layout_state {
+        var state = ka_json_layout_state()
+        state.line = 1
+        state.last_string_start = -1; state.last_string_end = -1; state.last_string_depth = -1
+        state.item_start = -1
+        state.kind_start = -1; state.kind_end = -1; state.api_version_start = -1; state.api_version_end = -1
+        return state
+    }
+
+    /// Runs the C pass over the tokens of `base[0..<n]` that start in `state.i..<limit`,
+    /// appending the items it closes.
+    static func run(_ base: UnsafePointer<UInt8>, _ n: Int, limit: Int, _ state: inout ka_json_layout_state, into items: inout [JSONItemLayout.Item]) {
+        let capacity = 4096
+        let out = UnsafeMutablePointer<ka_json_item>.allocate(capacity: capacity)
+        defer { out.deallocate() }
+        repeat {
+            let count = ka_json_layout(base, n, limit, &state, out, capacity)
+            for k in 0..<count {
+                items.append(.init(start: Int(out[k].start), end: Int(out[k].end), line: Int(out[k].line)))
             }
-            result.kind = text(state.kind_start, state.kind_end)
-            result.apiVersion = text(state.api_version_start, state.api_version_end)
-            result.hasItems = state.has_items != 0
-            result.irregular = state.irregular != 0
-            return result
+        } while state.i < limit
+    }
+
+    static func finish(_ base: UnsafePointer<UInt8>, _ state: ka_json_layout_state, items: [JSONItemLayout.Item]) -> JSONItemLayout {
+        func text(_ start: Int, _ end: Int) -> String? {
+            start < 0 ? nil : String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, end - start)), as: UTF8.self)
         }
+        var result = JSONItemLayout()
+        result.items = items
+        result.kind = text(state.kind_start, state.kind_end)
+        result.apiVersion = text(state.api_version_start, state.api_version_end)
+        result.hasItems = state.has_items != 0
+        result.irregular = state.irregular != 0
+        return result
+    }
+
+    static func layoutInOne(_ data: Data) -> JSONItemLayout {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> JSONItemLayout in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return JSONItemLayout() }
+            var state = initialState()
+            var items: [JSONItemLayout.Item] = []
+            run(base, raw.count, limit: raw.count, &state, into: &items)
+            return finish(base, state, items: items)
+        }
+    }
+
+    /// Both halves at once. The second starts at a guessed item boundary (`}`, `,`, `{` with
+    /// blanks between, after the middle) as if it were between two items of the top-level
+    /// `items` array. The guess holds when the first half, run up to that byte, ends exactly
+    /// there in that state — then the second half did what one pass would have done from there,
+    /// but for its line numbers, which are shifted. Otherwise the first half simply goes on, as
+    /// one pass. A string or nested array that looks like a boundary only costs the second core.
+    static func layoutInTwo(_ data: Data) -> (layout: JSONItemLayout, split: Bool) {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (layout: JSONItemLayout, split: Bool) in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (JSONItemLayout(), false) }
+            let n = raw.count
+            guard let split = guessedBoundary(base, n, from: n / 2) else { return (layoutInOne(data), false) }
+            // Each thread writes only its own half.
+            final class Halves: @unchecked Sendable {
+                let base: UnsafePointer<UInt8>
+                var first = JSONItemLocator.initialState(), second = JSONItemLocator.initialState()
+                var firstItems: [JSONItemLayout.Item] = [], secondItems: [JSONItemLayout.Item] = []
+                init(_ base: UnsafePointer<UInt8>) { self.base = base }
+            }
+            let h = Halves(base)
+            h.second.i = split
+            h.second.depth = 2
+            h.second.items_state = 1
+            h.second.has_items = 1
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                if k == 0 { run(h.base, n, limit: split, &h.first, into: &h.firstItems) } else { run(h.base, n, limit: n, &h.second, into: &h.secondItems) }
+            }
+            let a = h.first
+            guard a.i == split, a.depth == 2, a.items_state == 1, a.item_start == -1, a.pending_key == 0, a.last_string_depth != 1 else {
+                run(base, n, limit: n, &h.first, into: &h.firstItems)
+                return (finish(base, h.first, items: h.firstItems), false)
+            }
+            var state = h.second
+            state.irregular |= a.irregular
+            if state.kind_start < 0 { (state.kind_start, state.kind_end) = (a.kind_start, a.kind_end) }
+            if state.api_version_start < 0 { (state.api_version_start, state.api_version_end) = (a.api_version_start, a.api_version_end) }
+            let shift = Int(a.line) - 1
+            var items = h.firstItems
+            items.reserveCapacity(items.count + h.secondItems.count)
+            for item in h.secondItems { items.append(.init(start: item.start, end: item.end, line: item.line + shift)) }
+            return (finish(base, state, items: items), true)
+        }
+    }
+
+    /// The first `{` after `from` that follows `}` and `,` with only blanks between, within 4 MiB,
+    /// and that begins as the first item does, up to its first colon (`{"apiVersion":`, with
+    /// kubectl's indentation when it is pretty-printed): nested objects rarely begin alike.
+    static func guessedBoundary(_ base: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int? {
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        let prefix = firstItemPrefix(base, n)
+        func begins(_ at: Int) -> Bool {
+            guard let prefix else { return true }
+            return at + prefix.count <= n && prefix.withUnsafeBufferPointer { memcmp(base + at, $0.baseAddress!, $0.count) == 0 }
+        }
+        var i = from
+        let end = min(n, from + (4 << 20))
+        while i < end {
+            guard base[i] == UInt8(ascii: "}") else { i += 1; continue }
+            var j = i + 1
+            while j < end && blank(base[j]) { j += 1 }
+            if j < end && base[j] == UInt8(ascii: ",") {
+                j += 1
+                while j < end && blank(base[j]) { j += 1 }
+                if j < end && base[j] == UInt8(ascii: "{") && begins(j) { return j }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The bytes of the first `items` element up to its first colon, when `"items"` comes
+    /// within the first 64 KiB as kubectl writes it; a hint only.
+    static func firstItemPrefix(_ base: UnsafePointer<UInt8>, _ n: Int) -> [UInt8]? {
+        let key = Array("\"items\"".utf8)
+        let end = min(n, 64 << 10)
+        guard end >= key.count else { return nil }
+        for at in 0...(end - key.count) where memcmp(base + at, key, key.count) == 0 {
+            var j = at + key.count
+            func skipBlanks() { while j < end && (base[j] == 0x20 || base[j] == 0x0A || base[j] == 0x0D || base[j] == 0x09) { j += 1 } }
+            skipBlanks()
+            guard j < end, base[j] == UInt8(ascii: ":") else { continue }
+            j += 1; skipBlanks()
+            guard j < end, base[j] == UInt8(ascii: "[") else { continue }
+            j += 1; skipBlanks()
+            guard j < end, base[j] == UInt8(ascii: "{") else { return nil }
+            var k = j
+            while k < min(end, j + 64) && base[k] != UInt8(ascii: ":") { k += 1 }
+            guard k < min(end, j + 64) else { return nil }
+            return Array(UnsafeBufferPointer(start: base + j, count: k - j + 1))
+        }
+        return nil
     }
 
     /// The same pass a byte at a time in Swift: the reference the C pass is tested against.

@@ -12,6 +12,8 @@ struct JSONItemLocatorTests {
         let data = Data(bytes)
         let fast = JSONItemLocator.layout(data), reference = JSONItemLocator.referenceLayout(data)
         #expect(fast == reference, "\(label): \(String(decoding: bytes.prefix(200), as: UTF8.self))")
+        // The two-halves pass too, whether its guessed boundary holds or not.
+        #expect(JSONItemLocator.layoutInTwo(data).layout == reference, "\(label), in two halves")
     }
 
     /// Strings long enough to cross the 16-byte steps, with quotes, escapes and newlines at
@@ -52,6 +54,28 @@ struct JSONItemLocatorTests {
             }
             Self.agree(bytes, "mutation \(run)")
         }
+    }
+
+    @Test("in two halves: a true boundary is taken; strings and nested arrays that look like one are not trusted")
+    func halves() {
+        let item = "{\"kind\":\"ClusterRole\",\n\"rules\":[{\"a\":1},\n{\"b\":\"},{\"}],\"s\":\"x} , {y\"}"
+        for (count, pad) in [(40, ""), (41, "\n    "), (3, " ")] {
+            let text = "{\"apiVersion\":\"v1\",\"items\":[" + Array(repeating: item, count: count).joined(separator: "," + pad) + "],\"kind\":\"List\"}"
+            let data = Data(text.utf8)
+            let (layout, split) = JSONItemLocator.layoutInTwo(data)
+            #expect(layout == JSONItemLocator.referenceLayout(data))
+            #expect(layout.items.count == count)
+            if count > 3 { #expect(split, "a list of \(count) items was not split") }
+        }
+        // Every start in the second half lands first on a look-alike inside an item: the pass
+        // must not trust them, and still find the real one or go on as one pass.
+        let text = "{\"items\":[" + Array(repeating: item, count: 2).joined(separator: ",") + "]}"
+        for from in 0..<text.utf8.count {
+            let bytes = Array(text.utf8)
+            guard let at = bytes.withUnsafeBufferPointer({ JSONItemLocator.guessedBoundary($0.baseAddress!, $0.count, from: from) }) else { continue }
+            #expect(at > from)
+        }
+        Self.agree(Array(text.utf8), "look-alikes")
     }
 
     @Test("the edges: empty input, a lone quote, a backslash as the last byte, irregular items")

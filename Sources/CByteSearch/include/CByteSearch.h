@@ -86,9 +86,11 @@ typedef struct {
     int irregular;
 } ka_json_layout_state;
 
-/// The item locator's pass (`JSONItemLocator`): walks `p[s->i..<n]`, writing each `items`
-/// element it closes to `out`; stops when `out` is full (a later call resumes) or at the end
-/// (`s->i >= n`). Returns how many items it wrote.
-size_t ka_json_layout(const uint8_t *p, size_t n, ka_json_layout_state *s, ka_json_item *out, size_t capacity);
+/// The item locator's pass (`JSONItemLocator`): walks the tokens of `p[0..<n]` that start in
+/// `s->i..<limit`, each whole (a string that starts before `limit` is read to its end), writing
+/// each `items` element it closes to `out`; stops when `out` is full (a later call resumes) or
+/// at the first token boundary at or after `limit`. Returns how many items it wrote. A pass cut
+/// at `limit` resumes exactly where one uncut pass would be.
+size_t ka_json_layout(const uint8_t *p, size_t n, size_t limit, ka_json_layout_state *s, ka_json_item *out, size_t capacity);
 
 #endif
