@@ -59,11 +59,17 @@ public enum ClusterScanner {
             findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
                                                   apiServerKubeletClient: options.apiServerKubeletClient)
         }
-        findings.sort { a, b in
+        // Each finding's subject is written out once, not at every comparison; ties keep their
+        // order, as the stable sort this replaced did.
+        let keys = findings.map { (severity: $0.severity, rule: $0.rule.id, subject: $0.subject?.description ?? "", message: $0.message) }
+        let order = findings.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
             if a.severity != b.severity { return a.severity > b.severity }
-            if a.rule.id != b.rule.id { return a.rule.id < b.rule.id }
-            return (a.subject?.description ?? "", a.message) < (b.subject?.description ?? "", b.message)
+            if a.rule != b.rule { return a.rule < b.rule }
+            if (a.subject, a.message) != (b.subject, b.message) { return (a.subject, a.message) < (b.subject, b.message) }
+            return i < j
         }
+        findings = order.map { findings[$0] }
         return ScanReport(profile: profile, versionSource: release.source, kubeletVersions: versions, subjects: subjects,
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
                           apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources, releaseNotes: release.notes)

@@ -30,7 +30,7 @@ public struct ReachablePath: Hashable, Sendable {
 /// Every subject that holds any permission a kubelet can use, with the chains that grant it.
 public struct InventorySubject: Hashable, Sendable {
     public let subject: Subject
-    public var access: [String: SubresourceAccess]
+    public fileprivate(set) var access: [String: SubresourceAccess]
     public var paths: [ReachablePath] = []
     public var serviceAccountExists: Bool? = nil
     public var workloads: [String] = []
@@ -39,7 +39,11 @@ public struct InventorySubject: Hashable, Sendable {
 
     /// Every grant, in subresource order (most powerful first) — never in dictionary order,
     /// so reports come out the same on every run.
-    public var allGrants: [GrantPath] {
+    /// Worked out once with `access`, which only the inventory sets: reports and findings ask
+    /// for it many times per subject.
+    public fileprivate(set) var allGrants: [GrantPath] = []
+
+    static func allGrants(of access: [String: SubresourceAccess]) -> [GrantPath] {
         var out: [GrantPath] = []
         for sub in KubeletPermissions.subresources { for p in access[sub]?.via ?? [] where !out.contains(p) { out.append(p) } }
         return out
@@ -89,17 +93,8 @@ public enum KubeletAccessInventory {
                         bySubject[key] = InventorySubject(subject: subject, access: [:])
                     }
                     for (sub, verbs) in grants {
-                        var a = bySubject[key]!.access[sub] ?? SubresourceAccess(verbs: [], nodes: [], via: [])
-                        for v in verbs where !a.verbs.contains(v) { a.verbs.append(v) }
-                        a.verbs.sort { KubeletPermissions.verbOrder($0) < KubeletPermissions.verbOrder($1) }
-                        if rule.resourceNames.isEmpty {
-                            a.nodes = nil
-                        } else if a.nodes != nil {
-                            for n in rule.resourceNames where !a.nodes!.contains(n) { a.nodes!.append(n) }
-                            a.nodes!.sort()
-                        }
-                        if !a.via.contains(path) { a.via.append(path) }
-                        bySubject[key]!.access[sub] = a
+                        // In place: a copy taken out and stored back would copy `via` each time.
+                        add(verbs, rule: rule, path: path, to: &bySubject[key]!.access[sub, default: SubresourceAccess(verbs: [], nodes: [], via: [])])
                     }
                 }
             }
@@ -110,6 +105,7 @@ public enum KubeletAccessInventory {
         var pathsByShape: [[String: Set<[String]>]: [ReachablePath]] = [:]
         return order.sorted().map { key in
             var s = bySubject[key]!
+            s.allGrants = InventorySubject.allGrants(of: s.access)
             let shape = s.access.mapValues { Set($0.via.map(\.rule.verbs)) }
             if let known = pathsByShape[shape] {
                 s.paths = known
@@ -119,6 +115,18 @@ public enum KubeletAccessInventory {
             }
             return s
         }
+    }
+
+    static func add(_ verbs: [String], rule: PolicyRule, path: GrantPath, to a: inout SubresourceAccess) {
+        for v in verbs where !a.verbs.contains(v) { a.verbs.append(v) }
+        a.verbs.sort { KubeletPermissions.verbOrder($0) < KubeletPermissions.verbOrder($1) }
+        if rule.resourceNames.isEmpty {
+            a.nodes = nil
+        } else if a.nodes != nil {
+            for n in rule.resourceNames where !a.nodes!.contains(n) { a.nodes!.append(n) }
+            a.nodes!.sort()
+        }
+        if !a.via.contains(path) { a.via.append(path) }
     }
 
     /// Subresource → kubelet verbs this rule grants (node names aside), exactly as
