@@ -118,14 +118,21 @@ enum JSONItemLocator {
     }
 
     /// The first `{` after `from` that follows `}` and `,` with only blanks between, within 4 MiB,
-    /// and that begins as the first item does, up to its first colon (`{"apiVersion":`, with
-    /// kubectl's indentation when it is pretty-printed): nested objects rarely begin alike.
+    /// and that opens as the first item does: the same blanks before its first key (kubectl's
+    /// indentation when pretty-printed), and a first key of `apiVersion`, `kind` or the first
+    /// item's own (kubectl sorts keys, so `aggregationRule` may come first). Nested objects
+    /// rarely open alike; when one does, the check in `layoutInTwo` catches it.
     static func guessedBoundary(_ base: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int? {
         func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
-        let prefix = firstItemPrefix(base, n)
-        func begins(_ at: Int) -> Bool {
-            guard let prefix else { return true }
-            return at + prefix.count <= n && prefix.withUnsafeBufferPointer { memcmp(base + at, $0.baseAddress!, $0.count) == 0 }
+        let opening = firstItemOpening(base, n)
+        func opensAlike(_ at: Int) -> Bool {
+            guard let opening else { return true }
+            guard at + opening.blanks.count <= n,
+                  opening.blanks.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) else { return false }
+            let key = at + opening.blanks.count
+            return opening.keys.contains { k in
+                key + k.count <= n && k.withUnsafeBufferPointer { memcmp(base + key, $0.baseAddress!, $0.count) == 0 }
+            }
         }
         var i = from
         let end = min(n, from + (4 << 20))
@@ -136,16 +143,18 @@ enum JSONItemLocator {
             if j < end && base[j] == UInt8(ascii: ",") {
                 j += 1
                 while j < end && blank(base[j]) { j += 1 }
-                if j < end && base[j] == UInt8(ascii: "{") && begins(j) { return j }
+                if j < end && base[j] == UInt8(ascii: "{") && opensAlike(j) { return j }
             }
             i += 1
         }
         return nil
     }
 
-    /// The bytes of the first `items` element up to its first colon, when `"items"` comes
-    /// within the first 64 KiB as kubectl writes it; a hint only.
-    static func firstItemPrefix(_ base: UnsafePointer<UInt8>, _ n: Int) -> [UInt8]? {
+    /// How the first `items` element opens, when `"items"` comes within the first 64 KiB as
+    /// kubectl writes it: its `{`, the blanks, and the opening quote of its first key; and the
+    /// keys an item may begin with (`"apiVersion"`, `"kind"`, its own first, each with the colon
+    /// or blank after it excluded). A hint only.
+    static func firstItemOpening(_ base: UnsafePointer<UInt8>, _ n: Int) -> (blanks: [UInt8], keys: [[UInt8]])? {
         let key = Array("\"items\"".utf8)
         let end = min(n, 64 << 10)
         guard end >= key.count else { return nil }
@@ -158,10 +167,15 @@ enum JSONItemLocator {
             guard j < end, base[j] == UInt8(ascii: "[") else { continue }
             j += 1; skipBlanks()
             guard j < end, base[j] == UInt8(ascii: "{") else { return nil }
-            var k = j
-            while k < min(end, j + 64) && base[k] != UInt8(ascii: ":") { k += 1 }
+            let open = j
+            j += 1; skipBlanks()
+            guard j < end, base[j] == UInt8(ascii: "\"") else { return nil }
+            let blanks = Array(UnsafeBufferPointer(start: base + open, count: j - open + 1))
+            var k = j + 1
+            while k < min(end, j + 64) && base[k] != UInt8(ascii: "\"") { k += 1 }
             guard k < min(end, j + 64) else { return nil }
-            return Array(UnsafeBufferPointer(start: base + j, count: k - j + 1))
+            let first = Array(UnsafeBufferPointer(start: base + j + 1, count: k - j))  // the key and its closing quote
+            return (blanks, [first, Array("apiVersion\"".utf8), Array("kind\"".utf8)])
         }
         return nil
     }

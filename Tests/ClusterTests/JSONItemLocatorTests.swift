@@ -67,6 +67,14 @@ struct JSONItemLocatorTests {
             #expect(layout.items.count == count)
             if count > 3 { #expect(split, "a list of \(count) items was not split") }
         }
+        // kubectl sorts keys: the first item may open with `aggregationRule`, the rest with
+        // `apiVersion`, and nested objects in rules open alike `{"`.
+        let first = "{\"aggregationRule\":{\"clusterRoleSelectors\":[{\"a\":1},{\"b\":2}]},\"kind\":\"ClusterRole\"}"
+        let rest = "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"rules\":[{\"x\":1},{\"y\":2}]}"
+        let sorted = "{\"apiVersion\":\"v1\",\"items\":[" + ([first] + Array(repeating: rest, count: 60)).joined(separator: ",") + "],\"kind\":\"List\"}"
+        let (sortedLayout, sortedSplit) = JSONItemLocator.layoutInTwo(Data(sorted.utf8))
+        #expect(sortedLayout == JSONItemLocator.referenceLayout(Data(sorted.utf8)))
+        #expect(sortedSplit, "a list whose first item opens with another key was not split")
         // Every start in the second half lands first on a look-alike inside an item: the pass
         // must not trust them, and still find the real one or go on as one pass.
         let text = "{\"items\":[" + Array(repeating: item, count: 2).joined(separator: ",") + "]}"
