@@ -371,6 +371,31 @@ struct JSONObjectReaderTests {
 
     static let small = #"{"apiVersion":"v1","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"verbs":["get"],"resources":["nodes/proxy"]}]}],"kind":"List"}"#
 
+    @Test("the real-world manifests as JSON Lists, compact and indented (when checked out beside the repository)")
+    func realWorld() throws {
+        let dir = Fixtures.repositoryRoot.appendingPathComponent("../shared/realworld/manifests")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            print("skipped: no real-world manifests at \(dir.path)")
+            return
+        }
+        var read = 0, lists = 0
+        for name in names.filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted() {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            // Documents Yams reads as mappings; a manifest's other documents are not the point here.
+            guard let documents = try? Yams.load_all(yaml: text) else { continue }
+            let items = documents.compactMap { $0 as? [String: Any] }.filter { JSONSerialization.isValidJSONObject($0) }
+            guard !items.isEmpty else { continue }
+            for indent in [0, 4] {
+                let json = try JSONSerialization.data(withJSONObject: ["apiVersion": "v1", "kind": "List", "items": items],
+                                                      options: indent == 0 ? [.sortedKeys] : [.sortedKeys, .prettyPrinted])
+                lists += 1
+                if Self.check(json, "\(name) indent \(indent)") { read += 1 }
+            }
+        }
+        print("real-world manifests as JSON: \(read) of \(lists) read by the byte reader")
+        #expect(lists == 0 || read > 0)
+    }
+
     @Test("escapes, unicode, nulls, other types, repeated keys, nesting and numbers")
     func edits() {
         for (n, (from, to, mustRead)) in Self.edits.enumerated() {
