@@ -1,3 +1,4 @@
+import Dispatch
 import RBAC
 
 /// Everything kubelet-authz reads about one cluster, from files or a live API server.
@@ -47,35 +48,65 @@ public struct ClusterSnapshot: Sendable {
     /// Later objects replace earlier ones of the same kind and name, as `kubectl apply` of the
     /// files in order would; each replacement is reported.
     public mutating func resolveDuplicates() {
-        struct Key: Hashable { let kind: String, namespace: String, name: String }
-        func dedupe<T>(_ items: inout [T], key: (T) -> Key, loc: (T) -> SourceLocation?) {
-            // Most inputs have no repeats: find that out without copying a single object or
-            // keeping a key, by the keys' hashes alone; equal hashes take the exact path below.
-            var seen = Set<Int>(minimumCapacity: items.count)
-            guard items.contains(where: { !seen.insert(key($0).hashValue).inserted }) else { return }
-            var index: [Key: Int] = [:]
-            index.reserveCapacity(items.count)
-            var out: [T] = []
-            out.reserveCapacity(items.count)
-            for item in items {
-                let k = key(item)
-                if let i = index[k] {
-                    let what = "\(k.kind) \(k.namespace.isEmpty ? "" : k.namespace + "/")\(k.name)"
-                    warnings.append(InputWarning(location: loc(item), message: "\(what) appears again; this definition replaces the one at \(loc(out[i])?.description ?? "an earlier input")"))
-                    out[i] = item
-                } else {
-                    index[k] = out.count
-                    out.append(item)
-                }
+        // Most inputs have no repeats: find that out for every kind at once, on every core,
+        // without copying a single object; only kinds with repeats are rebuilt, in order.
+        let me = self
+        let repeats = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 6)
+        repeats.initialize(repeating: false)
+        defer { repeats.deallocate() }
+        nonisolated(unsafe) let flags = repeats
+        DispatchQueue.concurrentPerform(iterations: 6) { k in
+            switch k {  // the largest first
+            case 0: flags[k] = Self.hasRepeats(me.serviceAccounts, key: Self.key)
+            case 1: flags[k] = Self.hasRepeats(me.bindings, key: Self.key)
+            case 2: flags[k] = Self.hasRepeats(me.roles, key: Self.key)
+            case 3: flags[k] = Self.hasRepeats(me.workloads, key: Self.key)
+            case 4: flags[k] = Self.hasRepeats(me.nodes, key: Self.key)
+            default: flags[k] = Self.hasRepeats(me.namespaces, key: Self.key)
             }
-            items = out
         }
-        dedupe(&roles, key: { Key(kind: $0.kind.rawValue, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
-        dedupe(&bindings, key: { Key(kind: $0.kind.rawValue, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
-        dedupe(&serviceAccounts, key: { Key(kind: "ServiceAccount", namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
-        dedupe(&nodes, key: { Key(kind: "Node", namespace: "", name: $0.name) }, loc: { $0.source })
-        dedupe(&namespaces, key: { Key(kind: "Namespace", namespace: "", name: $0.name) }, loc: { $0.source })
-        dedupe(&workloads, key: { Key(kind: $0.kind, namespace: $0.namespace, name: $0.name) }, loc: { $0.source })
+        if repeats[2] { Self.dedupe(&roles, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+        if repeats[1] { Self.dedupe(&bindings, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+        if repeats[0] { Self.dedupe(&serviceAccounts, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+        if repeats[4] { Self.dedupe(&nodes, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+        if repeats[5] { Self.dedupe(&namespaces, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+        if repeats[3] { Self.dedupe(&workloads, key: Self.key, loc: { $0.source }, warnings: &warnings) }
+    }
+
+    struct Key: Hashable { let kind: String, namespace: String, name: String }
+    static func key(_ r: borrowing Role) -> Key { Key(kind: r.kind.rawValue, namespace: r.namespace, name: r.name) }
+    static func key(_ b: borrowing Binding) -> Key { Key(kind: b.kind.rawValue, namespace: b.namespace, name: b.name) }
+    static func key(_ s: borrowing ServiceAccount) -> Key { Key(kind: "ServiceAccount", namespace: s.namespace, name: s.name) }
+    static func key(_ n: borrowing Node) -> Key { Key(kind: "Node", namespace: "", name: n.name) }
+    static func key(_ n: borrowing Namespace) -> Key { Key(kind: "Namespace", namespace: "", name: n.name) }
+    static func key(_ w: borrowing Workload) -> Key { Key(kind: w.kind, namespace: w.namespace, name: w.name) }
+
+    /// By the keys' hashes alone: equal hashes (a repeat, or in theory a collision) send the
+    /// kind to `dedupe`, which compares the keys themselves.
+    static func hasRepeats<T>(_ items: [T], key: (borrowing T) -> Key) -> Bool {
+        var seen = Set<Int>(minimumCapacity: items.count)
+        return items.withUnsafeBufferPointer { buffer in
+            buffer.indices.contains { !seen.insert(key(buffer[$0]).hashValue).inserted }
+        }
+    }
+
+    static func dedupe<T>(_ items: inout [T], key: (borrowing T) -> Key, loc: (T) -> SourceLocation?, warnings: inout [InputWarning]) {
+        var index: [Key: Int] = [:]
+        index.reserveCapacity(items.count)
+        var out: [T] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            let k = key(item)
+            if let i = index[k] {
+                let what = "\(k.kind) \(k.namespace.isEmpty ? "" : k.namespace + "/")\(k.name)"
+                warnings.append(InputWarning(location: loc(item), message: "\(what) appears again; this definition replaces the one at \(loc(out[i])?.description ?? "an earlier input")"))
+                out[i] = item
+            } else {
+                index[k] = out.count
+                out.append(item)
+            }
+        }
+        items = out
     }
 
     /// The effective RBAC state: aggregated ClusterRoles resolved as the controller would.
