@@ -176,6 +176,27 @@ struct ClusterDocumentDecoderTests {
         #expect(s.warnings.count == 1)
     }
 
+    @Test("repeats of every kind are resolved, and the same name in another namespace or kind is not a repeat")
+    func duplicatesOfEveryKind() throws {
+        let docs = [
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: a}\nrules: []",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: a}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}",
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, namespace: a}",
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, namespace: b}",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: []}",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p, namespace: a}\nspec: {template: {spec: {containers: []}}}",
+        ]
+        var s = try decode((docs + docs.dropFirst(2)).joined(separator: "\n---\n") + "\n")
+        s.resolveDuplicates()
+        #expect(s.roles.count == 2 && s.bindings.count == 2 && s.serviceAccounts.count == 2)
+        #expect(s.namespaces.count == 1 && s.workloads.count == 2)
+        #expect(s.warnings.count == docs.count - 2)
+        #expect(s.warnings.allSatisfy { $0.message.contains("appears again; this definition replaces the one at") })
+    }
+
     @Test("the bundled example cluster reads completely")
     func example() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
