@@ -86,13 +86,17 @@ public enum ClusterDocumentDecoder {
         // The byte-level reader first (a large List on every core); what it is unsure of goes
         // to JSONDecoder below, which also words the error with its line.
         if fast, let document = JSONObjectReader.document(data, layout: layout) {
-            if document.hasItems, layout.items.count >= 2048,
-               let parts = try readAndConvertInParallel(data, layout: layout, list: document, source: source, context: context) {
-                for part in parts {
-                    snapshot.merge(part.snapshot)
-                    context.defaulted += part.context.defaulted
+            if document.hasItems, layout.items.count >= ListItemConverter.parallelFrom {
+                // Each core reads its run of items and turns them into snapshot values at once.
+                let items = layout.items
+                let converted = try ListItemConverter.convert(
+                    count: items.count, listKind: document.kind, listAPIVersion: document.apiVersion,
+                    listLocation: SourceLocation(file: source, line: 1), location: { SourceLocation(file: source, line: items[$0].line) },
+                    context: context, read: { JSONObjectReader.objects(data, items[$0]).map { $0[...] } })
+                if let converted {
+                    ListItemConverter.merge(converted, into: &snapshot, context: &context)
+                    return
                 }
-                return
             }
             let items = !document.hasItems ? nil
                 : layout.items.count >= 2048 ? decodeInParallel(data, layout: layout, fast: true) : JSONObjectReader.objects(data, layout.items[...])
@@ -130,69 +134,6 @@ public enum ClusterDocumentDecoder {
 
     /// Off only in tests, which hold the byte-level reader to JSONDecoder.
     @TaskLocal static var useByteReader = true
-
-    /// A large List read by the byte-level reader and turned into snapshot values on every
-    /// core: one contiguous run of items per core, each into its own snapshot, merged in order, so
-    /// the result, its warnings and the first error are what the one-thread `dispatch` gives.
-    /// Nil when the reader is unsure of any item: the caller's slower paths then decide.
-    static func readAndConvertInParallel(_ data: Data, layout: JSONItemLayout, list: JSONObjectReader.Document, source: String,
-                                         context: DecodingContext) throws(ClusterInputError) -> [(snapshot: ClusterSnapshot, context: DecodingContext)]? {
-        let listKind = list.kind ?? ""
-        guard listKind == "List" || listKind.hasSuffix("List") else {
-            throw ClusterInputError(location: SourceLocation(file: source, line: 1), message: "a document with items must have kind List or <Kind>List, not \(goQuote(listKind))")
-        }
-        let impliedKind = listKind == "List" ? nil : String(listKind.dropLast(4))
-        let items = layout.items
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
-        let per = (items.count + chunks - 1) / chunks
-        enum Part { case unsure, converted(ClusterSnapshot, DecodingContext), failed(ClusterInputError) }
-        final class Results: @unchecked Sendable {
-            var parts: [Part]
-            let lock = NSLock()
-            init(_ n: Int) { parts = Array(repeating: .unsure, count: n) }
-        }
-        let results = Results(chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * per, hi = min(items.count, lo + per)
-            var part = ClusterSnapshot()
-            var partContext = context
-            let outcome: Part
-            if lo >= hi {
-                outcome = .converted(part, partContext)
-            } else if let read = JSONObjectReader.objects(data, items[lo..<hi]) {
-                do throws(ClusterInputError) {
-                    for (k, item) in read.enumerated() {
-                        let location = SourceLocation(file: source, line: items[lo + k].line)
-                        guard let kind = item.kind ?? impliedKind, !kind.isEmpty else {
-                            throw ClusterInputError(location: location, message: "items[\(lo + k)]: missing kind")
-                        }
-                        try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? list.apiVersion ?? "", at: location,
-                                                to: &part, context: &partContext)
-                    }
-                    outcome = .converted(part, partContext)
-                } catch {
-                    outcome = .failed(error)
-                }
-            } else {
-                outcome = .unsure
-            }
-            results.lock.lock(); results.parts[c] = outcome; results.lock.unlock()
-        }
-        // As on one thread: an item the reader is unsure of sends the whole list to the
-        // slower paths before any object is judged; otherwise the first failing item wins.
-        var out: [(snapshot: ClusterSnapshot, context: DecodingContext)] = []
-        for part in results.parts {
-            if case .unsure = part { return nil }
-        }
-        for part in results.parts {
-            switch part {
-            case .unsure: return nil
-            case .failed(let error): throw error
-            case .converted(let s, let c): out.append((s, c))
-            }
-        }
-        return out
-    }
 
     /// Splits the items into one contiguous run per core and decodes each, by the byte-level
     /// reader (`fast`) or else as a JSON array by JSONDecoder.
@@ -435,6 +376,13 @@ public enum ClusterDocumentDecoder {
             let listKind = list.kind ?? ""
             guard listKind == "List" || listKind.hasSuffix("List") else {
                 throw ClusterInputError(location: source, message: "a document with items must have kind List or <Kind>List, not \(goQuote(listKind))")
+            }
+            if let itemLocations, items.count >= ListItemConverter.parallelFrom {
+                let converted = try ListItemConverter.convert(
+                    count: items.count, listKind: list.kind, listAPIVersion: list.apiVersion, listLocation: source,
+                    location: { itemLocations[$0] }, context: context, read: { items[$0] })
+                ListItemConverter.merge(converted ?? [], into: &snapshot, context: &context)
+                return
             }
             // A typed list's items may omit apiVersion and kind: they come from the list.
             let impliedKind = listKind == "List" ? nil : String(listKind.dropLast(4))

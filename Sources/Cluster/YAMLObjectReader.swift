@@ -66,20 +66,54 @@ struct YAMLObjectReader {
             }
             if let kind, kind.style == .opaque { throw Unsure() }
             if items.kind == .sequence {
-                var objects: [ObjectWire] = []
-                var lines: [Int] = []
-                objects.reserveCapacity(Int(items.end))
-                lines.reserveCapacity(Int(items.end))
-                for i in 0..<Int(items.end) {
-                    let item = node(tree.child(items, i))
-                    objects.append(try object(item))
-                    lines.append(Int(item.line))
-                }
+                let (objects, lines) = try self.items(items)
                 let list = ListWire(apiVersion: try string(lookup(root, "apiVersion")), kind: try string(kind), items: objects)
                 return .list(list, line: Int(root.line), number: d.number, itemLines: lines)
             }
         }
         return .object(try object(root), line: Int(root.line), number: d.number)
+    }
+
+    /// A List's items and their lines; a large List on every core, one run of items each.
+    private func items(_ items: Node) throws(Unsure) -> ([ObjectWire], [Int]) {
+        let count = Int(items.end)
+        guard count >= ListItemConverter.parallelFrom else { return try self.items(items, 0..<count) }
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        let per = (count + chunks - 1) / chunks
+        // The tree and the bytes are only read; each thread writes its own slot.
+        final class Runs: @unchecked Sendable {
+            let reader: YAMLObjectReader
+            var parts: [([ObjectWire], [Int])?]
+            let lock = NSLock()
+            init(_ reader: YAMLObjectReader, _ n: Int) { self.reader = reader; parts = Array(repeating: nil, count: n) }
+        }
+        let runs = Runs(self, chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = min(count, c * per), hi = min(count, lo + per)
+            let part = try? runs.reader.items(items, lo..<hi)
+            runs.lock.lock(); runs.parts[c] = part; runs.lock.unlock()
+        }
+        var objects: [ObjectWire] = [], lines: [Int] = []
+        objects.reserveCapacity(count)
+        lines.reserveCapacity(count)
+        for part in runs.parts {
+            guard let part else { throw Unsure() }
+            objects += part.0
+            lines += part.1
+        }
+        return (objects, lines)
+    }
+
+    private func items(_ items: Node, _ range: Range<Int>) throws(Unsure) -> ([ObjectWire], [Int]) {
+        var objects: [ObjectWire] = [], lines: [Int] = []
+        objects.reserveCapacity(range.count)
+        lines.reserveCapacity(range.count)
+        for i in range {
+            let item = node(tree.child(items, i))
+            objects.append(try object(item))
+            lines.append(Int(item.line))
+        }
+        return (objects, lines)
     }
 
     // MARK: ObjectWire
