@@ -296,6 +296,13 @@ struct JSONObjectReaderTests {
         items[0] = .o([("kind", .s("ClusterRole")), ("metadata", .o([("name", .s("n"))]))])
         let data = Data(Writer(indent: 0).write(.o([("apiVersion", .s("v1")), ("kind", .s("Lost")), ("items", .a(items))])).utf8)
         #expect(Self.decode(data, byteReader: true) == Self.decode(data, byteReader: false))
+        // The wrong kind and an item JSONDecoder refuses: the item's error, as on one thread.
+        items[1800] = .o([("apiVersion", .s("v1")), ("kind", .s("ServiceAccount")), ("metadata", .raw("7"))])
+        let both = Data(Writer(indent: 0).write(.o([("apiVersion", .s("v1")), ("kind", .s("Lost")), ("items", .a(items))])).utf8)
+        let outcome = Self.decode(both, byteReader: true)
+        #expect(outcome == ListItemConverter.$parallelFrom.withValue(.max) { Self.decode(both, byteReader: true) })
+        guard case .failure(let error) = outcome else { Issue.record("no error"); return }
+        #expect(!error.message.contains("must have kind List"), "\(error)")
     }
 
     @Test("the bundled examples and fixtures, as JSON")
