@@ -66,23 +66,33 @@ public enum UsageAggregator {
             if lo > 0 && time - allows[lo - 1] <= allowCacheTTL { covered[i] = true }
         }
 
-        // The subject is worked out once per row.
+        // The subject is worked out once per row. Rows are kept in an array and found through
+        // their key: sorting then moves small integers, not rows of seven strings and three
+        // collections each (which cost more than building them).
         struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
-        var rows: [RawKey: UsageRow] = [:]
+        var position: [RawKey: Int] = [:]
+        var rows: [UsageRow] = []
         for i in rs.indices {
             guard let user = rs[i].user else { continue }
             let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
-            var at = rows.index(forKey: raw)
-            if at == nil {
+            let at: Int
+            if let known = position[raw] {
+                at = known
+            } else {
+                at = rows.count
+                position[raw] = at
                 let s = subject(of: user)
-                rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
-                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb), firstSeen: rs[i].time, lastSeen: rs[i].time)
-                at = rows.index(forKey: raw)
+                rows.append(UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
+                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb),
+                                     firstSeen: rs[i].time, lastSeen: rs[i].time))
             }
             // Updated in place: copying a row out and back would copy its sets each time.
-            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows.values[at!])
+            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows[at])
         }
-        return rows.values.sorted { $0.key < $1.key }
+        // Keys are distinct, so the order is total and the same as sorting the rows themselves.
+        var order = Array(rows.indices)
+        rows.withUnsafeBufferPointer { r in order.sort { r[$0].key < r[$1].key } }
+        return order.map { rows[$0] }
     }
 
     static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, to row: inout UsageRow) {
