@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
-            "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "TestSupport", "EvidenceStoreConformance",
+            "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "KubeletAuthzApp", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
