@@ -72,6 +72,8 @@ public enum UsageAggregator {
         struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
         var position: [RawKey: Int] = [:]
         var rows: [UsageRow] = []
+        // By caller: a few hundred callers make tens of thousands of rows.
+        var subjects: [String: (kind: String, name: String, namespace: String)] = [:]
         for i in rs.indices {
             guard let user = rs[i].user else { continue }
             let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
@@ -81,7 +83,8 @@ public enum UsageAggregator {
             } else {
                 at = rows.count
                 position[raw] = at
-                let s = subject(of: user)
+                let s = subjects[user] ?? subject(of: user)
+                subjects[user] = s
                 rows.append(UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
                                                        node: raw.node, subresource: raw.subresource, verb: raw.verb),
                                      firstSeen: rs[i].time, lastSeen: rs[i].time))
@@ -89,10 +92,38 @@ public enum UsageAggregator {
             // Updated in place: copying a row out and back would copy its sets each time.
             Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows[at])
         }
-        // Keys are distinct, so the order is total and the same as sorting the rows themselves.
-        var order = Array(rows.indices)
-        rows.withUnsafeBufferPointer { r in order.sort { r[$0].key < r[$1].key } }
-        return order.map { rows[$0] }
+        return sortedByKey(rows)
+    }
+
+    /// The rows in `UsageRow.Key` order. Each field's distinct values are ranked once (a few
+    /// thousand nodes, a handful of everything else) and the rows sorted by their ranks: sorting
+    /// tens of thousands of rows by their strings cost more than building them. Ranks follow
+    /// `String`'s own `<` and `==`, so the order is the key's.
+    static func sortedByKey(_ rows: [UsageRow]) -> [UsageRow] {
+        func ranks<T: Hashable>(_ values: [T], by less: (T, T) -> Bool) -> [T: Int] {
+            var rank: [T: Int] = [:]
+            for (k, v) in Set(values).sorted(by: less).enumerated() { rank[v] = k }
+            return rank
+        }
+        struct Subject: Hashable { let kind: String, namespace: String, name: String }
+        let subjects = rows.map { Subject(kind: $0.key.subjectKind, namespace: $0.key.subjectNamespace, name: $0.key.subjectName) }
+        let subject = ranks(subjects) { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) }
+        let node = ranks(rows.map(\.key.node), by: <)
+        let subresource = ranks(rows.map(\.key.subresource), by: <)
+        let verb = ranks(rows.map(\.key.verb), by: <)
+        struct Rank: Comparable {
+            let subject: Int, path: Int, node: Int, subresource: Int, verb: Int
+            static func < (a: Rank, b: Rank) -> Bool {
+                (a.subject, a.path, a.node, a.subresource, a.verb) < (b.subject, b.path, b.node, b.subresource, b.verb)
+            }
+        }
+        // `Path`'s order is its raw value's, as in `UsageRow.Key.<`.
+        let path = ranks([AuditRecord.Path.kubelet, .apiserverProxy]) { $0.rawValue < $1.rawValue }
+        let keys = rows.indices.map { i in
+            Rank(subject: subject[subjects[i]]!, path: path[rows[i].key.path]!, node: node[rows[i].key.node]!,
+                 subresource: subresource[rows[i].key.subresource]!, verb: verb[rows[i].key.verb]!)
+        }
+        return rows.indices.sorted { keys[$0] < keys[$1] }.map { rows[$0] }
     }
 
     static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, to row: inout UsageRow) {
