@@ -73,6 +73,10 @@ public struct EvidenceLoading {
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))
             let stored = try target.inputs()
+            // The store (with a copy of every record) is freed on another thread: tens of
+            // thousands of records to release while the report is written, the second core idle.
+            nonisolated(unsafe) let done = target
+            DispatchQueue.global().async { withExtendedLifetime(done) {} }
             return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
                           readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) })
         } catch let e as InputError {
