@@ -22,12 +22,15 @@ public enum EvidenceJSONWriter {
             out += ": ".utf8
             if key == "usage" && !r.usage.isEmpty {
                 out.append(UInt8(ascii: "["))
-                for (k, u) in r.usage.enumerated() {
-                    if k > 0 { out.append(UInt8(ascii: ",")) }
-                    row(u, into: &out)
-                    if out.count >= chunk {
-                        emit(out)
-                        out.removeAll(keepingCapacity: true)
+                // Rows read in place: a copy of each would retain its seven strings and three collections.
+                r.usage.withUnsafeBufferPointer { usage in
+                    for k in usage.indices {
+                        if k > 0 { out.append(UInt8(ascii: ",")) }
+                        row(usage[k], into: &out)
+                        if out.count >= chunk {
+                            emit(out)
+                            out.removeAll(keepingCapacity: true)
+                        }
                     }
                 }
                 out += "\n    ]".utf8
