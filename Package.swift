@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
-            "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "TestSupport", "EvidenceStoreConformance",
+            "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "KubeletAuthzApp", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
@@ -95,6 +95,6 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "Reports", "Evidence", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

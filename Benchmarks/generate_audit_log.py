@@ -1466,6 +1466,9 @@ def main():
         ap.error("fractions must be in [0, 1) and leave room for the bulk traffic")
     if a.size_mb <= 0 or a.nodes < 1 or a.malformed < 0 or a.hours <= 0:
         ap.error("--size-mb, --nodes, --hours must be positive, --malformed >= 0")
+    if a.nodes > 63 * 253:
+        # Node addresses are 10.42.<1-63>.<2-254>, each used once: more nodes would never finish.
+        ap.error("--nodes can be at most %d" % (63 * 253))
     a.start_epoch = calendar.timegm(time.strptime(a.start, "%Y-%m-%dT%H:%M:%SZ"))
 
     out = a.output

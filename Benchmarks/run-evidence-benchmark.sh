@@ -8,6 +8,7 @@
 #
 #   Benchmarks/run-evidence-benchmark.sh [--skip-build] [--regenerate] [--quick] [--gzip]
 #                                        [--runs N] [--seed N] [--size-mb N] [--small]
+#                                        [--nodes N] [--fleet-nodes N]
 #
 #   --skip-build   do not run `swift build -c release` (use .build/release/kubelet-authz)
 #   --regenerate   write the audit log again even if it exists
@@ -21,6 +22,11 @@
 #   --small        a 20 MiB log, to check the plumbing (not a benchmark result)
 #   --nodes N      nodes in the generated cluster (default 250); 3000 makes a daemonset fleet
 #                  (every agent on every node) with tens of thousands of usage rows
+#   --fleet-nodes N  also time the default command into a fresh database on a second log, of a
+#                  daemonset fleet of N nodes with 9.5 % kubelet reviews (default 15000: about
+#                  54,000 distinct usage rows; at 5 % a 1 GiB log has too few reviews for that
+#                  many), both cores, median of --runs next to `wc -l` on the same file (target: at
+#                  most 5x); 0 leaves it out
 #
 # Environment: KUBELET_AUTHZ=/path/to/binary runs that binary instead of building one (implies
 # --skip-build). PYTHON=python3.x picks the interpreter. EVIDENCE_OUT=PATH is where the
@@ -43,6 +49,8 @@ seed=1
 size_mb=1024
 small=0
 nodes=250
+fleet_nodes=15000
+fleet_sar=0.095
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --skip-build) skip_build=1 ;;
@@ -54,12 +62,13 @@ while [[ $# -gt 0 ]]; do
         --size-mb) size_mb=${2:?--size-mb needs a number}; shift ;;
         --small) small=1; size_mb=20 ;;
         --nodes) nodes=${2:?--nodes needs a number}; shift ;;
+        --fleet-nodes) fleet_nodes=${2:?--fleet-nodes needs a number}; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-evidence-benchmark.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
-for n in "$runs" "$seed" "$size_mb" "$nodes"; do
+for n in "$runs" "$seed" "$size_mb" "$nodes" "$fleet_nodes"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run-evidence-benchmark.sh: not a number: $n" >&2; exit 2; }
 done
 (( runs >= 1 )) || { echo "run-evidence-benchmark.sh: --runs must be >= 1" >&2; exit 2; }
@@ -293,6 +302,39 @@ check "JSON lines, into a database"
 db_s=$(best "${db_times[@]}")
 db_size=$(wc -c < "$WORK/ev.sqlite" | tr -d ' ')
 
+# The daemonset fleet: the default command (into a fresh database, both cores) on a log with tens
+# of thousands of distinct usage rows, where the report's cost per row shows. Runs alternate with
+# `wc -l` on the same file, so that drift on a shared machine hits both; medians are reported.
+fleet_line=""
+if (( fleet_nodes > 0 )); then
+    FLEET="$BENCH_DIR/audit-${size_mb}m-s$seed-n$fleet_nodes-sar${fleet_sar#0.}.jsonl"
+    if (( regenerate )) || [[ ! -s "$FLEET" || ! -s "$FLEET.expected.json" ]]; then
+        echo "==> generating $FLEET ($size_mb MiB, $fleet_nodes nodes)" >&2
+        "$PYTHON" "$ROOT/Benchmarks/generate_audit_log.py" --size-mb "$size_mb" --seed "$seed" --nodes "$fleet_nodes" --sar-fraction "$fleet_sar" -o "$FLEET"
+    fi
+    cat "$FLEET" > /dev/null
+    fleet_wc=() fleet_ev=()
+    for ((i = 1; i <= runs; i++)); do
+        s=$(now); wc -l < "$FLEET" > /dev/null; e=$(now)
+        fleet_wc+=("$(elapsed "$s" "$e")")
+        rm -f "$WORK/fleet.sqlite" "$WORK/fleet.sqlite-wal" "$WORK/fleet.sqlite-shm"
+        s=$(now)
+        "$BIN" evidence "$FLEET" --store "$WORK/fleet.sqlite" --progress never -o json > "$OUT_JSON" 2> "$WORK/ev.err" \
+            || { echo "run-evidence-benchmark.sh: kubelet-authz evidence --store (fleet) exited non-zero:" >&2; tail -n 20 "$WORK/ev.err" >&2; exit 1; }
+        e=$(now)
+        fleet_ev+=("$(elapsed "$s" "$e")")
+        echo "    fleet run $i/$runs: wc -l ${fleet_wc[-1]} s, evidence into a fresh database ${fleet_ev[-1]} s" >&2
+    done
+    EXPECTED_SAVED=$EXPECTED; EXPECTED="$FLEET.expected.json"
+    check "daemonset fleet, into a database"
+    EXPECTED=$EXPECTED_SAVED
+    fleet_rows=$("$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["usage"]))' "$OUT_JSON")
+    fleet_line=$(awk -v n="$fleet_nodes" -v rows="$fleet_rows" -v w="$(median "${fleet_wc[@]}")" -v t="$(median "${fleet_ev[@]}")" \
+        -v b="$(wc -c < "$FLEET" | tr -d ' ')" -v runs="$runs" -v cpus="$cpus" 'BEGIN {
+        printf "Daemonset fleet (%d nodes, %d usage rows, %.1f MB), the default command into a fresh database (`evidence LOG --store FRESH -o json`, %s cores), median of %d: **%.3f s**; `wc -l` %.3f s; %.1f× `wc -l` (target ≤ 5×: %s).",
+            n, rows, b / 1e6, cpus, runs, t, w, t / w, (t <= 5 * w ? "met" : "not met") }')
+fi
+
 # --- report -------------------------------------------------------------------------------------
 swift_version=$(swift --version 2>/dev/null | grep -o 'Swift version [0-9.]*' | head -n 1 || true)
 python_version=$("$PYTHON" -c 'import platform; print(platform.python_version())')
@@ -309,6 +351,7 @@ echo "Best of $runs (orjson: best of $orjson_runs, $parser, Python $python_versi
 echo
 echo "Into the evidence database (the default; \`--db\` to a fresh file each run, 1 core, best of $runs):" \
      "$(awk -v t="$db_s" -v b="$size_bytes" -v d="$db_size" 'BEGIN { printf "%.3f s, %.0f MB/s; the database is %.0f MB", t, b / 1e6 / t, d / 1e6 }')."
+[[ -n "$fleet_line" ]] && { echo; echo "$fleet_line"; }
 if (( mismatches )); then
     echo "run-evidence-benchmark.sh: kubelet-authz's counts do not match the generator's (MISMATCH above)" >&2
     exit 1

@@ -66,29 +66,121 @@ public enum UsageAggregator {
             if lo > 0 && time - allows[lo - 1] <= allowCacheTTL { covered[i] = true }
         }
 
-        // The subject is worked out once per row.
-        struct RawKey: Hashable { let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String }
-        var rows: [RawKey: UsageRow] = [:]
+        // The subject is worked out once per row. Rows are kept in an array and found through
+        // their key: sorting then moves small integers, not rows of seven strings and three
+        // collections each (which cost more than building them).
+        struct RawKey: Hashable {
+            let user: String, path: AuditRecord.Path, node: String, subresource: String, verb: String
+            // Hashes the caller and the node only (equal keys still hash alike): rows that share
+            // both differ in a handful of subresources and verbs, and hashing five fields of
+            // every record was most of building the rows.
+            func hash(into h: inout Hasher) {
+                h.combine(user)
+                h.combine(node)
+            }
+        }
+        var position: [RawKey: Int] = [:]
+        position.reserveCapacity(rs.count)  // at most a row per record; growing rehashed every key
+        var rows: [UsageRow] = []
+        // The groups last added to each row: a caller's records nearly always carry the same
+        // list, which then needs no look-up in the row's set.
+        var lastGroups: [[String]] = []
+        // By caller: a few hundred callers make tens of thousands of rows.
+        var subjects: [String: (kind: String, name: String, namespace: String)] = [:]
         for i in rs.indices {
             guard let user = rs[i].user else { continue }
             let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
-            var at = rows.index(forKey: raw)
-            if at == nil {
-                let s = subject(of: user)
-                rows[raw] = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
-                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb), firstSeen: rs[i].time, lastSeen: rs[i].time)
-                at = rows.index(forKey: raw)
+            let at: Int
+            if let known = position[raw] {
+                at = known
+            } else {
+                at = rows.count
+                position[raw] = at
+                let s = subjects[user] ?? subject(of: user)
+                subjects[user] = s
+                lastGroups.append([])
+                rows.append(UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
+                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb),
+                                     firstSeen: rs[i].time, lastSeen: rs[i].time))
             }
             // Updated in place: copying a row out and back would copy its sets each time.
-            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], to: &rows.values[at!])
+            let newGroups = rs[i].groups != lastGroups[at]
+            if newGroups { lastGroups[at] = rs[i].groups }
+            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], newGroups: newGroups, to: &rows[at])
         }
-        return rows.values.sorted { $0.key < $1.key }
+        return sortedByKey(rows)
     }
 
-    static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, to row: inout UsageRow) {
+    /// The rows in `UsageRow.Key` order. Each field's distinct values are ranked once (a few
+    /// thousand nodes, a handful of everything else) and the rows sorted by their ranks: sorting
+    /// tens of thousands of rows by their strings cost more than building them. Ranks follow
+    /// `String`'s own `<` and `==`, so the order is the key's.
+    static func sortedByKey(_ input: consuming [UsageRow]) -> [UsageRow] {
+        var rows = input  // moved, not copied: the caller gives the rows up
+        /// Each row's rank among the distinct values of one field: one hash per row, then the
+        /// distinct values sorted.
+        func ranks<T: Hashable>(_ values: [T], by less: (T, T) -> Bool) -> [Int] {
+            var id: [T: Int] = [:]
+            var distinct: [T] = []
+            var ids: [Int] = []
+            ids.reserveCapacity(values.count)
+            for v in values {
+                if let k = id[v] { ids.append(k) } else {
+                    id[v] = distinct.count
+                    ids.append(distinct.count)
+                    distinct.append(v)
+                }
+            }
+            var rank = [Int](repeating: 0, count: distinct.count)
+            for (r, k) in distinct.indices.sorted(by: { less(distinct[$0], distinct[$1]) }).enumerated() { rank[k] = r }
+            return ids.map { rank[$0] }
+        }
+        struct Subject: Hashable { let kind: String, namespace: String, name: String }
+        // Each field taken out of the rows in one pass, read in place (a copy of a row would
+        // retain its seven strings and three collections).
+        var subjects: [Subject] = [], paths: [AuditRecord.Path] = [], nodes: [String] = [], subresources: [String] = [], verbs: [String] = []
+        rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices {
+                subjects.append(Subject(kind: rows[i].key.subjectKind, namespace: rows[i].key.subjectNamespace, name: rows[i].key.subjectName))
+                paths.append(rows[i].key.path); nodes.append(rows[i].key.node)
+                subresources.append(rows[i].key.subresource); verbs.append(rows[i].key.verb)
+            }
+        }
+        let subject = ranks(subjects) { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) }
+        // `Path`'s order is its raw value's, as in `UsageRow.Key.<`.
+        let path = ranks(paths) { $0.rawValue < $1.rawValue }
+        let node = ranks(nodes, by: <)
+        let subresource = ranks(subresources, by: <)
+        let verb = ranks(verbs, by: <)
+        struct Rank: Comparable {
+            let subject: Int, path: Int, node: Int, subresource: Int, verb: Int
+            static func < (a: Rank, b: Rank) -> Bool {
+                (a.subject, a.path, a.node, a.subresource, a.verb) < (b.subject, b.path, b.node, b.subresource, b.verb)
+            }
+        }
+        let keys = rows.indices.map { i in Rank(subject: subject[i], path: path[i], node: node[i], subresource: subresource[i], verb: verb[i]) }
+        let order = rows.indices.sorted { keys[$0] < keys[$1] }
+        // Put in order where they are, by swaps along each cycle of the permutation: building a
+        // new array would copy every row.
+        var placed = [Bool](repeating: false, count: rows.count)
+        for start in rows.indices where !placed[start] {
+            var k = start
+            while true {
+                placed[k] = true
+                let from = order[k]
+                if from == start { break }
+                rows.swapAt(k, from)
+                k = from
+            }
+        }
+        return rows
+    }
+
+    /// - Parameter newGroups: false when the row holds the record's groups already.
+    static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, newGroups: Bool = true, to row: inout UsageRow) {
         row.firstSeen = min(row.firstSeen, r.time)
         row.lastSeen = max(row.lastSeen, r.time)
-        if !r.groups.isEmpty && !r.groups.allSatisfy(row.groups.contains) { row.groups.formUnion(r.groups) }
+        if newGroups && !r.groups.isEmpty && !r.groups.allSatisfy(row.groups.contains) { row.groups.formUnion(r.groups) }
         if let p = r.kubeletPath { row.kubeletPaths.insert(p) }
         switch r.decision {
         case .allow:

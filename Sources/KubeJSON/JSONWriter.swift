@@ -82,7 +82,7 @@ public enum JSONWriter {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { buf in

@@ -55,19 +55,28 @@ public struct EvidenceLoading {
         ingestor.blockSize = blockSize
         if let stdin, sources.contains(where: \.isStdin) { ingestor.stdin = stdin }
         do {
-            let target: EvidenceWriter & EvidenceReader
+            let target: EvidenceReader
+            let summary: AuditIngestor.Summary
+            let report: EvidenceReport
             switch store {
-            case .memory: target = MemoryEvidenceStore()
+            case .memory:
+                let memory = MemoryEvidenceStore()
+                summary = try ingestor.ingest(sources, into: memory)
+                ingested()
+                target = memory
+                report = try Self.report(from: memory, policy: policy, since: since)
             case .sqlite(let path):
-                do { target = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
+                let database: EvidenceStore
+                do { database = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
+                (summary, target, report) = try ingest(sources, into: database, with: ingestor, ingested: ingested)
             }
-            let summary = try ingestor.ingest(sources, into: target)
-            ingested()
-            let report = EvidenceReport(records: try target.records(since: nil), counts: try target.totals(),
-                                        malformed: try target.malformedLines(limit: 100), policy: policy, since: since)
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))
             let stored = try target.inputs()
+            // The store (with a copy of every record) is freed on another thread: tens of
+            // thousands of records to release while the report is written, the second core idle.
+            nonisolated(unsafe) let done = target
+            DispatchQueue.global().async { withExtendedLifetime(done) {} }
             return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
                           readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) })
         } catch let e as InputError {
@@ -75,5 +84,41 @@ public struct EvidenceLoading {
         } catch {
             throw InputError("\(error)")
         }
+    }
+
+    static func report(from store: EvidenceReader, policy: AuditPolicy?, since: Double?) throws -> EvidenceReport {
+        EvidenceReport(records: try store.records(since: nil), counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
+                       policy: policy, since: since)
+    }
+
+    /// Into the database through `MirroredEvidenceStore`: while the database was empty, the
+    /// report is built from the copy in memory while the last commit is written. If the copy
+    /// turns out not to stand for the database (another process committed to the file, or a
+    /// commit failed on its thread), the files are ingested again directly, which resumes at
+    /// the stored checkpoints and so reads only what was lost, and the report is read back.
+    func ingest(_ sources: [AuditSource], into database: EvidenceStore, with ingestor: AuditIngestor,
+                ingested: () -> Void) throws -> (AuditIngestor.Summary, EvidenceReader, EvidenceReport) {
+        let mirrored = try MirroredEvidenceStore(database: database)
+        let summary: AuditIngestor.Summary
+        do { summary = try ingestor.ingest(sources, into: mirrored) } catch {
+            try? mirrored.settle()  // what was committed before the failure is kept, as without the copy
+            throw error
+        }
+        ingested()
+        var fromCopy = try mirrored.recordsFromCopy().map {
+            // Counts and malformed lines come from the database below (a few rows).
+            EvidenceReport(records: $0, counts: AuditScanCounts(), malformed: [], policy: policy, since: since)
+        }
+        let holds: Bool
+        do { holds = try mirrored.copyHolds() } catch is EvidenceWriteConflict { holds = false }
+        if !holds {
+            fromCopy = nil
+            // Standard input has no checkpoint to resume from, nor a conflict to lose a batch to.
+            if mirrored.startedEmpty { _ = try ingestor.ingest(sources.filter { !$0.isStdin }, into: database) }
+        }
+        guard var report = fromCopy else { return (summary, database, try Self.report(from: database, policy: policy, since: since)) }
+        report.counts = try database.totals()
+        report.malformed = try database.malformedLines(limit: 100)
+        return (summary, mirrored, report)
     }
 }

@@ -47,7 +47,10 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, timings: timings)
         switch output {
         case .format(.table): ConsoleIO.out(EvidenceOutput.table(report))
-        case .format(.json), .jsonPath, .name: try output.writeJSON(EvidenceOutput.json(report, files: files))
+        case .format(.json):
+            EvidenceJSONWriter.write(report, files: files) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            ConsoleIO.out("\n")
+        case .jsonPath, .name: try output.writeJSON(EvidenceOutput.json(report, files: files))
         case .format(.csv): ConsoleIO.out(EvidenceOutput.csv(report))
         }
         timings.mark("output")

@@ -32,6 +32,28 @@ public enum ScanCSV {
     /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
     /// does not run it as a formula.
     static func field(_ s: String) -> String {
+        // ASCII without a carriage return (nearly every field) is decided on its bytes, where
+        // each byte is a Character: Foundation's `contains` below goes through NSString and
+        // cost 40 µs a row of a 30,000-row evidence CSV. The rest takes the general path.
+        var quote = false
+        for b in s.utf8 {
+            guard b < 0x80 && b != 0x0D else { return generalField(s) }
+            if b == 0x2C || b == 0x22 || b == 0x0A { quote = true }
+        }
+        let formula = s.utf8.first.map { $0 == 0x3D || $0 == 0x2B || $0 == 0x2D || $0 == 0x40 } ?? false
+        if !quote { return formula ? "'" + s : s }
+        var out: [UInt8] = [0x22]
+        if formula { out.append(0x27) }
+        for b in s.utf8 {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `field` by Characters, for any text.
+    static func generalField(_ s: String) -> String {
         var v = s
         if let first = v.first, "=+-@".contains(first) { v = "'" + v }
         if v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") {

@@ -92,6 +92,41 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
 
     public var isPersistent: Bool { true }
 
+    /// True when the database holds no evidence at all: no record, input, batch or malformed line.
+    public func holdsNothing() throws -> Bool {
+        try lock.withLock {
+            let q = try db.prepare("""
+                SELECT NOT (EXISTS (SELECT 1 FROM audit_record) OR EXISTS (SELECT 1 FROM ingested_file)
+                            OR EXISTS (SELECT 1 FROM ingested_batch) OR EXISTS (SELECT 1 FROM malformed_line))
+                """)
+            return try q.step() && q.int(0) == 1
+        }
+    }
+
+    /// SQLite's `PRAGMA data_version`: it changes when another connection commits to the file
+    /// (never for this connection's own commits).
+    public func dataVersion() throws -> Int {
+        try lock.withLock {
+            let q = try db.prepare("PRAGMA data_version")
+            return try q.step() ? q.int(0) ?? 0 : 0
+        }
+    }
+
+    /// Whether `asStored` changes the record (rarely: checked before copying anything).
+    public static func changesWhenStored(_ r: AuditRecord) -> Bool {
+        r.groups == [""] || r.groups.contains { $0.utf8.contains(0x0A) }
+    }
+
+    /// A record as reading it back from the database gives it: groups are stored joined by
+    /// newlines, so a group that holds one, or a single empty group, comes back otherwise.
+    /// (Times are finite, as `AuditTimestamp` makes them, and come back as they went in.)
+    public static func asStored(_ r: inout AuditRecord) {
+        guard changesWhenStored(r) else { return }
+        // Split on the byte, as `RawStatement.lines` does ("\r\n" is one Character).
+        let joined = Array(r.groups.joined(separator: "\n").utf8)
+        r.groups = joined.isEmpty ? [] : joined.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     public func checkpoint(path: String) throws -> FileCheckpoint? {
         try lock.withLock { try storedCheckpoint(path) }
     }

@@ -1,0 +1,123 @@
+import Evidence
+import KubeJSON
+
+/// `evidence -o json` written straight to bytes: the same bytes as
+/// `JSONWriter.pretty(EvidenceOutput.json(…))`, without building a `JSONValue` per usage row (a
+/// daemonset fleet has tens of thousands; building, writing and freeing the tree took longer than
+/// aggregating the rows). `EvidenceJSONWriterTests` hold the two to the same bytes.
+public enum EvidenceJSONWriter {
+    /// Hands the document to `emit` in pieces of about `chunk` bytes, as `JSONWriter.pretty` does.
+    public static func write(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+        // Everything but the usage rows is small: written by `JSONWriter` and indented one level.
+        var head = r
+        head.usage = []
+        guard case .object(let members) = EvidenceOutput.json(head, files: files) else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + (1 << 12))
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += "\n    ".utf8
+            JSONWriter.writeString(key, into: &out)
+            out += ": ".utf8
+            if key == "usage" && !r.usage.isEmpty {
+                out.append(UInt8(ascii: "["))
+                // Rows read in place: a copy of each would retain its seven strings and three collections.
+                r.usage.withUnsafeBufferPointer { usage in
+                    for k in usage.indices {
+                        if k > 0 { out.append(UInt8(ascii: ",")) }
+                        row(usage[k], into: &out)
+                        if out.count >= chunk {
+                            emit(out)
+                            out.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                out += "\n    ]".utf8
+            } else {
+                // Strings in the output hold no raw newline (they are escaped), so every newline
+                // starts a line, to be indented one level deeper.
+                for b in JSONWriter.pretty(value).utf8 {
+                    out.append(b)
+                    if b == 0x0A { out += "    ".utf8 }
+                }
+            }
+        }
+        out += "\n}".utf8
+        emit(out)
+    }
+
+    /// One usage row, as an item of the top-level `usage` array (members eight spaces deeper
+    /// than the document's).
+    static func row(_ u: UsageRow, into out: inout [UInt8]) {
+        func member(_ key: String) {
+            out += "\n            \"".utf8
+            out += key.utf8  // keys are ASCII letters: nothing to escape
+            out += "\": ".utf8
+        }
+        func string(_ key: String, _ value: String) {
+            member(key)
+            JSONWriter.writeString(value, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        func integer(_ key: String, _ value: Int) {
+            member(key)
+            out += String(value).utf8
+            out.append(UInt8(ascii: ","))
+        }
+        out += "\n        {".utf8
+        member("subject")
+        out += "{\n                \"kind\": ".utf8
+        JSONWriter.writeString(u.key.subjectKind, into: &out)
+        out += ",\n                \"name\": ".utf8
+        JSONWriter.writeString(u.key.subjectName, into: &out)
+        out += ",\n                \"namespace\": ".utf8
+        JSONWriter.writeString(u.key.subjectNamespace, into: &out)
+        out += "\n            },".utf8
+        string("accessPath", u.key.path.rawValue)
+        string("node", u.key.node)
+        string("subresource", u.key.subresource)
+        string("verb", u.key.verb)
+        integer("allowed", u.allowed)
+        integer("denied", u.denied)
+        integer("unknown", u.unknown)
+        string("firstSeen", AuditTimestamp.text(u.firstSeen))
+        string("lastSeen", AuditTimestamp.text(u.lastSeen))
+        member("onlyViaFallback")
+        out += (u.onlyViaFallback ? "true," : "false,").utf8
+        member("fallbackFor")
+        if u.fallbackFor.isEmpty {
+            out += "{}".utf8
+        } else {
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in u.fallbackFor.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out += "\n                ".utf8
+                JSONWriter.writeString(k, into: &out)
+                out += ": ".utf8
+                out += String(u.fallbackFor[k]!).utf8
+            }
+            out += "\n            }".utf8
+        }
+        out.append(UInt8(ascii: ","))
+        member("deniedButPassedViaProxy")
+        out += String(u.deniedButPassedViaProxy).utf8
+        if u.key.path == .apiserverProxy {
+            out.append(UInt8(ascii: ","))
+            member("kubeletPaths")
+            let paths = u.kubeletPaths.sorted()
+            if paths.isEmpty {
+                out += "[]".utf8
+            } else {
+                out.append(UInt8(ascii: "["))
+                for (i, p) in paths.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out += "\n                ".utf8
+                    JSONWriter.writeString(p, into: &out)
+                }
+                out += "\n            ]".utf8
+            }
+        }
+        out += "\n        }".utf8
+    }
+}

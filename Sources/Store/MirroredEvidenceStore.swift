@@ -1,0 +1,120 @@
+import Dispatch
+import Evidence
+import Foundation
+
+/// The evidence database as an ingest into a fresh one uses it: while the database holds
+/// nothing but what this object wrote, every file batch is also kept in memory, and the
+/// database is written on a thread of its own, one commit in flight, while the ingest scans
+/// on. The report is then built from the copy in memory: reading every record back cost as
+/// much as writing them, and the last commit overlaps building the report.
+///
+/// The copy stands for the database only while nothing else wrote to it: the file held no
+/// evidence when opened, no other connection has committed since (`PRAGMA data_version`),
+/// every commit succeeded and no stream batch came (those are written directly). Otherwise
+/// everything is as with `EvidenceStore` alone: commits are synchronous and reads come from
+/// the database. A differential test holds the copy's report to the database's.
+public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sendable {
+    public let database: EvidenceStore
+    private let memory = MemoryEvidenceStore()
+    private let openedVersion: Int
+    // `mirrored` and `failure` are shared with the commit thread.
+    private let lock = NSLock()
+    private var mirrored: Bool
+    private var failure: Error?
+    private let inFlight = DispatchGroup()
+    private let queue = DispatchQueue(label: "kubelet-authz.evidence-commit")
+
+    /// Whether the database held nothing when opened (the copy was in use from the start).
+    public let startedEmpty: Bool
+
+    public init(database: EvidenceStore) throws {
+        self.database = database
+        startedEmpty = try database.holdsNothing()
+        mirrored = startedEmpty
+        openedVersion = try database.dataVersion()
+    }
+
+    public var isPersistent: Bool { true }
+
+    /// Waits for the commit in flight and throws its failure (once, to whichever call comes
+    /// next: the ingest stops there, as after a synchronous failure).
+    public func settle() throws {
+        inFlight.wait()
+        try lock.withLock {
+            if let f = failure {
+                failure = nil
+                throw f
+            }
+        }
+    }
+
+    public func checkpoint(path: String) throws -> FileCheckpoint? {
+        try settle()
+        return try database.checkpoint(path: path)
+    }
+
+    public func commit(_ batch: consuming EvidenceBatch) throws {
+        try settle()
+        let batch = batch
+        guard lock.withLock({ mirrored }), case .file = batch.input else {
+            lock.withLock { mirrored = false }
+            try database.commit(batch)
+            return
+        }
+        // The copy takes the batch first: its checkpoint precondition is the database's while
+        // the two hold the same, so a conflict between this process's threads is thrown here,
+        // to the caller whose batch it is, and nothing is written.
+        var copy = batch
+        if copy.records.contains(where: EvidenceStore.changesWhenStored) {
+            for i in copy.records.indices { EvidenceStore.asStored(&copy.records[i]) }
+        }
+        try memory.commit(copy)
+        inFlight.enter()
+        queue.async { [self] in
+            defer { inFlight.leave() }
+            do { try database.commit(batch) } catch {
+                // Another process's commit came between (a conflict), or the database failed:
+                // the copy no longer stands for it. The caller that meets this next stops, or
+                // (a conflict) reads its file again from the stored checkpoint; a lost last
+                // batch shows in `copyHolds()`, after which the caller ingests again.
+                lock.withLock { failure = error; mirrored = false }
+            }
+        }
+    }
+
+    /// Every record from the copy in memory, without waiting for the commit in flight, while
+    /// the copy may stand for the database (nil once it cannot). Whoever builds on it keeps the
+    /// result only if `copyHolds()` then says so.
+    public func recordsFromCopy() throws -> [AuditRecord]? {
+        guard lock.withLock({ mirrored }) else { return nil }
+        return try memory.records(since: nil)
+    }
+
+    /// After the last commit (waited for; its failure is thrown): true when the database holds
+    /// exactly what the copy holds.
+    public func copyHolds() throws -> Bool {
+        try settle()
+        return try lock.withLock { mirrored } && database.dataVersion() == openedVersion
+    }
+
+    // MARK: EvidenceReader: records from the copy when it holds, the rest (small) from the database.
+
+    public func records(since: Double?) throws -> [AuditRecord] {
+        try copyHolds() ? try memory.records(since: since) : try database.records(since: since)
+    }
+
+    public func totals() throws -> AuditScanCounts {
+        try settle()
+        return try database.totals()
+    }
+
+    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+        try settle()
+        return try database.malformedLines(limit: limit)
+    }
+
+    public func inputs() throws -> [String] {
+        try settle()
+        return try database.inputs()
+    }
+}
