@@ -29,6 +29,47 @@ public enum JSONWriter {
         if !out.isEmpty { emit(out) }
     }
 
+    /// The same bytes as `pretty(object.tree)`, handed to `emit` in pieces of about `chunk`
+    /// bytes; each item of an `.items` member is built, written and dropped before the next.
+    public static func pretty(_ object: StreamedObject, indent: Int = 4, chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+        let indent = [UInt8](repeating: 0x20, count: indent)
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + (1 << 12))
+        func flush(_ buffer: inout [UInt8]) {
+            if buffer.count >= chunk {
+                emit(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        guard !object.members.isEmpty else { emit(Array("{}".utf8)); return }
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in object.members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(&out, indent, 1)
+            writeString(member.key, into: &out)
+            out += ": ".utf8
+            switch member {
+            case .value(_, let value):
+                write(value, into: &out, indent: indent, level: 1, flush: flush)
+            case .items(_, let count, let item):
+                if count == 0 { out += "[]".utf8; break }
+                out.append(UInt8(ascii: "["))
+                for j in 0..<count {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(&out, indent, 2)
+                    write(item(j), into: &out, indent: indent, level: 2, flush: flush)
+                    flush(&out)
+                }
+                newline(&out, indent, 1)
+                out.append(UInt8(ascii: "]"))
+            }
+            flush(&out)
+        }
+        newline(&out, indent, 0)
+        out.append(UInt8(ascii: "}"))
+        emit(out)
+    }
+
     /// `flush` is offered the buffer between members and items, where it may take what is
     /// written so far.
     private static func write(_ value: JSONValue, into out: inout [UInt8], indent: [UInt8]?, level: Int,

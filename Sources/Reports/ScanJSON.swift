@@ -4,28 +4,42 @@ import KubeJSON
 import KubeletModel
 import RBAC
 
-/// `scan -o json` (and the tree behind yaml): the documented contract, fields only added.
+/// `scan -o json` (and the tree behind yaml): the documented contract. Fields are only added
+/// within a schema version; a change of shape raises `schemaVersion` (docs/COMMANDS.md).
 public enum ScanJSON {
+    /// 2: each subject says its grant chains once (`grants`) and `access[sub].via` holds indices
+    /// into them; 1 (no `schemaVersion` member) repeated the chain under every subresource.
+    public static let schemaVersion = 2
+
+    /// The whole report as one tree: what `-o jsonpath` evaluates over.
     public static func report(_ r: ScanReport, input: JSONValue? = nil) -> JSONValue {
-        .object([
-            ("kubeVersion", .string(r.profile.version.description)),
-            ("kubeVersionSource", .string(r.versionSource.rawValue)),
-            ("kubeletVersions", .object(r.kubeletVersions.keys.sorted().map { ($0, .strings(r.kubeletVersions[$0]!.sorted())) })),
-            ("featureGates", .object(FeatureGate.allCases.map { ($0.rawValue, .bool(r.profile.isEnabled($0))) })),
-            ("now", .string(r.now.description)),
-            ("register", r.registerSource.map(JSONValue.string)),
-            ("summary", summary(r)),
-            ("evidence", r.evidence.map { e in
-                .object([
+        document(r, input: input).tree
+    }
+
+    /// The report member by member, subjects and findings one at a time, for the streamed
+    /// writers: the first member is `schemaVersion`, so a reader knows the shape before the rest.
+    public static func document(_ r: ScanReport, input: JSONValue? = nil) -> StreamedObject {
+        let subjects = r.subjects, findings = r.findings
+        return StreamedObject([
+            .value("schemaVersion", .integer(schemaVersion)),
+            .value("kubeVersion", .string(r.profile.version.description)),
+            .value("kubeVersionSource", .string(r.versionSource.rawValue)),
+            .value("kubeletVersions", .object(r.kubeletVersions.keys.sorted().map { ($0, .strings(r.kubeletVersions[$0]!.sorted())) })),
+            .value("featureGates", .object(FeatureGate.allCases.map { ($0.rawValue, .bool(r.profile.isEnabled($0))) })),
+            .value("now", .string(r.now.description)),
+            r.registerSource.map { .value("register", .string($0)) },
+            .value("summary", summary(r)),
+            r.evidence.map { e in
+                .value("evidence", .object([
                     ("window", e.window.map { w in .object([("first", .string(AuditTimestamp.text(w.first))), ("last", .string(AuditTimestamp.text(w.last)))]) } ?? .null),
                     ("unusedDays", .integer(e.unusedDays)),
                     ("unusedNotJudged", e.unusedCheck(nowSeconds: Double(AuditTimestamp.daysFromCivil(r.now.year, r.now.month, r.now.day) * 86400 + 86399)).map(JSONValue.string) ?? .null),
                     ("usageRows", .integer(e.usage.count)),
-                ])
-            }),
-            ("subjects", .array(r.subjects.map(subject))),
-            ("findings", .array(r.findings.map(finding))),
-            ("input", input),
+                ]))
+            },
+            .items("subjects", count: subjects.count) { subject(subjects[$0]) },
+            .items("findings", count: findings.count) { finding(findings[$0]) },
+            input.map { .value("input", $0) },
         ])
     }
 
@@ -49,25 +63,27 @@ public enum ScanJSON {
 
     static func subject(_ s: ScanSubject) -> JSONValue {
         let inv = s.inventory
+        // A rule that reaches several subresources is one chain: said once in `grants`, and
+        // named by its index under each subresource (v1 repeated the whole chain each time).
+        var grants: [GrantPath] = []
         var access: [(String, JSONValue)] = []
         for sub in KubeletPermissions.subresources {
             guard let a = inv.access[sub] else { continue }
+            let via: [JSONValue] = a.via.map { p in
+                if let i = grants.firstIndex(of: p) { return .integer(i) }
+                grants.append(p)
+                return .integer(grants.count - 1)
+            }
             access.append((sub, .object([
                 ("verbs", .strings(a.verbs)),
                 ("nodes", a.nodes.map(JSONValue.strings) ?? .string("*")),
-                ("via", .array(a.via.map { p in
-                    .object([
-                        ("bindingKind", .string(p.binding.kind.rawValue)), ("binding", .string(p.binding.name)),
-                        ("roleKind", .string(p.role.kind.rawValue)), ("role", .string(p.role.name)),
-                        ("ruleIndex", .integer(p.ruleIndex)), ("rule", .string(p.rule.summary)),
-                        ("bindingSource", location(p.binding.source)), ("roleSource", location(p.role.source)),
-                    ])
-                })),
+                ("via", .array(via)),
             ])))
         }
         let governance = self.governance(s.governance)
         return .object([
             ("kind", .string(inv.subject.kind)), ("name", .string(inv.subject.name)), ("namespace", .string(inv.key.namespace)),
+            ("grants", .array(grants.map(grant))),
             ("access", .object(access)),
             ("execCapable", .bool(inv.execCapable)),
             ("capabilities", .strings(inv.capabilities.map(\.rawValue))),
@@ -80,6 +96,15 @@ public enum ScanJSON {
             ("covers", s.covers.map(JSONValue.string)),
             ("governance", governance),
             ("usage", s.usage.map { usageJSON($0, access: inv.access) }),
+        ])
+    }
+
+    static func grant(_ p: GrantPath) -> JSONValue {
+        .object([
+            ("bindingKind", .string(p.binding.kind.rawValue)), ("binding", .string(p.binding.name)),
+            ("roleKind", .string(p.role.kind.rawValue)), ("role", .string(p.role.name)),
+            ("ruleIndex", .integer(p.ruleIndex)), ("rule", .string(p.rule.summary)),
+            ("bindingSource", location(p.binding.source)), ("roleSource", location(p.role.source)),
         ])
     }
 

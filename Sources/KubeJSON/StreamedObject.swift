@@ -1,0 +1,34 @@
+/// A JSON object told member by member, and an array member item by item, so that a writer can
+/// build one item, print it and drop it before building the next: the report of a cluster with
+/// 100k subjects is never held whole, as a tree or as text. `tree` builds the same object whole,
+/// for JSONPath (which needs every member at once) and for the tests that hold the streamed
+/// writers to the whole-tree ones.
+public struct StreamedObject: Sendable {
+    public enum Member: Sendable {
+        case value(String, JSONValue)
+        /// An array member whose `count` items are built on demand, in order.
+        case items(String, count: Int, item: @Sendable (Int) -> JSONValue)
+
+        public var key: String {
+            switch self {
+            case .value(let key, _), .items(let key, _, _): key
+            }
+        }
+    }
+
+    public var members: [Member]
+
+    /// `nil` members are left out, as `JSONValue.object` leaves out `nil` values.
+    public init(_ members: [Member?]) {
+        self.members = members.compactMap { $0 }
+    }
+
+    public var tree: JSONValue {
+        .object(members.map { member in
+            switch member {
+            case .value(let key, let value): (key, value)
+            case .items(let key, let count, let item): (key, .array((0..<count).map(item)))
+            }
+        })
+    }
+}
