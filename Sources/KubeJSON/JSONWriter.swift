@@ -51,13 +51,21 @@ public enum JSONWriter {
             switch member {
             case .value(_, let value):
                 write(value, into: &out, indent: indent, level: 1, flush: flush)
-            case .items(_, let count, let item):
+            case .items(_, let count, let item, let bytes):
                 if count == 0 { out += "[]".utf8; break }
                 out.append(UInt8(ascii: "["))
+                var buffer = PrettyJSONBuffer(indent: indent.count, level: 2)
                 for j in 0..<count {
                     if j > 0 { out.append(UInt8(ascii: ",")) }
                     newline(&out, indent, 2)
-                    write(item(j), into: &out, indent: indent, level: 2, flush: flush)
+                    if let bytes {
+                        // Written in place: the buffer borrows `out` and gives it back.
+                        swap(&buffer.bytes, &out)
+                        bytes(j, &buffer)
+                        swap(&buffer.bytes, &out)
+                    } else {
+                        write(item(j), into: &out, indent: indent, level: 2, flush: flush)
+                    }
                     flush(&out)
                 }
                 newline(&out, indent, 1)
@@ -77,9 +85,8 @@ public enum JSONWriter {
         switch value {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .integer(let i): out += String(i).utf8
-        case .number(let d):
-            if d.isFinite && d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)).utf8 } else { out += "\(d)".utf8 }
+        case .integer(let i): writeInteger(i, into: &out)
+        case .number(let d): writeNumber(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]".utf8; return }
@@ -107,6 +114,31 @@ public enum JSONWriter {
             newline(&out, indent, level)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Decimal digits without a `String` in between: a report has millions of integers.
+    static func writeInteger(_ i: Int, into out: inout [UInt8]) {
+        if i < 0 {
+            guard i != .min else { out += String(i).utf8; return }
+            out.append(UInt8(ascii: "-"))
+        }
+        var n = i.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            out.append(contentsOf: d[(20 - count)...])
+        }
+    }
+
+    static func writeNumber(_ d: Double, into out: inout [UInt8]) {
+        if d.isFinite && d == d.rounded() && abs(d) < 1e15 { writeInteger(Int(d), into: &out) } else { out += "\(d)".utf8 }
     }
 
     private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {

@@ -6,12 +6,15 @@
 public struct StreamedObject: Sendable {
     public enum Member: Sendable {
         case value(String, JSONValue)
-        /// An array member whose `count` items are built on demand, in order.
-        case items(String, count: Int, item: @Sendable (Int) -> JSONValue)
+        /// An array member whose `count` items are built on demand, in order. `bytes`, when
+        /// given, writes item i straight into a `PrettyJSONBuffer` (what `-o json` uses); it
+        /// must write what `item` builds, which the tests hold it to.
+        case items(String, count: Int, item: @Sendable (Int) -> JSONValue,
+                   bytes: (@Sendable (Int, inout PrettyJSONBuffer) -> Void)? = nil)
 
         public var key: String {
             switch self {
-            case .value(let key, _), .items(let key, _, _): key
+            case .value(let key, _), .items(let key, _, _, _): key
             }
         }
     }
@@ -27,7 +30,7 @@ public struct StreamedObject: Sendable {
         .object(members.map { member in
             switch member {
             case .value(let key, let value): (key, value)
-            case .items(let key, let count, let item): (key, .array((0..<count).map(item)))
+            case .items(let key, let count, let item, _): (key, .array((0..<count).map(item)))
             }
         })
     }

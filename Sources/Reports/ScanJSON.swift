@@ -37,8 +37,8 @@ public enum ScanJSON {
                     ("usageRows", .integer(e.usage.count)),
                 ]))
             },
-            .items("subjects", count: subjects.count) { subject(subjects[$0]) },
-            .items("findings", count: findings.count) { finding(findings[$0]) },
+            .items("subjects", count: subjects.count, item: { subject(subjects[$0]) }, bytes: { subject(subjects[$0], into: &$1) }),
+            .items("findings", count: findings.count, item: { finding(findings[$0]) }, bytes: { finding(findings[$0], into: &$1) }),
             input.map { .value("input", $0) },
         ])
     }
@@ -52,60 +52,97 @@ public enum ScanJSON {
         ])
     }
 
-    public static func subjectRef(_ k: SubjectKey) -> JSONValue {
-        .object([("kind", .string(k.kind)), ("name", .string(k.name)), ("namespace", .string(k.namespace))])
+    static func location<B: JSONBuilder>(_ key: String, _ s: SourceLocation?, into b: inout B) {
+        guard let s else { return }
+        b.key(key)
+        b.object { b in
+            b.key("file"); b.string(s.file)
+            if let line = s.line { b.key("line"); b.integer(line) }
+        }
     }
 
-    static func location(_ s: SourceLocation?) -> JSONValue? {
-        guard let s else { return nil }
-        return .object([("file", .string(s.file)), ("line", s.line.map(JSONValue.integer))])
-    }
-
+    /// One subject as a tree (JSONPath) ...
     static func subject(_ s: ScanSubject) -> JSONValue {
+        JSONTreeBuilder.build { subject(s, into: &$0) }
+    }
+
+    /// ... and told to any builder: `-o json` writes it to bytes without the tree.
+    static func subject<B: JSONBuilder>(_ s: ScanSubject, into b: inout B) {
         let inv = s.inventory
         // A rule that reaches several subresources is one chain: said once in `grants`, and
         // named by its index under each subresource (v1 repeated the whole chain each time).
         var grants: [GrantPath] = []
-        var access: [(String, JSONValue)] = []
+        var via: [[Int]] = []
         for sub in KubeletPermissions.subresources {
             guard let a = inv.access[sub] else { continue }
-            let via: [JSONValue] = a.via.map { p in
-                if let i = grants.firstIndex(of: p) { return .integer(i) }
+            via.append(a.via.map { p in
+                if let i = grants.firstIndex(of: p) { return i }
                 grants.append(p)
-                return .integer(grants.count - 1)
-            }
-            access.append((sub, .object([
-                ("verbs", .strings(a.verbs)),
-                ("nodes", a.nodes.map(JSONValue.strings) ?? .string("*")),
-                ("via", .array(via)),
-            ])))
+                return grants.count - 1
+            })
         }
-        let governance = self.governance(s.governance)
-        return .object([
-            ("kind", .string(inv.subject.kind)), ("name", .string(inv.subject.name)), ("namespace", .string(inv.key.namespace)),
-            ("grants", .array(grants.map(grant))),
-            ("access", .object(access)),
-            ("execCapable", .bool(inv.execCapable)),
-            ("capabilities", .strings(inv.capabilities.map(\.rawValue))),
-            ("paths", .array(inv.paths.map { p in
-                .object([("path", .string(p.endpoint.path)), ("methods", .strings(p.methods)), ("subresource", .string(p.subresource)),
-                         ("viaFallback", .bool(p.viaFallback)), ("canExecuteCommands", .bool(p.endpoint.canExecuteCommands))])
-            })),
-            ("serviceAccount", inv.subject.kind == Subject.serviceAccountKind
-                ? .object([("exists", inv.serviceAccountExists.map(JSONValue.bool) ?? .null), ("workloads", .strings(inv.workloads))]) : nil),
-            ("covers", s.covers.map(JSONValue.string)),
-            ("governance", governance),
-            ("usage", s.usage.map { usageJSON($0, access: inv.access) }),
-        ])
+        b.beginObject()
+        b.key("kind"); b.string(inv.subject.kind)
+        b.key("name"); b.string(inv.subject.name)
+        b.key("namespace"); b.string(inv.key.namespace)
+        b.key("grants")
+        b.array { b in for p in grants { grant(p, into: &b) } }
+        b.key("access")
+        b.object { b in
+            var n = 0
+            for sub in KubeletPermissions.subresources {
+                guard let a = inv.access[sub] else { continue }
+                b.key(sub)
+                b.object { b in
+                    b.key("verbs"); b.strings(a.verbs)
+                    b.key("nodes")
+                    if let nodes = a.nodes { b.strings(nodes) } else { b.string("*") }
+                    b.key("via")
+                    b.array { b in for i in via[n] { b.integer(i) } }
+                }
+                n += 1
+            }
+        }
+        b.key("execCapable"); b.bool(inv.execCapable)
+        b.key("capabilities")
+        b.array { b in for c in inv.capabilities { b.string(c.rawValue) } }
+        b.key("paths")
+        b.array { b in
+            for p in inv.paths {
+                b.object { b in
+                    b.key("path"); b.string(p.endpoint.path)
+                    b.key("methods"); b.strings(p.methods)
+                    b.key("subresource"); b.string(p.subresource)
+                    b.key("viaFallback"); b.bool(p.viaFallback)
+                    b.key("canExecuteCommands"); b.bool(p.endpoint.canExecuteCommands)
+                }
+            }
+        }
+        if inv.subject.kind == Subject.serviceAccountKind {
+            b.key("serviceAccount")
+            b.object { b in
+                b.key("exists")
+                if let exists = inv.serviceAccountExists { b.bool(exists) } else { b.null() }
+                b.key("workloads"); b.strings(inv.workloads)
+            }
+        }
+        if let covers = s.covers { b.key("covers"); b.string(covers) }
+        b.key("governance"); b.value(governance(s.governance))
+        if let usage = s.usage { b.key("usage"); b.value(usageJSON(usage, access: inv.access)) }
+        b.endObject()
     }
 
-    static func grant(_ p: GrantPath) -> JSONValue {
-        .object([
-            ("bindingKind", .string(p.binding.kind.rawValue)), ("binding", .string(p.binding.name)),
-            ("roleKind", .string(p.role.kind.rawValue)), ("role", .string(p.role.name)),
-            ("ruleIndex", .integer(p.ruleIndex)), ("rule", .string(p.rule.summary)),
-            ("bindingSource", location(p.binding.source)), ("roleSource", location(p.role.source)),
-        ])
+    static func grant<B: JSONBuilder>(_ p: GrantPath, into b: inout B) {
+        b.object { b in
+            b.key("bindingKind"); b.string(p.binding.kind.rawValue)
+            b.key("binding"); b.string(p.binding.name)
+            b.key("roleKind"); b.string(p.role.kind.rawValue)
+            b.key("role"); b.string(p.role.name)
+            b.key("ruleIndex"); b.integer(p.ruleIndex)
+            b.key("rule"); b.string(p.rule.summary)
+            location("bindingSource", p.binding.source, into: &b)
+            location("roleSource", p.role.source, into: &b)
+        }
     }
 
     static func usageJSON(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess]) -> JSONValue {
@@ -140,18 +177,42 @@ public enum ScanJSON {
     }
 
     public static func finding(_ f: Finding) -> JSONValue {
-        .object([
-            ("id", .string(f.rule.id)), ("name", .string(f.rule.name)), ("severity", .string(f.severity.description)),
-            ("fingerprint", .string(f.fingerprint)),
-            ("title", .string(f.rule.title)),
-            ("subject", f.subject.map(subjectRef) ?? .null),
-            ("message", .string(f.message)),
-            ("fix", .string(f.rule.fix)),
-            ("locations", .array(f.locations.map { l in
-                .object([("kind", .string(l.kind)), ("name", .string(l.name)),
-                         ("namespace", l.namespace.isEmpty ? nil : .string(l.namespace)),
-                         ("file", l.source.map { .string($0.file) }), ("line", l.source?.line.map(JSONValue.integer))])
-            })),
-        ])
+        JSONTreeBuilder.build { finding(f, into: &$0) }
+    }
+
+    static func finding<B: JSONBuilder>(_ f: Finding, into b: inout B) {
+        b.object { b in
+            b.key("id"); b.string(f.rule.id)
+            b.key("name"); b.string(f.rule.name)
+            b.key("severity"); b.string(f.severity.description)
+            b.key("fingerprint"); b.string(f.fingerprint)
+            b.key("title"); b.string(f.rule.title)
+            b.key("subject")
+            if let k = f.subject {
+                b.object { b in
+                    b.key("kind"); b.string(k.kind)
+                    b.key("name"); b.string(k.name)
+                    b.key("namespace"); b.string(k.namespace)
+                }
+            } else {
+                b.null()
+            }
+            b.key("message"); b.string(f.message)
+            b.key("fix"); b.string(f.rule.fix)
+            b.key("locations")
+            b.array { b in
+                for l in f.locations {
+                    b.object { b in
+                        b.key("kind"); b.string(l.kind)
+                        b.key("name"); b.string(l.name)
+                        if !l.namespace.isEmpty { b.key("namespace"); b.string(l.namespace) }
+                        if let source = l.source {
+                            b.key("file"); b.string(source.file)
+                            if let line = source.line { b.key("line"); b.integer(line) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ public enum YAMLWriter {
             switch member {
             case .value(let key, let value):
                 add(try serialize(Node([(Node(key), node(value))])))
-            case .items(let key, let count, let item):
+            case .items(let key, let count, let item, _):
                 guard count > 0 else { add(try serialize(Node([(Node(key), Node([Node]()))]))); continue }
                 // The first item with its key, so Yams quotes the key as it would in the whole.
                 add(try serialize(Node([(Node(key), Node([node(item(0))]))])))
