@@ -144,7 +144,7 @@ public enum JSONWriter {
     private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
         out.append(0x0A)
-        for _ in 0..<level { out += indent }
+        out.append(contentsOf: repeatElement(0x20, count: level * indent.count))
     }
 
     /// Escapes as Go's encoding/json does, including `<`, `>` and `&` as \u003c etc., so

@@ -4,21 +4,22 @@
 /// written in place inside a streamed document.
 public struct PrettyJSONBuffer: JSONBuilder {
     public var bytes: [UInt8] = []
-    private let indent: [UInt8]
+    private let width: Int
     private var level: Int
     /// Per open container: nothing written in it yet (so no comma, and `[]` or `{}` at the end).
     private var empty: [Bool] = []
     private var afterKey = false
 
     public init(indent: Int = 4, level: Int = 0) {
-        self.indent = [UInt8](repeating: 0x20, count: indent)
+        width = indent
         self.level = level
         empty.reserveCapacity(16)
     }
 
     private mutating func newline() {
         bytes.append(0x0A)
-        for _ in 0..<level { bytes += indent }
+        // Spaces appended as such: appending the indent array would retain it on every line.
+        bytes.append(contentsOf: repeatElement(0x20, count: level * width))
     }
 
     /// The comma and line break before an item of the open container.

@@ -69,38 +69,48 @@ public enum ScanJSON {
     /// ... and told to any builder: `-o json` writes it to bytes without the tree.
     static func subject<B: JSONBuilder>(_ s: ScanSubject, into b: inout B) {
         let inv = s.inventory
+        let held = KubeletPermissions.subresources.compactMap { sub in inv.access[sub].map { (sub, $0) } }
         // A rule that reaches several subresources is one chain: said once in `grants`, and
         // named by its index under each subresource (v1 repeated the whole chain each time).
-        var grants: [GrantPath] = []
+        // Chains are kept as positions in `held`: copying a GrantPath retains every field of
+        // its binding and role, and a large report makes millions of them.
+        var grants: [(held: Int, via: Int)] = []
         var via: [[Int]] = []
-        for sub in KubeletPermissions.subresources {
-            guard let a = inv.access[sub] else { continue }
-            via.append(a.via.map { p in
-                if let i = grants.firstIndex(of: p) { return i }
-                grants.append(p)
-                return grants.count - 1
-            })
+        via.reserveCapacity(held.count)
+        for k in held.indices {
+            var indices: [Int] = []
+            indices.reserveCapacity(held[k].1.via.count)
+            for j in held[k].1.via.indices {
+                var found = -1
+                for g in grants.indices where held[grants[g].held].1.via[grants[g].via] == held[k].1.via[j] {
+                    found = g
+                    break
+                }
+                if found < 0 {
+                    found = grants.count
+                    grants.append((k, j))
+                }
+                indices.append(found)
+            }
+            via.append(indices)
         }
         b.beginObject()
         b.key("kind"); b.string(inv.subject.kind)
         b.key("name"); b.string(inv.subject.name)
         b.key("namespace"); b.string(inv.key.namespace)
         b.key("grants")
-        b.array { b in for p in grants { grant(p, into: &b) } }
+        b.array { b in for g in grants { grant(held[g.held].1.via[g.via], into: &b) } }
         b.key("access")
         b.object { b in
-            var n = 0
-            for sub in KubeletPermissions.subresources {
-                guard let a = inv.access[sub] else { continue }
-                b.key(sub)
+            for k in held.indices {
+                b.key(held[k].0)
                 b.object { b in
-                    b.key("verbs"); b.strings(a.verbs)
+                    b.key("verbs"); b.strings(held[k].1.verbs)
                     b.key("nodes")
-                    if let nodes = a.nodes { b.strings(nodes) } else { b.string("*") }
+                    if let nodes = held[k].1.nodes { b.strings(nodes) } else { b.string("*") }
                     b.key("via")
-                    b.array { b in for i in via[n] { b.integer(i) } }
+                    b.array { b in for i in via[k] { b.integer(i) } }
                 }
-                n += 1
             }
         }
         b.key("execCapable"); b.bool(inv.execCapable)
@@ -127,8 +137,8 @@ public enum ScanJSON {
             }
         }
         if let covers = s.covers { b.key("covers"); b.string(covers) }
-        b.key("governance"); b.value(governance(s.governance))
-        if let usage = s.usage { b.key("usage"); b.value(usageJSON(usage, access: inv.access)) }
+        b.key("governance"); governance(s.governance, into: &b)
+        if let u = s.usage { b.key("usage"); usage(u, access: inv.access, into: &b) }
         b.endObject()
     }
 
@@ -145,35 +155,42 @@ public enum ScanJSON {
         }
     }
 
-    static func usageJSON(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess]) -> JSONValue {
-        var members: [(String, JSONValue)] = []
-        for sub in KubeletPermissions.subresources where access[sub] != nil || usage[sub] != nil {
-            let u = usage[sub] ?? SubresourceUsage()
-            let last: JSONValue = u.lastUsed.map { JSONValue.string(AuditTimestamp.text($0)) } ?? .null
-            members.append((sub, .object([("status", .string(u.status)), ("allowed", .integer(u.allowed)),
-                                          ("denied", .integer(u.denied)), ("lastUsed", last)])))
+    static func usage<B: JSONBuilder>(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess], into b: inout B) {
+        b.object { b in
+            for sub in KubeletPermissions.subresources where access[sub] != nil || usage[sub] != nil {
+                let u = usage[sub] ?? SubresourceUsage()
+                b.key(sub)
+                b.object { b in
+                    b.key("status"); b.string(u.status)
+                    b.key("allowed"); b.integer(u.allowed)
+                    b.key("denied"); b.integer(u.denied)
+                    b.key("lastUsed"); b.string(orNull: u.lastUsed.map(AuditTimestamp.text))
+                }
+            }
         }
-        return .object(members)
     }
 
-    static func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-
-    static func approved(_ a: ApprovedAccess) -> JSONValue {
-        let nodes: JSONValue = a.nodes.map(JSONValue.strings) ?? .string("*")
-        return .object([("subresources", .strings(a.subresources)), ("verbs", .strings(a.verbs)), ("nodes", nodes)])
-    }
-
-    static func governance(_ g: GovernanceRecord?) -> JSONValue {
-        let approvedList: JSONValue = g?.approved.map { JSONValue.array($0.map(approved)) } ?? .null
-        return .object([
-            ("owner", str(g?.owner)),
-            ("purpose", str(g?.purpose)),
-            ("reviewed", str(g?.reviewed?.description)),
-            ("nextReview", str(g?.nextReview?.description)),
-            ("ticket", str(g?.ticket)),
-            ("source", str(g?.origin.description)),
-            ("approved", approvedList),
-        ])
+    static func governance<B: JSONBuilder>(_ g: GovernanceRecord?, into b: inout B) {
+        b.object { b in
+            b.key("owner"); b.string(orNull: g?.owner)
+            b.key("purpose"); b.string(orNull: g?.purpose)
+            b.key("reviewed"); b.string(orNull: g?.reviewed?.description)
+            b.key("nextReview"); b.string(orNull: g?.nextReview?.description)
+            b.key("ticket"); b.string(orNull: g?.ticket)
+            b.key("source"); b.string(orNull: g?.origin.description)
+            b.key("approved")
+            guard let approved = g?.approved else { b.null(); return }
+            b.array { b in
+                for a in approved {
+                    b.object { b in
+                        b.key("subresources"); b.strings(a.subresources)
+                        b.key("verbs"); b.strings(a.verbs)
+                        b.key("nodes")
+                        if let nodes = a.nodes { b.strings(nodes) } else { b.string("*") }
+                    }
+                }
+            }
+        }
     }
 
     public static func finding(_ f: Finding) -> JSONValue {
