@@ -37,8 +37,11 @@ public enum ScanJSON {
                     ("usageRows", .integer(e.usage.count)),
                 ]))
             },
-            .items("subjects", count: subjects.count, item: { subject(subjects[$0]) }, bytes: { subject(subjects[$0], into: &$1) }),
-            .items("findings", count: findings.count, item: { finding(findings[$0]) }, bytes: { finding(findings[$0], into: &$1) }),
+            // Elements read through buffer pointers are borrowed; a subscript copied each one.
+            .items("subjects", count: subjects.count, item: { subject(subjects[$0]) },
+                   bytes: { i, b in subjects.withUnsafeBufferPointer { subject($0[i], into: &b) } }),
+            .items("findings", count: findings.count, item: { finding(findings[$0]) },
+                   bytes: { i, b in findings.withUnsafeBufferPointer { finding($0[i], into: &b) } }),
             input.map { .value("input", $0) },
         ])
     }
@@ -72,34 +75,32 @@ public enum ScanJSON {
         let held = KubeletPermissions.subresources.compactMap { sub in inv.access[sub].map { (sub, $0) } }
         // A rule that reaches several subresources is one chain: said once in `grants`, and
         // named by its index under each subresource (v1 repeated the whole chain each time).
-        // Chains are kept as positions in `held`: copying a GrantPath retains every field of
-        // its binding and role, and a large report makes millions of them.
+        // Chains are kept as positions in `vias` and compared in place through buffer
+        // pointers: copying a GrantPath out of an array (which `==` on subscripts did) retains
+        // every field of its binding and role, and a large report has millions of them.
+        let vias = held.map(\.1.via)
         var grants: [(held: Int, via: Int)] = []
         var via: [[Int]] = []
         via.reserveCapacity(held.count)
-        for k in held.indices {
-            var indices: [Int] = []
-            indices.reserveCapacity(held[k].1.via.count)
-            for j in held[k].1.via.indices {
-                var found = -1
-                for g in grants.indices where held[grants[g].held].1.via[grants[g].via] == held[k].1.via[j] {
-                    found = g
-                    break
-                }
-                if found < 0 {
-                    found = grants.count
+        for k in vias.indices {
+            via.append(vias[k].withUnsafeBufferPointer { mine in
+                mine.indices.map { j in
+                    for g in grants.indices where vias[grants[g].held].withUnsafeBufferPointer({ $0[grants[g].via] == mine[j] }) {
+                        return g
+                    }
                     grants.append((k, j))
+                    return grants.count - 1
                 }
-                indices.append(found)
-            }
-            via.append(indices)
+            })
         }
         b.beginObject()
         b.key("kind"); b.string(inv.subject.kind)
         b.key("name"); b.string(inv.subject.name)
         b.key("namespace"); b.string(inv.key.namespace)
         b.key("grants")
-        b.array { b in for g in grants { grant(held[g.held].1.via[g.via], into: &b) } }
+        b.array { b in
+            for g in grants { vias[g.held].withUnsafeBufferPointer { grant($0[g.via], into: &b) } }
+        }
         b.key("access")
         b.object { b in
             for k in held.indices {
