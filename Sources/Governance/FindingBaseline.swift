@@ -6,6 +6,10 @@ import KubeJSON
 public struct FindingBaseline: Sendable {
     public let fingerprints: Set<String>
 
+    /// The newest `scan -o json` schema this reader knows; `ScanJSON.schemaVersion` writes it
+    /// (a test holds the two together).
+    public static let newestSchemaVersion = 2
+
     public struct DecodeError: Error, CustomStringConvertible {
         public let description: String
     }
@@ -14,8 +18,20 @@ public struct FindingBaseline: Sendable {
         if let syntax = JSONSyntaxError.find(in: data) {
             throw DecodeError(description: "\(source):\(syntax.line.map { "\($0):" } ?? "") invalid JSON\(syntax.column.map { " at column \($0)" } ?? ""): \(syntax.message)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let old = object["findings"] as? [[String: Any]] else {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw DecodeError(description: "\(source): not a `kubelet-authz scan -o json` report (no findings list)")
+        }
+        // Version 1 reports carry no schemaVersion. Both versions list findings the same way;
+        // a later version may not, and a guess could pass a gate on findings it never read.
+        if let version = object["schemaVersion"] {
+            guard let n = version as? Int, !(version is Bool), n >= 1 else {
+                throw DecodeError(description: "\(source): schemaVersion \(version) is not a report schema version (1 to \(newestSchemaVersion))")
+            }
+            guard n <= newestSchemaVersion else {
+                throw DecodeError(description: "\(source): schemaVersion \(n) is newer than this kubelet-authz reads (1 to \(newestSchemaVersion)): use the kubelet-authz that wrote it, or a newer one")
+            }
+        }
+        guard let old = object["findings"] as? [[String: Any]] else {
             throw DecodeError(description: "\(source): not a `kubelet-authz scan -o json` report (no findings list)")
         }
         let known = Set(old.compactMap { $0["fingerprint"] as? String })

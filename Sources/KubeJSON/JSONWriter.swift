@@ -29,6 +29,55 @@ public enum JSONWriter {
         if !out.isEmpty { emit(out) }
     }
 
+    /// The same bytes as `pretty(object.tree)`, handed to `emit` in pieces of about `chunk`
+    /// bytes; each item of an `.items` member is built, written and dropped before the next.
+    public static func pretty(_ object: StreamedObject, indent: Int = 4, chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+        let indent = [UInt8](repeating: 0x20, count: indent)
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + (1 << 12))
+        func flush(_ buffer: inout [UInt8]) {
+            if buffer.count >= chunk {
+                emit(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        guard !object.members.isEmpty else { emit(Array("{}".utf8)); return }
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in object.members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(&out, indent, 1)
+            writeString(member.key, into: &out)
+            out += ": ".utf8
+            switch member {
+            case .value(_, let value):
+                write(value, into: &out, indent: indent, level: 1, flush: flush)
+            case .items(_, let count, let item, let bytes):
+                if count == 0 { out += "[]".utf8; break }
+                out.append(UInt8(ascii: "["))
+                var buffer = PrettyJSONBuffer(indent: indent.count, level: 2)
+                for j in 0..<count {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(&out, indent, 2)
+                    if let bytes {
+                        // Written in place: the buffer borrows `out` and gives it back.
+                        swap(&buffer.bytes, &out)
+                        bytes(j, &buffer)
+                        swap(&buffer.bytes, &out)
+                    } else {
+                        write(item(j), into: &out, indent: indent, level: 2, flush: flush)
+                    }
+                    flush(&out)
+                }
+                newline(&out, indent, 1)
+                out.append(UInt8(ascii: "]"))
+            }
+            flush(&out)
+        }
+        newline(&out, indent, 0)
+        out.append(UInt8(ascii: "}"))
+        emit(out)
+    }
+
     /// `flush` is offered the buffer between members and items, where it may take what is
     /// written so far.
     private static func write(_ value: JSONValue, into out: inout [UInt8], indent: [UInt8]?, level: Int,
@@ -36,9 +85,8 @@ public enum JSONWriter {
         switch value {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .integer(let i): out += String(i).utf8
-        case .number(let d):
-            if d.isFinite && d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)).utf8 } else { out += "\(d)".utf8 }
+        case .integer(let i): writeInteger(i, into: &out)
+        case .number(let d): writeNumber(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]".utf8; return }
@@ -68,10 +116,35 @@ public enum JSONWriter {
         }
     }
 
+    /// Decimal digits without a `String` in between: a report has millions of integers.
+    static func writeInteger(_ i: Int, into out: inout [UInt8]) {
+        if i < 0 {
+            guard i != .min else { out += String(i).utf8; return }
+            out.append(UInt8(ascii: "-"))
+        }
+        var n = i.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            out.append(contentsOf: d[(20 - count)...])
+        }
+    }
+
+    static func writeNumber(_ d: Double, into out: inout [UInt8]) {
+        if d.isFinite && d == d.rounded() && abs(d) < 1e15 { writeInteger(Int(d), into: &out) } else { out += "\(d)".utf8 }
+    }
+
     private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
         out.append(0x0A)
-        for _ in 0..<level { out += indent }
+        out.append(contentsOf: repeatElement(0x20, count: level * indent.count))
     }
 
     /// Escapes as Go's encoding/json does, including `<`, `>` and `&` as \u003c etc., so

@@ -53,6 +53,17 @@ enum OutputRequest<Format: RawRepresentable & CaseIterable> where Format.RawValu
         }
     }
 
+    /// Prints `document` as `-o json` does, member by member and item by item, or what the
+    /// template makes of it: JSONPath needs the whole tree, so a template builds it.
+    func writeJSON(_ document: StreamedObject) throws(CLIError) {
+        guard case .jsonPath = self else {
+            JSONWriter.pretty(document) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            ConsoleIO.out("\n")
+            return
+        }
+        try writeJSON(document.tree)
+    }
+
     /// Prints `document` as `-o json` does, or what the template makes of it.
     func writeJSON(_ document: JSONValue) throws(CLIError) {
         guard case .jsonPath(let template) = self else {

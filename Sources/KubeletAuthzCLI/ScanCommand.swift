@@ -141,15 +141,15 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
             ConsoleIO.out(ScanText.render(report, wide: wide, style: .init(color: colour)))
             ConsoleIO.err(InputSummary.line(snapshot) + "\n")
         case .format(.json), .jsonPath:
-            try output.writeJSON(ScanJSON.report(report, input: InputSummary.json(snapshot)))
+            try output.writeJSON(ScanJSON.document(report, input: InputSummary.json(snapshot)))
         case .name:
             ConsoleIO.out(report.subjects.map { SubjectName.line(kind: $0.key.kind, namespace: $0.key.namespace, name: $0.key.name) + "\n" }.joined())
         case .format(.yaml):
-            do { ConsoleIO.out(try YAMLWriter.yaml(ScanJSON.report(report, input: InputSummary.json(snapshot)))) } catch {
+            do { try YAMLWriter.yaml(ScanJSON.document(report, input: InputSummary.json(snapshot))) { ConsoleIO.out($0) } } catch {
                 throw CLIError(message: "cannot write YAML: \(error)", exitCode: 2)
             }
         case .format(.csv):
-            ConsoleIO.out(ScanCSV.render(report))
+            ScanCSV.render(report) { ConsoleIO.out($0) }
         case .format(.markdown):
             ConsoleIO.out(ScanMarkdown.render(report))
         case .format(.sarif):

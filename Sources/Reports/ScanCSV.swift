@@ -1,11 +1,19 @@
 import Governance
 
-/// `scan -o csv`: one row per subject × subresource, with the governance fields.
+/// `scan -o csv`: one row per subject × subresource, with the governance fields, written as
+/// it goes.
 public enum ScanCSV {
     public static let header = ["kind", "namespace", "name", "subresource", "verbs", "nodes", "bindings", "roles",
                                 "execCapable", "owner", "purpose", "reviewed", "nextReview", "ticket", "governanceSource"]
 
     public static func render(_ r: ScanReport) -> String {
+        var out = ""
+        render(r) { out += $0 }
+        return out
+    }
+
+    /// The same text handed to `emit` in pieces of about `chunk` bytes, row by row as written.
+    public static func render(_ r: ScanReport, chunk: Int = 1 << 20, emit: (String) -> Void) {
         var out = header.joined(separator: ",") + "\r\n"
         for s in r.subjects {
             let g = s.governance
@@ -18,9 +26,10 @@ public enum ScanCSV {
                            s.inventory.execCapable ? "true" : "false", g?.owner ?? "", g?.purpose ?? "", g?.reviewed?.description ?? "",
                            g?.nextReview?.description ?? "", g?.ticket ?? "", g?.origin.description ?? ""]
                 out += row.map(field).joined(separator: ",") + "\r\n"
+                if out.utf8.count >= chunk { emit(out); out = "" }
             }
         }
-        return out
+        if !out.isEmpty { emit(out) }
     }
 
     static func unique(_ xs: [String]) -> [String] {

@@ -4,28 +4,45 @@ import KubeJSON
 import KubeletModel
 import RBAC
 
-/// `scan -o json` (and the tree behind yaml): the documented contract, fields only added.
+/// `scan -o json` (and the tree behind yaml): the documented contract. Fields are only added
+/// within a schema version; a change of shape raises `schemaVersion` (docs/COMMANDS.md).
 public enum ScanJSON {
+    /// 2: each subject says its grant chains once (`grants`) and `access[sub].via` holds indices
+    /// into them; 1 (no `schemaVersion` member) repeated the chain under every subresource.
+    public static let schemaVersion = 2
+
+    /// The whole report as one tree: what `-o jsonpath` evaluates over.
     public static func report(_ r: ScanReport, input: JSONValue? = nil) -> JSONValue {
-        .object([
-            ("kubeVersion", .string(r.profile.version.description)),
-            ("kubeVersionSource", .string(r.versionSource.rawValue)),
-            ("kubeletVersions", .object(r.kubeletVersions.keys.sorted().map { ($0, .strings(r.kubeletVersions[$0]!.sorted())) })),
-            ("featureGates", .object(FeatureGate.allCases.map { ($0.rawValue, .bool(r.profile.isEnabled($0))) })),
-            ("now", .string(r.now.description)),
-            ("register", r.registerSource.map(JSONValue.string)),
-            ("summary", summary(r)),
-            ("evidence", r.evidence.map { e in
-                .object([
+        document(r, input: input).tree
+    }
+
+    /// The report member by member, subjects and findings one at a time, for the streamed
+    /// writers: the first member is `schemaVersion`, so a reader knows the shape before the rest.
+    public static func document(_ r: ScanReport, input: JSONValue? = nil) -> StreamedObject {
+        let subjects = r.subjects, findings = r.findings
+        return StreamedObject([
+            .value("schemaVersion", .integer(schemaVersion)),
+            .value("kubeVersion", .string(r.profile.version.description)),
+            .value("kubeVersionSource", .string(r.versionSource.rawValue)),
+            .value("kubeletVersions", .object(r.kubeletVersions.keys.sorted().map { ($0, .strings(r.kubeletVersions[$0]!.sorted())) })),
+            .value("featureGates", .object(FeatureGate.allCases.map { ($0.rawValue, .bool(r.profile.isEnabled($0))) })),
+            .value("now", .string(r.now.description)),
+            r.registerSource.map { .value("register", .string($0)) },
+            .value("summary", summary(r)),
+            r.evidence.map { e in
+                .value("evidence", .object([
                     ("window", e.window.map { w in .object([("first", .string(AuditTimestamp.text(w.first))), ("last", .string(AuditTimestamp.text(w.last)))]) } ?? .null),
                     ("unusedDays", .integer(e.unusedDays)),
                     ("unusedNotJudged", e.unusedCheck(nowSeconds: Double(AuditTimestamp.daysFromCivil(r.now.year, r.now.month, r.now.day) * 86400 + 86399)).map(JSONValue.string) ?? .null),
                     ("usageRows", .integer(e.usage.count)),
-                ])
-            }),
-            ("subjects", .array(r.subjects.map(subject))),
-            ("findings", .array(r.findings.map(finding))),
-            ("input", input),
+                ]))
+            },
+            // Elements read through buffer pointers are borrowed; a subscript copied each one.
+            .items("subjects", count: subjects.count, item: { subject(subjects[$0]) },
+                   bytes: { i, b in subjects.withUnsafeBufferPointer { subject($0[i], into: &b) } }),
+            .items("findings", count: findings.count, item: { finding(findings[$0]) },
+                   bytes: { i, b in findings.withUnsafeBufferPointer { finding($0[i], into: &b) } }),
+            input.map { .value("input", $0) },
         ])
     }
 
@@ -38,95 +55,182 @@ public enum ScanJSON {
         ])
     }
 
-    public static func subjectRef(_ k: SubjectKey) -> JSONValue {
-        .object([("kind", .string(k.kind)), ("name", .string(k.name)), ("namespace", .string(k.namespace))])
+    static func location<B: JSONBuilder>(_ key: String, _ s: SourceLocation?, into b: inout B) {
+        guard let s else { return }
+        b.key(key)
+        b.object { b in
+            b.key("file"); b.string(s.file)
+            if let line = s.line { b.key("line"); b.integer(line) }
+        }
     }
 
-    static func location(_ s: SourceLocation?) -> JSONValue? {
-        guard let s else { return nil }
-        return .object([("file", .string(s.file)), ("line", s.line.map(JSONValue.integer))])
-    }
-
+    /// One subject as a tree (JSONPath) ...
     static func subject(_ s: ScanSubject) -> JSONValue {
+        JSONTreeBuilder.build { subject(s, into: &$0) }
+    }
+
+    /// ... and told to any builder: `-o json` writes it to bytes without the tree.
+    static func subject<B: JSONBuilder>(_ s: ScanSubject, into b: inout B) {
         let inv = s.inventory
-        var access: [(String, JSONValue)] = []
-        for sub in KubeletPermissions.subresources {
-            guard let a = inv.access[sub] else { continue }
-            access.append((sub, .object([
-                ("verbs", .strings(a.verbs)),
-                ("nodes", a.nodes.map(JSONValue.strings) ?? .string("*")),
-                ("via", .array(a.via.map { p in
-                    .object([
-                        ("bindingKind", .string(p.binding.kind.rawValue)), ("binding", .string(p.binding.name)),
-                        ("roleKind", .string(p.role.kind.rawValue)), ("role", .string(p.role.name)),
-                        ("ruleIndex", .integer(p.ruleIndex)), ("rule", .string(p.rule.summary)),
-                        ("bindingSource", location(p.binding.source)), ("roleSource", location(p.role.source)),
-                    ])
-                })),
-            ])))
+        let held = KubeletPermissions.subresources.compactMap { sub in inv.access[sub].map { (sub, $0) } }
+        // A rule that reaches several subresources is one chain: said once in `grants`, and
+        // named by its index under each subresource (v1 repeated the whole chain each time).
+        // Chains are kept as positions in `vias` and compared in place through buffer
+        // pointers: copying a GrantPath out of an array (which `==` on subscripts did) retains
+        // every field of its binding and role, and a large report has millions of them.
+        let vias = held.map(\.1.via)
+        var grants: [(held: Int, via: Int)] = []
+        var via: [[Int]] = []
+        via.reserveCapacity(held.count)
+        for k in vias.indices {
+            via.append(vias[k].withUnsafeBufferPointer { mine in
+                mine.indices.map { j in
+                    for g in grants.indices where vias[grants[g].held].withUnsafeBufferPointer({ $0[grants[g].via] == mine[j] }) {
+                        return g
+                    }
+                    grants.append((k, j))
+                    return grants.count - 1
+                }
+            })
         }
-        let governance = self.governance(s.governance)
-        return .object([
-            ("kind", .string(inv.subject.kind)), ("name", .string(inv.subject.name)), ("namespace", .string(inv.key.namespace)),
-            ("access", .object(access)),
-            ("execCapable", .bool(inv.execCapable)),
-            ("capabilities", .strings(inv.capabilities.map(\.rawValue))),
-            ("paths", .array(inv.paths.map { p in
-                .object([("path", .string(p.endpoint.path)), ("methods", .strings(p.methods)), ("subresource", .string(p.subresource)),
-                         ("viaFallback", .bool(p.viaFallback)), ("canExecuteCommands", .bool(p.endpoint.canExecuteCommands))])
-            })),
-            ("serviceAccount", inv.subject.kind == Subject.serviceAccountKind
-                ? .object([("exists", inv.serviceAccountExists.map(JSONValue.bool) ?? .null), ("workloads", .strings(inv.workloads))]) : nil),
-            ("covers", s.covers.map(JSONValue.string)),
-            ("governance", governance),
-            ("usage", s.usage.map { usageJSON($0, access: inv.access) }),
-        ])
-    }
-
-    static func usageJSON(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess]) -> JSONValue {
-        var members: [(String, JSONValue)] = []
-        for sub in KubeletPermissions.subresources where access[sub] != nil || usage[sub] != nil {
-            let u = usage[sub] ?? SubresourceUsage()
-            let last: JSONValue = u.lastUsed.map { JSONValue.string(AuditTimestamp.text($0)) } ?? .null
-            members.append((sub, .object([("status", .string(u.status)), ("allowed", .integer(u.allowed)),
-                                          ("denied", .integer(u.denied)), ("lastUsed", last)])))
+        b.beginObject()
+        b.key("kind"); b.string(inv.subject.kind)
+        b.key("name"); b.string(inv.subject.name)
+        b.key("namespace"); b.string(inv.key.namespace)
+        b.key("grants")
+        b.array { b in
+            for g in grants { vias[g.held].withUnsafeBufferPointer { grant($0[g.via], into: &b) } }
         }
-        return .object(members)
+        b.key("access")
+        b.object { b in
+            for k in held.indices {
+                b.key(held[k].0)
+                b.object { b in
+                    b.key("verbs"); b.strings(held[k].1.verbs)
+                    b.key("nodes")
+                    if let nodes = held[k].1.nodes { b.strings(nodes) } else { b.string("*") }
+                    b.key("via")
+                    b.array { b in for i in via[k] { b.integer(i) } }
+                }
+            }
+        }
+        b.key("execCapable"); b.bool(inv.execCapable)
+        b.key("capabilities")
+        b.array { b in for c in inv.capabilities { b.string(c.rawValue) } }
+        b.key("paths")
+        b.array { b in
+            for p in inv.paths {
+                b.object { b in
+                    b.key("path"); b.string(p.endpoint.path)
+                    b.key("methods"); b.strings(p.methods)
+                    b.key("subresource"); b.string(p.subresource)
+                    b.key("viaFallback"); b.bool(p.viaFallback)
+                    b.key("canExecuteCommands"); b.bool(p.endpoint.canExecuteCommands)
+                }
+            }
+        }
+        if inv.subject.kind == Subject.serviceAccountKind {
+            b.key("serviceAccount")
+            b.object { b in
+                b.key("exists")
+                if let exists = inv.serviceAccountExists { b.bool(exists) } else { b.null() }
+                b.key("workloads"); b.strings(inv.workloads)
+            }
+        }
+        if let covers = s.covers { b.key("covers"); b.string(covers) }
+        b.key("governance"); governance(s.governance, into: &b)
+        if let u = s.usage { b.key("usage"); usage(u, access: inv.access, into: &b) }
+        b.endObject()
     }
 
-    static func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-
-    static func approved(_ a: ApprovedAccess) -> JSONValue {
-        let nodes: JSONValue = a.nodes.map(JSONValue.strings) ?? .string("*")
-        return .object([("subresources", .strings(a.subresources)), ("verbs", .strings(a.verbs)), ("nodes", nodes)])
+    static func grant<B: JSONBuilder>(_ p: GrantPath, into b: inout B) {
+        b.object { b in
+            b.key("bindingKind"); b.string(p.binding.kind.rawValue)
+            b.key("binding"); b.string(p.binding.name)
+            b.key("roleKind"); b.string(p.role.kind.rawValue)
+            b.key("role"); b.string(p.role.name)
+            b.key("ruleIndex"); b.integer(p.ruleIndex)
+            b.key("rule"); b.string(p.rule.summary)
+            location("bindingSource", p.binding.source, into: &b)
+            location("roleSource", p.role.source, into: &b)
+        }
     }
 
-    static func governance(_ g: GovernanceRecord?) -> JSONValue {
-        let approvedList: JSONValue = g?.approved.map { JSONValue.array($0.map(approved)) } ?? .null
-        return .object([
-            ("owner", str(g?.owner)),
-            ("purpose", str(g?.purpose)),
-            ("reviewed", str(g?.reviewed?.description)),
-            ("nextReview", str(g?.nextReview?.description)),
-            ("ticket", str(g?.ticket)),
-            ("source", str(g?.origin.description)),
-            ("approved", approvedList),
-        ])
+    static func usage<B: JSONBuilder>(_ usage: [String: SubresourceUsage], access: [String: SubresourceAccess], into b: inout B) {
+        b.object { b in
+            for sub in KubeletPermissions.subresources where access[sub] != nil || usage[sub] != nil {
+                let u = usage[sub] ?? SubresourceUsage()
+                b.key(sub)
+                b.object { b in
+                    b.key("status"); b.string(u.status)
+                    b.key("allowed"); b.integer(u.allowed)
+                    b.key("denied"); b.integer(u.denied)
+                    b.key("lastUsed"); b.string(orNull: u.lastUsed.map(AuditTimestamp.text))
+                }
+            }
+        }
+    }
+
+    static func governance<B: JSONBuilder>(_ g: GovernanceRecord?, into b: inout B) {
+        b.object { b in
+            b.key("owner"); b.string(orNull: g?.owner)
+            b.key("purpose"); b.string(orNull: g?.purpose)
+            b.key("reviewed"); b.string(orNull: g?.reviewed?.description)
+            b.key("nextReview"); b.string(orNull: g?.nextReview?.description)
+            b.key("ticket"); b.string(orNull: g?.ticket)
+            b.key("source"); b.string(orNull: g?.origin.description)
+            b.key("approved")
+            guard let approved = g?.approved else { b.null(); return }
+            b.array { b in
+                for a in approved {
+                    b.object { b in
+                        b.key("subresources"); b.strings(a.subresources)
+                        b.key("verbs"); b.strings(a.verbs)
+                        b.key("nodes")
+                        if let nodes = a.nodes { b.strings(nodes) } else { b.string("*") }
+                    }
+                }
+            }
+        }
     }
 
     public static func finding(_ f: Finding) -> JSONValue {
-        .object([
-            ("id", .string(f.rule.id)), ("name", .string(f.rule.name)), ("severity", .string(f.severity.description)),
-            ("fingerprint", .string(f.fingerprint)),
-            ("title", .string(f.rule.title)),
-            ("subject", f.subject.map(subjectRef) ?? .null),
-            ("message", .string(f.message)),
-            ("fix", .string(f.rule.fix)),
-            ("locations", .array(f.locations.map { l in
-                .object([("kind", .string(l.kind)), ("name", .string(l.name)),
-                         ("namespace", l.namespace.isEmpty ? nil : .string(l.namespace)),
-                         ("file", l.source.map { .string($0.file) }), ("line", l.source?.line.map(JSONValue.integer))])
-            })),
-        ])
+        JSONTreeBuilder.build { finding(f, into: &$0) }
+    }
+
+    static func finding<B: JSONBuilder>(_ f: Finding, into b: inout B) {
+        b.object { b in
+            b.key("id"); b.string(f.rule.id)
+            b.key("name"); b.string(f.rule.name)
+            b.key("severity"); b.string(f.severity.description)
+            b.key("fingerprint"); b.string(f.fingerprint)
+            b.key("title"); b.string(f.rule.title)
+            b.key("subject")
+            if let k = f.subject {
+                b.object { b in
+                    b.key("kind"); b.string(k.kind)
+                    b.key("name"); b.string(k.name)
+                    b.key("namespace"); b.string(k.namespace)
+                }
+            } else {
+                b.null()
+            }
+            b.key("message"); b.string(f.message)
+            b.key("fix"); b.string(f.rule.fix)
+            b.key("locations")
+            b.array { b in
+                for l in f.locations {
+                    b.object { b in
+                        b.key("kind"); b.string(l.kind)
+                        b.key("name"); b.string(l.name)
+                        if !l.namespace.isEmpty { b.key("namespace"); b.string(l.namespace) }
+                        if let source = l.source {
+                            b.key("file"); b.string(source.file)
+                            if let line = source.line { b.key("line"); b.integer(line) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -4,7 +4,36 @@ import Yams
 /// Writes any `JSONValue` as YAML with Yams, keeping key order.
 public enum YAMLWriter {
     public static func yaml(_ value: JSONValue) throws -> String {
-        try Yams.serialize(node: node(value), indent: 2, width: -1, allowUnicode: true)
+        try serialize(node(value))
+    }
+
+    /// `object` as YAML handed to `emit` in pieces of about `chunk` bytes, each member and each
+    /// array item serialised on its own and dropped: libyaml writes a sequence under a mapping
+    /// key unindented (`key:` then `- item` at the key's column), so the fragments join into the
+    /// document `yaml(object.tree)` writes.
+    public static func yaml(_ object: StreamedObject, chunk: Int = 1 << 20, emit: (String) -> Void) throws {
+        guard !object.members.isEmpty else { emit(try yaml(object.tree)); return }
+        var out = ""
+        func add(_ fragment: String) {
+            out += fragment
+            if out.utf8.count >= chunk { emit(out); out = "" }
+        }
+        for member in object.members {
+            switch member {
+            case .value(let key, let value):
+                add(try serialize(Node([(Node(key), node(value))])))
+            case .items(let key, let count, let item, _):
+                guard count > 0 else { add(try serialize(Node([(Node(key), Node([Node]()))]))); continue }
+                // The first item with its key, so Yams quotes the key as it would in the whole.
+                add(try serialize(Node([(Node(key), Node([node(item(0))]))])))
+                for i in 1..<count { add(try serialize(Node([node(item(i))]))) }
+            }
+        }
+        if !out.isEmpty { emit(out) }
+    }
+
+    static func serialize(_ node: Node) throws -> String {
+        try Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true)
     }
 
     static func node(_ v: JSONValue) -> Node {

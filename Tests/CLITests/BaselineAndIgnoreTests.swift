@@ -57,6 +57,57 @@ struct BaselineAndIgnoreTests {
         #expect(b.err.contains("\(broken):3: invalid JSON at column "), "\(b.err)")
     }
 
+    @Test("--baseline reads schema version 1 and 2 reports; a newer version is refused by file and field")
+    func baselineVersions() async throws {
+        // scan-report-v1.json was written by the last release without schemaVersion, v2 by this one.
+        for name in ["scan-report-v1.json", "scan-report-v2.json"] {
+            let old = Fixtures.url(name).path
+            let r = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", old, "--fail-on", "info", "-o", "json"] + Self.day)
+            #expect(r.code == 0, "\(name): \(r.err)")
+            #expect((try jsonObject(r.out)["findings"] as? [Any])?.isEmpty == true, "\(name)")
+            #expect(r.err.contains("already in the baseline \(old)"), "\(name): \(r.err)")
+        }
+        let v2 = try String(contentsOf: Fixtures.url("scan-report-v2.json"), encoding: .utf8)
+        for (version, expected) in [("3", "schemaVersion 3 is newer than this kubelet-authz reads (1 to 2)"),
+                                    ("\"2\"", "schemaVersion 2 is not a report schema version"),
+                                    ("0", "schemaVersion 0 is not a report schema version")] {
+            let text = v2.replacingOccurrences(of: "\"schemaVersion\": 2,", with: "\"schemaVersion\": \(version),")
+            #expect(text != v2)
+            let file = try Fixtures.temporaryFile("newer-\(UUID().uuidString).json", text)
+            let r = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", file] + Self.day)
+            #expect(r.code == 2)
+            #expect(r.err.contains("--baseline \(file): \(expected)"), "\(r.err)")
+        }
+    }
+
+    @Test("the v2 fixture says what the v1 fixture says: each via index names the chain v1 repeated")
+    func v1ToV2() throws {
+        let v1 = try jsonObject(String(contentsOf: Fixtures.url("scan-report-v1.json"), encoding: .utf8))
+        let v2 = try jsonObject(String(contentsOf: Fixtures.url("scan-report-v2.json"), encoding: .utf8))
+        #expect(v1["schemaVersion"] == nil)
+        #expect(v2["schemaVersion"] as? Int == 2)
+        let old = try #require(v1["subjects"] as? [[String: Any]]), new = try #require(v2["subjects"] as? [[String: Any]])
+        #expect(old.count == new.count && old.count > 2)
+        var chains = 0
+        for (a, b) in zip(old, new) {
+            let grants = try #require(b["grants"] as? [NSDictionary])
+            let accessA = try #require(a["access"] as? [String: [String: Any]]), accessB = try #require(b["access"] as? [String: [String: Any]])
+            #expect(accessA.keys.sorted() == accessB.keys.sorted())
+            for (sub, x) in accessA {
+                let y = try #require(accessB[sub])
+                let repeated = try #require(x["via"] as? [NSDictionary])
+                let indices = try #require(y["via"] as? [Int])
+                #expect(indices.map { grants[$0] } == repeated, "\(a["name"] ?? "") \(sub)")
+                #expect(NSDictionary(dictionary: x.filter { $0.key != "via" }).isEqual(to: y.filter { $0.key != "via" }))
+                chains += repeated.count
+            }
+            let rest = { (s: [String: Any]) in NSDictionary(dictionary: s.filter { $0.key != "access" && $0.key != "grants" }) }
+            #expect(rest(a) == rest(b))
+        }
+        #expect(chains > new.reduce(0) { $0 + (($1["grants"] as? [Any])?.count ?? 0) }, "no chain is shared: the fixture proves nothing")
+        #expect(NSArray(array: v1["findings"] as! [Any]).isEqual(to: v2["findings"] as! [Any]))
+    }
+
     @Test("the ignore file accepts findings until they expire; then they return with KA072")
     func ignoreFile() async throws {
         func entry(_ expires: String) throws -> String {

@@ -28,7 +28,11 @@ struct ScanCommandTests {
         #expect(Set(access.keys) == ["proxy", "metrics"])
         #expect(access["proxy"]?["verbs"] as? [String] == ["get"])
         #expect(access["proxy"]?["nodes"] as? String == "*")
-        let via = try #require((access["proxy"]?["via"] as? [[String: Any]])?.first)
+        // Schema version 2: the chain is said once in `grants`, and `via` holds its index.
+        #expect(j["schemaVersion"] as? Int == 2)
+        let grants = try #require(netdata["grants"] as? [[String: Any]])
+        let index = try #require((access["proxy"]?["via"] as? [Int])?.first)
+        let via = grants[index]
         #expect(via["bindingKind"] as? String == "ClusterRoleBinding")
         #expect(via["binding"] as? String == "netdata")
         #expect(via["roleKind"] as? String == "ClusterRole")
