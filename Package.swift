@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "KubeletAccess", targets: ["KubeletAccess"]),
         .library(name: "Governance", targets: ["Governance"]),
+        .library(name: "Collectors", targets: ["Collectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -32,6 +33,10 @@ let package = Package(
         // Pure core: values in, values out. No file or network I/O in this group.
         .target(name: "KubeJSON"),
         .target(name: "KubeletModel"),
+        // The collector catalogue: data compiled into the binary (embedInCode), so an installed
+        // binary needs no resource bundle beside it; the schema stays a file for the test.
+        .target(name: "Collectors", dependencies: ["KubeJSON", "KubeletModel"],
+                exclude: ["collectors.schema.json"], resources: [.embedInCode("collectors.json")]),
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", "CByteSearch", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
@@ -68,7 +73,7 @@ let package = Package(
             name: "KubeletAuthzCLI",
             dependencies: [
                 "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports", "KubeClient",
-                "KubeletAuthzApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KubeletAuthzApp", "Collectors", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
@@ -78,6 +83,7 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeJSON", "KubeletModel", "RBAC", "Cluster", "Governance", "TestSupport"]),
         .testTarget(name: "KubeJSONTests", dependencies: ["KubeJSON", "TestSupport"]),
+        .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "KubeJSON", "KubeletModel", "TestSupport"]),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport", .product(name: "Yams", package: "Yams")]),
