@@ -40,10 +40,10 @@ let package = Package(
         .target(name: "RBAC", dependencies: ["KubeJSON"]),
         .target(name: "Cluster", dependencies: ["KubeJSON", "RBAC", "CByteSearch", .product(name: "Yams", package: "Yams")]),
         .target(name: "KubeletAccess", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster"]),
-        .target(name: "Governance", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "Evidence", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Governance", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "Evidence", "Collectors", .product(name: "Yams", package: "Yams")]),
         // The evidence model (no C of its own): records, usage, blind spots, audit policy, the report, storage protocols.
         .target(name: "Evidence", dependencies: ["RBAC", "KubeletModel", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", "Collectors", .product(name: "Yams", package: "Yams")]),
         // Byte-level audit scanning: C loops and the field reader over bytes in memory; still no I/O.
         .target(name: "CByteSearch"),
         .target(name: "AuditScanning", dependencies: ["Evidence", "CByteSearch", "KubeJSON"]),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
-        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
+        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Collectors", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
             "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "KubeletAuthzApp", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),

@@ -49,8 +49,15 @@ public enum ClusterScanner {
                     }
                 }
             }
+            var collector: CollectorAssessment? = nil
+            if item.subject.kind == Subject.serviceAccountKind,
+               let match = CollectorMatcher.match(serviceAccount: item.subject.name, namespace: item.subject.namespace,
+                                                  workloads: workloadsBySA[SAKey(namespace: item.subject.namespace, name: item.subject.name)] ?? [],
+                                                  catalogue: options.collectors) {
+                collector = CollectorAssessment.assess(match, access: item.access, profile: profile)
+            }
             subjects.append(ScanSubject(inventory: item, governance: record, covers: covers(item.subject),
-                                        usage: options.evidence?.usage(of: item.subject)))
+                                        usage: options.evidence?.usage(of: item.subject), collector: collector))
         }
 
         var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,

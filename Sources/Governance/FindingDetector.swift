@@ -1,4 +1,5 @@
 import Cluster
+import Collectors
 import KubeletModel
 import RBAC
 
@@ -64,6 +65,15 @@ enum FindingDetector {
             out.append(Finding(.execViaNodesProxy, severity: broad ? .critical : .high, subject: key,
                                message: "\(key) can run commands in every pod \(scope(proxy)): \(how) on nodes/proxy through \(chain(proxy.via))",
                                locations: locations(proxy.via)))
+        }
+        if let c = s.collector, c.firm, c.widerThanNeeded {
+            var message = "\(key) runs \(c.collector.name) (recognised by \(c.match.signals.map(\.description).joined(separator: ", "))), "
+                + "which needs \(CollectorAssessment.text(c.minimalGrant)) on \(profile.version); it also holds \(CollectorAssessment.text(c.excess))"
+            if c.needsProxy && c.proxyViaAPIServer {
+                message += "; its nodes/proxy is for calls through the API server's node proxy, which a configuration change removes, not an RBAC change"
+            }
+            out.append(Finding(.collectorWiderThanNeeded, severity: c.excessIncludesProxy ? .high : .medium, subject: key,
+                               message: message, locations: locations(s.inventory.allGrants)))
         }
         if let cp = s.inventory.access["checkpoint"], cp.allows("create") {
             out.append(Finding(.checkpointAccess, subject: key,

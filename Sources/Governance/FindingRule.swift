@@ -29,6 +29,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case proxyUsedForFineGrainedPaths = "KA032"
     case directKubeletUse = "KA033"
     case auditBlindSpot = "KA034"
+    case collectorWiderThanNeeded = "KA040"
     case controlPlaneAccess = "KA070"
     case neverReviewed = "KA071"
     case acceptanceExpired = "KA072"
@@ -71,6 +72,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .proxyUsedForFineGrainedPaths: return "nodes-proxy-used-for-fine-grained-paths"
         case .directKubeletUse: return "direct-kubelet-use"
         case .auditBlindSpot: return "audit-blind-spot"
+        case .collectorWiderThanNeeded: return "collector-wider-than-needed"
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
         case .acceptanceExpired: return "acceptance-expired"
@@ -91,6 +93,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .neverReviewed: return .high
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
+        case .collectorWiderThanNeeded: return .medium
         }
     }
 
@@ -124,6 +127,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .proxyUsedForFineGrainedPaths: return "nodes/proxy used only where a fine-grained subresource would do"
         case .directKubeletUse: return "Direct kubelet use the API server never audits"
         case .auditBlindSpot: return "Audit log blind spot"
+        case .collectorWiderThanNeeded: return "Known collector holds more kubelet access than its catalogue entry needs"
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
         case .acceptanceExpired: return "An accepted finding's acceptance expired"
@@ -192,6 +196,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "An entry of the ignore file accepted these findings until a date that has passed: the findings are reported again, and this one says which acceptance lapsed."
         case .neverReviewed:
             return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
+        case .collectorWiderThanNeeded:
+            return "The subject's workloads were recognised as an agent of the collector catalogue (by image or ServiceAccount name; `kubelet-authz collectors show <id>` lists the signals), and it holds kubelet subresources or verbs beyond the catalogue's minimal grant for the scan's release. Only entries that list every kubelet path the agent calls are judged. The excess is high severity when it includes nodes/proxy: command execution in every pod for an agent that needs none."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -230,6 +236,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .controlPlaneAccess: return "Nothing to change. Review who holds client certificates for these groups, and keep the API server's kubelet client's access (--apiserver-kubelet-client names it on clusters that call it something else)."
         case .acceptanceExpired: return "Fix the findings, or review the acceptance and give it a new expiry date."
         case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
+        case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors show <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

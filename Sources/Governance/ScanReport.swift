@@ -1,4 +1,5 @@
 import Cluster
+import Collectors
 import KubeletModel
 import RBAC
 
@@ -10,6 +11,9 @@ public struct ScanSubject: Sendable {
     public var covers: String?
     /// From audit evidence, when the scan had some: per subresource.
     public var usage: [String: SubresourceUsage]?
+    /// For a ServiceAccount whose workloads the catalogue recognises: which agent it is and
+    /// how its grant compares with what the agent needs.
+    public var collector: CollectorAssessment? = nil
 
     public var key: SubjectKey { inventory.key }
 }
@@ -59,10 +63,19 @@ public struct ScanOptions: Sendable {
     public var evidence: ScanEvidence?
     /// The user the API server calls kubelets as (`--apiserver-kubelet-client`).
     public var apiServerKubeletClient: String
+    /// The agents whose workloads the scan recognises (the bundled catalogue unless a test
+    /// passes its own).
+    public var collectors: [Collector]
+
+    /// The catalogue compiled into the binary, decoded once. Its tests keep it decodable; were
+    /// it not, the scan would recognise no agent rather than fail.
+    public static let bundledCollectors: [Collector] = (try? CollectorCatalogue.bundled().collectors) ?? []
 
     public init(kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(), now: Day,
                 register: GovernanceRegister? = nil, evidence: ScanEvidence? = nil,
-                apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser) {
+                apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser,
+                collectors: [Collector] = ScanOptions.bundledCollectors) {
+        self.collectors = collectors
         self.evidence = evidence
         self.apiServerKubeletClient = apiServerKubeletClient
         self.kubeVersion = kubeVersion

@@ -30,6 +30,7 @@ public enum FindingCatalogueText {
         case .ungovernedAccess, .reviewOverdue: return " (high when the subject can execute commands)"
         case .unusedGrant: return " (medium when the unused access includes nodes/proxy or nodes/checkpoint)"
         case .directKubeletUse: return " (medium when the direct use includes nodes/proxy)"
+        case .collectorWiderThanNeeded: return " (high when the excess includes nodes/proxy)"
         default: return ""
         }
     }

@@ -1,3 +1,4 @@
+import Collectors
 import Evidence
 import Governance
 import KubeJSON
@@ -139,6 +140,7 @@ public enum ScanJSON {
         }
         if let covers = s.covers { b.key("covers"); b.string(covers) }
         b.key("governance"); governance(s.governance, into: &b)
+        b.key("collector"); collector(s.collector, into: &b)
         if let u = s.usage { b.key("usage"); usage(u, access: inv.access, into: &b) }
         b.endObject()
     }
@@ -168,6 +170,29 @@ public enum ScanJSON {
                     b.key("lastUsed"); b.string(orNull: u.lastUsed.map(AuditTimestamp.text))
                 }
             }
+        }
+    }
+
+    /// The catalogue agent the subject's workloads were recognised as; null when none was.
+    static func collector<B: JSONBuilder>(_ c: CollectorAssessment?, into b: inout B) {
+        guard let c else { b.null(); return }
+        b.beginObject()
+        b.key("id"); b.string(c.collector.id)
+        b.key("name"); b.string(c.collector.name)
+        b.key("matchedBy"); b.strings(c.match.signals.map(\.description))
+        b.key("minimalGrant"); kubeletGrant(c.minimalGrant, into: &b)
+        b.key("widerThanNeeded"); b.bool(c.widerThanNeeded)
+        b.key("excess"); kubeletGrant(c.excess, into: &b)
+        b.key("needsProxy"); b.bool(c.needsProxy)
+        b.key("proxyViaAPIServer"); b.bool(c.proxyViaAPIServer)
+        b.key("firm"); b.bool(c.firm)
+        b.endObject()
+    }
+
+    /// Kubelet permissions as `access` names them: subresource → verbs.
+    static func kubeletGrant<B: JSONBuilder>(_ pairs: some Sequence<ResourceVerb>, into b: inout B) {
+        b.object { b in
+            for (sub, verbs) in CollectorAssessment.bySubresource(pairs) { b.key(sub); b.strings(verbs) }
         }
     }
 

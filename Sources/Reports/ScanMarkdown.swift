@@ -8,6 +8,16 @@ public enum ScanMarkdown {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// Which agent the subject runs and how its grant compares with the catalogue's.
+    static func collector(_ c: CollectorAssessment, release: String) -> String {
+        var o = "recognised as \(esc(c.collector.name)) (`\(c.collector.id)`, by \(esc(c.match.signals.map(\.description).joined(separator: ", "))))"
+        o += ", which needs \(CollectorAssessment.text(c.minimalGrant)) on \(release)"
+        if c.widerThanNeeded { o += "; **also holds \(CollectorAssessment.text(c.excess))**" }
+        if !c.firm { o += " (the catalogue does not list every path it calls: not a basis for narrowing)" }
+        if c.needsProxy && c.proxyViaAPIServer { o += "; its nodes/proxy need is a configuration change (API-server proxy), not RBAC" }
+        return o
+    }
+
     public static func render(_ r: ScanReport) -> String {
         var o = "# Kubelet access review\n\n"
         o += "- Kubernetes release: **\(r.profile.version)** (KubeletFineGrainedAuthz=\(r.profile.fineGrainedAuthz))\n"
@@ -39,6 +49,7 @@ public enum ScanMarkdown {
             if let c = s.covers { o += " — \(esc(c))" }
             if !s.inventory.workloads.isEmpty { o += " — used by \(s.inventory.workloads.joined(separator: ", "))" }
             if s.inventory.serviceAccountExists == false { o += " — **ServiceAccount does not exist**" }
+            if let c = s.collector { o += " — " + collector(c, release: r.profile.version.description) }
             o += "\n"
             for sub in KubeletPermissions.subresources {
                 guard let a = s.inventory.access[sub] else { continue }

@@ -24,7 +24,7 @@ public enum ScanText {
         var out = header(r)
         let columns = KubeletPermissions.columns(for: r.profile, wide: wide)
         var headers = ["KIND", "NAMESPACE", "NAME"] + columns.map { $0.uppercased() } + ["EXEC", "OWNER", "NEXT REVIEW"]
-        if wide { headers += ["PURPOSE", "VIA", "WORKLOADS"] }
+        if wide { headers += ["PURPOSE", "VIA", "WORKLOADS", "COLLECTOR"] }
         var t = Table(headers: headers)
         var colourRows: [Int: Bool] = [:]
         for (i, s) in r.subjects.enumerated() {
@@ -35,7 +35,7 @@ public enum ScanText {
             if wide {
                 var via: [String] = []
                 for p in inv.allGrants where !via.contains("\(p.binding.name)→\(p.role.name)") { via.append("\(p.binding.name)→\(p.role.name)") }
-                row += [s.governance?.purpose ?? "-", via.sorted().joined(separator: ";"), inv.workloads.isEmpty ? "-" : inv.workloads.joined(separator: ";")]
+                row += [s.governance?.purpose ?? "-", via.sorted().joined(separator: ";"), inv.workloads.isEmpty ? "-" : inv.workloads.joined(separator: ";"), collector(s.collector)]
             }
             colourRows[i] = inv.execCapable
             t.rows.append(row)
@@ -46,6 +46,14 @@ public enum ScanText {
         }
         out += "\n" + findings(r, style: style)
         return out
+    }
+
+    /// The catalogue id, marked `(wider)` when the grant exceeds the entry's minimal grant and
+    /// `(unsure)` when the entry does not list every path, so the excess is not firm.
+    static func collector(_ c: CollectorAssessment?) -> String {
+        guard let c else { return "-" }
+        guard c.widerThanNeeded else { return c.collector.id }
+        return c.collector.id + (c.firm ? " (wider)" : " (unsure)")
     }
 
     static func header(_ r: ScanReport) -> String {
