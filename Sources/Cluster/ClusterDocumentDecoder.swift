@@ -99,7 +99,7 @@ public enum ClusterDocumentDecoder {
                 }
             }
             let items = !document.hasItems ? nil
-                : layout.items.count >= 2048 ? decodeInParallel(data, layout: layout, fast: true) : JSONObjectReader.objects(data, layout.items[...])
+                : layout.items.count >= ListItemConverter.parallelFrom ? decodeInParallel(data, layout: layout, fast: true) : JSONObjectReader.objects(data, layout.items[...])
             if !document.hasItems || items != nil {
                 try dispatch(list: ListWire(apiVersion: document.apiVersion, kind: document.kind, items: items), single: document.single,
                              source: SourceLocation(file: source, line: 1), itemLocations: items.map { _ in layout.items.map { SourceLocation(file: source, line: $0.line) } },
@@ -109,7 +109,7 @@ public enum ClusterDocumentDecoder {
         }
         // A large List decodes in chunks on every core; any problem falls back to the
         // sequential path below, which reports it with its line.
-        if layout.hasItems, !layout.irregular, layout.items.count >= 2048,
+        if layout.hasItems, !layout.irregular, layout.items.count >= ListItemConverter.parallelFrom,
            let items = decodeInParallel(data, layout: layout, fast: fast) {
             let list = ListWire(apiVersion: layout.apiVersion, kind: layout.kind, items: items)
             let locations = layout.items.map { SourceLocation(file: source, line: $0.line) }

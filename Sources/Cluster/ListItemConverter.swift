@@ -5,8 +5,9 @@ import RBAC
 /// per core, each into its own snapshot, merged in order, so that the objects, the warnings and
 /// the first error are exactly what converting them one after another gives.
 enum ListItemConverter {
-    /// Below this many items one thread is quicker than starting more. Tests set it out of
-    /// reach to hold the parallel path to the one-thread one.
+    /// Below this many items one thread is quicker than starting more; the JSON readers split
+    /// a List for reading at the same size. Tests set it out of reach to hold the parallel
+    /// paths to one thread.
     @TaskLocal static var parallelFrom = 2048
 
     typealias Part = (snapshot: ClusterSnapshot, context: DecodingContext)
