@@ -23,9 +23,14 @@ public struct FindingBaseline: Sendable {
         }
         // Version 1 reports carry no schemaVersion. Both versions list findings the same way;
         // a later version may not, and a guess could pass a gate on findings it never read.
-        if let version = object["schemaVersion"] {
-            guard let n = version as? Int, !(version is Bool), n >= 1 else {
-                throw DecodeError(description: "\(source): schemaVersion \(version) is not a report schema version (1 to \(newestSchemaVersion))")
+        if object["schemaVersion"] != nil {
+            // JSONSerialization hands back `1` and `true` as the same NSNumber on Linux, so the
+            // member's JSON type is read with JSONDecoder, which keeps them apart.
+            guard case .integer(let n)? = (try? JSONDecoder().decode(VersionMember.self, from: data))?.schemaVersion else {
+                throw DecodeError(description: "\(source): schemaVersion is not an integer, so not a report schema version (1 to \(newestSchemaVersion))")
+            }
+            guard n >= 1 else {
+                throw DecodeError(description: "\(source): schemaVersion \(n) is not a report schema version (1 to \(newestSchemaVersion))")
             }
             guard n <= newestSchemaVersion else {
                 throw DecodeError(description: "\(source): schemaVersion \(n) is newer than this kubelet-authz reads (1 to \(newestSchemaVersion)): use the kubelet-authz that wrote it, or a newer one")
@@ -39,6 +44,20 @@ public struct FindingBaseline: Sendable {
             throw DecodeError(description: "\(source): its findings carry no fingerprints (written by an older kubelet-authz): write it again with this version")
         }
         return FindingBaseline(fingerprints: known)
+    }
+
+    /// A report's `schemaVersion` member by its JSON type: only an integer is a version.
+    struct VersionMember: Decodable {
+        enum Value: Decodable {
+            case integer(Int), other
+            init(from decoder: Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if (try? c.decode(Bool.self)) != nil { self = .other; return }
+                if let n = try? c.decode(Int.self) { self = .integer(n); return }
+                self = .other
+            }
+        }
+        let schemaVersion: Value?
     }
 
     /// The findings not in the baseline, and how many were.

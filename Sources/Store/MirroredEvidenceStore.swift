@@ -29,9 +29,11 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
 
     public init(database: EvidenceStore) throws {
         self.database = database
+        // The version first: a commit by another process between the two reads then shows as
+        // a changed version later, and the copy is not trusted.
+        openedVersion = try database.dataVersion()
         startedEmpty = try database.holdsNothing()
         mirrored = startedEmpty
-        openedVersion = try database.dataVersion()
     }
 
     public var isPersistent: Bool { true }

@@ -59,7 +59,7 @@ struct BaselineAndIgnoreTests {
 
     @Test("--baseline reads schema version 1 and 2 reports; a newer version is refused by file and field")
     func baselineVersions() async throws {
-        // scan-report-v1.json was written by the last release without schemaVersion, v2 by this one.
+        // scan-report-v1.json was written by the last release without schemaVersion; v2 by the first that had it.
         for name in ["scan-report-v1.json", "scan-report-v2.json"] {
             let old = Fixtures.url(name).path
             let r = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", old, "--fail-on", "info", "-o", "json"] + Self.day)
@@ -69,7 +69,9 @@ struct BaselineAndIgnoreTests {
         }
         let v2 = try String(contentsOf: Fixtures.url("scan-report-v2.json"), encoding: .utf8)
         for (version, expected) in [("3", "schemaVersion 3 is newer than this kubelet-authz reads (1 to 2)"),
-                                    ("\"2\"", "schemaVersion 2 is not a report schema version"),
+                                    ("\"2\"", "schemaVersion is not an integer"),
+                                    ("true", "schemaVersion is not an integer"),
+                                    ("2.5", "schemaVersion is not an integer"),
                                     ("0", "schemaVersion 0 is not a report schema version")] {
             let text = v2.replacingOccurrences(of: "\"schemaVersion\": 2,", with: "\"schemaVersion\": \(version),")
             #expect(text != v2)
@@ -78,6 +80,10 @@ struct BaselineAndIgnoreTests {
             #expect(r.code == 2)
             #expect(r.err.contains("--baseline \(file): \(expected)"), "\(r.err)")
         }
+        // A version 1 report may also say so: JSONSerialization reads `1` as it reads `true`.
+        let v1 = try Fixtures.temporaryFile("v1-\(UUID().uuidString).json", v2.replacingOccurrences(of: "\"schemaVersion\": 2,", with: "\"schemaVersion\": 1,"))
+        let explicit = await kubeletAuthz(["scan", "-f", Self.cluster, "--baseline", v1, "--fail-on", "info", "-o", "json"] + Self.day)
+        #expect(explicit.code == 0, "\(explicit.err)")
     }
 
     @Test("the v2 fixture says what the v1 fixture says: each via index names the chain v1 repeated")
