@@ -31,7 +31,9 @@ public struct Collector: Sendable, Hashable, Codable {
 
         /// Whether the call goes through the API server's node proxy, where only `nodes/proxy`
         /// is ever checked whatever kubelet path follows.
-        public var viaAPIServerProxy: Bool { path.hasPrefix("/api/v1/nodes/") }
+        public var viaAPIServerProxy: Bool {
+            path.hasPrefix("/api/v1/nodes/") && path.dropFirst("/api/v1/nodes/".count).split(separator: "/", omittingEmptySubsequences: false).dropFirst().first == "proxy"
+        }
     }
 
     /// Where an entry's facts were read.

@@ -96,7 +96,9 @@ public struct CollectorCatalogue: Sendable {
             let d = Self.editDistance(wanted, c.id)
             return (c.id, c.id.contains(wanted) || c.name.lowercased().contains(wanted) ? min(d, 1) : d)
         }
-        return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+        // Ids further than half the name away are not "close": `zzzz` gets no suggestion.
+        let near = scored.filter { $0.1 <= max(2, wanted.count / 2) }
+        return near.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {

@@ -15,8 +15,10 @@ public struct CollectorAssessment: Sendable, Hashable {
     /// Some of its calls go through the API server's node proxy, where only `nodes/proxy` is
     /// checked: removing that needs a change to the agent's configuration, not to RBAC.
     public let proxyViaAPIServer: Bool
-    /// The catalogue established every path the agent calls (`pathsComplete`). When false the
-    /// minimal grant covers only the listed paths, and nothing is to be narrowed on it.
+    /// The catalogue established every path the agent calls (`pathsComplete`), for every version
+    /// of it (no `sinceVersion`: before that version the agent may have called through the API
+    /// server's node proxy, which only `nodes/proxy` allows, and the running version is not
+    /// known). When false, nothing is to be narrowed on the minimal grant.
     public let firm: Bool
 
     public var collector: Collector { match.collector }
@@ -42,7 +44,7 @@ public struct CollectorAssessment: Sendable, Hashable {
         return CollectorAssessment(match: match, minimalGrant: minimal, excess: excess.sorted(),
                                    needsProxy: minimal.contains { $0.resource == proxy },
                                    proxyViaAPIServer: c.kubeletPaths.contains(where: \.viaAPIServerProxy),
-                                   firm: c.pathsComplete)
+                                   firm: c.pathsComplete && c.sinceVersion == nil)
     }
 
     /// Subresource (without `nodes/`) → verbs, as the report's `access` member names them.

@@ -197,7 +197,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .neverReviewed:
             return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
         case .collectorWiderThanNeeded:
-            return "The subject's workloads were recognised as an agent of the collector catalogue (by image or ServiceAccount name; `kubelet-authz collectors show <id>` lists the signals), and it holds kubelet subresources or verbs beyond the catalogue's minimal grant for the scan's release. Only entries that list every kubelet path the agent calls are judged. The excess is high severity when it includes nodes/proxy: command execution in every pod for an agent that needs none."
+            return "The subject's workloads were recognised as an agent of the collector catalogue (by image or ServiceAccount name; the finding names the signals that matched), and it holds kubelet subresources or verbs beyond the catalogue's minimal grant for the scan's release. Only entries that list every kubelet path the agent calls, and that hold for every version of the agent (no `sinceVersion`: an older chart may still scrape through the API server's node proxy), are judged. The excess is high severity when it includes nodes/proxy: command execution in every pod for an agent that needs none."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -236,7 +236,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .controlPlaneAccess: return "Nothing to change. Review who holds client certificates for these groups, and keep the API server's kubelet client's access (--apiserver-kubelet-client names it on clusters that call it something else)."
         case .acceptanceExpired: return "Fix the findings, or review the acceptance and give it a new expiry date."
         case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
-        case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors show <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
+        case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

@@ -43,7 +43,9 @@ struct CollectorsCommand: AsyncParsableCommand, DocumentedByExamples {
         var selected = catalogue.collectors
         if let name {
             guard let one = catalogue.collector(named: name) else {
-                throw CLIError.badInput("unknown collector \"\(name)\"; closest: \(catalogue.closestIDs(to: name).joined(separator: ", ")) (kubelet-authz collectors lists them all)")
+                let closest = catalogue.closestIDs(to: name)
+                let hint = closest.isEmpty ? "" : "; closest: " + closest.joined(separator: ", ")
+                throw CLIError.badInput("unknown collector \"\(name)\"\(hint) (kubelet-authz collectors lists them all)")
             }
             selected = [one]
         }

@@ -131,6 +131,21 @@ struct CollectorCatalogueTests {
         #expect(cat.collector(named: "netdata")?.name == "Netdata")
         #expect(cat.collector(named: "no-such-agent") == nil)
         #expect(cat.closestIDs(to: "metric-server").first == "metrics-server")
+        // Nothing near: no suggestion, rather than the shortest ids.
+        #expect(cat.closestIDs(to: "zzzz").isEmpty)
+        #expect(cat.closestIDs(to: "").isEmpty)
+    }
+
+    @Test("only /api/v1/nodes/NAME/proxy/… goes through the API server's node proxy")
+    func apiServerProxyPaths() throws {
+        func use(_ path: String) throws -> Collector.PathUse {
+            try JSONDecoder().decode(Collector.PathUse.self, from: Data("{\"path\":\"\(path)\",\"basis\":\"docs\"}".utf8))
+        }
+        #expect(try use("/api/v1/nodes/{node}/proxy/metrics").viaAPIServerProxy)
+        #expect(try use("/api/v1/nodes/n1/proxy").viaAPIServerProxy)
+        #expect(try !use("/api/v1/nodes/{node}").viaAPIServerProxy)
+        #expect(try !use("/api/v1/nodes/{node}/status").viaAPIServerProxy)
+        #expect(try !use("/metrics/cadvisor").viaAPIServerProxy)
     }
 }
 

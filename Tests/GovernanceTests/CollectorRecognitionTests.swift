@@ -100,6 +100,35 @@ struct CollectorRecognitionTests {
         #expect(report.subjects.allSatisfy { $0.key.kind == Subject.serviceAccountKind || $0.collector == nil })
     }
 
+    @Test("the demo's verdicts, pinned: which agent each is, wider or not, judged or not")
+    func demoPinned() {
+        let report = ScannerTests.report
+        func verdict(_ ns: String, _ name: String) -> String? {
+            guard let c = report.subjects.first(where: { $0.key.namespace == ns && $0.key.name == name })?.collector else { return nil }
+            return "\(c.collector.id) wider=\(c.widerThanNeeded) firm=\(c.firm)"
+        }
+        #expect(verdict("datadog", "datadog") == "datadog-agent wider=false firm=true")
+        #expect(verdict("kube-system", "metrics-server") == "metrics-server wider=false firm=true")
+        #expect(verdict("kubecost", "kubecost-prometheus-server") == "kubecost wider=true firm=true")
+        #expect(verdict("logging", "fluent-bit") == "fluent-bit wider=true firm=true")
+        #expect(verdict("monitoring", "netdata") == "netdata wider=true firm=true")
+        // Its chart scraped through the API server's node proxy before 28.7.0: not judged.
+        #expect(verdict("monitoring", "prometheus-server") == "prometheus wider=false firm=false")
+        let flagged = report.findings.filter { $0.rule == .collectorWiderThanNeeded }.map { "\($0.subject!.name) \($0.severity)" }.sorted()
+        #expect(flagged == ["fluent-bit high", "kubecost-prometheus-server medium", "netdata high"])
+    }
+
+    @Test("an entry that holds only from some agent version on (sinceVersion) is reported, never narrowed on")
+    func sinceVersion() throws {
+        let entry = try #require(Self.catalogue.collectors.first { $0.id == "prometheus" })
+        #expect(entry.sinceVersion != nil && entry.pathsComplete)
+        let r = Self.scan(try Self.cluster(namespace: "apps", serviceAccount: "prometheus-server", image: "quay.io/prometheus/prometheus:v3.0.0",
+                                           resources: ["nodes/proxy", "nodes/metrics"]))
+        let c = try #require(Self.agent(r)?.collector)
+        #expect(c.collector.id == "prometheus" && !c.firm && c.widerThanNeeded)
+        #expect(!r.findings.contains { $0.rule == .collectorWiderThanNeeded })
+    }
+
     @Test("recognised by image alone, with the signal that matched")
     func byImage() throws {
         let r = Self.scan(try Self.cluster(namespace: "apps", serviceAccount: "scraper",
