@@ -80,7 +80,9 @@ public enum UsageAggregator {
             }
         }
         var position: [RawKey: Int] = [:]
-        position.reserveCapacity(rs.count)  // at most a row per record; growing rehashed every key
+        // Rows are far fewer than records (every scrape is a record): size for a large fleet's
+        // rows, not for every record, and let a larger one grow.
+        position.reserveCapacity(min(rs.count, 1 << 16))
         var rows: [UsageRow] = []
         // The groups last added to each row: a caller's records nearly always carry the same
         // list, which then needs no look-up in the row's set.

@@ -22,6 +22,9 @@ public enum CollectorMatcher {
     public static func match(serviceAccount name: String, namespace: String, workloads: [Workload],
                              catalogue: [Collector]) -> CollectorMatch? {
         let repositories = Set(workloads.flatMap(\.images).map(repository))
+        // No image and a name no entry lists: nothing can match (most ServiceAccounts of a
+        // large cluster), so the catalogue's patterns are not worked through for them.
+        if repositories.isEmpty && !catalogue.contains(where: { $0.recognise.serviceAccounts.contains(name) }) { return nil }
         struct Candidate {
             let match: CollectorMatch
             let strong: Int

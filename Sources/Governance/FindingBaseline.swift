@@ -6,8 +6,8 @@ import KubeJSON
 public struct FindingBaseline: Sendable {
     public let fingerprints: Set<String>
 
-    /// The newest `scan -o json` schema this reader knows; `ScanJSON.schemaVersion` writes it
-    /// (a test holds the two together).
+    /// The newest `scan -o json` schema this reader knows: `ScanJSON.schemaVersion` is this
+    /// constant, so the writer never writes a version the reader refuses.
     public static let newestSchemaVersion = 2
 
     public struct DecodeError: Error, CustomStringConvertible {

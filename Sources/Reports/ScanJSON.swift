@@ -10,7 +10,7 @@ import RBAC
 public enum ScanJSON {
     /// 2: each subject says its grant chains once (`grants`) and `access[sub].via` holds indices
     /// into them; 1 (no `schemaVersion` member) repeated the chain under every subresource.
-    public static let schemaVersion = 2
+    public static let schemaVersion = FindingBaseline.newestSchemaVersion
 
     /// The whole report as one tree: what `-o jsonpath` evaluates over.
     public static func report(_ r: ScanReport, input: JSONValue? = nil) -> JSONValue {
@@ -74,33 +74,21 @@ public enum ScanJSON {
     static func subject<B: JSONBuilder>(_ s: ScanSubject, into b: inout B) {
         let inv = s.inventory
         let held = KubeletPermissions.subresources.compactMap { sub in inv.access[sub].map { (sub, $0) } }
-        // A rule that reaches several subresources is one chain: said once in `grants`, and
-        // named by its index under each subresource (v1 repeated the whole chain each time).
-        // Chains are kept as positions in `vias` and compared in place through buffer
-        // pointers: copying a GrantPath out of an array (which `==` on subscripts did) retains
-        // every field of its binding and role, and a large report has millions of them.
-        let vias = held.map(\.1.via)
-        var grants: [(held: Int, via: Int)] = []
-        var via: [[Int]] = []
-        via.reserveCapacity(held.count)
-        for k in vias.indices {
-            via.append(vias[k].withUnsafeBufferPointer { mine in
-                mine.indices.map { j in
-                    for g in grants.indices where vias[grants[g].held].withUnsafeBufferPointer({ $0[grants[g].via] == mine[j] }) {
-                        return g
-                    }
-                    grants.append((k, j))
-                    return grants.count - 1
-                }
-            })
-        }
+        // A rule that reaches several subresources is one chain: said once in `grants` (the
+        // subject's chains in subresource order, as the inventory keeps them), and named by its
+        // index under each subresource (v1 repeated the whole chain each time).
+        let grants = inv.allGrants
+        var index: [GrantPath: Int] = [:]
+        index.reserveCapacity(grants.count)
+        for (i, g) in grants.enumerated() where index[g] == nil { index[g] = i }
+        let via = held.map { $0.1.via.map { index[$0]! } }
         b.beginObject()
         b.key("kind"); b.string(inv.subject.kind)
         b.key("name"); b.string(inv.subject.name)
         b.key("namespace"); b.string(inv.key.namespace)
         b.key("grants")
         b.array { b in
-            for g in grants { vias[g.held].withUnsafeBufferPointer { grant($0[g.via], into: &b) } }
+            grants.withUnsafeBufferPointer { for i in $0.indices { grant($0[i], into: &b) } }
         }
         b.key("access")
         b.object { b in
