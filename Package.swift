@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),
-        .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeJSON", "KubeletModel", "RBAC", "Cluster", "Governance", "TestSupport"]),
+        .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeClient", "KubeJSON", "KubeletModel", "RBAC", "Cluster", "Governance", "TestSupport"]),
         .testTarget(name: "KubeJSONTests", dependencies: ["KubeJSON", "TestSupport"]),
         .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "KubeJSON", "KubeletModel", "TestSupport"]),
         .testTarget(name: "KubeletModelTests", dependencies: ["KubeletModel", "TestSupport"]),

@@ -66,6 +66,8 @@ public enum ClusterScanner {
             findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
                                                   apiServerKubeletClient: options.apiServerKubeletClient)
         }
+        let kubeletConfig = options.kubeletConfig.map(KubeletConfigAssessment.assess)
+        findings += kubeletConfig?.findings ?? []
         // Each finding's subject is written out once, not at every comparison; ties keep their
         // order, as the stable sort this replaced did.
         let keys = findings.map { (severity: $0.severity, rule: $0.rule.id, subject: $0.subject?.description ?? "", message: $0.message) }
@@ -79,7 +81,8 @@ public enum ClusterScanner {
         findings = order.map { findings[$0] }
         return ScanReport(profile: profile, versionSource: release.source, kubeletVersions: versions, subjects: subjects,
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
-                          apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources, releaseNotes: release.notes)
+                          apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources, releaseNotes: release.notes,
+                          kubeletConfig: kubeletConfig)
     }
 
     /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the

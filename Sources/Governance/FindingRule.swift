@@ -30,6 +30,13 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case directKubeletUse = "KA033"
     case auditBlindSpot = "KA034"
     case collectorWiderThanNeeded = "KA040"
+    case kubeletAlwaysAllow = "KA050"
+    case kubeletAnonymousAuthentication = "KA051"
+    case kubeletWebhookAuthenticationDisabled = "KA052"
+    case kubeletReadOnlyPort = "KA053"
+    case kubeletAuthorizationCacheTTL = "KA054"
+    case kubeletConfigBlindSpot = "KA055"
+    case kubeletConfigUnreadable = "KA056"
     case controlPlaneAccess = "KA070"
     case neverReviewed = "KA071"
     case acceptanceExpired = "KA072"
@@ -73,6 +80,13 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .directKubeletUse: return "direct-kubelet-use"
         case .auditBlindSpot: return "audit-blind-spot"
         case .collectorWiderThanNeeded: return "collector-wider-than-needed"
+        case .kubeletAlwaysAllow: return "kubelet-authorization-always-allow"
+        case .kubeletAnonymousAuthentication: return "kubelet-anonymous-authentication"
+        case .kubeletWebhookAuthenticationDisabled: return "kubelet-webhook-authentication-disabled"
+        case .kubeletReadOnlyPort: return "kubelet-read-only-port"
+        case .kubeletAuthorizationCacheTTL: return "kubelet-authorization-cache-ttl"
+        case .kubeletConfigBlindSpot: return "kubelet-config-blind-spot"
+        case .kubeletConfigUnreadable: return "kubelet-config-unreadable"
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
         case .acceptanceExpired: return "acceptance-expired"
@@ -94,6 +108,11 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         case .collectorWiderThanNeeded: return .medium
+        case .kubeletAlwaysAllow: return .critical
+        case .kubeletAnonymousAuthentication, .kubeletReadOnlyPort: return .high
+        case .kubeletWebhookAuthenticationDisabled: return .medium
+        case .kubeletConfigBlindSpot, .kubeletConfigUnreadable: return .low
+        case .kubeletAuthorizationCacheTTL: return .info
         }
     }
 
@@ -128,6 +147,13 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .directKubeletUse: return "Direct kubelet use the API server never audits"
         case .auditBlindSpot: return "Audit log blind spot"
         case .collectorWiderThanNeeded: return "Known collector holds more kubelet access than its catalogue entry needs"
+        case .kubeletAlwaysAllow: return "Kubelet authorizes every request (AlwaysAllow)"
+        case .kubeletAnonymousAuthentication: return "Kubelet accepts anonymous requests"
+        case .kubeletWebhookAuthenticationDisabled: return "Kubelet cannot check bearer tokens"
+        case .kubeletReadOnlyPort: return "Kubelet serves the unauthenticated read-only port"
+        case .kubeletAuthorizationCacheTTL: return "How long a kubelet keeps an authorization decision"
+        case .kubeletConfigBlindSpot: return "Kubelet configuration not known"
+        case .kubeletConfigUnreadable: return "Kubelet configuration could not be read"
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
         case .acceptanceExpired: return "An accepted finding's acceptance expired"
@@ -136,6 +162,20 @@ public enum FindingRule: String, CaseIterable, Sendable {
 
     public var explanation: String {
         switch self {
+        case .kubeletAlwaysAllow:
+            return "With authorization.mode AlwaysAllow the kubelet authorizes every authenticated request itself and never asks the API server: no nodes/* rule, no fine-grained authorization and no audit record of a SubjectAccessReview applies on that node. Anyone who can authenticate to it can exec into every pod there."
+        case .kubeletAnonymousAuthentication:
+            return "With authentication.anonymous.enabled the kubelet treats a request without credentials as user system:anonymous in group system:unauthenticated, and authorizes that like any other caller. Any grant to those subjects, or AlwaysAllow, is then open to everyone who can reach port 10250."
+        case .kubeletWebhookAuthenticationDisabled:
+            return "With authentication.webhook.enabled false the kubelet sends no TokenReview, so bearer tokens (ServiceAccount tokens, which most collectors use) are not authenticated: those callers are refused, or treated as anonymous where anonymous authentication is on. Only client certificates work, and the nodes/* RBAC held by token users means nothing on that node."
+        case .kubeletReadOnlyPort:
+            return "A readOnlyPort other than 0 opens a second, plain-HTTP kubelet server without authentication or authorization: /pods (every pod spec with its environment), /stats and /metrics for anyone who can reach the node. The KubeletConfiguration file's default is 0; the old --read-only-port flag defaulted to 10255, which older node images still pass."
+        case .kubeletAuthorizationCacheTTL:
+            return "The kubelet keeps each SubjectAccessReview answer: allowed for authorization.webhook.cacheAuthorizedTTL (default 5m), denied for cacheUnauthorizedTTL (default 30s), and each TokenReview for authentication.webhook.cacheTTL (default 2m). A grant removed from RBAC keeps working on a node until its cached answer expires, and the API server's audit log records no review for the requests the cache answers. A zero duration in the configuration file means the default, not no cache. Longer than the defaults is reported as low."
+        case .kubeletConfigBlindSpot:
+            return "RBAC on nodes/* only matters if the kubelet delegates to it, and kubelet-authz did not learn whether these kubelets do. A live scan reads /configz from each kubelet directly, which the kubelet checks as nodes/configz only from 1.33 (1.32 with KubeletFineGrainedAuthz): older kubelets would check nodes/proxy, command execution, and are never asked, nor is the API server's node proxy ever used (it is authorized as nodes/proxy). A 401 or 403 means the tool's identity lacks get on nodes/configz; a file scan needs kubelet-config/<node>.yaml or .json."
+        case .kubeletConfigUnreadable:
+            return "The kubelet's /configz could not be reached or answered something that is not a kubelet configuration (connection refused or timed out, a certificate the trusted CA does not vouch for, a proxy or firewall in between). The node's kubelet configuration is unknown."
         case .execViaNodesProxy:
             return "get on nodes/proxy opens the kubelet's /exec, /attach and /portForward over WebSocket (a WebSocket upgrade is a GET), and create opens them over SPDY and /run: commands in every container on every node the grant covers. The API server's audit log records only the kubelet's SubjectAccessReview, never the command. Kubernetes treats this as working as intended."
         case .wildcardKubeletGrant:
@@ -205,6 +245,13 @@ public enum FindingRule: String, CaseIterable, Sendable {
 
     public var fix: String {
         switch self {
+        case .kubeletAlwaysAllow: return "Set authorization.mode: Webhook in the node's KubeletConfiguration (and authentication.webhook.enabled: true) and restart the kubelet."
+        case .kubeletAnonymousAuthentication: return "Set authentication.anonymous.enabled: false in the node's KubeletConfiguration (kubelet --anonymous-auth=false) and restart the kubelet."
+        case .kubeletWebhookAuthenticationDisabled: return "Set authentication.webhook.enabled: true in the node's KubeletConfiguration (kubelet --authentication-token-webhook) and restart the kubelet."
+        case .kubeletReadOnlyPort: return "Set readOnlyPort: 0 (or drop --read-only-port) and move collectors to port 10250 with nodes/metrics, nodes/stats or nodes/pods."
+        case .kubeletAuthorizationCacheTTL: return "Nothing to change at the defaults; after removing access, wait out the TTL before calling it gone. Shorten cacheAuthorizedTTL where a revocation must bite sooner (each miss costs the API server a SubjectAccessReview)."
+        case .kubeletConfigBlindSpot: return "Upgrade the kubelets to 1.33+ and bind deploy/kubelet-authz-configz.yaml (get nodes/configz) to the identity that scans, or give the scan kubelet-config/<node>.yaml files (the node's KubeletConfiguration) or <node>.json (its /configz output)."
+        case .kubeletConfigUnreadable: return "Check that the scanning host reaches the node's InternalIP on the kubelet port, and pass the CA that signs kubelet serving certificates with --kubelet-ca (or, knowingly, --kubelet-insecure-tls)."
         case .execViaNodesProxy:
             return "Replace nodes/proxy with the fine-grained subresources the workload needs (nodes/metrics, nodes/stats, nodes/log, and on 1.33+ nodes/pods, nodes/healthz, nodes/configz); keep nodes/proxy only for people who must exec, pinned with resourceNames and reviewed."
         case .wildcardKubeletGrant: return "List the node subresources and verbs the subject needs instead of '*'."

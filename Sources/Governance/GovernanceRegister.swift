@@ -35,13 +35,7 @@ public struct GovernanceRegister: Sendable {
     /// Parses a register strictly: an unknown key is an error, not a silently ignored typo.
     public static func decode(_ data: Data, source: String) throws(DecodeError) -> GovernanceRegister {
         func fail(_ node: Node?, _ message: String) -> DecodeError { DecodeError(file: source, line: node?.mark?.line, message: message) }
-        guard let text = String(data: data, encoding: .utf8) else { throw fail(nil, "not UTF-8 text") }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            if case YamlError.scanner(_, let problem, let mark, _) = error { throw DecodeError(file: source, line: mark.line, message: "invalid YAML: \(problem)") }
-            if case YamlError.parser(_, let problem, let mark, _) = error { throw DecodeError(file: source, line: mark.line, message: "invalid YAML: \(problem)") }
-            throw fail(nil, "invalid YAML: \(error)")
-        }
+        let root = try YAMLComposer.root(data, source: source)
         guard let root, case .mapping = root else { throw fail(root, "expected a mapping with kind: KubeletAccessRegister") }
         guard root["kind"]?.string == "KubeletAccessRegister" else {
             throw fail(root["kind"] ?? root, "kind must be KubeletAccessRegister (apiVersion kubelet-authz.io/v1alpha1)")

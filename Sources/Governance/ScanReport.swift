@@ -37,6 +37,8 @@ public struct ScanReport: Sendable {
     public var inputs: [String] = []
     /// What the release rule noticed (nodes on several releases, no version in the input).
     public var releaseNotes: [String] = []
+    /// Whether each kubelet delegates to RBAC, when the scan had kubelet configurations.
+    public var kubeletConfig: KubeletConfigAssessment? = nil
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {
@@ -66,6 +68,8 @@ public struct ScanOptions: Sendable {
     /// The agents whose workloads the scan recognises (the bundled catalogue unless a test
     /// passes its own).
     public var collectors: [Collector]
+    /// The kubelets' own configurations (`kubelet-config/` files or live /configz), when read.
+    public var kubeletConfig: KubeletConfigInput? = nil
 
     /// The catalogue compiled into the binary, decoded once. Its tests keep it decodable; were
     /// it not, the scan would recognise no agent rather than fail.
@@ -74,8 +78,9 @@ public struct ScanOptions: Sendable {
     public init(kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(), now: Day,
                 register: GovernanceRegister? = nil, evidence: ScanEvidence? = nil,
                 apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser,
-                collectors: [Collector] = ScanOptions.bundledCollectors) {
+                collectors: [Collector] = ScanOptions.bundledCollectors, kubeletConfig: KubeletConfigInput? = nil) {
         self.collectors = collectors
+        self.kubeletConfig = kubeletConfig
         self.evidence = evidence
         self.apiServerKubeletClient = apiServerKubeletClient
         self.kubeVersion = kubeVersion

@@ -48,6 +48,8 @@ public final class KubeAPIClient: @unchecked Sendable {
     let timeout: TimeAmount
     /// The whole request's, retries included (`--request-timeout`); nil = none.
     let requestTimeout: Duration?
+    /// The TLS settings it was made with: a kubelet client keeps the client certificate.
+    let tls: TLSConfiguration
 
     /// - Parameters:
     ///   - connectTimeout: about what kubectl allows a TCP connection; a closed port fails at
@@ -64,6 +66,7 @@ public final class KubeAPIClient: @unchecked Sendable {
         self.contextName = contextName
         self.clusterName = clusterName
         self.requestTimeout = requestTimeout
+        self.tls = tls
         let who = Self.describe(server: self.server, context: contextName, cluster: clusterName, user: userName)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.proxy = proxy

@@ -2,7 +2,8 @@ import Cluster
 import Foundation
 
 /// Reads `-f` inputs: files, directories (recursively, `.yaml`, `.yml`, `.json`), and `-`
-/// for stdin — the I/O edge in front of the pure decoder.
+/// for stdin — the I/O edge in front of the pure decoder. A directory's top-level
+/// `kubelet-config` folder is not cluster input (KubeletConfigFiles).
 public enum ClusterFileReader {
     static let extensions: Set<String> = ["yaml", "yml", "json"]
 
@@ -57,7 +58,9 @@ public enum ClusterFileReader {
         var files: [String] = []
         while let rel = walker.nextObject() as? String {
             let name = (rel as NSString).lastPathComponent
-            if name.hasPrefix(".") {
+            // Hidden folders, and the kubelets' configurations beside the cluster's objects
+            // (KubeletConfigFiles reads those).
+            if name.hasPrefix(".") || rel == KubeletConfigFiles.folderName {
                 walker.skipDescendants()
                 continue
             }

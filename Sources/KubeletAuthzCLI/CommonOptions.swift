@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Foundation
 import KubeletAuthzApp
 import KubeletAccess
 import KubeletModel
@@ -25,18 +26,22 @@ struct ClusterInputOptions: ParsableArguments {
     var scope: NamespaceScope { allNamespaces ? .all : NamespaceScope(namespace: namespace) }
 
     /// Files when given, else the live cluster, as kubectl picks its cluster.
-    func load() async throws(CLIError) -> ClusterSnapshot {
+    func load() async throws(CLIError) -> ClusterSnapshot { try await loadKeepingNodes().snapshot }
+
+    /// The snapshot and, for a live cluster, the raw pages of its node list (where each
+    /// kubelet listens, which the snapshot does not keep).
+    func loadKeepingNodes() async throws(CLIError) -> (snapshot: ClusterSnapshot, nodePages: [Data]?) {
         if namespace != nil && allNamespaces { throw .badInput("give either -n NAMESPACE or -A, not both") }
         if !files.isEmpty {
             if live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
             let snapshot: ClusterSnapshot
             do { snapshot = try ClusterFileReader.read(files, stdin: ConsoleIO.current.readStdin, defaultNamespace: namespace ?? "default") } catch { throw .badInput(error.message) }
             for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
-            return snapshot
+            return (snapshot, nil)
         }
-        let snapshot = try await live.read().snapshot
-        for warning in snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
-        return snapshot
+        let result = try await live.read()
+        for warning in result.snapshot.warnings { ConsoleIO.err("Warning: \(warning)\n") }
+        return (result.snapshot, result.pages.filter { $0.path == "/api/v1/nodes" }.map(\.data))
     }
 }
 

@@ -47,6 +47,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister).", valueName: "FILE")) var register: String?
     @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
+    @OptionGroup var kubeletConfigOptions: KubeletConfigOptions
     @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
             completion: OutputRequest<ScanOutput>.completion(names: true))
     var output = "table"
@@ -109,7 +110,9 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         let timings = PhaseTimer()
         var source = input
         source.files = files
-        let snapshot = try await source.load()
+        let (snapshot, nodePages) = try await source.loadKeepingNodes()
+        let kubeletConfig = try await kubeletConfigOptions.input(snapshot: snapshot, files: files, nodePages: nodePages,
+                                                                 live: source.live, featureGates: gates)
         timings.mark("read")
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
         var evidenceValue: ScanEvidence? = nil
@@ -123,7 +126,8 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         }
         var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
                                                                  register: registerValue, evidence: evidenceValue,
-                                                                 apiServerKubeletClient: apiserverKubeletClient))
+                                                                 apiServerKubeletClient: apiserverKubeletClient,
+                                                                 kubeletConfig: kubeletConfig))
         report = source.scope.limit(report)
         report.findings = try accept(report.findings, now: day)
         if let shown { report = report.keeping(shown) }

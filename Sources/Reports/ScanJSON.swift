@@ -38,6 +38,7 @@ public enum ScanJSON {
                     ("usageRows", .integer(e.usage.count)),
                 ]))
             },
+            r.kubeletConfig.map { .value("kubeletConfig", KubeletConfigJSON.tree($0)) },
             // Elements read through buffer pointers are borrowed; a subscript copied each one.
             .items("subjects", count: subjects.count, item: { subject(subjects[$0]) },
                    bytes: { i, b in subjects.withUnsafeBufferPointer { subject($0[i], into: &b) } }),

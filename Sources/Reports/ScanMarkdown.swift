@@ -59,6 +59,7 @@ public enum ScanMarkdown {
                 }
             }
         }
+        if let k = r.kubeletConfig { o += "\n" + KubeletConfigMarkdown.markdown(k) }
         o += "\n## Findings\n\n"
         if r.findings.isEmpty { o += "None.\n" }
         for severity in Severity.allCases.reversed() {

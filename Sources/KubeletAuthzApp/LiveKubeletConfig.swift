@@ -1,0 +1,65 @@
+import Foundation
+import Governance
+import KubeClient
+import KubeletModel
+
+/// The kubelets' configurations read live: each kubelet's /configz, asked directly at the
+/// Node's InternalIP and kubelet port, only where the kubelet checks that request as
+/// nodes/configz. An older kubelet (before 1.33, or 1.32 without KubeletFineGrainedAuthz)
+/// would check nodes/proxy, and a kubelet of unknown release might: those are never asked.
+public enum LiveKubeletConfig {
+    /// Which nodes to ask, and why the others are not: pure, so that "never asked" is tested
+    /// without a network.
+    public static func plan(_ endpoints: [KubeletAddress], featureGates: FeatureGateSettings) -> (ask: [(node: String, url: String)], skipped: [NodeKubeletConfig]) {
+        var ask: [(String, String)] = []
+        var skipped: [NodeKubeletConfig] = []
+        for e in endpoints.sorted(by: { $0.node < $1.node }) {
+            guard let text = e.kubeletVersion, let version = KubernetesVersion(text) else {
+                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet release not reported: it may check /configz as nodes/proxy, so it is not asked")))
+                continue
+            }
+            guard KubeletProfile(version: version, featureGates: featureGates).fineGrainedAuthz else {
+                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet \(version) checks /configz as nodes/proxy (fine-grained kubelet authorization needs 1.33, or 1.32 with KubeletFineGrainedAuthz): not asked")))
+                continue
+            }
+            guard let url = e.baseURL else {
+                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("the Node reports no InternalIP")))
+                continue
+            }
+            ask.append((e.node, url))
+        }
+        return (ask, skipped)
+    }
+
+    /// What each answer says about the node; pure.
+    public static func outcome(node: String, url: String, answer: KubeletConfigzReader.Answer) -> NodeKubeletConfig {
+        let source = url + KubeletConfigzReader.path
+        switch answer {
+        case .body(let data):
+            do {
+                return NodeKubeletConfig(node: node, outcome: .read(try KubeletConfigDecoder.decode(data, source: source)), source: source)
+            } catch {
+                return NodeKubeletConfig(node: node, outcome: .failed("the answer is not a kubelet configuration: \(error.message)"), source: source)
+            }
+        case .refused(let code, _):
+            let why = code == 401 ? "401 Unauthorized: the kubelet did not accept the scan's credentials"
+                                  : "403 Forbidden: the scanning identity lacks get on nodes/configz (deploy/kubelet-authz-configz.yaml grants it)"
+            return NodeKubeletConfig(node: node, outcome: .forbidden(why), source: source)
+        case .failed(let message):
+            // The API client's TLS advice names the kubeconfig; a kubelet's certificate is another matter.
+            let hint = message.contains("TLS") || message.contains("certificate") ? " (--kubelet-ca names the CA that signs kubelet serving certificates)" : ""
+            return NodeKubeletConfig(node: node, outcome: .failed(message + hint), source: source)
+        }
+    }
+
+    public static func read(_ endpoints: [KubeletAddress], featureGates: FeatureGateSettings, client: KubeAPIClient,
+                            trust: KubeletTrust, timeout: Duration = .seconds(10)) async -> KubeletConfigInput {
+        let (ask, skipped) = plan(endpoints, featureGates: featureGates)
+        let answers = await KubeletConfigzReader.read(ask, with: client, trust: trust, timeout: timeout)
+        var nodes = skipped
+        for target in ask {
+            nodes.append(outcome(node: target.node, url: target.url, answer: answers[target.node] ?? .failed("no answer")))
+        }
+        return KubeletConfigInput(origin: .live, location: client.server, nodes: nodes.sorted { $0.node < $1.node })
+    }
+}
