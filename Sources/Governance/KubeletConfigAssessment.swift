@@ -16,21 +16,21 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
             switch n.outcome {
             case .read(let written):
                 let c = written.effective
-                let at = [location(n)]
+                func at(_ field: String) -> [Finding.Location] { [location(n, line: written.lines[field])] }
                 let alwaysAllow = c.authorizationMode == KubeletConfiguration.alwaysAllowMode
                 if alwaysAllow {
-                    out.append(Finding(.kubeletAlwaysAllow, message: "the kubelet of node \(n.node) runs with authorization.mode AlwaysAllow: it asks no SubjectAccessReview, so every caller it authenticates\(c.anonymousEnabled ? " (anonymous callers too)" : "") may exec, read logs and pod specs there, whatever RBAC says", locations: at))
+                    out.append(Finding(.kubeletAlwaysAllow, message: "the kubelet of node \(n.node) runs with authorization.mode AlwaysAllow: it asks no SubjectAccessReview, so every caller it authenticates\(c.anonymousEnabled ? " (anonymous callers too)" : "") may exec, read logs and pod specs there, whatever RBAC says", locations: at("authorization.mode")))
                 }
                 if c.anonymousEnabled {
                     let then = alwaysAllow ? "and AlwaysAllow lets them do everything" : "who are then authorized as system:anonymous (group system:unauthenticated): any nodes/* grant to those reaches this kubelet from the network"
                     out.append(Finding(.kubeletAnonymousAuthentication, severity: alwaysAllow ? .critical : nil,
-                                       message: "the kubelet of node \(n.node) accepts anonymous requests (authentication.anonymous.enabled: true), \(then)", locations: at))
+                                       message: "the kubelet of node \(n.node) accepts anonymous requests (authentication.anonymous.enabled: true), \(then)", locations: at("authentication.anonymous.enabled")))
                 }
                 if !c.webhookAuthenticationEnabled {
-                    out.append(Finding(.kubeletWebhookAuthenticationDisabled, message: "the kubelet of node \(n.node) has authentication.webhook.enabled: false: it cannot check bearer tokens, so ServiceAccount-token collectors \(c.anonymousEnabled ? "reach it as system:anonymous" : "are refused (401)") and only client certificates authenticate", locations: at))
+                    out.append(Finding(.kubeletWebhookAuthenticationDisabled, message: "the kubelet of node \(n.node) has authentication.webhook.enabled: false: it cannot check bearer tokens, so ServiceAccount-token collectors \(c.anonymousEnabled ? "reach it as system:anonymous" : "are refused (401)") and only client certificates authenticate", locations: at("authentication.webhook.enabled")))
                 }
                 if c.readOnlyPort != 0 {
-                    out.append(Finding(.kubeletReadOnlyPort, message: "the kubelet of node \(n.node) serves the read-only port \(c.readOnlyPort): /pods, /stats and /metrics over plain HTTP with no authentication and no authorization, whatever nodes/* RBAC grants", locations: at))
+                    out.append(Finding(.kubeletReadOnlyPort, message: "the kubelet of node \(n.node) serves the read-only port \(c.readOnlyPort): /pods, /stats and /metrics over plain HTTP with no authentication and no authorization, whatever nodes/* RBAC grants", locations: at("readOnlyPort")))
                 }
                 if !alwaysAllow {
                     ttlGroups[[c.cacheAuthorizedTTL, c.cacheUnauthorizedTTL, c.authenticationCacheTTL], default: []].append(n)
@@ -49,7 +49,7 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
             let longer = allowed > KubeletConfiguration.defaultCacheAuthorizedTTL || tokens > .minutes(2)
             out.append(Finding(.kubeletAuthorizationCacheTTL, severity: longer ? .low : nil,
                                message: "\(nodeList(group.map(\.node))) cache an allowed kubelet decision for \(allowed) and a denied one for \(denied) (bearer tokens for \(tokens)): a removed nodes/* grant keeps working there for up to \(allowed) after the change, and audit logs show no SubjectAccessReview for the requests the cache answers",
-                               locations: group.map(location)))
+                               locations: group.map { location($0, line: $0.configuration?.lines["authorization.webhook.cacheAuthorizedTTL"]) }))
         }
         if !unknown.isEmpty {
             var reasons: [String] = []
@@ -66,9 +66,9 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
         return KubeletConfigAssessment(input: input, findings: out)
     }
 
-    static func location(_ n: NodeKubeletConfig) -> Finding.Location {
+    static func location(_ n: NodeKubeletConfig, line: Int? = nil) -> Finding.Location {
         // A live answer is a URL, not a file a SARIF viewer could open.
-        let file = n.source.flatMap { $0.hasPrefix("https://") ? nil : SourceLocation(file: $0) }
+        let file = n.source.flatMap { $0.hasPrefix("https://") ? nil : SourceLocation(file: $0, line: line) }
         return Finding.Location(kind: "Node", name: n.node, source: file)
     }
 

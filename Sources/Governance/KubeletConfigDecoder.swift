@@ -37,6 +37,7 @@ public enum KubeletConfigDecoder {
             prefix = ""
         }
 
+        var c = KubeletConfiguration()
         /// The node at a dotted path; nil when any part is absent or null.
         func at(_ path: [String]) throws(FileLineError) -> Node? {
             var node = config
@@ -45,6 +46,7 @@ public enum KubeletConfigDecoder {
                 guard let next = node[key], !isNull(next) else { return nil }
                 node = next
             }
+            c.lines[path.joined(separator: ".")] = node.mark?.line
             return node
         }
         func bool(_ path: [String]) throws(FileLineError) -> Bool? {
@@ -59,7 +61,6 @@ public enum KubeletConfigDecoder {
             }
             return d
         }
-        var c = KubeletConfiguration()
         if let mode = try at(["authorization", "mode"]) {
             guard case .scalar = mode, let m = mode.string, [KubeletConfiguration.webhookMode, KubeletConfiguration.alwaysAllowMode].contains(m) else {
                 throw fail(mode, "\(prefix)authorization.mode: \(goQuote(mode.string ?? "an object")) is not a kubelet authorization mode (Webhook or AlwaysAllow)")

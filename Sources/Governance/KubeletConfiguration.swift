@@ -13,6 +13,9 @@ public struct KubeletConfiguration: Hashable, Sendable {
     /// `authentication.webhook.cacheTTL`: how long a TokenReview answer is kept.
     public var authenticationCacheTTL: GoDuration?
     public var readOnlyPort: Int?
+    /// The line each field was read from, by its path (`readOnlyPort`, `authorization.mode`),
+    /// so that a finding points at the setting, not only the file.
+    public var lines: [String: Int] = [:]
 
     public init(authorizationMode: String? = nil, cacheAuthorizedTTL: GoDuration? = nil, cacheUnauthorizedTTL: GoDuration? = nil,
                 anonymousEnabled: Bool? = nil, webhookAuthenticationEnabled: Bool? = nil, authenticationCacheTTL: GoDuration? = nil,

@@ -79,7 +79,7 @@ extension KubeAPIClient {
         case .insecure: t.certificateVerification = .none
         }
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        return KubeAPIClient(server: url, userName: userName, contextName: "kubelet", tls: t, token: token,
+        return KubeAPIClient(server: url, userName: userName, tls: t, token: token,
                              retry: RetryPolicy(attempts: 1, baseDelay: 0, maxDelay: 0), timeout: .nanoseconds(nanoseconds),
                              connectTimeout: .nanoseconds(min(nanoseconds, 5_000_000_000)), requestTimeout: timeout)
     }

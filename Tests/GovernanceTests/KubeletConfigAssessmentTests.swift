@@ -45,18 +45,20 @@ struct KubeletConfigAssessmentTests {
 
     @Test("each setting that takes RBAC out of the kubelet's hands is its own finding, on its node",
           arguments: [
-            ("authorization:\n  mode: AlwaysAllow\n", FindingRule.kubeletAlwaysAllow, Severity.critical),
-            ("authentication:\n  anonymous:\n    enabled: true\n", .kubeletAnonymousAuthentication, .high),
-            ("authentication:\n  webhook:\n    enabled: false\n", .kubeletWebhookAuthenticationDisabled, .medium),
-            ("readOnlyPort: 10255\n", .kubeletReadOnlyPort, .high),
+            ("authorization:\n  mode: AlwaysAllow\n", FindingRule.kubeletAlwaysAllow, Severity.critical, 4),
+            ("authentication:\n  anonymous:\n    enabled: true\n", .kubeletAnonymousAuthentication, .high, 5),
+            ("authentication:\n  webhook:\n    enabled: false\n", .kubeletWebhookAuthenticationDisabled, .medium, 5),
+            ("readOnlyPort: 10255\n", .kubeletReadOnlyPort, .high, 3),
           ])
-    func badSetting(_ yaml: String, _ rule: FindingRule, _ severity: Severity) throws {
+    func badSetting(_ yaml: String, _ rule: FindingRule, _ severity: Severity, _ line: Int) throws {
         let found = try Self.assess(["bad-node": yaml, "good-node": ""])
         let hits = found.filter { $0.rule == rule }
         #expect(hits.count == 1)
         #expect(hits.first?.severity == severity)
         #expect(hits.first?.locations.map(\.name) == ["bad-node"])
         #expect(hits.first?.locations.first?.source?.file == "bad-node.yaml")
+        // The finding points at the setting's own line (header: two lines).
+        #expect(hits.first?.locations.first?.source?.line == line)
     }
 
     @Test("anonymous requests on an AlwaysAllow kubelet are critical: anyone who reaches the port may exec")
