@@ -95,7 +95,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
-            "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "TestSupport", "CLITestSupport",
+            "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport", "CLITestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
