@@ -50,6 +50,8 @@ public final class KubeAPIClient: @unchecked Sendable {
     let requestTimeout: Duration?
     /// The TLS settings it was made with: a kubelet client keeps the client certificate.
     let tls: TLSConfiguration
+    /// What a failed handshake's message tells the user to check.
+    let tlsHint: String
 
     /// - Parameters:
     ///   - connectTimeout: about what kubectl allows a TCP connection; a closed port fails at
@@ -59,7 +61,8 @@ public final class KubeAPIClient: @unchecked Sendable {
                 tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
                 token: @escaping @Sendable (_ refresh: Bool) async throws -> String?,
                 retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30), connectTimeout: TimeAmount = .seconds(5),
-                requestTimeout: Duration? = nil) {
+                requestTimeout: Duration? = nil, tlsHint: String? = nil) {
+        self.tlsHint = tlsHint ?? TransportFailure.kubeconfigTLSHint
         let dialled = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.server = RedactedURL.text(dialled)
         self.userName = userName
@@ -193,7 +196,7 @@ public final class KubeAPIClient: @unchecked Sendable {
                     try await Task.sleep(for: .seconds(delay(attempt, retryAfter: nil)))
                     continue
                 }
-                throw KubeAPIError("\(who): \(method.rawValue) \(path): \(failure.text)")
+                throw KubeAPIError("\(who): \(method.rawValue) \(path): \(failure.text(tlsHint: tlsHint))")
             }
             let bytes = try await response.body.collect(upTo: 512 << 20)
             let data = Data(bytes.readableBytesView)

@@ -81,6 +81,7 @@ extension KubeAPIClient {
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         return KubeAPIClient(server: url, userName: userName, tls: t, token: token,
                              retry: RetryPolicy(attempts: 1, baseDelay: 0, maxDelay: 0), timeout: .nanoseconds(nanoseconds),
-                             connectTimeout: .nanoseconds(min(nanoseconds, 5_000_000_000)), requestTimeout: timeout)
+                             connectTimeout: .nanoseconds(min(nanoseconds, 5_000_000_000)), requestTimeout: timeout,
+                             tlsHint: "--kubelet-ca names the CA that signs kubelet serving certificates, which must name the node's InternalIP")
     }
 }

@@ -46,7 +46,14 @@ enum TransportFailure {
         }
     }
 
-    var text: String {
+    /// What to check when the handshake fails, for a client of the kubeconfig's cluster.
+    static let kubeconfigTLSHint = "check the kubeconfig's certificate-authority and client certificate"
+
+    var text: String { text(tlsHint: Self.kubeconfigTLSHint) }
+
+    /// - Parameter tlsHint: what to check after a failed handshake: the kubeconfig's CA for the
+    ///   API server, the kubelet CA option for a kubelet.
+    func text(tlsHint: String) -> String {
         switch self {
         case .refused: return "connection refused: nothing listens at that address (is the API server running, and is the kubeconfig's server right?)"
         case .connectTimeout: return "no connection within the connect timeout: the address does not answer (firewall, wrong address, or the server is down)"
@@ -54,7 +61,7 @@ enum TransportFailure {
         case .reset: return "the connection was reset"
         case .deadline: return "no answer within --request-timeout"
         case .attemptTimeout(let seconds): return "no answer within \(seconds) s"
-        case .tls(let detail): return "TLS handshake failed (check the kubeconfig's certificate-authority and client certificate): \(detail)"
+        case .tls(let detail): return "TLS handshake failed (\(tlsHint)): \(detail)"
         case .other(let detail): return detail
         }
     }
@@ -70,7 +77,7 @@ enum TransportFailure {
     /// (`…/ssl/handshake.cc:123`): noise to a user, and not ours to print.
     static func clean(_ text: String) -> String {
         text.split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in
-            word.contains("/") && (word.contains(".cc:") || word.contains(".c:") || word.hasSuffix(".cc") || word.hasSuffix(".c")) ? "…" : word
+            word.contains("/") && (word.contains(".cc:") || word.contains(".c:") || word.contains(".inc:") || word.hasSuffix(".cc") || word.hasSuffix(".c")) ? "…" : word
         }.joined(separator: " ")
     }
 }

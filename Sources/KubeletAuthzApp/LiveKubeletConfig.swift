@@ -46,9 +46,7 @@ public enum LiveKubeletConfig {
                                   : "403 Forbidden: the scanning identity lacks get on nodes/configz (deploy/kubelet-authz-configz.yaml grants it)"
             return NodeKubeletConfig(node: node, outcome: .forbidden(why), source: source)
         case .failed(let message):
-            // The API client's TLS advice names the kubeconfig; a kubelet's certificate is another matter.
-            let hint = message.contains("TLS") || message.contains("certificate") ? " (--kubelet-ca names the CA that signs kubelet serving certificates)" : ""
-            return NodeKubeletConfig(node: node, outcome: .failed(message + hint), source: source)
+            return NodeKubeletConfig(node: node, outcome: .failed(message), source: source)
         }
     }
 
