@@ -55,7 +55,7 @@ enum TransportFailure {
     ///   API server, the kubelet CA option for a kubelet.
     func text(tlsHint: String) -> String {
         switch self {
-        case .refused: return "connection refused: nothing listens at that address (is the API server running, and is the kubeconfig's server right?)"
+        case .refused: return "connection refused: nothing listens at that address (is the server running, and is its address right?)"
         case .connectTimeout: return "no connection within the connect timeout: the address does not answer (firewall, wrong address, or the server is down)"
         case .closedMidRequest: return "the server closed the connection before answering in full"
         case .reset: return "the connection was reset"

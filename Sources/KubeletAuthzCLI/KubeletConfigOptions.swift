@@ -53,7 +53,12 @@ struct KubeletConfigOptions: ParsableArguments {
         }
         let folder: String?
         do { folder = try KubeletConfigFiles.folder(explicit: kubeletConfig, inputs: files) } catch { throw .badInput(error.message) }
-        guard let folder else { return nil }
+        guard let folder else {
+            if nodePages != nil {
+                ConsoleIO.err("Note: whether each kubelet delegates to RBAC was not checked: --kubelet-configz reads it (get nodes/configz, deploy/kubelet-authz-configz.yaml), or --kubelet-config DIR from files\n")
+            }
+            return nil
+        }
         do { return try KubeletConfigFiles.read(folder, nodes: snapshot.nodes.map(\.name)) } catch { throw .badInput(error.message) }
     }
 }

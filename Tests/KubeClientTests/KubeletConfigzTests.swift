@@ -158,6 +158,27 @@ struct KubeletConfigzTests {
         #expect(blind.first?.message.contains("deploy/kubelet-authz-configz.yaml") == true)
     }
 
+    @Test("a kubelet that does not answer is reported by node, and the scan goes on; without the flag a live scan says it did not look")
+    func unreachable() async throws {
+        let k = try Self.kubelet("gone", body: Self.configz())
+        let api = try Self.apiServer([k])
+        defer { api.stop() }
+        k.server.stop()  // its port is now closed
+        let dir = Fixtures.temporaryDirectory()
+        let kubeconfig = try writeKubeconfig(server: api, ca: Self.clusterPKI.caCert, in: dir)
+        let r = await run(["scan", "--kubeconfig", kubeconfig, "--kubelet-ca", Self.kubeletPKI.caCert, "--now", "2026-11-27", "-o", "json"])
+        #expect(r.code == 0, "\(r.err)")
+        let failed = try Self.findings(r.out).filter { $0.id == "KA056" }
+        #expect(failed.count == 1)
+        #expect(failed.first?.message.contains("node gone could not be read") == true, "\(failed)")
+        #expect(failed.first?.message.contains("connection refused") == true && failed.first?.message.contains("kubeconfig") == false, "\(failed)")
+
+        let unasked = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json"])
+        #expect(unasked.code == 0)
+        #expect(unasked.err.contains("whether each kubelet delegates to RBAC was not checked"))
+        #expect(try jsonObject(unasked.out)["kubeletConfig"] == nil)
+    }
+
     @Test("the kubelet options are for live clusters")
     func filesRefused() async throws {
         let demo = Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster").path
