@@ -51,6 +51,17 @@ struct KubeletConfigzTests {
         }
     }
 
+    /// The API server for these kubelets and a kubeconfig (token `live-token`) that reaches it.
+    static func cluster(_ kubelets: [Kubelet]) throws -> (api: FakeAPIServer, kubeconfig: String) {
+        let api = try apiServer(kubelets)
+        return (api, try writeKubeconfig(server: api, ca: clusterPKI.caCert, in: Fixtures.temporaryDirectory()))
+    }
+
+    /// `scan -o json` of that cluster, with these options.
+    static func scan(_ kubeconfig: String, _ options: [String]) async -> CommandResult {
+        await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json"] + options)
+    }
+
     static func findings(_ json: String) throws -> [(id: String, message: String)] {
         let report = try jsonObject(json)
         return (report["findings"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["message"] as? String ?? "") }
@@ -67,12 +78,10 @@ struct KubeletConfigzTests {
             try Self.kubelet("old", version: "v1.32.4", body: Self.configz(mode: "AlwaysAllow")),
         ]
         defer { for k in kubelets { k.server.stop() } }
-        let api = try Self.apiServer(kubelets)
+        let (api, kubeconfig) = try Self.cluster(kubelets)
         defer { api.stop() }
-        let dir = Fixtures.temporaryDirectory()
-        let kubeconfig = try writeKubeconfig(server: api, ca: Self.clusterPKI.caCert, in: dir)
 
-        let r = await run(["scan", "--kubeconfig", kubeconfig, "--kubelet-ca", Self.kubeletPKI.caCert, "--now", "2026-11-27", "-o", "json"])
+        let r = await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(r.code == 0, "\(r.err)")
         let found = try Self.findings(r.out)
         let expected: [(String, String)] = [("KA050", "always-allow"), ("KA051", "anonymous"), ("KA052", "no-token-webhook"),
@@ -110,14 +119,11 @@ struct KubeletConfigzTests {
     func trust() async throws {
         let k = try Self.kubelet("gpu-1", body: Self.configz(anonymous: true))
         defer { k.server.stop() }
-        let api = try Self.apiServer([k])
+        let (api, kubeconfig) = try Self.cluster([k])
         defer { api.stop() }
-        let dir = Fixtures.temporaryDirectory()
-        let kubeconfig = try writeKubeconfig(server: api, ca: Self.clusterPKI.caCert, in: dir)
-        let base = ["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json"]
 
         // The kubeconfig's CA is the cluster's, not the kubelet's: the handshake fails, the scan does not.
-        let untrusted = await run(base + ["--kubelet-configz"])
+        let untrusted = await Self.scan(kubeconfig, ["--kubelet-configz"])
         #expect(untrusted.code == 0, "\(untrusted.err)")
         let failed = try Self.findings(untrusted.out)
         #expect(failed.contains { $0.id == "KA056" && $0.message.contains("gpu-1") && $0.message.contains("--kubelet-ca") }, "\(failed)")
@@ -126,17 +132,17 @@ struct KubeletConfigzTests {
         let failure = failed.first { $0.id == "KA056" }?.message ?? ""
         #expect(!failure.contains("kubeconfig") && !failure.contains(".inc:") && !failure.contains(".build/"), "\(failure)")
 
-        let withCA = await run(base + ["--kubelet-ca", Self.kubeletPKI.caCert])
+        let withCA = await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(try Self.findings(withCA.out).contains { $0.id == "KA051" }, "\(withCA.err)")
         #expect(!withCA.err.contains("NOT verified"))
 
-        let insecure = await run(base + ["--kubelet-insecure-tls"])
+        let insecure = await Self.scan(kubeconfig, ["--kubelet-insecure-tls"])
         #expect(try Self.findings(insecure.out).contains { $0.id == "KA051" }, "\(insecure.err)")
         #expect(insecure.err.contains("--kubelet-insecure-tls: kubelet serving certificates are NOT verified"))
 
-        let both = await run(base + ["--kubelet-insecure-tls", "--kubelet-ca", Self.kubeletPKI.caCert])
+        let both = await Self.scan(kubeconfig, ["--kubelet-insecure-tls", "--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(both.code == 2)
-        let notPEM = await run(base + ["--kubelet-ca", kubeconfig])
+        let notPEM = await Self.scan(kubeconfig, ["--kubelet-ca", kubeconfig])
         #expect(notPEM.code == 2)
         #expect(notPEM.err.contains("not a PEM certificate bundle"))
     }
@@ -146,11 +152,9 @@ struct KubeletConfigzTests {
         let a = try Self.kubelet("node-a", status: 403, body: "Forbidden (user=auditor, verb=get, resource=nodes, subresource(s)=[configz])")
         let b = try Self.kubelet("node-b", status: 403, body: "Forbidden (user=auditor, verb=get, resource=nodes, subresource(s)=[configz])")
         defer { a.server.stop(); b.server.stop() }
-        let api = try Self.apiServer([a, b])
+        let (api, kubeconfig) = try Self.cluster([a, b])
         defer { api.stop() }
-        let dir = Fixtures.temporaryDirectory()
-        let kubeconfig = try writeKubeconfig(server: api, ca: Self.clusterPKI.caCert, in: dir)
-        let r = await run(["scan", "--kubeconfig", kubeconfig, "--kubelet-ca", Self.kubeletPKI.caCert, "--now", "2026-11-27", "-o", "json"])
+        let r = await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(r.code == 0, "\(r.err)")
         let blind = try Self.findings(r.out).filter { $0.id == "KA055" }
         #expect(blind.count == 1)
@@ -161,19 +165,17 @@ struct KubeletConfigzTests {
     @Test("a kubelet that does not answer is reported by node, and the scan goes on; without the flag a live scan says it did not look")
     func unreachable() async throws {
         let k = try Self.kubelet("gone", body: Self.configz())
-        let api = try Self.apiServer([k])
+        let (api, kubeconfig) = try Self.cluster([k])
         defer { api.stop() }
         k.server.stop()  // its port is now closed
-        let dir = Fixtures.temporaryDirectory()
-        let kubeconfig = try writeKubeconfig(server: api, ca: Self.clusterPKI.caCert, in: dir)
-        let r = await run(["scan", "--kubeconfig", kubeconfig, "--kubelet-ca", Self.kubeletPKI.caCert, "--now", "2026-11-27", "-o", "json"])
+        let r = await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(r.code == 0, "\(r.err)")
         let failed = try Self.findings(r.out).filter { $0.id == "KA056" }
         #expect(failed.count == 1)
         #expect(failed.first?.message.contains("node gone could not be read") == true, "\(failed)")
         #expect(failed.first?.message.contains("connection refused") == true && failed.first?.message.contains("kubeconfig") == false, "\(failed)")
 
-        let unasked = await run(["scan", "--kubeconfig", kubeconfig, "--now", "2026-11-27", "-o", "json"])
+        let unasked = await Self.scan(kubeconfig, [])
         #expect(unasked.code == 0)
         #expect(unasked.err.contains("whether each kubelet delegates to RBAC was not checked"))
         #expect(try jsonObject(unasked.out)["kubeletConfig"] == nil)
