@@ -72,7 +72,10 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
         return Finding.Location(kind: "Node", name: n.node, source: file)
     }
 
+    /// Node names for a message: all of a few, the first ten of many (the locations keep them all).
     static func nodeList(_ names: [String]) -> String {
-        names.count == 1 ? "node \(names[0])" : "nodes \(names.joined(separator: ", "))"
+        if names.count == 1 { return "node \(names[0])" }
+        let shown = names.prefix(10).joined(separator: ", ")
+        return "nodes \(shown)" + (names.count > 10 ? " and \(names.count - 10) more" : "")
     }
 }

@@ -23,7 +23,7 @@ public enum KubeletConfigzReader {
     ///   - concurrency: kubelets asked at once.
     ///   - timeout: one kubelet's limit, connection included.
     public static func read(_ targets: [(node: String, url: String)], with client: KubeAPIClient, trust: KubeletTrust,
-                            concurrency: Int = 8, timeout: Duration = .seconds(10)) async -> [String: Answer] {
+                            concurrency: Int = 32, timeout: Duration = .seconds(10)) async -> [String: Answer] {
         var answers: [String: Answer] = [:]
         await withTaskGroup(of: (String, Answer).self) { group in
             var next = 0

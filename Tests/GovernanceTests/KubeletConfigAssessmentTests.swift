@@ -80,6 +80,15 @@ struct KubeletConfigAssessmentTests {
         #expect(slow?.message.contains("1h0m0s") == true)
     }
 
+    @Test("a large cluster's message names ten nodes and counts the rest; its locations keep every node")
+    func manyNodes() throws {
+        let names = (1...25).map { String(format: "node-%02d", $0) }
+        let found = try Self.assess(Dictionary(uniqueKeysWithValues: names.map { ($0, "") }))
+        let ttl = try #require(found.first { $0.rule == .kubeletAuthorizationCacheTTL })
+        #expect(ttl.message.hasPrefix("nodes node-01, node-02, node-03, node-04, node-05, node-06, node-07, node-08, node-09, node-10 and 15 more cache"))
+        #expect(ttl.locations.count == 25)
+    }
+
     @Test("nodes whose configuration is not known are one blind spot; a node that failed is its own finding")
     func blindSpot() {
         let input = KubeletConfigInput(origin: .live, location: "https://api", nodes: [
