@@ -26,7 +26,10 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         — with the bindings and roles that grant it, the kubelet paths it opens, whether it can execute \
         commands, and who owns it. With --audit (or --db) the API server's audit evidence is joined: \
         what each subject used, what it never used, what it was denied, and where nodes/proxy served \
-        only paths a fine-grained subresource covers. Findings are documented in docs/FINDINGS.md.
+        only paths a fine-grained subresource covers. With kubelet-config/<node>.yaml|json files \
+        (beside -f directories, or --kubelet-config DIR) or --kubelet-configz (each live kubelet's \
+        /configz, read directly), kubelets that do not delegate to RBAC are reported too. Findings \
+        are documented in docs/FINDINGS.md.
         """ + "\n\n" + HelpExamples.section(examples)
     )
 
