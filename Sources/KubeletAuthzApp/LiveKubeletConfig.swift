@@ -50,14 +50,19 @@ public enum LiveKubeletConfig {
         }
     }
 
-    public static func read(_ endpoints: [KubeletAddress], featureGates: FeatureGateSettings, client: KubeAPIClient,
-                            trust: KubeletTrust, timeout: Duration = .seconds(10)) async -> KubeletConfigInput {
+    /// Each kubelet that may be asked, with its raw answer, and the nodes not asked.
+    public static func answers(_ endpoints: [KubeletAddress], featureGates: FeatureGateSettings, client: KubeAPIClient,
+                               trust: KubeletTrust, timeout: Duration = .seconds(10))
+        async -> (asked: [(node: String, url: String, answer: KubeletConfigzReader.Answer)], skipped: [NodeKubeletConfig]) {
         let (ask, skipped) = plan(endpoints, featureGates: featureGates)
         let answers = await KubeletConfigzReader.read(ask, with: client, trust: trust, timeout: timeout)
-        var nodes = skipped
-        for target in ask {
-            nodes.append(outcome(node: target.node, url: target.url, answer: answers[target.node] ?? .failed("no answer")))
-        }
+        return (ask.map { ($0.node, $0.url, answers[$0.node] ?? .failed("no answer")) }, skipped)
+    }
+
+    public static func read(_ endpoints: [KubeletAddress], featureGates: FeatureGateSettings, client: KubeAPIClient,
+                            trust: KubeletTrust, timeout: Duration = .seconds(10)) async -> KubeletConfigInput {
+        let (asked, skipped) = await answers(endpoints, featureGates: featureGates, client: client, trust: trust, timeout: timeout)
+        let nodes = skipped + asked.map { outcome(node: $0.node, url: $0.url, answer: $0.answer) }
         return KubeletConfigInput(origin: .live, location: client.server, nodes: nodes.sorted { $0.node < $1.node })
     }
 }

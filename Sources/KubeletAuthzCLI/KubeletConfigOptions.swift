@@ -13,38 +13,15 @@ struct KubeletConfigOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A folder of <node>.yaml (the node's KubeletConfiguration) or <node>.json (its /configz answer) files. Default: a kubelet-config folder inside a -f directory.", valueName: "DIR"))
     var kubeletConfig: String?
 
-    @Flag(help: "Live cluster: read /configz from each kubelet directly (1.33+ kubelets; the identity needs get on nodes/configz, deploy/kubelet-authz-configz.yaml).")
-    var kubeletConfigz = false
-
-    @Option(help: ArgumentHelp("CA bundle that signs kubelet serving certificates, for --kubelet-configz (default: the kubeconfig's cluster CA).", valueName: "FILE"))
-    var kubeletCa: String?
-
-    @Flag(help: "Do not verify kubelet serving certificates for --kubelet-configz (as metrics-server's flag): anyone on the path can answer for a kubelet.")
-    var kubeletInsecureTls = false
-
-    var liveRequested: Bool { kubeletConfigz || kubeletCa != nil || kubeletInsecureTls }
-
-    func trust() throws(CLIError) -> KubeletTrust {
-        if kubeletInsecureTls && kubeletCa != nil { throw .badInput("give either --kubelet-ca or --kubelet-insecure-tls, not both") }
-        if kubeletInsecureTls {
-            ConsoleIO.err("Warning: --kubelet-insecure-tls: kubelet serving certificates are NOT verified; the scan's credentials go to whoever answers at each node's address\n")
-            return .insecure
-        }
-        guard let kubeletCa else { return .apiServerCA }
-        guard let data = FileManager.default.contents(atPath: kubeletCa) else {
-            throw .badInput("--kubelet-ca: the path \"\(kubeletCa)\" does not exist or cannot be read")
-        }
-        guard let trust = KubeletTrust.caFile([UInt8](data)) else { throw .badInput("--kubelet-ca \(kubeletCa): not a PEM certificate bundle") }
-        return trust
-    }
+    @OptionGroup var configz: KubeletConfigzOptions
 
     /// The configurations to judge, or nil when the scan has none to read.
     func input(snapshot: ClusterSnapshot, files: [String], nodePages: [Data]?, live: LiveClusterOptions,
                featureGates: FeatureGateSettings) async throws(CLIError) -> KubeletConfigInput? {
-        if liveRequested {
+        if configz.requested {
             guard let nodePages else { throw .badInput("--kubelet-configz, --kubelet-ca and --kubelet-insecure-tls read live kubelets: give --kubeconfig/--context instead of -f, or kubelet-config/ files with --kubelet-config DIR") }
             if kubeletConfig != nil { throw .badInput("give either --kubelet-config DIR or --kubelet-configz, not both") }
-            let trust = try trust()
+            let trust = try configz.trust()
             let client = try await live.client()
             let input = await LiveKubeletConfig.read(KubeletAddress.fromNodeList(nodePages), featureGates: featureGates,
                                                      client: client, trust: trust)
@@ -60,5 +37,34 @@ struct KubeletConfigOptions: ParsableArguments {
             return nil
         }
         do { return try KubeletConfigFiles.read(folder, nodes: snapshot.nodes.map(\.name)) } catch { throw .badInput(error.message) }
+    }
+}
+
+/// Reading live kubelets' /configz, and how their serving certificates are trusted: `scan` and
+/// `snapshot` share it.
+struct KubeletConfigzOptions: ParsableArguments {
+    @Flag(help: "Live cluster: read /configz from each kubelet directly (1.33+ kubelets; the identity needs get on nodes/configz, deploy/kubelet-authz-configz.yaml).")
+    var kubeletConfigz = false
+
+    @Option(help: ArgumentHelp("CA bundle that signs kubelet serving certificates, for --kubelet-configz (default: the kubeconfig's cluster CA).", valueName: "FILE"))
+    var kubeletCa: String?
+
+    @Flag(help: "Do not verify kubelet serving certificates for --kubelet-configz (as metrics-server's flag): anyone on the path can answer for a kubelet.")
+    var kubeletInsecureTls = false
+
+    var requested: Bool { kubeletConfigz || kubeletCa != nil || kubeletInsecureTls }
+
+    func trust() throws(CLIError) -> KubeletTrust {
+        if kubeletInsecureTls && kubeletCa != nil { throw .badInput("give either --kubelet-ca or --kubelet-insecure-tls, not both") }
+        if kubeletInsecureTls {
+            ConsoleIO.err("Warning: --kubelet-insecure-tls: kubelet serving certificates are NOT verified; the scan's credentials go to whoever answers at each node's address\n")
+            return .insecure
+        }
+        guard let kubeletCa else { return .apiServerCA }
+        guard let data = FileManager.default.contents(atPath: kubeletCa) else {
+            throw .badInput("--kubelet-ca: the path \"\(kubeletCa)\" does not exist or cannot be read")
+        }
+        guard let trust = KubeletTrust.caFile([UInt8](data)) else { throw .badInput("--kubelet-ca \(kubeletCa): not a PEM certificate bundle") }
+        return trust
     }
 }

@@ -181,6 +181,37 @@ struct KubeletConfigzTests {
         #expect(try jsonObject(unasked.out)["kubeletConfig"] == nil)
     }
 
+    @Test("snapshot --kubelet-configz saves each /configz as kubelet-config/<node>.json, and scan -f judges it as live")
+    func snapshot() async throws {
+        let kubelets = [
+            try Self.kubelet("anonymous", body: Self.configz(anonymous: true)),
+            try Self.kubelet("read-only-port", body: Self.configz(readOnlyPort: 10255)),
+            try Self.kubelet("old", version: "v1.31.2", body: Self.configz()),
+        ]
+        defer { for k in kubelets { k.server.stop() } }
+        let (api, kubeconfig) = try Self.cluster(kubelets)
+        defer { api.stop() }
+        let out = Fixtures.temporaryDirectory().appendingPathComponent("snap").path
+        let saved = await run(["snapshot", "--kubeconfig", kubeconfig, "--output-dir", out, "--kubelet-ca", Self.kubeletPKI.caCert])
+        #expect(saved.code == 0, "\(saved.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out + "/kubelet-config").sorted()
+        #expect(files == ["anonymous.json", "read-only-port.json"])
+        #expect(saved.err.contains("no kubelet configuration saved for 1 node (old)"))
+        #expect(kubelets.last!.server.requests.isEmpty)
+
+        let live = try Self.findings(await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert]).out)
+        let offline = await run(["scan", "-f", out, "--now", "2026-11-27", "-o", "json"])
+        #expect(offline.code == 0, "\(offline.err)")
+        let ids = { (f: [(id: String, message: String)]) in f.filter { $0.id.hasPrefix("KA05") }.map { "\($0.id) \($0.message.prefix(60))" }.sorted() }
+        #expect(ids(try Self.findings(offline.out)).count == 4)  // KA051, KA053, KA054, KA055
+        // The blind spot's reason differs (no file, not an old kubelet); the rest is the same.
+        #expect(ids(try Self.findings(offline.out)).filter { !$0.hasPrefix("KA055") } == ids(live).filter { !$0.hasPrefix("KA055") })
+
+        let single = await run(["snapshot", "--kubeconfig", kubeconfig, "--file", out + ".json", "--kubelet-configz"])
+        #expect(single.code == 2)
+        #expect(single.err.contains("give --output-dir DIR"))
+    }
+
     @Test("the kubelet options are for live clusters")
     func filesRefused() async throws {
         let demo = Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster").path
