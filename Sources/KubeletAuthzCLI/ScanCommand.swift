@@ -43,6 +43,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz scan -f cluster.yaml --audit /var/log/kubernetes/audit/ \\
             --unused-days 30
         kubelet-authz scan --demo -o jsonpath='{.findings[*].id}'
+        kubelet-authz scan --kubelet-configz --kubelet-ca kubelet-ca.crt
         """
 
     @OptionGroup var input: ClusterInputOptions

@@ -24,6 +24,7 @@ struct SnapshotCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz snapshot --output-dir snapshots/2026-11-27
         kubelet-authz snapshot --context prod --file prod.json
         kubelet-authz scan -f prod.json --register register.yaml
+        kubelet-authz snapshot --output-dir snap --kubelet-configz
         """
 
     @OptionGroup var live: LiveClusterOptions
