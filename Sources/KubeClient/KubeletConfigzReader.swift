@@ -54,17 +54,21 @@ public enum KubeletConfigzReader {
             let (code, data) = try await kubelet.send(.GET, path, idempotent: false)
             switch code {
             case 200...299: return .body(data)
-            case 401, 403:
-                struct Status: Decodable { var message: String? }
-                let message = (try? JSONDecoder().decode(Status.self, from: data))?.message
-                    ?? String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                return .refused(code, message)
-            default:
-                return .failed("GET \(url)\(path) answered \(code)")
+            case 401, 403: return .refused(code, excerpt(data))
+            // A kubelet with its debugging handlers off serves no /configz; the body says so.
+            default: return .failed("GET \(url)\(path) answered \(code): \(excerpt(data))")
             }
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// The start of an error body, on one line: the kubelet answers in plain text, the API server
+    /// in a Status.
+    static func excerpt(_ data: Data) -> String {
+        struct Status: Decodable { var message: String? }
+        let text = (try? JSONDecoder().decode(Status.self, from: data))?.message ?? String(decoding: data.prefix(200), as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -165,15 +165,18 @@ struct KubeletConfigzTests {
     @Test("a kubelet that does not answer is reported by node, and the scan goes on; without the flag a live scan says it did not look")
     func unreachable() async throws {
         let k = try Self.kubelet("gone", body: Self.configz())
-        let (api, kubeconfig) = try Self.cluster([k])
+        let noDebug = try Self.kubelet("no-debug", status: 405, body: "Debug endpoints are disabled.")
+        defer { noDebug.server.stop() }
+        let (api, kubeconfig) = try Self.cluster([k, noDebug])
         defer { api.stop() }
         k.server.stop()  // its port is now closed
         let r = await Self.scan(kubeconfig, ["--kubelet-ca", Self.kubeletPKI.caCert])
         #expect(r.code == 0, "\(r.err)")
         let failed = try Self.findings(r.out).filter { $0.id == "KA056" }
-        #expect(failed.count == 1)
-        #expect(failed.first?.message.contains("node gone could not be read") == true, "\(failed)")
-        #expect(failed.first?.message.contains("connection refused") == true && failed.first?.message.contains("kubeconfig") == false, "\(failed)")
+        #expect(failed.count == 2)
+        let gone = failed.first { $0.message.contains("node gone could not be read") }?.message ?? ""
+        #expect(gone.contains("connection refused") && !gone.contains("kubeconfig"), "\(failed)")
+        #expect(failed.contains { $0.message.contains("node no-debug could not be read") && $0.message.contains("answered 405: Debug endpoints are disabled.") }, "\(failed)")
 
         let unasked = await Self.scan(kubeconfig, [])
         #expect(unasked.code == 0)
