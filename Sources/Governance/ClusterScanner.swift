@@ -66,7 +66,13 @@ public enum ClusterScanner {
             findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
                                                   apiServerKubeletClient: options.apiServerKubeletClient)
         }
-        let kubeletConfig = options.kubeletConfig.map(KubeletConfigAssessment.assess)
+        // What anonymous callers hold decides how bad a kubelet that lets them in is.
+        let anonymous = Set(subjects.filter { ($0.key.kind == Subject.userKind && $0.key.name == UserInfo.anonymousName)
+                || ($0.key.kind == Subject.groupKind && $0.key.name == UserInfo.unauthenticatedGroup) }
+            .flatMap { $0.inventory.access.keys })
+        let kubeletConfig = options.kubeletConfig.map {
+            KubeletConfigAssessment.assess($0, anonymousAccess: KubeletPermissions.subresources.filter(anonymous.contains))
+        }
         findings += kubeletConfig?.findings ?? []
         // Each finding's subject is written out once, not at every comparison; ties keep their
         // order, as the stable sort this replaced did.

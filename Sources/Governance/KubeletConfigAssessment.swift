@@ -7,7 +7,10 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
     public var input: KubeletConfigInput
     public var findings: [Finding]
 
-    public static func assess(_ input: KubeletConfigInput) -> KubeletConfigAssessment {
+    /// - Parameter anonymousAccess: the node subresources RBAC grants callers without
+    ///   credentials (User system:anonymous, Group system:unauthenticated): what a kubelet that
+    ///   accepts anonymous requests hands to anyone who reaches it.
+    public static func assess(_ input: KubeletConfigInput, anonymousAccess: [String] = []) -> KubeletConfigAssessment {
         let nodes = input.nodes.sorted { $0.node < $1.node }
         var out: [Finding] = []
         var ttlGroups: [[GoDuration]: [NodeKubeletConfig]] = [:]
@@ -22,8 +25,11 @@ public struct KubeletConfigAssessment: Hashable, Sendable {
                     out.append(Finding(.kubeletAlwaysAllow, message: "the kubelet of node \(n.node) runs with authorization.mode AlwaysAllow: it asks no SubjectAccessReview, so every caller it authenticates\(c.anonymousEnabled ? " (anonymous callers too)" : "") may exec, read logs and pod specs there, whatever RBAC says", locations: at("authorization.mode")))
                 }
                 if c.anonymousEnabled {
-                    let then = alwaysAllow ? "and AlwaysAllow lets them do everything" : "who are then authorized as system:anonymous (group system:unauthenticated): any nodes/* grant to those reaches this kubelet from the network"
-                    out.append(Finding(.kubeletAnonymousAuthentication, severity: alwaysAllow ? .critical : nil,
+                    let granted = anonymousAccess.map { "nodes/\($0)" }.joined(separator: ", ")
+                    let then = alwaysAllow ? "and AlwaysAllow lets them do everything"
+                        : anonymousAccess.isEmpty ? "who are then authorized as system:anonymous (group system:unauthenticated): no RBAC grant to those reaches the kubelet today, but any future one will, from the network"
+                        : "and RBAC grants system:anonymous or system:unauthenticated \(granted): anyone who reaches port 10250 has that without a credential"
+                    out.append(Finding(.kubeletAnonymousAuthentication, severity: alwaysAllow || !anonymousAccess.isEmpty ? .critical : nil,
                                        message: "the kubelet of node \(n.node) accepts anonymous requests (authentication.anonymous.enabled: true), \(then)", locations: at("authentication.anonymous.enabled")))
                 }
                 if !c.webhookAuthenticationEnabled {

@@ -28,6 +28,42 @@ struct KubeletConfigCommandTests {
         #expect(md.out.contains("| gpu-node-2 | Webhook | disabled | enabled | **10255** | 5m0s / 30s |"))
     }
 
+    @Test("a kubelet that lets anonymous callers in is critical when RBAC grants them kubelet access")
+    func anonymousGrant() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        try """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: edge-1}
+        status: {nodeInfo: {kubeletVersion: v1.36.1}}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: anonymous-metrics}
+        rules:
+        - apiGroups: [""]
+          resources: ["nodes/metrics"]
+          verbs: ["get"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: anonymous-metrics}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: anonymous-metrics}
+        subjects:
+        - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+        """.write(to: dir.appendingPathComponent("cluster.yaml"), atomically: true, encoding: .utf8)
+        let folder = dir.appendingPathComponent("kubelet-config")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: true\n"
+            .write(to: folder.appendingPathComponent("edge-1.yaml"), atomically: true, encoding: .utf8)
+        let r = await kubeletAuthz(["scan", "-f", dir.path, "--now", "2026-11-27", "-o", "json"])
+        #expect(r.code == 0, "\(r.err)")
+        let findings = try #require(try jsonObject(r.out)["findings"] as? [[String: Any]])
+        let anonymous = try #require(findings.first { $0["id"] as? String == "KA051" })
+        #expect(anonymous["severity"] as? String == "critical")
+        #expect((anonymous["message"] as? String)?.contains("grants system:anonymous or system:unauthenticated nodes/metrics") == true)
+    }
+
     @Test("--kubelet-config DIR: a node without a file is a blind spot; a malformed file is exit 2 naming file and line")
     func explicitFolder() async throws {
         let dir = Fixtures.temporaryDirectory()

@@ -69,6 +69,16 @@ struct KubeletConfigAssessmentTests {
         #expect(!found.contains { $0.rule == .kubeletAuthorizationCacheTTL })
     }
 
+    @Test("anonymous requests are critical where RBAC grants anonymous callers kubelet access, high where it grants them none")
+    func anonymousWithGrants() throws {
+        let node = NodeKubeletConfig(node: "n", outcome: .read(try Self.decode(Self.header + "authentication:\n  anonymous:\n    enabled: true\n")))
+        let input = KubeletConfigInput(origin: .files, location: "kubelet-config", nodes: [node])
+        let granted = KubeletConfigAssessment.assess(input, anonymousAccess: ["metrics", "pods"]).findings.first { $0.rule == .kubeletAnonymousAuthentication }
+        #expect(granted?.severity == .critical)
+        #expect(granted?.message.contains("nodes/metrics, nodes/pods") == true)
+        #expect(KubeletConfigAssessment.assess(input).findings.first { $0.rule == .kubeletAnonymousAuthentication }?.severity == .high)
+    }
+
     @Test("cache TTLs are reported once per setting, low when a revocation bites later than the defaults allow")
     func cacheTTLs() throws {
         let found = try Self.assess(["a": "", "b": "", "slow": "authorization:\n  webhook:\n    cacheAuthorizedTTL: 1h\n"])
