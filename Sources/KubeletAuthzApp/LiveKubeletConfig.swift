@@ -19,7 +19,7 @@ public enum LiveKubeletConfig {
                 continue
             }
             guard KubeletProfile(version: version, featureGates: featureGates).fineGrainedAuthz else {
-                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet \(version) checks /configz as nodes/proxy (fine-grained kubelet authorization needs 1.33, or 1.32 with KubeletFineGrainedAuthz): not asked")))
+                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet \(version) checks /configz as nodes/proxy (KubeletFineGrainedAuthz is off: on by default from 1.33, opt-in on 1.32): not asked")))
                 continue
             }
             guard let url = e.baseURL else {
