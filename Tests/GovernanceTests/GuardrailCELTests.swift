@@ -174,7 +174,9 @@ struct GuardrailCELTests {
     static let unavailable: String? = {
         let r = run(["python3", "-c", "import celpy"], stdin: Data())
         if r.status == 0 { return nil }
-        return "python3 with cel-python is not available (pip install cel-python; .ci/run installs it): \(r.stderr.prefix(200))"
+        // The exception's own line (ModuleNotFoundError: …), not the traceback above it.
+        let why = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit \(r.status)"
+        return "python3 with cel-python is not available (pip install cel-python; .ci/run installs it): \(why)"
     }()
 
     /// nil (after saying why) when the test is to be skipped; a failure under CI=true.
