@@ -72,6 +72,10 @@ struct GuardrailCommand: AsyncParsableCommand, DocumentedByExamples {
         let snapshot = try await source.load()
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
 
+        // admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from 1.30.
+        if let server = snapshot.serverVersion, let v = KubernetesVersion(server), v < KubernetesVersion(major: 1, minor: 30) {
+            ConsoleIO.err("Warning: the API server is \(server); ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1) needs Kubernetes 1.30 or later\n")
+        }
         let guardrail = NodesProxyGuardrail.build(snapshot: snapshot, register: registerValue, now: day, action: action,
                                                   apiServerKubeletClient: apiserverKubeletClient)
         for lapsed in guardrail.expired { ConsoleIO.err("Note: left out \(lapsed): renew it in the register to let it through\n") }

@@ -38,6 +38,17 @@ struct GuardrailCommandTests {
         #expect(bad.code == 2 && bad.err.contains("--action \"deny\": expected Deny, Audit or Warn"))
     }
 
+    @Test("an API server older than 1.30 is warned about")
+    func oldServer() async throws {
+        let examples = Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster").path
+        let info = try Fixtures.temporaryFile("info.yaml", "apiVersion: v1\nkind: ClusterSnapshotInfo\nserverVersion: v1.29.4\n")
+        let r = await kubeletAuthz(["guardrail", "-f", examples, "-f", info, "--now", "2026-11-27"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Warning: the API server is v1.29.4; ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1) needs Kubernetes 1.30 or later"))
+        let current = await kubeletAuthz(["guardrail", "--demo"])
+        #expect(!current.err.contains("needs Kubernetes 1.30"))
+    }
+
     @Test("a bad register: exit 2 naming file and line")
     func badRegister() async throws {
         let path = try Fixtures.temporaryFile("reg.yaml", "kind: KubeletAccessRegister\nroles:\n- role: {kind: Role, name: r, namespace: n}\n")
