@@ -57,19 +57,19 @@ public enum GuardrailCEL {
         + " : e.operator == 'NotIn' ? (!(e.key in K) || !(K[e.key] in e.values))"
         + " : e.operator == 'Exists' ? e.key in K : !(e.key in K)))"
 
-    /// A constant selector selects the object's labels.
-    static func selects(_ s: LabelSelector) -> String {
+    /// A constant selector selects the labels `L` (an expression for a map that is present).
+    static func selects(_ s: LabelSelector, labels L: String) -> String {
         var terms: [String] = []
         for key in s.matchLabels.keys.sorted() {
-            terms.append("(\(quote(key)) in L && L[\(quote(key))] == \(quote(s.matchLabels[key]!)))")
+            terms.append("(\(quote(key)) in \(L) && \(L)[\(quote(key))] == \(quote(s.matchLabels[key]!)))")
         }
         for e in s.matchExpressions {
             let k = quote(e.key)
             switch e.operator {
-            case "In": terms.append("(\(k) in L && L[\(k)] in \(list(e.values)))")
-            case "NotIn": terms.append("(!(\(k) in L) || !(L[\(k)] in \(list(e.values))))")
-            case "Exists": terms.append("\(k) in L")
-            case "DoesNotExist": terms.append("!(\(k) in L)")
+            case "In": terms.append("(\(k) in \(L) && \(L)[\(k)] in \(list(e.values)))")
+            case "NotIn": terms.append("(!(\(k) in \(L)) || !(\(L)[\(k)] in \(list(e.values))))")
+            case "Exists": terms.append("\(k) in \(L)")
+            case "DoesNotExist": terms.append("!(\(k) in \(L))")
             // An invalid selector selects nothing: the aggregation controller skips the role.
             default: terms.append("false")
             }
@@ -78,15 +78,20 @@ public enum GuardrailCEL {
     }
 
     public static func roleVariables(_ g: NodesProxyGuardrail) -> [Named] {
-        let feeds = g.aggregationSelectors.map { "(\(selects($0)))" }.joined(separator: " || ")
-        let labelSets = "[" + g.reachingLabelSets.map(mapLiteral).joined(separator: ", ") + "]"
+        let feeds = g.aggregationSelectors.map { "(\(selects($0, labels: "object.metadata.labels")))" }.joined(separator: " || ")
+        // Without labels, whether a selector selects the role does not depend on the object:
+        // decide it here, so that no expression mixes a typed map with an untyped `{}`.
+        let feedsUnlabelled = g.aggregationSelectors.contains { (try? $0.matches([:])) == true }
+        // An empty label set is written `{'': ''}`: no valid selector names the key "", so it
+        // selects exactly what `{}` selects, and every literal of the list has one type.
+        let labelSets = "[" + g.reachingLabelSets.map { mapLiteral($0.isEmpty ? ["": ""] : $0) }.joined(separator: ", ") + "]"
         return [
             Named(name: "reaches", expression: "has(object.rules) && object.rules.exists(r, \(ruleReaches))"),
             Named(name: "approved", expression: g.approvedRoles.isEmpty ? "false" : "object.metadata.name in \(list(g.approvedRoles))"),
             // The aggregation controller unions in the rules of every ClusterRole a selector
             // selects: labels are how a role's rules travel to another role.
             Named(name: "feedsAggregation", expression: feeds.isEmpty ? "false"
-                  : "[has(object.metadata.labels) ? object.metadata.labels : {}].exists(L, \(feeds))"),
+                  : "has(object.metadata.labels) ? (\(feeds)) : \(feedsUnlabelled)"),
             Named(name: "pullsReaching",
                   expression: "has(object.aggregationRule) && has(object.aggregationRule.clusterRoleSelectors) && object.aggregationRule.clusterRoleSelectors.exists(s, \(labelSets).exists(K, \(selectorSelectsK)))"),
         ]

