@@ -31,6 +31,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case auditBlindSpot = "KA034"
     case collectorWiderThanNeeded = "KA040"
     case guardrailExceptionsExpired = "KA048"
+    case guardrailMissesReachingRole = "KA049"
     case controlPlaneAccess = "KA070"
     case neverReviewed = "KA071"
     case acceptanceExpired = "KA072"
@@ -75,6 +76,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .auditBlindSpot: return "audit-blind-spot"
         case .collectorWiderThanNeeded: return "collector-wider-than-needed"
         case .guardrailExceptionsExpired: return "guardrail-exceptions-expired"
+        case .guardrailMissesReachingRole: return "guardrail-misses-reaching-role"
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
         case .acceptanceExpired: return "acceptance-expired"
@@ -96,7 +98,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         case .collectorWiderThanNeeded: return .medium
-        case .guardrailExceptionsExpired: return .medium
+        case .guardrailExceptionsExpired, .guardrailMissesReachingRole: return .medium
         }
     }
 
@@ -132,6 +134,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .auditBlindSpot: return "Audit log blind spot"
         case .collectorWiderThanNeeded: return "Known collector holds more kubelet access than its catalogue entry needs"
         case .guardrailExceptionsExpired: return "Installed nodes/proxy guardrail still lets expired exceptions through"
+        case .guardrailMissesReachingRole: return "Installed nodes/proxy guardrail does not know a ClusterRole that grants nodes/proxy"
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
         case .acceptanceExpired: return "An accepted finding's acceptance expired"
@@ -204,6 +207,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The subject's workloads were recognised as an agent of the collector catalogue (by image or ServiceAccount name; the finding names the signals that matched), and it holds kubelet subresources or verbs beyond the catalogue's minimal grant for the scan's release. Only entries that list every kubelet path the agent calls, and that hold for every version of the agent (no `sinceVersion`: an older chart may still scrape through the API server's node proxy), are judged. The excess is high severity when it includes nodes/proxy: command execution in every pod for an agent that needs none."
         case .guardrailExceptionsExpired:
             return "A ValidatingAdmissionPolicy written by `kubelet-authz guardrail` carries, in its kubelet-authz.io/exceptions-expire annotation, the earliest expiry of the register exceptions it lets through. Admission CEL cannot read the clock, so the policy keeps letting those roles and subjects reach nodes/proxy after the approval lapsed, until it is regenerated."
+        case .guardrailMissesReachingRole:
+            return "The guardrail's binding policy refuses ClusterRoleBindings to the ClusterRoles that granted nodes/proxy when it was generated; it lists them in its kubelet-authz.io/reaching-roles annotation. This ClusterRole grants nodes/proxy now (created by an exempt writer, approved, or through aggregation) and is not in that list, so new bindings to it are not judged."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -244,6 +249,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
         case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
         case .guardrailExceptionsExpired: return "Review the expired register entries (renew or remove them), then regenerate and apply the guardrail: kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -."
+        case .guardrailMissesReachingRole: return "Regenerate and apply the guardrail from the current cluster (kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -), after deciding whether the role should grant nodes/proxy at all."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

@@ -15,6 +15,9 @@ public enum GuardrailManifest {
     /// The earliest expiry of an exception the policy lets through: regenerate before it.
     public static let expiresAnnotation = "kubelet-authz.io/exceptions-expire"
     public static let generatedAnnotation = "kubelet-authz.io/generated"
+    /// On the bindings policy: the ClusterRoles it knows to grant nodes/proxy, comma separated,
+    /// so that `scan` can name one it does not know (KA049).
+    public static let reachingRolesAnnotation = "kubelet-authz.io/reaching-roles"
 
     public static func objects(_ g: NodesProxyGuardrail) -> [JSONValue] {
         [
@@ -30,6 +33,7 @@ public enum GuardrailManifest {
     static func metadata(_ g: NodesProxyGuardrail, name: String) -> JSONValue {
         var annotations: [(String, JSONValue?)] = [(generatedAnnotation, .string(g.now.description))]
         if let e = g.earliestExpiry { annotations.append((expiresAnnotation, .string(e.description))) }
+        if name == bindingsPolicyName { annotations.append((reachingRolesAnnotation, .string(g.reachingClusterRoles.joined(separator: ",")))) }
         return .object([
             ("name", .string(name)),
             ("labels", .object([(managedByLabel, .string(managedBy)), (guardrailLabel, .string("nodes-proxy"))])),

@@ -458,6 +458,26 @@ struct GuardrailCELTests {
         #expect(refused > 5, "\(refused) refused")
     }
 
+    @Test("scan raises KA049 for a ClusterRole granting nodes/proxy that the installed guardrail does not know")
+    func unknownReachingRole() throws {
+        let g = try Self.guardrail()
+        let list = JSONValue.object([("apiVersion", .string("v1")), ("kind", .string("List")), ("items", .array(GuardrailManifest.objects(g)))])
+        var cluster = Self.cluster
+        cluster.merge(try ClusterDocumentDecoder.decode(Data(JSONWriter.pretty(list).utf8), source: "guardrail.json"))
+        func ka049(_ s: ClusterSnapshot) -> [String] {
+            ClusterScanner.scan(s, options: ScanOptions(now: Self.now)).findings.filter { $0.rule == .guardrailMissesReachingRole }
+                .compactMap { $0.locations.first?.name }
+        }
+        #expect(ka049(cluster).isEmpty)
+        // Created after the guardrail (by an exempt writer, or before it was installed), and one
+        // that reaches only through aggregation: the engine sees both, the policy knew neither.
+        var later = cluster
+        later.roles.append(.clusterRole("new-exec", rules: [Self.rule(["create"], [""], ["*/proxy"])]))
+        later.roles.append(.clusterRole("sre-rollup", rules: [], aggregationRule: [LabelSelector(matchLabels: ["team": "sre"])]))
+        later.roles.append(.clusterRole("new-metrics", rules: [Self.rule(["get"], [""], ["nodes/metrics"])]))
+        #expect(ka049(later) == ["new-exec", "sre-rollup"])
+    }
+
     @Test("scan raises KA048 for an installed guardrail past its earliest expiry, read back from the policy itself")
     func expiredGuardrail() throws {
         let g = try Self.guardrail()
@@ -474,6 +494,7 @@ struct GuardrailCELTests {
         #expect(late.count == 2)
         #expect(late.first?.message.contains("expired on 2027-01-31") == true)
         #expect(late.first?.locations.first?.source?.file == "guardrail.json")
+        #expect(ka048(at: Day(year: 2027, month: 2, day: 1)).allSatisfy { $0.rule == .guardrailExceptionsExpired })
         // A policy someone else wrote, with the same annotation, is not ours to judge.
         var foreign = cluster
         foreign.admissionPolicies = installed.admissionPolicies.map { var p = $0; p.labels = [:]; return p }
