@@ -12,7 +12,12 @@ public enum LiveClusterReader {
         "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings": ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
         "/apis/rbac.authorization.k8s.io/v1/roles": ("rbac.authorization.k8s.io/v1", "Role"),
         "/apis/rbac.authorization.k8s.io/v1/rolebindings": ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+        admissionPoliciesPath: ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
     ]
+
+    /// ValidatingAdmissionPolicies, for the guardrail's own (KA048, KA049): read when the API
+    /// serves them (1.30+) and the reader may list them, skipped otherwise.
+    public static let admissionPoliciesPath = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies"
 
     public static let paths = [
         "/api/v1/nodes", "/api/v1/namespaces", "/api/v1/serviceaccounts",
@@ -71,6 +76,20 @@ public enum LiveClusterReader {
             // Not a kubeadm cluster: nothing to read.
         } catch let e as KubeAPIError where e.status == 403 {
             snapshot.warnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
+        }
+        do {
+            for page in try await client.list(admissionPoliciesPath) {
+                do {
+                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + admissionPoliciesPath, objectPrefix: objectPrefix(client)))
+                } catch {
+                    throw KubeAPIError("\(client.server)\(admissionPoliciesPath): the answer is not a Kubernetes list: \(error)")
+                }
+                pages.append((admissionPoliciesPath, page))
+            }
+        } catch let e as KubeAPIError where e.status == 404 {
+            // Before 1.30, or with the API turned off: no policy to judge.
+        } catch let e as KubeAPIError where e.status == 403 {
+            snapshot.warnings.append(InputWarning(location: nil, message: "cannot list ValidatingAdmissionPolicies (403 Forbidden): an installed kubelet-authz guardrail is not judged (KA048, KA049); deploy/kubelet-authz-reader.yaml grants that list"))
         }
         snapshot.resolveDuplicates()
         snapshot.serverVersion = version
