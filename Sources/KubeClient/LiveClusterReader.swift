@@ -47,22 +47,26 @@ public enum LiveClusterReader {
         client.contextName ?? URLComponents(string: client.server)?.host ?? client.server
     }
 
+    /// Every page of one list, merged into `snapshot` and kept for `snapshot` to write back.
+    static func readList(_ path: String, _ client: KubeAPIClient, into snapshot: inout ClusterSnapshot,
+                         pages: inout [(String, Data)]) async throws {
+        for page in try await client.list(path) {
+            do {
+                snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
+            } catch {
+                throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
+            }
+            pages.append((path, page))
+        }
+    }
+
     public static func read(_ client: KubeAPIClient) async throws -> Result {
         var snapshot = ClusterSnapshot()
         var pages: [(String, Data)] = []
         struct Version: Decodable { var gitVersion: String? }
         let versionData = try await client.get("/version")
         let version = (try? JSONDecoder().decode(Version.self, from: versionData))?.gitVersion
-        for path in paths {
-            for page in try await client.list(path) {
-                do {
-                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
-                } catch {
-                    throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
-                }
-                pages.append((path, page))
-            }
-        }
+        for path in paths { try await readList(path, client, into: &snapshot, pages: &pages) }
         var kubeadmConfig: Data? = nil
         do {
             let data = try await client.get(kubeadmConfigPath)
@@ -78,14 +82,7 @@ public enum LiveClusterReader {
             snapshot.warnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
         }
         do {
-            for page in try await client.list(admissionPoliciesPath) {
-                do {
-                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + admissionPoliciesPath, objectPrefix: objectPrefix(client)))
-                } catch {
-                    throw KubeAPIError("\(client.server)\(admissionPoliciesPath): the answer is not a Kubernetes list: \(error)")
-                }
-                pages.append((admissionPoliciesPath, page))
-            }
+            try await readList(admissionPoliciesPath, client, into: &snapshot, pages: &pages)
         } catch let e as KubeAPIError where e.status == 404 {
             // Before 1.30, or with the API turned off: no policy to judge.
         } catch let e as KubeAPIError where e.status == 403 {
