@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "RBACTests", dependencies: ["RBAC", "KubeJSON", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RBAC", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "KubeletAccessTests", dependencies: ["KubeletAccess", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
-        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Collectors", "Cluster", "RBAC", "KubeletModel", "TestSupport"]),
+        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "Collectors", "Cluster", "RBAC", "KubeletModel", "KubeJSON", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: [
             "Evidence", "AuditScanning", "CByteSearch", "AuditInput", "Store", "KubeletAuthzApp", "TestSupport", "EvidenceStoreConformance",
             .product(name: "CompressNIO", package: "compress-nio"),

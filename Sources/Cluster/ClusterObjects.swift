@@ -55,3 +55,20 @@ public struct Workload: Hashable, Sendable {
     public var images: [String]
     public var source: SourceLocation?
 }
+
+/// A ValidatingAdmissionPolicy, kept for its metadata only: `scan` recognises the guardrail
+/// policies `kubelet-authz guardrail` wrote by their label and reads the expiry they carry.
+public struct AdmissionPolicy: Hashable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+    /// Only the `kubelet-authz.io/*` annotations, as for every kind.
+    public var annotations: [String: String]
+    public var source: SourceLocation?
+
+    public init(name: String, labels: [String: String] = [:], annotations: [String: String] = [:], source: SourceLocation? = nil) {
+        self.name = name
+        self.labels = labels
+        self.annotations = annotations
+        self.source = source
+    }
+}

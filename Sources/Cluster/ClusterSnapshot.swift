@@ -9,6 +9,8 @@ public struct ClusterSnapshot: Sendable {
     public var nodes: [Node] = []
     public var namespaces: [Namespace] = []
     public var workloads: [Workload] = []
+    /// ValidatingAdmissionPolicies (admissionregistration.k8s.io), by metadata.
+    public var admissionPolicies: [AdmissionPolicy] = []
     /// Kinds read but not needed, with how many of each: counted, never silently dropped.
     public var skippedKinds: [String: Int] = [:]
     /// Objects the API server would have rejected or that shadow one another.
@@ -25,7 +27,7 @@ public struct ClusterSnapshot: Sendable {
     public init() {}
 
     public var objectCount: Int {
-        roles.count + bindings.count + serviceAccounts.count + nodes.count + namespaces.count + workloads.count
+        roles.count + bindings.count + serviceAccounts.count + nodes.count + namespaces.count + workloads.count + admissionPolicies.count
     }
 
     public mutating func merge(_ other: ClusterSnapshot) {
@@ -38,6 +40,7 @@ public struct ClusterSnapshot: Sendable {
         join(&nodes, other.nodes)
         join(&namespaces, other.namespaces)
         join(&workloads, other.workloads)
+        join(&admissionPolicies, other.admissionPolicies)
         for (k, v) in other.skippedKinds { skippedKinds[k, default: 0] += v }
         warnings += other.warnings
         sources += other.sources

@@ -4,6 +4,7 @@ import RBAC
 enum ObjectConverter {
     static let rbacKinds: Set<String> = ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"]
     static let snapshotInfoKind = ClusterSnapshot.infoKind
+    static let admissionPolicyKind = "ValidatingAdmissionPolicy"
     static let workloadKinds: Set<String> = ["Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job", "CronJob", "ReplicationController"]
     static let namespacedKinds: Set<String> = workloadKinds.union(["Role", "RoleBinding", "ServiceAccount"])
 
@@ -78,6 +79,10 @@ enum ObjectConverter {
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
                                                images: images, source: location))
+        case admissionPolicyKind:
+            try requireName()
+            snapshot.admissionPolicies.append(AdmissionPolicy(name: name, labels: meta.labels ?? [:],
+                                                              annotations: meta.annotations?.values ?? [:], source: location))
         case "ConfigMap" where name == KubeadmConfig.name && namespace == KubeadmConfig.namespace:
             snapshot.kubeadmConfig = KubeadmConfig(clusterConfiguration: o.data?["ClusterConfiguration"], source: location)
         case snapshotInfoKind:

@@ -103,6 +103,7 @@ struct ObjectWire: Decodable, Equatable {
         case "ServiceAccount": return [.metadata, .annotations]
         case "Node": return [.metadata, .labels, .status]
         case "Namespace": return [.metadata, .labels]
+        case ObjectConverter.admissionPolicyKind: return [.metadata, .labels, .annotations]
         case _ where ObjectConverter.workloadKinds.contains(kind): return [.metadata, .spec]
         case ObjectConverter.snapshotInfoKind: return [.serverVersion]
         // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.

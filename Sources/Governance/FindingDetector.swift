@@ -27,6 +27,7 @@ enum FindingDetector {
         out += APIServerClientFindings.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 user: options.apiServerKubeletClient)
         out += clusterFindings(profile: profile, versions: versions)
+        out += GuardrailFindings.findings(policies: snapshot.admissionPolicies, policy: policy, now: options.now)
         if let register = options.register {
             let held = Set(subjects.map(\.key))
             for entry in register.entries where !held.contains(entry.subject) {

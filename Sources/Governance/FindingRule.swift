@@ -30,6 +30,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case directKubeletUse = "KA033"
     case auditBlindSpot = "KA034"
     case collectorWiderThanNeeded = "KA040"
+    case guardrailExceptionsExpired = "KA048"
+    case guardrailMissesReachingRole = "KA049"
     case kubeletAlwaysAllow = "KA050"
     case kubeletAnonymousAuthentication = "KA051"
     case kubeletWebhookAuthenticationDisabled = "KA052"
@@ -80,6 +82,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .directKubeletUse: return "direct-kubelet-use"
         case .auditBlindSpot: return "audit-blind-spot"
         case .collectorWiderThanNeeded: return "collector-wider-than-needed"
+        case .guardrailExceptionsExpired: return "guardrail-exceptions-expired"
+        case .guardrailMissesReachingRole: return "guardrail-misses-reaching-role"
         case .kubeletAlwaysAllow: return "kubelet-authorization-always-allow"
         case .kubeletAnonymousAuthentication: return "kubelet-anonymous-authentication"
         case .kubeletWebhookAuthenticationDisabled: return "kubelet-webhook-authentication-disabled"
@@ -108,6 +112,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .unusedGrant, .directKubeletUse: return .low
         case .deniedAttempts, .proxyUsedForFineGrainedPaths, .auditBlindSpot: return .medium
         case .collectorWiderThanNeeded: return .medium
+        case .guardrailExceptionsExpired, .guardrailMissesReachingRole: return .medium
         case .kubeletAlwaysAllow: return .critical
         case .kubeletAnonymousAuthentication, .kubeletReadOnlyPort: return .high
         case .kubeletWebhookAuthenticationDisabled: return .medium
@@ -147,6 +152,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .directKubeletUse: return "Direct kubelet use the API server never audits"
         case .auditBlindSpot: return "Audit log blind spot"
         case .collectorWiderThanNeeded: return "Known collector holds more kubelet access than its catalogue entry needs"
+        case .guardrailExceptionsExpired: return "Installed nodes/proxy guardrail still lets expired exceptions through"
+        case .guardrailMissesReachingRole: return "Installed nodes/proxy guardrail does not know a ClusterRole that grants nodes/proxy"
         case .kubeletAlwaysAllow: return "Kubelet authorizes every request (AlwaysAllow)"
         case .kubeletAnonymousAuthentication: return "Kubelet accepts anonymous requests"
         case .kubeletWebhookAuthenticationDisabled: return "Kubelet cannot check bearer tokens"
@@ -238,6 +245,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
         case .collectorWiderThanNeeded:
             return "The subject's workloads were recognised as an agent of the collector catalogue (by image or ServiceAccount name; the finding names the signals that matched), and it holds kubelet subresources or verbs beyond the catalogue's minimal grant for the scan's release. Only entries that list every kubelet path the agent calls, and that hold for every version of the agent (no `sinceVersion`: an older chart may still scrape through the API server's node proxy), are judged. The excess is high severity when it includes nodes/proxy: command execution in every pod for an agent that needs none."
+        case .guardrailExceptionsExpired:
+            return "A ValidatingAdmissionPolicy written by `kubelet-authz guardrail` carries, in its kubelet-authz.io/exceptions-expire annotation, the earliest expiry of the register exceptions it lets through. Admission CEL cannot read the clock, so the policy keeps letting those roles and subjects reach nodes/proxy after the approval lapsed, until it is regenerated."
+        case .guardrailMissesReachingRole:
+            return "The guardrail's binding policy refuses ClusterRoleBindings to the ClusterRoles that granted nodes/proxy when it was generated; it lists them in its kubelet-authz.io/reaching-roles annotation. This ClusterRole grants nodes/proxy now (created by an exempt writer, approved, or through aggregation) and is not in that list, so new bindings to it are not judged."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -284,6 +295,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .acceptanceExpired: return "Fix the findings, or review the acceptance and give it a new expiry date."
         case .neverReviewed: return "Review the access and record the date (register reviewed:, or the kubelet-authz.io/reviewed annotation), with a next review."
         case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
+        case .guardrailExceptionsExpired: return "Review the expired register entries (renew or remove them), then regenerate and apply the guardrail: kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -."
+        case .guardrailMissesReachingRole: return "Regenerate and apply the guardrail from the current cluster (kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -), after deciding whether the role should grant nodes/proxy at all."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

@@ -12,7 +12,12 @@ public enum LiveClusterReader {
         "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings": ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
         "/apis/rbac.authorization.k8s.io/v1/roles": ("rbac.authorization.k8s.io/v1", "Role"),
         "/apis/rbac.authorization.k8s.io/v1/rolebindings": ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+        admissionPoliciesPath: ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
     ]
+
+    /// ValidatingAdmissionPolicies, for the guardrail's own (KA048, KA049): read when the API
+    /// serves them (1.30+) and the reader may list them, skipped otherwise.
+    public static let admissionPoliciesPath = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies"
 
     public static let paths = [
         "/api/v1/nodes", "/api/v1/namespaces", "/api/v1/serviceaccounts",
@@ -42,22 +47,26 @@ public enum LiveClusterReader {
         client.contextName ?? URLComponents(string: client.server)?.host ?? client.server
     }
 
+    /// Every page of one list, merged into `snapshot` and kept for `snapshot` to write back.
+    static func readList(_ path: String, _ client: KubeAPIClient, into snapshot: inout ClusterSnapshot,
+                         pages: inout [(String, Data)]) async throws {
+        for page in try await client.list(path) {
+            do {
+                snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
+            } catch {
+                throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
+            }
+            pages.append((path, page))
+        }
+    }
+
     public static func read(_ client: KubeAPIClient) async throws -> Result {
         var snapshot = ClusterSnapshot()
         var pages: [(String, Data)] = []
         struct Version: Decodable { var gitVersion: String? }
         let versionData = try await client.get("/version")
         let version = (try? JSONDecoder().decode(Version.self, from: versionData))?.gitVersion
-        for path in paths {
-            for page in try await client.list(path) {
-                do {
-                    snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
-                } catch {
-                    throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
-                }
-                pages.append((path, page))
-            }
-        }
+        for path in paths { try await readList(path, client, into: &snapshot, pages: &pages) }
         var kubeadmConfig: Data? = nil
         do {
             let data = try await client.get(kubeadmConfigPath)
@@ -71,6 +80,13 @@ public enum LiveClusterReader {
             // Not a kubeadm cluster: nothing to read.
         } catch let e as KubeAPIError where e.status == 403 {
             snapshot.warnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
+        }
+        do {
+            try await readList(admissionPoliciesPath, client, into: &snapshot, pages: &pages)
+        } catch let e as KubeAPIError where e.status == 404 {
+            // Before 1.30, or with the API turned off: no policy to judge.
+        } catch let e as KubeAPIError where e.status == 403 {
+            snapshot.warnings.append(InputWarning(location: nil, message: "cannot list ValidatingAdmissionPolicies (403 Forbidden): an installed kubelet-authz guardrail is not judged (KA048, KA049); deploy/kubelet-authz-reader.yaml grants that list"))
         }
         snapshot.resolveDuplicates()
         snapshot.serverVersion = version

@@ -46,6 +46,11 @@ public enum SnapshotWriter {
             let list: [String: Any] = ["apiVersion": "v1", "kind": "List", "items": items[kind] ?? []]
             docs.append(Document(name: kind.lowercased() + "s.json", data: try encode(list)))
         }
+        // Read only where the API serves them and the reader may list them: written when there are any.
+        if let policies = items["ValidatingAdmissionPolicy"], !policies.isEmpty {
+            let list: [String: Any] = ["apiVersion": "v1", "kind": "List", "items": policies]
+            docs.append(Document(name: "validatingadmissionpolicies.json", data: try encode(list)))
+        }
         if let data = result.kubeadmConfig {
             guard var configMap = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw KubeAPIError("\(server)\(LiveClusterReader.kubeadmConfigPath): the answer is not a JSON object")

@@ -177,12 +177,15 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     /// `scan --demo` says the same thing whenever it runs.
     static let demoDay = Day(year: 2026, month: 11, day: 27)
 
-    func today() throws(CLIError) -> Day {
+    func today() throws(CLIError) -> Day { try Self.day(now, demo: demo) }
+
+    /// `--now`, else the demo's fixed day, else today in UTC; `guardrail` judges expiry the same way.
+    static func day(_ now: String?, demo: Bool) throws(CLIError) -> Day {
         if let now {
             guard let d = Day(now) else { throw .badInput("--now \"\(now)\": expected a date YYYY-MM-DD") }
             return d
         }
-        if demo { return Self.demoDay }
+        if demo { return demoDay }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)
     }
@@ -215,7 +218,9 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         return kept
     }
 
-    func loadRegister(_ path: String) throws(CLIError) -> GovernanceRegister {
+    func loadRegister(_ path: String) throws(CLIError) -> GovernanceRegister { try Self.readRegister(path) }
+
+    static func readRegister(_ path: String) throws(CLIError) -> GovernanceRegister {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .badInput("--register: the path \"\(path)\" does not exist or cannot be read")
         }

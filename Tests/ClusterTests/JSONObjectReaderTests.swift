@@ -38,7 +38,9 @@ struct JSONObjectReaderTests {
     struct Outcome: Equatable {
         var roles: [Role], bindings: [Binding], serviceAccounts: [ServiceAccount], nodes: [Cluster.Node], namespaces: [Namespace]
         var workloads: [Workload], skipped: [String: Int], warnings: [InputWarning], serverVersion: String?, kubeadm: KubeadmConfig?
+        var admissionPolicies: [AdmissionPolicy]
         init(_ s: ClusterSnapshot) {
+            admissionPolicies = s.admissionPolicies
             (roles, bindings, serviceAccounts, nodes, namespaces) = (s.roles, s.bindings, s.serviceAccounts, s.nodes, s.namespaces)
             (workloads, skipped, warnings, serverVersion, kubeadm) = (s.workloads, s.skippedKinds, s.warnings, s.serverVersion, s.kubeadmConfig)
         }
@@ -181,7 +183,8 @@ struct JSONObjectReaderTests {
 
         mutating func object(kindless: Bool = false) -> J {
             let kind = pick(["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ServiceAccount", "Node", "Namespace", "Pod",
-                             "Deployment", "CronJob", "ConfigMap", "ClusterSnapshotInfo", "Secret", "ServiceAccount", "ClusterRole"])
+                             "Deployment", "CronJob", "ConfigMap", "ClusterSnapshotInfo", "Secret", "ServiceAccount", "ClusterRole",
+                             "ValidatingAdmissionPolicy"])
             let rbac = kind.hasSuffix("Role") || kind.hasSuffix("Binding")
             var o: [(String, J)] = [("apiVersion", .s(rbac ? pick(["rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1", "example.com/v1"]) : "v1"))]
             if !kindless { o.append(("kind", .s(kind))) }
@@ -222,6 +225,8 @@ struct JSONObjectReaderTests {
             case "CronJob":
                 o.append(("spec", .o([("schedule", .s("*/5 * * * *")),
                                       ("jobTemplate", .o([("spec", .o([("template", .o([("spec", podSpec())]))]))]))])))
+            case "ValidatingAdmissionPolicy":
+                o.append(("spec", .o([("failurePolicy", .s("Fail")), ("validations", .a([.o([("expression", .s("!has(object.rules)"))])]))])))
             case "Secret":
                 o.append(("data", .o([("token", .s("c2VjcmV0")), ("n", .raw("1"))])))
             default: break
@@ -234,7 +239,7 @@ struct JSONObjectReaderTests {
         mutating func list(items: Int) -> J {
             let typed = chance(0.3)
             if typed {
-                let kind = pick(["ClusterRole", "ServiceAccount", "Pod", "Node"])
+                let kind = pick(["ClusterRole", "ServiceAccount", "Pod", "Node", "ValidatingAdmissionPolicy"])
                 var g = self
                 var objects: [J] = []
                 while objects.count < items {

@@ -142,6 +142,28 @@ struct GovernanceRegisterTests {
         #expect(r.entries[0].location.line == 4)
     }
 
+    @Test("roles: approved ClusterRoles, with the earlier of nextReview and expires")
+    func roles() throws {
+        let r = try decode("""
+        kind: KubeletAccessRegister
+        roles:
+        - role: {kind: ClusterRole, name: debug-exec}
+          owner: sre@example.com
+          purpose: break-glass debugging
+          reviewed: 2026-10-01
+          nextReview: 2027-04-01
+          expires: 2027-01-31
+          ticket: SEC-1
+        - role: {kind: ClusterRole, name: "system:kubelet-api-admin"}
+        """)
+        #expect(r.roles.map(\.description) == ["ClusterRole/debug-exec", "ClusterRole/system:kubelet-api-admin"])
+        #expect(r.roles[0].expires == Day(year: 2027, month: 1, day: 31))
+        #expect(r.roles[0].owner == "sre@example.com" && r.roles[0].ticket == "SEC-1")
+        #expect(r.roles[1].expires == nil)
+        #expect(r.roles[0].location.line == 3)
+        #expect(r.entries.isEmpty)
+    }
+
     @Test("errors name the line", arguments: [
         ("kind: Other\n", 1, "kind must be KubeletAccessRegister"),
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n  nextreview: 2026-01-01\n", 4, "unknown key \"nextreview\""),
@@ -154,6 +176,14 @@ struct GovernanceRegisterTests {
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u, namspace: x}\n", 3, "unknown key \"namspace\""),
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n- subject: {kind: User, name: u}\n", 4, "already has an entry at line 3"),
         ("kind: KubeletAccessRegister\nentries:\n- subject: {kind: User, name: u}\n  reviewed: 2027-02-30\n", 4, "is not a date"),
+        ("kind: KubeletAccessRegister\nrole:\n- role: {kind: ClusterRole, name: r}\n", 2, "unknown key \"role\" (known: apiVersion, entries, kind, roles)"),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: Role, name: r, namespace: n}\n", 3, "a Role cannot grant nodes/proxy"),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: clusterrole, name: r}\n", 3, "must be ClusterRole, not \"clusterrole\""),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: ClusterRole}\n", 3, "role.name is required"),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: ClusterRole, name: r}\n  expire: 2027-01-01\n", 4, "unknown key \"expire\""),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: ClusterRole, name: r}\n  expires: next year\n", 4, "roles[0].expires: \"next year\" is not a date"),
+        ("kind: KubeletAccessRegister\nroles:\n- role: {kind: ClusterRole, name: r}\n- role: {kind: ClusterRole, name: r}\n", 4, "ClusterRole/r already has an entry at line 3"),
+        ("kind: KubeletAccessRegister\nroles: {kind: ClusterRole, name: r}\n", 2, "roles must be a list"),
     ])
     func errors(_ c: (String, Int, String)) {
         #expect {

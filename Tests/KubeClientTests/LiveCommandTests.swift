@@ -185,6 +185,42 @@ struct LiveCommandTests {
         #expect(info.contains("v1.36.2") && info.contains(server.url))
     }
 
+    @Test("an installed guardrail is read from the live cluster and kept by snapshot (KA048); a reader that may not list policies is warned")
+    func guardrailPolicies() async throws {
+        var cluster = try ServedCluster.example()
+        cluster = ServedCluster(objects: cluster.objects.merging(["ValidatingAdmissionPolicy": [
+            #"{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingAdmissionPolicy","metadata":{"name":"kubelet-authz-nodes-proxy-roles","labels":{"app.kubernetes.io/managed-by":"kubelet-authz","kubelet-authz.io/guardrail":"nodes-proxy"},"annotations":{"kubelet-authz.io/exceptions-expire":"2026-11-01"}},"spec":{"failurePolicy":"Fail"}}"#,
+        ]]) { $1 })
+        let server = try serve(cluster)
+        defer { server.stop() }
+        let dir = Fixtures.temporaryDirectory()
+        let kubeconfig = try writeKubeconfig(server: server, ca: Self.pki.caCert, in: dir)
+        func ka048(_ input: [String]) async throws -> Int {
+            let r = await run(["scan"] + input + ["--now", "2026-11-27", "-o", "json"])
+            #expect(r.code == 0, "\(r.err)")
+            let findings = try #require((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+            return findings.filter { $0["id"] as? String == "KA048" }.count
+        }
+        #expect(try await ka048(["--kubeconfig", kubeconfig]) == 1)
+        let snapDir = dir.appendingPathComponent("snap").path + "/"
+        let s = await run(["snapshot", "--kubeconfig", kubeconfig, "--output-dir", snapDir])
+        #expect(s.code == 0, "\(s.err)")
+        #expect(try await ka048(["-f", snapDir]) == 1)
+
+        let served = cluster
+        let forbidden = try FakeAPIServer(pki: Self.pki) { r in
+            if r.uri.hasPrefix(LiveClusterReader.admissionPoliciesPath) { return .init(status: 403, body: Wire.status(403, "Forbidden", "forbidden")) }
+            let parts = r.uri.split(separator: "?", maxSplits: 1).map(String.init)
+            if parts[0] == "/version" { return .init(status: 200, body: Wire.version) }
+            return served.page(path: parts[0], query: parts.count > 1 ? parts[1] : "") ?? .init(status: 404, body: Wire.status(404, "NotFound", "not found"))
+        }
+        defer { forbidden.stop() }
+        let other = try writeKubeconfig(server: forbidden, ca: Self.pki.caCert, in: Fixtures.temporaryDirectory())
+        let r = await run(["scan", "--kubeconfig", other, "--now", "2026-11-27"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("cannot list ValidatingAdmissionPolicies (403 Forbidden)"))
+    }
+
     @Test("live input errors name the context, and -f with --kubeconfig is refused")
     func errors() async throws {
         let dir = Fixtures.temporaryDirectory()

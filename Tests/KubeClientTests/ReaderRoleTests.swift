@@ -18,7 +18,7 @@ struct ReaderRoleTests {
     @Test("every list the reader sends is allowed; SubjectAccessReviews may be created")
     func enough() throws {
         let rbac = try Self.authorizer()
-        for path in LiveClusterReader.paths {
+        for path in LiveClusterReader.paths + [LiveClusterReader.admissionPoliciesPath] {
             let parts = path.split(separator: "/").map(String.init)  // api/v1/nodes or apis/G/v1/R
             let group = parts[0] == "apis" ? parts[1] : ""
             let a = AuthorizationAttributes(user: Self.user, verb: "list", apiGroup: group, resource: parts.last!)
