@@ -288,11 +288,11 @@ public struct AuditIngestor {
     }
 
     /// Scans the file's blocks (`LineBlockPlan`: those a read in turn would hand out) on
-    /// `workers` threads, `commitBytes` at a time, and commits them as the loop in `readFile`
-    /// would: the same batches, checkpoints and line numbers. Returns where it stopped (the
-    /// file's end, or a line longer than a block, or a last line without its newline), the
-    /// reader placed there as the loop would have left it, for the loop to read on with
-    /// `batch`, the part not yet committed.
+    /// `workers` threads and commits them as the loop in `readFile` would, every `commitBytes`:
+    /// the same batches, checkpoints and line numbers. Returns where it stopped (the file's
+    /// end, or a line longer than a block, or a last line without its newline), the reader
+    /// placed there as the loop would have left it, for the loop to read on with `batch`, the
+    /// part not yet committed.
     func scanBlocksInParallel(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest, interner: StringInterner,
                               from start: (offset: Int, line: Int), batch: inout Batch, continues: inout Bool,
                               after: inout CheckpointPrecondition, outcome: inout FileOutcome) throws -> (offset: Int, line: Int) {
@@ -305,18 +305,12 @@ public struct AuditIngestor {
         let scan = ParallelBlockScan(fd: reader.fd, path: source.displayName, file: source.displayName, cluster: cluster,
                                      maxLineLength: maxLineLength, workers: workers, interner: interner)
         var position = start
-        var blocks = plan.blocks[...]
-        while !blocks.isEmpty {
-            // The blocks up to the next commit, as the loop commits once a batch holds `commitBytes`.
-            var take = 0, bytes = batch.counts.bytes
-            while take < blocks.count && bytes < commitBytes {
-                bytes += blocks[blocks.startIndex + take].count
-                take += 1
-            }
-            let segment = Array(blocks.prefix(take))
-            blocks = blocks.dropFirst(take)
-            let (scanned, failure) = scan.scan(segment)
-            for (block, one) in zip(segment, scanned) {
+        // The threads scan on while this one merges and commits, in file order.
+        scan.begin(plan.blocks)
+        defer { scan.finish() }
+        for block in plan.blocks {
+            switch scan.next() {
+            case .success(let one)?:
                 let counts = one.counts
                 ParallelBlockScan.merge(one, after: &position.line, into: &batch.records, malformed: &batch.malformed)
                 position.offset = block.upperBound
@@ -324,13 +318,14 @@ public struct AuditIngestor {
                 batch.checkpoint = position
                 outcome.counts.add(counts)
                 shared.read(counts, rawBytes: position.offset, of: source, reader)
-            }
-            if let failure {
+            case .failure(let failure)?:
                 // As in the loop: what was read before the failure is kept.
                 var read = Batch()
                 swap(&read, &batch)
                 if !read.isEmpty { try shared.commit(evidence(read, of: source, identity: identity, continues: continues, after: &after, complete: false)) }
                 throw failure
+            case nil:
+                preconditionFailure("a scan for every planned block")
             }
             if batch.counts.bytes >= commitBytes {
                 var full = Batch()
