@@ -36,6 +36,10 @@ public struct AuditIngestor {
     /// With more than one worker, read the next block on its own thread while one thread
     /// scans (false: one thread reads and scans, as with one worker).
     public var readsAhead = true
+    /// With more than one worker, a plain file with at least this many bytes left to read is
+    /// cut into its blocks, scanned on every worker at once (the outcome is the one-thread
+    /// read's, see `scanBlocksInParallel`); smaller files, gzip and stdin are read in turn.
+    public var parallelFrom = 32 << 20
     /// Threads to use: with two, a file's next block is read (or inflated) while one is
     /// scanned, and the gzip files of a rotated set are read two at a time.
     public var workers = min(2, max(1, Int(ka_usable_cpus())))
@@ -48,6 +52,8 @@ public struct AuditIngestor {
         public var counts = AuditScanCounts()
         public var skippedFiles: [String] = []
         public var resumed: [String] = []
+        /// Files (some of) whose blocks were scanned on several threads at once.
+        public var splitFiles: [String] = []
     }
 
     public func ingest(_ sources: [AuditSource], into writer: EvidenceWriter) throws -> Summary {
@@ -78,7 +84,7 @@ public struct AuditIngestor {
                     let i = indices[state.next]
                     state.next += 1
                     state.lock.unlock()
-                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interner: interner, readsAhead: false) }
+                    let result = Result { try ingestor.ingestFile(sources[i], shared: shared, interner: interner, readsAhead: false, splits: false) }
                     state.lock.lock()
                     state.outcomes[i] = result
                     state.lock.unlock()
@@ -89,11 +95,12 @@ public struct AuditIngestor {
         }
         let interner = StringInterner()
         for i in sources.indices where lanes < 2 || !gzipped.contains(i) {
-            outcomes[i] = try ingestFile(sources[i], shared: shared, interner: interner, readsAhead: workers > 1 && readsAhead)
+            outcomes[i] = try ingestFile(sources[i], shared: shared, interner: interner, readsAhead: workers > 1 && readsAhead, splits: workers > 1)
         }
         var summary = Summary()
         for case let outcome? in outcomes {
             summary.counts.add(outcome.counts)
+            if outcome.split { summary.splitFiles.append(outcome.name) }
             switch outcome.start {
             case .skip: summary.skippedFiles.append(outcome.name)
             case .from: summary.resumed.append(outcome.name)
@@ -108,6 +115,7 @@ public struct AuditIngestor {
         let name: String
         let start: AuditResume
         var counts = AuditScanCounts()
+        var split = false
     }
 
     /// The writer, the progress callback and the running totals, shared by the threads that
@@ -183,11 +191,11 @@ public struct AuditIngestor {
     /// the same store (`EvidenceWriteConflict`) had its batches applied first: this one drops
     /// the batch it read and carries on from the checkpoint that ingest left, so the file's
     /// counts are those of one read whoever read which part.
-    func ingestFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
+    func ingestFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool, splits: Bool) throws -> FileOutcome {
         var conflicts = 0
         while true {
             do {
-                return try readFile(source, shared: shared, interner: interner, readsAhead: readsAhead)
+                return try readFile(source, shared: shared, interner: interner, readsAhead: readsAhead, splits: splits)
             } catch let conflict as EvidenceWriteConflict {
                 conflicts += 1
                 if conflicts >= Self.maxConflicts { throw conflict }
@@ -196,21 +204,20 @@ public struct AuditIngestor {
     }
 
     /// One source from its resume point to its end, a commit per `commitBytes`.
-    func readFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool) throws -> FileOutcome {
+    func readFile(_ source: AuditSource, shared: SharedIngest, interner: StringInterner, readsAhead: Bool, splits: Bool) throws -> FileOutcome {
         let reader = try LineChunkReader(source, blockSize: blockSize, maxLineLength: maxLineLength, stdin: stdin)
         reader.holdsPartialLastLine = shared.writer.isPersistent && !source.isStdin
         let identity = try Self.identity(of: source)
         let (start, expected) = try shared.resumePoint(source, identity)
         var after = expected
         var outcome = FileOutcome(name: source.displayName, start: start)
-        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, interner: interner, maxLineLength: maxLineLength)
+        var position = (offset: 0, line: 0)
         switch start {
         case .skip:
             return outcome
         case .from(let offset, let line):
             try reader.skip(to: offset)
-            scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: line, startOffset: offset, interner: interner,
-                                       maxLineLength: maxLineLength)
+            position = (offset, line)
         case .start:
             break
         }
@@ -223,6 +230,12 @@ public struct AuditIngestor {
         // Blocks are committed together, `commitBytes` at a time: a database commit rewrites the
         // index pages it touched, so committing every block cost more than the scan.
         var batch = Batch()
+        if splits && reader.isPlainFile {
+            position = try scanBlocksInParallel(reader, source: source, identity: identity, shared: shared, interner: interner, from: position,
+                                                batch: &batch, continues: &continues, after: &after, outcome: &outcome)
+        }
+        var scanner = AuditLineScanner(.file(source.displayName), cluster: cluster, startLine: position.line, startOffset: position.offset,
+                                       interner: interner, maxLineLength: maxLineLength)
         // With a second core the next block is read (or inflated) while this one is scanned
         // (measured faster than splitting each block between two scanning threads, whose
         // reading stayed serial).
@@ -272,6 +285,57 @@ public struct AuditIngestor {
             }
             if !more { return outcome }
         }
+    }
+
+    /// Scans the file's blocks (`LineBlockPlan`: those a read in turn would hand out) on
+    /// `workers` threads and commits them as the loop in `readFile` would, every `commitBytes`:
+    /// the same batches, checkpoints and line numbers. Returns where it stopped (the file's
+    /// end, or a line longer than a block, or a last line without its newline), the reader
+    /// placed there as the loop would have left it, for the loop to read on with `batch`, the
+    /// part not yet committed.
+    func scanBlocksInParallel(_ reader: LineChunkReader, source: AuditSource, identity: String, shared: SharedIngest, interner: StringInterner,
+                              from start: (offset: Int, line: Int), batch: inout Batch, continues: inout Bool,
+                              after: inout CheckpointPrecondition, outcome: inout FileOutcome) throws -> (offset: Int, line: Int) {
+        guard let size = reader.rawSize, size - start.offset >= parallelFrom else { return start }
+        // A peek at the head of the file (read from its start) reads 64 KiB, in two reads of a smaller block.
+        let firstReads = start.offset == 0 && reader.blockSize < 64 << 10 ? 2 : 1
+        let plan = try LineBlockPlan.plan(fd: reader.fd, path: source.displayName, start: start.offset, size: size, blockSize: reader.blockSize,
+                                          firstReads: firstReads)
+        outcome.split = !plan.ends.isEmpty
+        let scan = ParallelBlockScan(fd: reader.fd, path: source.displayName, file: source.displayName, cluster: cluster,
+                                     maxLineLength: maxLineLength, workers: workers, interner: interner)
+        var position = start
+        // The threads scan on while this one merges and commits, in file order.
+        scan.begin(plan.blocks)
+        defer { scan.finish() }
+        for block in plan.blocks {
+            switch scan.next() {
+            case .success(let one)?:
+                let counts = one.counts
+                ParallelBlockScan.merge(one, after: &position.line, into: &batch.records, malformed: &batch.malformed)
+                position.offset = block.upperBound
+                batch.counts.add(counts)
+                batch.checkpoint = position
+                outcome.counts.add(counts)
+                shared.read(counts, rawBytes: position.offset, of: source, reader)
+            case .failure(let failure)?:
+                // As in the loop: what was read before the failure is kept.
+                var read = Batch()
+                swap(&read, &batch)
+                if !read.isEmpty { try shared.commit(evidence(read, of: source, identity: identity, continues: continues, after: &after, complete: false)) }
+                throw failure
+            case nil:
+                preconditionFailure("a scan for every planned block")
+            }
+            if batch.counts.bytes >= commitBytes {
+                var full = Batch()
+                swap(&full, &batch)
+                try shared.commit(evidence(full, of: source, identity: identity, continues: continues, after: &after, complete: false))
+                continues = true
+            }
+        }
+        if !plan.ends.isEmpty { try reader.skip(to: plan.end, pendingUpTo: plan.read) }
+        return position
     }
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one

@@ -103,6 +103,9 @@ public final class LineChunkReader {
         if ownsFD { close(fd) }
     }
 
+    /// A file read as it is on disk (not gzip, not stdin): its ranges can be read in any order.
+    var isPlainFile: Bool { gzip == nil && memory == nil && !source.isStdin }
+
     /// Whether the file starts with gzip's magic bytes (false if it cannot be read: opening it
     /// for real reports why).
     public static func isGzipFile(_ path: String) -> Bool {
@@ -322,6 +325,21 @@ public final class LineChunkReader {
             remaining = 0
         }
         consumed = offset
+    }
+
+    /// Places a plain file's reader as a read in turn would stand after handing out the lines
+    /// up to `offset` having read up to `read`: the bytes between pending, the next read at
+    /// `read` (so the blocks it hands out next are that read's).
+    func skip(to offset: Int, pendingUpTo read: Int) throws(ReadError) {
+        precondition(isPlainFile && offset <= read)
+        settle()
+        pending = 0
+        while capacity < read - offset { grow() }
+        try PlainFileRead.exactly(fd, path: source.path, into: storage, count: read - offset, at: offset)
+        guard lseek(fd, off_t(read), SEEK_SET) == off_t(read) else { throw ReadError(description: "\(source.path): cannot seek to \(read)") }
+        pending = read - offset
+        consumed = offset
+        rawBytesRead = read
     }
 
     /// Reads the whole (uncompressed) rest of the source, for single JSON documents; nil when it

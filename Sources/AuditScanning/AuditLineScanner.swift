@@ -117,8 +117,9 @@ public struct AuditLineScanner {
         var last = end - 1
         while last >= start, let b = Optional(base.load(fromByteOffset: last, as: UInt8.self)), b == 0x20 || b == 0x0D || b == 0x09 { last -= 1 }
         var first = start
-        // A UTF-8 byte-order mark before the first line.
-        if line == 1, end - start >= 3, base.load(fromByteOffset: start, as: UInt8.self) == 0xEF,
+        // A UTF-8 byte-order mark at the input's first byte (by offset, not line: a block
+        // scanned on its own numbers its lines from 1).
+        if offset + start == 0, end - start >= 3, base.load(fromByteOffset: start, as: UInt8.self) == 0xEF,
            base.load(fromByteOffset: start + 1, as: UInt8.self) == 0xBB, base.load(fromByteOffset: start + 2, as: UInt8.self) == 0xBF {
             first += 3
         }

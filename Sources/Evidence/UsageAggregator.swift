@@ -1,3 +1,4 @@
+import Dispatch
 import KubeletModel
 import RBAC
 
@@ -20,13 +21,31 @@ public enum UsageAggregator {
     /// The kubelet's default cache lifetime for allowed decisions.
     public static let allowCacheTTL = 300.0
 
-    public static func usage(_ records: [AuditRecord]) -> [UsageRow] {
+    /// Records from `parallelFrom` on are aggregated on two threads, split by node: a row, and
+    /// every pairing of a denial with a proxy allow, belongs to one node, so each half is whole,
+    /// and the rows, sorted by key, are those of one thread.
+    public static func usage(_ records: [AuditRecord], parallelFrom: Int = 8192) -> [UsageRow] {
         // Records are read in place (`rs[i].field`): binding each to a local would copy a dozen
         // strings per record per pass.
-        records.withUnsafeBufferPointer { usage(in: $0) }
+        records.withUnsafeBufferPointer { rs in
+            guard rs.count >= parallelFrom else { return sortedByKey(usage(in: rs, at: Array(rs.indices))) }
+            var halves: [[Int]] = [[], []]
+            for i in rs.indices { halves[Int(UInt(bitPattern: rs[i].node.hashValue) & 1)].append(i) }
+            let split = halves
+            var rows: [[UsageRow]] = [[], []]
+            nonisolated(unsafe) let records = rs
+            rows.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: 2) { k in out[k] = usage(in: records, at: split[k]) }
+            }
+            rows[0].append(contentsOf: rows[1])
+            rows[1] = []
+            return sortedByKey(rows.removeFirst())
+        }
     }
 
-    static func usage(in rs: UnsafeBufferPointer<AuditRecord>) -> [UsageRow] {
+    /// The rows of the records at `indices` (ascending), in no particular order.
+    static func usage(in rs: UnsafeBufferPointer<AuditRecord>, at indices: [Int]) -> [UsageRow] {
         // Pass 1: pair each allowed proxy check with the oldest denied fine-grained check of the
         // same caller, node and verb within the window (concurrent requests queue up).
         struct PairKey: Hashable { let user: String, node: String, verb: String }
@@ -35,7 +54,7 @@ public enum UsageAggregator {
         // By record index: plain arrays, looked up once per record.
         var fallbackOf = [String?](repeating: nil, count: rs.count)
         var covered = [Bool](repeating: false, count: rs.count)
-        for i in rs.indices where rs[i].path == .kubelet {
+        for i in indices where rs[i].path == .kubelet {
             guard let user = rs[i].user else { continue }
             let time = rs[i].time
             let pk = PairKey(user: user, node: rs[i].node, verb: rs[i].verb)
@@ -56,7 +75,7 @@ public enum UsageAggregator {
         // Pass 2: a denied check not followed by a proxy review may have passed through a
         // cached proxy allow.
         for key in proxyAllows.keys { proxyAllows[key]!.sort() }
-        for i in rs.indices where !covered[i] && rs[i].path == .kubelet && rs[i].decision == .deny && fineGrained.contains(rs[i].subresource) {
+        for i in indices where !covered[i] && rs[i].path == .kubelet && rs[i].decision == .deny && fineGrained.contains(rs[i].subresource) {
             guard let user = rs[i].user, let allows = proxyAllows[PairKey(user: user, node: rs[i].node, verb: rs[i].verb)] else { continue }
             // The latest allow at or before the denial (binary search: a busy collector has
             // thousands), still in the cache if within its lifetime.
@@ -82,14 +101,14 @@ public enum UsageAggregator {
         var position: [RawKey: Int] = [:]
         // Rows are far fewer than records (every scrape is a record): size for a large fleet's
         // rows, not for every record, and let a larger one grow.
-        position.reserveCapacity(min(rs.count, 1 << 16))
+        position.reserveCapacity(min(indices.count, 1 << 16))
         var rows: [UsageRow] = []
         // The groups last added to each row: a caller's records nearly always carry the same
         // list, which then needs no look-up in the row's set.
         var lastGroups: [[String]] = []
         // By caller: a few hundred callers make tens of thousands of rows.
         var subjects: [String: (kind: String, name: String, namespace: String)] = [:]
-        for i in rs.indices {
+        for i in indices {
             guard let user = rs[i].user else { continue }
             let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
             let at: Int
@@ -110,7 +129,7 @@ public enum UsageAggregator {
             if newGroups { lastGroups[at] = rs[i].groups }
             Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], newGroups: newGroups, to: &rows[at])
         }
-        return sortedByKey(rows)
+        return rows
     }
 
     /// The rows in `UsageRow.Key` order. Each field's distinct values are ranked once (a few

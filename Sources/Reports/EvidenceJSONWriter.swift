@@ -1,3 +1,4 @@
+import Dispatch
 import Evidence
 import KubeJSON
 
@@ -7,7 +8,9 @@ import KubeJSON
 /// aggregating the rows). `EvidenceJSONWriterTests` hold the two to the same bytes.
 public enum EvidenceJSONWriter {
     /// Hands the document to `emit` in pieces of about `chunk` bytes, as `JSONWriter.pretty` does.
-    public static func write(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+    /// The usage rows are written on every core, `rowsPerPiece` rows a task, eight pieces at a
+    /// time (so memory holds a few pieces, not the document), and emitted in order.
+    public static func write(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, rowsPerPiece: Int = 1024, emit: ([UInt8]) -> Void) {
         // Everything but the usage rows is small: written by `JSONWriter` and indented one level.
         var head = r
         head.usage = []
@@ -24,13 +27,36 @@ public enum EvidenceJSONWriter {
                 out.append(UInt8(ascii: "["))
                 // Rows read in place: a copy of each would retain its seven strings and three collections.
                 r.usage.withUnsafeBufferPointer { usage in
-                    for k in usage.indices {
-                        if k > 0 { out.append(UInt8(ascii: ",")) }
-                        row(usage[k], into: &out)
-                        if out.count >= chunk {
-                            emit(out)
-                            out.removeAll(keepingCapacity: true)
+                    let per = max(1, rowsPerPiece)
+                    let pieces = (usage.count + per - 1) / per
+                    let window = 8
+                    nonisolated(unsafe) let rows = usage
+                    var first = 0
+                    while first < pieces {
+                        let count = min(window, pieces - first)
+                        let start = first
+                        var rendered = [[UInt8]](repeating: [], count: count)
+                        rendered.withUnsafeMutableBufferPointer { slots in
+                            nonisolated(unsafe) let slots = slots
+                            DispatchQueue.concurrentPerform(iterations: count) { j in
+                                let lo = (start + j) * per, hi = min(rows.count, lo + per)
+                                var bytes: [UInt8] = []
+                                bytes.reserveCapacity((hi - lo) * 640)
+                                for k in lo..<hi {
+                                    if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                                    row(rows[k], into: &bytes)
+                                }
+                                slots[j] = bytes
+                            }
                         }
+                        for piece in rendered {
+                            out += piece
+                            if out.count >= chunk {
+                                emit(out)
+                                out.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        first += count
                     }
                 }
                 out += "\n    ]".utf8
