@@ -11,7 +11,7 @@ public struct KubeletAuthz: AsyncParsableCommand {
         Exit codes: 0 answered; 1 findings at or above --fail-on, verify disagreed with the API server, or explain --exit-code was denied; 2 bad input, an empty input without --allow-empty, or a cluster that cannot be read.
         """,
         version: VersionCommand.headline,
-        subcommands: [ScanCommand.self, EvidenceCommand.self, MapCommand.self, CollectorsCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, FindingsCommand.self, CompletionCommand.self, VersionCommand.self]
+        subcommands: [ScanCommand.self, PlanCommand.self, EvidenceCommand.self, MapCommand.self, CollectorsCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, FindingsCommand.self, CompletionCommand.self, VersionCommand.self]
     )
 
     public init() {}
