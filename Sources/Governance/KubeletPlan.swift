@@ -61,7 +61,8 @@ public struct KubeletPlan: Sendable {
     public let proof: PlanProof
     public let releaseNotes: [String]
 
-    public var unprovable: Bool { subjects.contains { !$0.unprovable.isEmpty || $0.manual != nil } }
+    /// Some subject keeps a grant the plan could not prove away (control-plane access aside).
+    public var unprovable: Bool { subjects.contains { !$0.unprovable.isEmpty } }
     public var changing: [SubjectPlan] { subjects.filter(\.changes) }
 }
 
@@ -95,20 +96,23 @@ public enum KubeletPlanner {
         let usesBySubject = uses(evidence, for: selected)
         let matches = collectorMatches(selected, snapshot: snapshot, catalogue: options.collectors)
         let context = NarrowestGrant.Context(profile: profile, evidence: sufficiency, pinNodes: options.pinNodes,
-                                             before: ReplayAuthorizer(policy: policy),
                                              anyNode: snapshot.nodes.first?.name ?? "node", heldBackBy: heldBackBy)
         var plans: [SubjectPlan] = []
         for s in selected {
             var plan = NarrowestGrant.plan(s, uses: usesBySubject[s.key] ?? [], collector: matches[s.key], context: context)
             if let role = ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: options.apiServerKubeletClient) {
+                // Reported, never planned away (KA070): nothing about it is left unproven.
                 plan.manual = "control-plane access, never planned away: \(role)"
+                plan.controlPlane = true
+                plan.unprovable = []
+                plan.review = []
             } else if plan.changes, let why = RBACChangeBuilder.manualReason(s) {
                 plan.manual = why
+                if !plan.unprovable.contains(why) { plan.unprovable.append(why) }
             }
-            if let why = plan.manual {
+            if plan.manual != nil {
                 plan.planned = plan.held
                 plan.removed = []
-                if !plan.unprovable.contains(why) { plan.unprovable.append(why) }
             }
             plans.append(plan)
         }
@@ -120,7 +124,7 @@ public enum KubeletPlanner {
             ReplayRequest(route: u.route, user: u.user, node: u.node, method: ObservedUse.method(forVerb: u.verb), path: u.representativePath,
                           origin: .evidence(count: u.count, passedInLog: u.passed))
         }
-        let proof = PlanProof.prove(planned: plans, allUses: allUses, before: policy, after: after, profile: profile)
+        let proof = PlanProof.prove(planned: plans, allUses: allUses, before: policy, after: after, profile: profile, beforeInventory: inventory)
         return KubeletPlan(profile: profile, versionSource: release.source, kubeletVersions: versions, heldBackBy: heldBackBy,
                            evidence: sufficiency, minEvidenceDays: options.minEvidenceDays, subjects: plans, change: change,
                            proof: proof, releaseNotes: release.notes)

@@ -11,20 +11,17 @@ public enum NarrowestGrant {
         public let profile: KubeletProfile
         public let evidence: EvidenceSufficiency
         public let pinNodes: Bool
-        /// The RBAC state as it is, to tell which requests pass today.
-        public let before: ReplayAuthorizer
         /// A node catalogue paths are replayed on when nothing pins the subject.
         public let anyNode: String
         /// Nodes on the target (oldest) release when several run: they hold back a fine-grained
         /// grant the newer kubelets would check.
         public let heldBackBy: [String]
 
-        public init(profile: KubeletProfile, evidence: EvidenceSufficiency, pinNodes: Bool, before: ReplayAuthorizer,
+        public init(profile: KubeletProfile, evidence: EvidenceSufficiency, pinNodes: Bool,
                     anyNode: String, heldBackBy: [String]) {
             self.profile = profile
             self.evidence = evidence
             self.pinNodes = pinNodes
-            self.before = before
             self.anyNode = anyNode
             self.heldBackBy = heldBackBy
         }

@@ -62,10 +62,11 @@ public struct PlanProof: Sendable {
     ///   - planned: every subject planned, with its replays; those whose plan changes nothing
     ///     count among the others, whose access must not change.
     ///   - allUses: every request of the evidence, replayed whoever made it.
+    ///   - beforeInventory: `before`'s inventory when the caller has built it already.
     public static func prove(planned: [SubjectPlan], allUses: [ReplayRequest], before: RBACPolicy, after: RBACPolicy,
-                             profile: KubeletProfile) -> PlanProof {
+                             profile: KubeletProfile, beforeInventory known: [InventorySubject]? = nil) -> PlanProof {
         let b = ReplayAuthorizer(policy: before), a = ReplayAuthorizer(policy: after)
-        let beforeInventory = Dictionary(KubeletAccessInventory.build(policy: before, profile: profile).map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+        let beforeInventory = Dictionary((known ?? KubeletAccessInventory.build(policy: before, profile: profile)).map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
         let afterInventory = Dictionary(KubeletAccessInventory.build(policy: after, profile: profile).map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
         func outcome(_ r: ReplayRequest) -> Outcome {
             Outcome(request: r, before: b.passingCheck(r, profile: profile), after: a.passingCheck(r, profile: profile))

@@ -93,18 +93,13 @@ public struct RBACChange: Sendable {
     }
 }
 
-/// Builds the change for the subjects a plan narrows, from the snapshot's objects as written
-/// (not as aggregated).
+/// Builds the change for the subjects a plan narrows.
 public struct RBACChangeBuilder {
-    let roles: [Role]
-    let bindings: [Binding]
     /// ClusterRole name → the bindings that refer to it.
     let bindingsByRole: [String: [Binding]]
     let aggregators: [LabelSelector]
 
     public init(roles: [Role], bindings: [Binding]) {
-        self.roles = roles
-        self.bindings = bindings
         var byRole: [String: [Binding]] = [:]
         for b in bindings where b.roleRef.kind == "ClusterRole" { byRole[b.roleRef.name, default: []].append(b) }
         bindingsByRole = byRole
@@ -141,9 +136,10 @@ public struct RBACChangeBuilder {
             let why = Self.comments(plan)
             // Each (binding, role) that gives the subject kubelet access, once.
             var pairs: [(binding: Binding, role: Role)] = []
+            // The role as the policy resolved it: an aggregating role's rules are the ones the
+            // controller unioned in, which a copy must keep (its stored `rules` may be empty).
             for p in subject.allGrants where !pairs.contains(where: { $0.binding.name == p.binding.name && $0.binding.kind == p.binding.kind }) {
-                let raw = roles.first { $0.kind == .clusterRole && $0.name == p.role.name } ?? p.role
-                pairs.append((p.binding, raw))
+                pairs.append((p.binding, p.role))
             }
             let planned = RBACChange.rules(for: plan.planned)
             let own = pairs.filter { isOwnedBy($0.role, plan.key) && $0.binding.subjects.allSatisfy { SubjectKey($0) == plan.key } }
@@ -158,6 +154,8 @@ public struct RBACChangeBuilder {
             var ownRules = planned
             for (binding, role) in pairs {
                 if own.contains(where: { $0.binding.name == binding.name }) {
+                    // Two bindings of this subject alone to one role: it is narrowed once.
+                    if change.roles.contains(where: { !$0.isNew && $0.role.name == role.name }) { continue }
                     var r = role
                     r.rules = r.rules.compactMap(RBACChange.withoutKubeletResources)
                     r.annotations[RBACChange.planAnnotation] = "kubelet access moved to \(RBACChange.ownName(plan.key))"

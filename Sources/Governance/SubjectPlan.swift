@@ -51,6 +51,8 @@ public struct SubjectPlan: Sendable {
     /// rule, control-plane access); nil when it does.
     public var manual: String?
     public var replay: [ReplayRequest]
+    /// The control plane's own access (KA070): reported, never planned away.
+    public var controlPlane = false
 
     public var changes: Bool { manual == nil && (!removed.isEmpty || Set(planned.map(\.permission)) != Set(held.map(\.permission))
         || planned.contains { p in held.first { $0.permission == p.permission }?.nodes != p.nodes }) }

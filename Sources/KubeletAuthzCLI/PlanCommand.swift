@@ -121,7 +121,7 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
             throw CLIError.silent(1)
         }
         if failOnUnprovable && plan.unprovable {
-            let n = plan.subjects.filter { !$0.unprovable.isEmpty || $0.manual != nil }.count
+            let n = plan.subjects.filter { !$0.unprovable.isEmpty }.count
             ConsoleIO.err("\(n) subject\(n == 1 ? " has" : "s have") unprovable parts (--fail-on-unprovable)\n")
             throw CLIError.silent(1)
         }

@@ -26,7 +26,7 @@ public enum PlanMarkdown {
         for s in plan.subjects {
             let p = proof.subjects.first { $0.key == s.key }
             let exec = p.map { $0.execBefore ? ($0.execAfter ? "kept" : "**removed**") : "no" } ?? "?"
-            let status = s.manual != nil ? "manual" : s.changes ? "changed" : s.unprovable.isEmpty ? "already narrow" : "unprovable"
+            let status = s.controlPlane ? "control plane" : s.manual != nil ? "manual" : s.changes ? "changed" : s.unprovable.isEmpty ? "already narrow" : "unprovable"
             o += "| \(esc(s.key.description)) | \(esc(list(s.held))) | \(esc(list(s.planned))) | \(exec) | \(p?.breakingCount ?? 0) | \(status) |\n"
         }
         o += "\n## Per subject\n"
@@ -47,7 +47,7 @@ public enum PlanMarkdown {
             for p in s.planned where !p.reasons.isEmpty { o += "  - keeps `\(p.text)`: \(esc(p.reasons.joined(separator: "; ")))\n" }
             for r in s.removed { o += "  - drops `\(r.text)`: \(esc(r.reasons.joined(separator: "; ")))\n" }
             if let p = proof.subjects.first(where: { $0.key == s.key }) {
-                o += "- Proof: \(p.stillPass) request\(p.stillPass == 1 ? "" : "s") pass today and still pass; \(p.breakingCount) would break"
+                o += "- Proof: \(p.stillPass) request\(p.stillPass == 1 ? " passes" : "s pass") today and still \(p.stillPass == 1 ? "passes" : "pass"); \(p.breakingCount) would break"
                 o += "; access removed: \(p.accessRemoved.isEmpty ? "none" : p.accessRemoved.map { "`\($0)`" }.joined(separator: ", "))"
                 o += "; exec capability \(p.execBefore ? (p.execAfter ? "kept" : "**gone**") : "none before")\n"
                 for b in p.breaking { o += "  - **breaks**: \(esc(b.request.text)) as \(esc(b.request.user.name))\n" }

@@ -8,6 +8,7 @@ import KubeletModel
 import RBAC
 import TestSupport
 import Testing
+@testable import Reports
 
 /// `plan` on the bundled demo: what it removes and keeps, the YAML applied back onto the
 /// demo's files (the scan then counts fewer exec-capable subjects, as the plan said), and the
@@ -157,5 +158,26 @@ struct PlanCommandTests {
         #expect(gate.code == 1 && gate.err.contains("--fail-on-unprovable"))
         let fine = await kubeletAuthz(["plan", "--demo", "--subject", "serviceaccount/logging/fluent-bit", "--fail-on-unprovable"], environment: env)
         #expect(fine.code == 0, "\(fine.err)")
+    }
+}
+
+/// The YAML writer's scalars read back as the same strings, through the project's own reader
+/// (its block parser and, for what that is unsure of, Yams).
+@Suite("PlanYAML")
+struct PlanYAMLTests {
+    @Test("names, labels and subjects that YAML would read as something else come back unchanged",
+          arguments: ["true", "no", "1.0", "0x1F", "-x", ".hidden", "a: b", "#c", "O'Brien \"ops\"", "système:ops", "tab\there", "~", "", "null"])
+    func scalars(_ text: String) throws {
+        let role = Role(kind: .clusterRole, name: "kubelet-authz:user:x", rules: [PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["nodes/pods"], resourceNames: [text.isEmpty ? "n" : text])],
+                        labels: ["k": text], annotations: ["a": text])
+        let binding = Binding(kind: .clusterRoleBinding, name: "kubelet-authz:user:x", roleRef: RoleRef(kind: "ClusterRole", name: "kubelet-authz:user:x"),
+                              subjects: [Subject(kind: "User", name: text.isEmpty ? "u" : text)])
+        let yaml = PlanYAML.role(role) + "---\n" + PlanYAML.binding(binding)
+        var s = ClusterSnapshot()
+        s.merge(try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "plan.yaml"))
+        let back = try #require(s.roles.first)
+        #expect(back.labels["k"] == text, "\(yaml)")
+        #expect(back.rules.first?.resourceNames == [text.isEmpty ? "n" : text])
+        #expect(s.bindings.first?.subjects.first?.name == (text.isEmpty ? "u" : text))
     }
 }

@@ -232,6 +232,42 @@ struct PlanTests {
         }
     }
 
+    @Test("a subject of an aggregated role gets its own role with the aggregated rules it keeps; the aggregating role is never edited")
+    func aggregatedRole() throws {
+        let yaml = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: readers}
+        aggregationRule:
+          clusterRoleSelectors:
+          - matchLabels: {aggregate-to-readers: "true"}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: part, labels: {aggregate-to-readers: "true"}}
+        rules:
+        - {apiGroups: [""], resources: [nodes/proxy, configmaps], verbs: [get]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: readers}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: readers}
+        subjects:
+        - {kind: ServiceAccount, name: agent, namespace: monitoring}
+        """
+        var s = ClusterSnapshot()
+        s.merge(try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "built.yaml"))
+        s.resolveDuplicates()
+        let plan = try Self.plan(s, Self.fallbackEvidence(days: 40))
+        #expect(!plan.change.roles.contains { $0.role.name == "readers" || $0.role.name == "part" })
+        let own = try #require(plan.change.roles.first { $0.isNew })
+        #expect(own.role.rules.contains { $0.resources == ["configmaps"] && $0.verbs == ["get"] })
+        #expect(own.role.rules.contains { $0.resources == ["nodes/pods"] })
+        #expect(plan.change.bindings.contains { $0.binding.name == "readers" && $0.binding.subjects.isEmpty })
+        #expect(plan.proof.holds)
+    }
+
     @Test("the replay's subject-indexed authorizer answers every kubelet check on the demo as the RBAC engine's chain does")
     func replayAuthorizerAgrees() {
         let policy = ScannerTests.demo.policy()
