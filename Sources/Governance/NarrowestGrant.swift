@@ -83,6 +83,7 @@ public enum NarrowestGrant {
             var nodes = Set<String>()
             var apiServerPaths = Set<String>()
             var unknownPath = 0
+            var deniedInLog = 0
             var upgrade: [String: String] = [:]  // fine-grained subresource → the request's text
         }
         var tally: [ResourceVerb: Tally] = [:]
@@ -92,13 +93,15 @@ public enum NarrowestGrant {
                                         path: use.representativePath, origin: .evidence(count: use.count, passedInLog: use.passed))
             replay.append(request)
             if use.viaFallback { fallbackUses[use.subresource, default: 0] += use.count }
-            guard use.passed else { continue }
-            execPaths.formUnion(use.execPaths)
+            if use.passed { execPaths.formUnion(use.execPaths) }
             let checks = request.checks(profile: c.profile)
+            // A request the log saw denied but that the subject's grants let through today is
+            // kept working too: the grant may have been added for it since.
             guard let first = checks.first, let own = ownPassing(checks, node: use.node) else { continue }
             let pair = ResourceVerb(resource: "nodes/" + first.subresource, verb: first.verb)
             need(pair, nodes: own.nodes)
             var t = tally[pair] ?? Tally()
+            if !use.passed { t.deniedInLog += use.count }
             t.count += use.count
             t.nodes.insert(use.node)
             if use.viaFallback { t.fallback += use.count }
@@ -118,6 +121,7 @@ public enum NarrowestGrant {
         for pair in needOrder {
             guard let t = tally[pair] else { continue }
             let times = "\(t.count) time\(t.count == 1 ? "" : "s") on \(t.nodes.count) node\(t.nodes.count == 1 ? "" : "s") in \(window)"
+                + (t.deniedInLog > 0 ? " (\(t.deniedInLog) denied in the log but allowed by today's grants)" : "")
             if !t.apiServerPaths.isEmpty {
                 let paths = t.apiServerPaths.sorted()
                 because(pair, "used \(times) through the API server's node proxy (\(paths.prefix(3).joined(separator: ", "))\(paths.count > 3 ? ", …" : "")), where only nodes/proxy is checked")
