@@ -142,6 +142,9 @@ public enum NarrowestGrant {
         let execPathsSeen = execPaths.sorted()
         if !execPathsSeen.isEmpty { review.append("exec-capable paths used through the API server's node proxy: \(execPathsSeen.joined(separator: ", "))") }
         let evidenceNeeds = Set(needs.keys)
+        // The nodes it was seen on, for --pin-nodes: catalogue paths are replayed on one of them.
+        let seen = c.pinNodes && c.evidence.sufficient ? tally.values.reduce(into: Set<String>()) { $0.formUnion($1.nodes) }.sorted() : []
+        let catalogueNode = seen.first ?? c.anyNode
 
         // What its agent needs, by the catalogue.
         var calls: [ResourceVerb: [String]] = [:]
@@ -149,7 +152,7 @@ public enum NarrowestGrant {
         if let match = collector, subject.subject.kind == Subject.serviceAccountKind {
             let user = UserInfo.asAuthenticated(name: UserInfo.serviceAccountPrefix + subject.subject.namespace + ":" + subject.subject.name)
             for p in match.collector.kubeletPaths {
-                let request = ReplayRequest(route: p.viaAPIServerProxy ? .apiServerProxy : .kubelet, user: user, node: c.anyNode,
+                let request = ReplayRequest(route: p.viaAPIServerProxy ? .apiServerProxy : .kubelet, user: user, node: catalogueNode,
                                             method: p.httpMethod, path: KubeletNeeds.samplePath(p.path),
                                             origin: .catalogue(collector: match.collector.id, path: p.path))
                 let checks = request.checks(profile: c.profile)
@@ -165,7 +168,7 @@ public enum NarrowestGrant {
                 if let rp = try? KubeletRequestPath(request.path ?? ""), request.route == .kubelet,
                    KubeletRouter.route(method: p.httpMethod, path: rp, profile: c.profile) != .ok { continue }
                 replay.append(request)
-                guard let own = ownPassing(checks, node: c.anyNode) else { continue }
+                guard let own = ownPassing(checks, node: catalogueNode) else { continue }
                 need(pair, nodes: own.nodes)
                 if calls[pair] == nil { callOrder.append(pair) }
                 calls[pair, default: []].append("\(p.httpMethod) \(p.path)\(p.when.map { " (when \($0))" } ?? "")")
@@ -209,7 +212,6 @@ public enum NarrowestGrant {
         // A planned permission never reaches nodes the held one did not.
         var pinned = false
         if c.pinNodes && c.evidence.sufficient {
-            let seen = Array(Set(uses.filter(\.passed).map(\.node))).sorted()
             if !seen.isEmpty {
                 for i in planned.indices where planned[i].nodes == nil {
                     pinned = true

@@ -268,6 +268,21 @@ struct PlanTests {
         #expect(plan.proof.holds)
     }
 
+    @Test("a request the log saw denied but today's grants allow is kept working, and says so")
+    func deniedThenGranted() throws {
+        var records: [AuditRecord] = []
+        for d in 0..<40 {
+            records.append(Self.record(records.count, day: d, subresource: "pods", decision: .deny))
+            records.append(Self.record(records.count, day: d, subresource: "proxy", decision: .allow, second: 0.2))
+            records.append(Self.record(records.count, day: d, subresource: "metrics", node: "node-2", decision: .deny, second: 5))
+        }
+        let plan = try Self.plan(try Self.cluster(), Self.evidence(records))
+        let p = try #require(plan.subjects.first)
+        let metrics = try #require(p.planned.first { $0.permission.description == "get nodes/metrics" })
+        #expect(metrics.reasons.contains { $0.contains("40 denied in the log but allowed by today's grants") })
+        #expect(plan.proof.breakingCount == 0 && plan.proof.holds)
+    }
+
     @Test("the replay's subject-indexed authorizer answers every kubelet check on the demo as the RBAC engine's chain does")
     func replayAuthorizerAgrees() {
         let policy = ScannerTests.demo.policy()
