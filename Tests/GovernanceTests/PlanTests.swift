@@ -283,6 +283,29 @@ struct PlanTests {
         #expect(plan.proof.breakingCount == 0 && plan.proof.holds)
     }
 
+    @Test("evidence that ended weeks before --now proves nothing about today")
+    func staleEvidence() throws {
+        let plan = try KubeletPlanner.plan(try Self.cluster(), evidence: Self.fallbackEvidence(days: 40),
+                                           options: PlanOptions(now: Day(year: 2027, month: 1, day: 15), subjects: [Self.agent], collectors: []))
+        #expect(!plan.evidence.sufficient)
+        #expect(plan.evidence.insufficient?.contains("more than two days before --now") == true)
+        #expect(!plan.subjects[0].changes)
+    }
+
+    @Test("without evidence, a firm catalogue entry is the basis: metrics-server loses nodes/proxy, keeps nodes/metrics")
+    func catalogueOnly() throws {
+        let s = try CollectorRecognitionTests.cluster(namespace: "kube-system", serviceAccount: "metrics-server",
+                                                      image: "registry.k8s.io/metrics-server/metrics-server:v0.8.1",
+                                                      resources: ["nodes/metrics", "nodes/proxy"])
+        let key = SubjectKey(kind: Subject.serviceAccountKind, name: "metrics-server", namespace: "kube-system")
+        let plan = try KubeletPlanner.plan(s, evidence: nil, options: PlanOptions(now: Self.now, subjects: [key], kubeVersion: .v(36)))
+        let p = try #require(plan.subjects.first)
+        #expect(p.collector?.collector.id == "metrics-server")
+        #expect(Self.pairs(p.planned) == ["get nodes/metrics"])
+        #expect(p.removed.first?.reasons.first?.contains("catalogue only") == true)
+        #expect(plan.proof.holds)
+    }
+
     @Test("the replay's subject-indexed authorizer answers every kubelet check on the demo as the RBAC engine's chain does")
     func replayAuthorizerAgrees() {
         let policy = ScannerTests.demo.policy()
