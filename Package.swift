@@ -101,6 +101,6 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -52,7 +52,7 @@ public enum KubeletNeeds {
     }
 
     /// A concrete path for a template (`/containerLogs/{namespace}/{pod}/{container}`).
-    static func samplePath(_ template: String) -> String {
+    public static func samplePath(_ template: String) -> String {
         template.replacingOccurrences(of: "{namespace}", with: "ns")
             .replacingOccurrences(of: "{pod}", with: "pod")
             .replacingOccurrences(of: "{container}", with: "ctr")

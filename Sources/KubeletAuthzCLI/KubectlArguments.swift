@@ -17,6 +17,7 @@ enum KubectlArguments {
         "--audit", "--unused-days", "--apiserver-kubelet-client",
         "--store", "--db", "--since", "--audit-policy", "--progress",
         "--output-dir", "--file", "--kubelet-config", "--kubelet-ca", "--action",
+        "--subject", "--min-evidence-days",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {
