@@ -5,7 +5,7 @@ public struct CollectorMatch: Sendable, Hashable {
     /// One piece of evidence: `image quay.io/prometheus/prometheus`, `serviceAccount metrics-server`.
     public struct Signal: Sendable, Hashable, CustomStringConvertible {
         public enum Kind: String, Sendable, Hashable {
-            case image, serviceAccount, namespace
+            case image, serviceAccount, chart, namespace
         }
         public let kind: Kind
         /// The catalogue's pattern that matched (the image prefix, not the workload's tagged image).
@@ -20,7 +20,7 @@ public struct CollectorMatch: Sendable, Hashable {
     }
 
     public let collector: Collector
-    /// Strong signals first (images, then the ServiceAccount), the namespace hint last.
+    /// Strong signals first (images, the ServiceAccount, the Helm chart), the namespace hint last.
     public let signals: [Signal]
 
     public init(collector: Collector, signals: [Signal]) {

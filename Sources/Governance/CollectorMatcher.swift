@@ -7,7 +7,8 @@ import Collectors
 ///
 /// Image prefixes and ServiceAccount names are strong signals; a namespace is only a hint
 /// (anyone can deploy into `monitoring`), so it breaks ties but never recognises on its own.
-/// Helm chart labels are not read from workloads yet, so `recognise.charts` is not used.
+/// A Helm chart is strong too, read from the `# Source: CHART/templates/…` comment that
+/// `helm template` writes above each workload (chart labels on workloads are not read yet).
 public enum CollectorMatcher {
     /// ServiceAccount names the catalogue lists that are common words: on their own they say
     /// nothing about which agent runs (`collector` is GKE's, but also anyone's collector).
@@ -22,9 +23,10 @@ public enum CollectorMatcher {
     public static func match(serviceAccount name: String, namespace: String, workloads: [Workload],
                              catalogue: [Collector]) -> CollectorMatch? {
         let repositories = Set(workloads.flatMap(\.images).map(repository))
-        // No image and a name no entry lists: nothing can match (most ServiceAccounts of a
-        // large cluster), so the catalogue's patterns are not worked through for them.
-        if repositories.isEmpty && !catalogue.contains(where: { $0.recognise.serviceAccounts.contains(name) }) { return nil }
+        let charts = Set(workloads.compactMap { $0.source?.template.flatMap { chart(ofTemplate: $0.path) } })
+        // No image, no chart and a name no entry lists: nothing can match (most ServiceAccounts
+        // of a large cluster), so the catalogue's patterns are not worked through for them.
+        if repositories.isEmpty && charts.isEmpty && !catalogue.contains(where: { $0.recognise.serviceAccounts.contains(name) }) { return nil }
         struct Candidate {
             let match: CollectorMatch
             let strong: Int
@@ -47,17 +49,32 @@ public enum CollectorMatcher {
             if c.recognise.serviceAccounts.contains(name), imageMatched || !indistinctServiceAccounts.contains(name) {
                 signals.append(.init(.serviceAccount, name))
             }
+            // A chart named like a common word (`agent`) counts only beside an image, as above.
+            var chartMatched = false
+            for chart in c.recognise.charts where charts.contains(chart) && (imageMatched || !indistinctServiceAccounts.contains(chart)) {
+                signals.append(.init(.chart, chart))
+                chartMatched = true
+            }
             guard !signals.isEmpty else { continue }
             let hinted = c.recognise.namespaces.contains(namespace)
             if hinted { signals.append(.init(.namespace, namespace)) }
             candidates.append(Candidate(match: CollectorMatch(collector: c, signals: signals),
-                                        strong: (imageMatched ? 1 : 0) + (signals.contains { $0.kind == .serviceAccount } ? 1 : 0),
+                                        strong: (imageMatched ? 1 : 0) + (signals.contains { $0.kind == .serviceAccount } ? 1 : 0) + (chartMatched ? 1 : 0),
                                         longestImage: longest, hinted: hinted))
         }
         let best = candidates.max { ($0.strong, $0.longestImage, $0.hinted ? 1 : 0) < ($1.strong, $1.longestImage, $1.hinted ? 1 : 0) }
         guard let best else { return nil }
         let tied = candidates.filter { ($0.strong, $0.longestImage, $0.hinted) == (best.strong, best.longestImage, best.hinted) }
         return tied.count == 1 ? best.match : nil
+    }
+
+    /// The chart a rendered template came from: the name before its last `templates` folder,
+    /// so a subchart (`kube-prometheus-stack/charts/kube-state-metrics/templates/x.yaml`) is
+    /// itself, not its parent.
+    public static func chart(ofTemplate path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard let t = parts.lastIndex(of: "templates"), t > 0 else { return nil }
+        return String(parts[t - 1])
     }
 
     /// The repository of an image reference, without tag or digest and with Docker Hub's

@@ -86,6 +86,9 @@ struct CollectorRecognitionTests {
                     #expect(repositories.contains { $0.hasPrefix(CollectorMatcher.repository(signal.value)) }, "\(key): \(signal)")
                 case .serviceAccount:
                     #expect(signal.value == key.name && c.collector.recognise.serviceAccounts.contains(key.name))
+                case .chart:
+                    #expect(c.collector.recognise.charts.contains(signal.value))
+                    #expect(workloads.contains { $0.source?.template.flatMap { CollectorMatcher.chart(ofTemplate: $0.path) } == signal.value }, "\(key): \(signal)")
                 case .namespace:
                     #expect(signal.value == key.namespace && c.collector.recognise.namespaces.contains(key.namespace))
                 }
@@ -145,6 +148,58 @@ struct CollectorRecognitionTests {
         let c = try #require(Self.agent(r)?.collector)
         #expect(c.collector.id == "metrics-server")
         #expect(c.match.signals.map(\.description) == ["serviceAccount metrics-server"])
+    }
+
+    @Test("recognised by the chart `helm template` names above the workload, subcharts as themselves")
+    func byHelmChart() throws {
+        // A mirrored image and an own ServiceAccount name: only the chart says which agent it is.
+        func rendered(_ template: String) throws -> ScanReport {
+            let yaml = """
+            ---
+            # Source: \(template)/templates/daemonset.yaml
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, namespace: obs}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  serviceAccountName: node-reader
+                  containers:
+                  - {name: agent, image: "mirror.example.com/obs/agent:7"}
+            ---
+            # Source: \(template)/templates/rbac.yaml
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: agent}
+            rules:
+            - {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}
+            ---
+            # Source: \(template)/templates/rbac.yaml
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: agent}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+            subjects:
+            - {kind: ServiceAccount, name: node-reader, namespace: obs}
+            """
+            var s = ClusterSnapshot()
+            s.merge(try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "rendered.yaml"))
+            s.resolveDuplicates()
+            return Self.scan(s)
+        }
+        let fluent = try #require(Self.agent(try rendered("fluent-bit"))?.collector)
+        #expect(fluent.collector.id == "fluent-bit")
+        #expect(fluent.match.signals.map(\.description) == ["chart fluent-bit"])
+        let sub = try #require(Self.agent(try rendered("observability/charts/netdata"))?.collector)
+        #expect(sub.collector.id == "netdata")
+        // A chart named like a common word says nothing on its own; an unknown chart neither.
+        #expect(Self.catalogue.collectors.contains { $0.recognise.charts.contains("agent") })
+        #expect(Self.agent(try rendered("agent"))?.collector == nil)
+        #expect(Self.agent(try rendered("in-house-monitoring"))?.collector == nil)
+        #expect(CollectorMatcher.chart(ofTemplate: "a/charts/b/templates/sub/x.yaml") == "b")
+        #expect(CollectorMatcher.chart(ofTemplate: "templates/x.yaml") == nil)
     }
 
     @Test("a namespace alone, or a common ServiceAccount name alone, recognises nothing")
