@@ -61,7 +61,8 @@ public enum KubeletConfigDecoder {
             }
             return d
         }
-        if let mode = try at(["authorization", "mode"]) {
+        // An empty mode is what SetDefaults_KubeletConfiguration turns into Webhook.
+        if let mode = try at(["authorization", "mode"]), mode.string != "" {
             guard case .scalar = mode, let m = mode.string, [KubeletConfiguration.webhookMode, KubeletConfiguration.alwaysAllowMode].contains(m) else {
                 throw fail(mode, "\(prefix)authorization.mode: \(goQuote(mode.string ?? "an object")) is not a kubelet authorization mode (Webhook or AlwaysAllow)")
             }

@@ -52,6 +52,13 @@ public final class KubeAPIClient: @unchecked Sendable {
     let tls: TLSConfiguration
     /// What a failed handshake's message tells the user to check.
     let tlsHint: String
+    /// The largest body read: an API server's list pages are large, a kubelet's /configz small.
+    let maxBodyBytes: Int
+    /// Whether a 401 asks the token source for a fresh token once: right for the API server
+    /// (an exec plugin's token may expire early), wrong for kubelets, which refuse tokens for
+    /// reasons a new one does not change (webhook authentication off) — every node would run
+    /// the plugin again, one at a time.
+    let refreshesTokenOn401: Bool
 
     /// - Parameters:
     ///   - connectTimeout: about what kubectl allows a TCP connection; a closed port fails at
@@ -61,8 +68,11 @@ public final class KubeAPIClient: @unchecked Sendable {
                 tlsServerName: String? = nil, proxy: HTTPClient.Configuration.Proxy? = nil,
                 token: @escaping @Sendable (_ refresh: Bool) async throws -> String?,
                 retry: RetryPolicy = .standard, timeout: TimeAmount = .seconds(30), connectTimeout: TimeAmount = .seconds(5),
-                requestTimeout: Duration? = nil, tlsHint: String? = nil) {
+                requestTimeout: Duration? = nil, tlsHint: String? = nil,
+                maxBodyBytes: Int = 512 << 20, refreshesTokenOn401: Bool = true) {
         self.tlsHint = tlsHint ?? TransportFailure.kubeconfigTLSHint
+        self.maxBodyBytes = maxBodyBytes
+        self.refreshesTokenOn401 = refreshesTokenOn401
         let dialled = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.server = RedactedURL.text(dialled)
         self.userName = userName
@@ -198,10 +208,15 @@ public final class KubeAPIClient: @unchecked Sendable {
                 }
                 throw KubeAPIError("\(who): \(method.rawValue) \(path): \(failure.text(tlsHint: tlsHint))")
             }
-            let bytes = try await response.body.collect(upTo: 512 << 20)
+            let bytes: ByteBuffer
+            do {
+                bytes = try await response.body.collect(upTo: maxBodyBytes)
+            } catch is NIOTooManyBytesError {
+                throw KubeAPIError("\(who): \(method.rawValue) \(path): the answer is larger than \(maxBodyBytes >> 20) MiB")
+            }
             let data = Data(bytes.readableBytesView)
             let code = Int(response.status.code)
-            if code == 401 && !refreshed {
+            if code == 401 && !refreshed && refreshesTokenOn401 {
                 refreshed = true  // an exec plugin's token may have expired early: ask once more
                 continue
             }

@@ -77,15 +77,21 @@ extension KubeAPIClient {
     /// kubelet's trust, one attempt within `timeout`, no proxy.
     func kubelet(_ url: String, trust: KubeletTrust, timeout: Duration) -> KubeAPIClient {
         var t = tls
+        // Verification is set here, never inherited: a kubeconfig with insecure-skip-tls-verify
+        // must not send the token to whatever answers at a node's address unchecked. Only
+        // --kubelet-insecure-tls, which warns, turns it off.
         switch trust {
-        case .apiServerCA: break
-        case .certificates(let certs): t.trustRoots = .certificates(certs)
+        case .apiServerCA: t.certificateVerification = .fullVerification
+        case .certificates(let certs):
+            t.trustRoots = .certificates(certs)
+            t.certificateVerification = .fullVerification
         case .insecure: t.certificateVerification = .none
         }
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         return KubeAPIClient(server: url, userName: userName, tls: t, token: token,
                              retry: RetryPolicy(attempts: 1, baseDelay: 0, maxDelay: 0), timeout: .nanoseconds(nanoseconds),
                              connectTimeout: .nanoseconds(min(nanoseconds, 5_000_000_000)), requestTimeout: timeout,
-                             tlsHint: "--kubelet-ca names the CA that signs kubelet serving certificates, which must name the node's InternalIP")
+                             tlsHint: "--kubelet-ca names the CA that signs kubelet serving certificates, which must name the node's InternalIP",
+                             maxBodyBytes: 4 << 20, refreshesTokenOn401: false)
     }
 }

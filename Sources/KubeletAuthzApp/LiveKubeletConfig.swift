@@ -18,8 +18,14 @@ public enum LiveKubeletConfig {
                 skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet release not reported: it may check /configz as nodes/proxy, so it is not asked")))
                 continue
             }
-            guard KubeletProfile(version: version, featureGates: featureGates).fineGrainedAuthz else {
-                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead("kubelet \(version) checks /configz as nodes/proxy (KubeletFineGrainedAuthz is off: on by default from 1.33, opt-in on 1.32): not asked")))
+            // 1.32 only with the gate on checks nodes/configz, and whether a node's gate is on is
+            // not known from here (--feature-gates is the user's model): never asked, so a
+            // powerful credential never reads it through the nodes/proxy fallback.
+            guard version >= KubernetesVersion(major: 1, minor: 33), KubeletProfile(version: version, featureGates: featureGates).fineGrainedAuthz else {
+                let why = version < KubernetesVersion(major: 1, minor: 33)
+                    ? "kubelet \(version) may check /configz as nodes/proxy (KubeletFineGrainedAuthz: on by default from 1.33, opt-in per node on 1.32): not asked"
+                    : "kubelet \(version) checks /configz as nodes/proxy (KubeletFineGrainedAuthz is off): not asked"
+                skipped.append(NodeKubeletConfig(node: e.node, outcome: .notRead(why)))
                 continue
             }
             guard let url = e.baseURL else {

@@ -81,11 +81,12 @@ struct SnapshotCommand: AsyncParsableCommand, DocumentedByExamples {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for a in asked {
                 let node = LiveKubeletConfig.outcome(node: a.node, url: a.url, answer: a.answer)
-                guard node.configuration != nil, case .body(let data) = a.answer, !a.node.contains("/") else {
+                guard node.configuration != nil, case .body(let data) = a.answer, !a.node.contains("/"),
+                      let saved = SavedConfigz.trimmed(data) else {
                     missing.append(a.node)
                     continue
                 }
-                try data.write(to: folder.appendingPathComponent(a.node + ".json"))
+                try saved.write(to: folder.appendingPathComponent(a.node + ".json"))
             }
         } catch {
             throw CLIError.badInput("\(folder.path): cannot write the kubelet configurations: \(error.localizedDescription)")

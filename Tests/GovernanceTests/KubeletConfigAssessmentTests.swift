@@ -119,6 +119,8 @@ struct KubeletConfigAssessmentTests {
           arguments: [
             ("authentication:\n  anonymous:\n    enabled: \"yes please\"\n", 5, "authentication.anonymous.enabled: expected true or false"),
             ("authorization:\n  webhook:\n    cacheAuthorizedTTL: 5 minutes\n", 5, "is not a duration"),
+            // Beyond Go's range (about 2562047h): refused as Go refuses it, not a trap.
+            ("authorization:\n  webhook:\n    cacheAuthorizedTTL: 99999999999999999999h\n", 5, "is not a duration"),
             ("authorization:\n  mode: RBAC\n", 4, "is not a kubelet authorization mode"),
             ("readOnlyPort: 70000\n", 3, "is not a port number"),
             ("authentication: [1]\n", 3, "authentication must be an object"),
@@ -138,8 +140,21 @@ struct KubeletConfigAssessmentTests {
         #expect(throws: FileLineError.self) { _ = try Self.decode(text) }
     }
 
-    @Test("Go durations read and print as Go does", arguments: [("5m0s", "5m0s"), ("30s", "30s"), ("1h", "1h0m0s"), ("500ms", "500ms"), ("0", "0s"), ("1m30s", "1m30s"), ("90s", "1m30s")])
+    @Test("Go durations read and print as Go does", arguments: [("5m0s", "5m0s"), ("30s", "30s"), ("1h", "1h0m0s"), ("500ms", "500ms"), ("0", "0s"), ("1m30s", "1m30s"), ("90s", "1m30s"),
+                                                                         ("100us", "100µs"), ("1.5ms", "1.5ms"), ("2.25s", "2.25s"), ("1500ns", "1.5µs")])
     func durations(_ text: String, _ printed: String) {
         #expect(GoDuration(text)?.description == printed)
+    }
+
+    @Test("an empty authorization mode is the default (Webhook), as the kubelet's defaulting makes it")
+    func emptyMode() throws {
+        let c = try Self.decode(Self.header + "authorization:\n  mode: \"\"\n")
+        #expect(c.effective.authorizationMode == KubeletConfiguration.webhookMode)
+    }
+
+    @Test("a sub-millisecond TTL is not zero, so the default is not put in its place")
+    func subMillisecond() throws {
+        let c = try Self.decode(Self.header + "authorization:\n  webhook:\n    cacheAuthorizedTTL: 100us\n")
+        #expect(c.effective.cacheAuthorizedTTL.description == "100µs")
     }
 }
