@@ -40,8 +40,11 @@ public enum GuardrailCEL {
         Named(name: "not-the-api-server", expression: "request.userInfo.username != \(quote(NodesProxyGuardrail.apiServerUser))"),
         Named(name: "not-the-aggregation-controller",
               expression: "request.userInfo.username != \(quote(NodesProxyGuardrail.aggregationControllerUser))"),
+        // The label is read from the object as it was, on updates only: anyone who may write
+        // ClusterRoles can put the label on a new object, so a label on `object` would let any
+        // role or binding through.
         Named(name: "not-a-bootstrap-object",
-              expression: "!has(object.metadata.labels) || !('kubernetes.io/bootstrapping' in object.metadata.labels) || object.metadata.labels['kubernetes.io/bootstrapping'] != 'rbac-defaults'"),
+              expression: "request.operation != 'UPDATE' || oldObject == null || !has(oldObject.metadata.labels) || !('kubernetes.io/bootstrapping' in oldObject.metadata.labels) || oldObject.metadata.labels['kubernetes.io/bootstrapping'] != 'rbac-defaults'"),
     ]
 
     /// One rule grants get or create on nodes/proxy: `RuleMatcher` for apiGroup "", resource
@@ -86,7 +89,10 @@ public enum GuardrailCEL {
         // selects exactly what `{}` selects, and every literal of the list has one type.
         let labelSets = "[" + g.reachingLabelSets.map { mapLiteral($0.isEmpty ? ["": ""] : $0) }.joined(separator: ", ") + "]"
         return [
-            Named(name: "reaches", expression: "has(object.rules) && object.rules.exists(r, \(ruleReaches))"),
+            // rbac/v1 writes `rules` without omitempty: an aggregating role created without rules
+            // arrives with `"rules": null`, and exists() over null is an error (a refusal under
+            // failurePolicy Fail).
+            Named(name: "reaches", expression: "has(object.rules) && (type(object.rules) == list ? object.rules.exists(r, \(ruleReaches)) : false)"),
             Named(name: "approved", expression: g.approvedRoles.isEmpty ? "false" : "object.metadata.name in \(list(g.approvedRoles))"),
             // The aggregation controller unions in the rules of every ClusterRole a selector
             // selects: labels are how a role's rules travel to another role.
@@ -113,9 +119,10 @@ public enum GuardrailCEL {
     }
 
     public static func bindingVariables(_ g: NodesProxyGuardrail) -> [Named] {
-        // `namespace` is a CEL reserved word: the API server exposes the field as
-        // `__namespace__` (apiserver/pkg/cel escaping), as it does every reserved property name.
-        let subjectKey = "(s.kind == 'ServiceAccount' ? 'ServiceAccount/' + (has(s.__namespace__) ? s.__namespace__ : '') + '/' + s.name : s.kind + '/' + s.name)"
+        // `namespace` is a CEL reserved word, so `s.namespace` does not parse. The `__namespace__`
+        // escaping belongs to schema-typed values (CRD rules); admission hands CEL the object as
+        // a plain map (objectToResolveVal → ToUnstructured), where only an index reads the key.
+        let subjectKey = "(s.kind == 'ServiceAccount' ? 'ServiceAccount/' + ('namespace' in s ? s['namespace'] : '') + '/' + s.name : s.kind + '/' + s.name)"
         return [
             Named(name: "refReaches", expression: g.reachingClusterRoles.isEmpty ? "false"
                   : "object.roleRef.kind == 'ClusterRole' && object.roleRef.name in \(list(g.reachingClusterRoles))"),

@@ -186,14 +186,14 @@ public enum NarrowestGrant {
 
         // The reductions, and what they rest on.
         let firmCatalogue = collector.map { $0.collector.pathsComplete && $0.collector.sinceVersion == nil } ?? false
-        let basis: String?
-        if c.evidence.sufficient {
-            basis = "not needed by any request in \(window) of evidence (counts are lower bounds: the kubelet caches decisions)"
-        } else if !c.evidence.present, firmCatalogue, let match = collector {
-            basis = "not among the kubelet paths \(match.collector.name) calls (catalogue only: no evidence)"
-        } else {
-            basis = nil
-        }
+        // Only evidence proves "never used": no evidence is a window of zero days, shorter than
+        // any --min-evidence-days, so the catalogue alone never removes anything (it would make
+        // a plan without --audit bolder than one with a short log). It is said beside the kept
+        // permission instead.
+        let basis: String? = c.evidence.sufficient
+            ? "not needed by any request in \(window) of evidence (counts are lower bounds: the kubelet caches decisions)"
+            : nil
+        let catalogueView = firmCatalogue ? collector.map { "; \($0.collector.name) does not call it by the catalogue, which evidence would confirm" } ?? "" : ""
         var planned = needOrder.map { needs[$0]! }
         var removed: [PlannedPermission] = []
         for h in held where needs[h.permission] == nil {
@@ -203,7 +203,7 @@ public enum NarrowestGrant {
                 removed.append(r)
             } else {
                 var kept = h
-                kept.reasons = ["kept: dropping it is unprovable — \(c.evidence.insufficient ?? "")\(collector != nil && !firmCatalogue && !c.evidence.present ? "; the catalogue entry does not list every path for every version" : "")"]
+                kept.reasons = ["kept: dropping it is unprovable — \(c.evidence.insufficient ?? "")\(catalogueView)"]
                 planned.append(kept)
                 let note = "reductions unprovable: \(c.evidence.insufficient ?? "no basis")"
                 if !unprovable.contains(note) { unprovable.append(note) }

@@ -63,11 +63,13 @@ public struct RBACChange: Sendable {
     }
 
     /// `rule` without its explicit kubelet resources (`nodes/<subresource>`), or nil when
-    /// nothing else is left in it.
-    public static func withoutKubeletResources(_ rule: PolicyRule) -> PolicyRule? {
+    /// nothing else is left in it. With `only`, just those resources go: a plan strips what the
+    /// subject holds at the target release, and keeps a subresource that release does not
+    /// check (`nodes/pods` planned for 1.31), which newer kubelets of a mixed cluster check first.
+    public static func withoutKubeletResources(_ rule: PolicyRule, only: Set<String>? = nil) -> PolicyRule? {
         guard RuleMatcher.apiGroupMatches(rule, "") else { return rule }
         var r = rule
-        let kubelet = Set(KubeletPermissions.subresources.map { "nodes/" + $0 })
+        let kubelet = only ?? Set(KubeletPermissions.subresources.map { "nodes/" + $0 })
         r.resources.removeAll { kubelet.contains($0) }
         if r.resources.count == rule.resources.count { return rule }
         return r.resources.isEmpty && r.nonResourceURLs.isEmpty ? nil : r
@@ -142,11 +144,13 @@ public struct RBACChangeBuilder {
                 pairs.append((p.binding, p.role))
             }
             let planned = RBACChange.rules(for: plan.planned)
+            let heldResources = Set(plan.held.map(\.permission.resource))
+            let strip = { (rule: PolicyRule) in RBACChange.withoutKubeletResources(rule, only: heldResources) }
             let own = pairs.filter { isOwnedBy($0.role, plan.key) && $0.binding.subjects.allSatisfy { SubjectKey($0) == plan.key } }
             if pairs.count == 1, own.count == 1 {
                 // Its own role: narrowed where it is.
                 var role = own[0].role
-                role.rules = role.rules.compactMap(RBACChange.withoutKubeletResources) + planned
+                role.rules = role.rules.compactMap(strip) + planned
                 role.annotations[RBACChange.planAnnotation] = "kubelet access narrowed for \(plan.key)"
                 change.roles.append(.init(role: role, isNew: false, comments: ["Replaces ClusterRole \(role.name): kubelet access of \(plan.key) narrowed, its other rules unchanged."] + why))
                 continue
@@ -157,18 +161,18 @@ public struct RBACChangeBuilder {
                     // Two bindings of this subject alone to one role: it is narrowed once.
                     if change.roles.contains(where: { !$0.isNew && $0.role.name == role.name }) { continue }
                     var r = role
-                    r.rules = r.rules.compactMap(RBACChange.withoutKubeletResources)
+                    r.rules = r.rules.compactMap(strip)
                     r.annotations[RBACChange.planAnnotation] = "kubelet access moved to \(RBACChange.ownName(plan.key))"
                     change.roles.append(.init(role: r, isNew: false, comments: ["Replaces ClusterRole \(r.name): its kubelet rules move to \(RBACChange.ownName(plan.key)); its other rules unchanged."]))
                 } else {
                     // Shared: the subject keeps its other access from a copy, and leaves the binding.
-                    for rule in role.rules.compactMap(RBACChange.withoutKubeletResources) where !ownRules.contains(rule) { ownRules.append(rule) }
+                    for rule in role.rules.compactMap(strip) where !ownRules.contains(rule) { ownRules.append(rule) }
                     if removals[binding.name] == nil {
                         removals[binding.name] = (binding, [], [])
                         removalOrder.append(binding.name)
                     }
                     removals[binding.name]!.leaving.append(plan.key)
-                    removals[binding.name]!.comments.append("\(plan.key) leaves this binding: it is shared (ClusterRole \(role.name) is bound to others too, or so is the binding)" + (planned.isEmpty && role.rules.allSatisfy { RBACChange.withoutKubeletResources($0) == nil } ? "; it needs none of its access." : "; its access moves to \(RBACChange.ownName(plan.key))."))
+                    removals[binding.name]!.comments.append("\(plan.key) leaves this binding: it is shared (ClusterRole \(role.name) is bound to others too, or so is the binding)" + (planned.isEmpty && role.rules.allSatisfy { strip($0) == nil } ? "; it needs none of its access." : "; its access moves to \(RBACChange.ownName(plan.key))."))
                     removals[binding.name]!.comments += why.map { "  \(plan.key) " + $0 }
                 }
             }

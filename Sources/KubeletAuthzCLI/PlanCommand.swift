@@ -107,17 +107,21 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
         for w in plan.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
         for note in plan.releaseNotes { ConsoleIO.err("Note: \(note)\n") }
 
+        // RBAC that breaks or widens access is not printed without --allow-breaking: piped into
+        // `kubectl apply`, it would be applied whatever the exit code. The other forms describe
+        // the proof, so they are printed to show what failed.
+        let proof = plan.proof
+        let blocked = !proof.holds && !allowBreaking
         switch output {
-        case .format(.yaml): ConsoleIO.out(PlanYAML.render(plan))
+        case .format(.yaml): if !blocked { ConsoleIO.out(PlanYAML.render(plan)) }
         case .format(.markdown): ConsoleIO.out(PlanMarkdown.render(plan))
         case .format(.json), .jsonPath, .name: try output.writeJSON(PlanJSON.document(plan))
         }
-        let proof = plan.proof
         ConsoleIO.err("Plan for Kubernetes \(plan.profile.version): \(plan.changing.count) of \(plan.subjects.count) subjects narrowed; "
                       + "exec-capable subjects \(proof.execCapableBefore) → \(proof.execCapableAfter); proof: \(proof.breakingCount) breaking request\(proof.breakingCount == 1 ? "" : "s")"
                       + (proof.othersChanged.isEmpty ? "" : "; other subjects changed: " + proof.othersChanged.map(\.description).joined(separator: ", ")) + "\n")
-        if !proof.holds && !allowBreaking {
-            ConsoleIO.err("The proof does not hold: the change would break or widen access (see -o markdown); --allow-breaking prints it anyway\n")
+        if blocked {
+            ConsoleIO.err("The proof does not hold: the change would break or widen access (see -o markdown); no RBAC printed — --allow-breaking prints it anyway\n")
             throw CLIError.silent(1)
         }
         if failOnUnprovable && plan.unprovable {

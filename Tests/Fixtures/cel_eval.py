@@ -11,9 +11,8 @@ then every matchCondition (any false skips the policy), then spec.variables in o
 `variables.NAME`), then each validation (false = failed, messageExpression evaluated). A CEL
 error with failurePolicy Fail rejects, as the API server does.
 
-Property names that are CEL reserved words are exposed as __word__ (apiserver/pkg/cel
-escaping: `namespace` becomes `__namespace__`); map keys (labels, annotations, matchLabels) are
-data, not properties, and are left alone.
+Objects are plain maps, as the API server hands them to CEL (objectToResolveVal converts to
+unstructured): a key that is a CEL reserved word (`namespace`) is read by index, never renamed.
 """
 import json
 import sys
@@ -24,23 +23,6 @@ try:
 except ImportError as e:  # the Swift test checks for the module before running this
     print(json.dumps({"error": f"cel-python is not installed: {e}"}))
     sys.exit(3)
-
-RESERVED = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function",
-            "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
-MAP_FIELDS = {"labels", "annotations", "matchLabels"}
-
-
-def escape(value, is_map=False):
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            key = k if is_map or k not in RESERVED else f"__{k}__"
-            out[key] = escape(v, is_map=k in MAP_FIELDS and not is_map)
-        return out
-    if isinstance(value, list):
-        return [escape(v) for v in value]
-    return value
-
 
 ENV = celpy.Environment()
 PROGRAMS = {}
@@ -82,8 +64,8 @@ def run(policy, case):
         return out
     out["applies"] = True
     activation = {
-        "object": celpy.json_to_cel(escape(case.get("object"))) if case.get("object") is not None else None,
-        "oldObject": celpy.json_to_cel(escape(case.get("oldObject"))) if case.get("oldObject") is not None else None,
+        "object": celpy.json_to_cel(case.get("object")) if case.get("object") is not None else None,
+        "oldObject": celpy.json_to_cel(case.get("oldObject")) if case.get("oldObject") is not None else None,
         "request": celpy.json_to_cel(case["request"]),
     }
     try:

@@ -139,6 +139,8 @@ struct GuardrailCELTests {
         let operation: String
         let request: JSONValue
         let object: JSONValue
+        /// The object as stored, for updates (`oldObject`).
+        var oldObject: JSONValue? = nil
 
         static func role(_ id: String, _ role: Role, user: String = alice, operation: String = "CREATE") -> Case {
             let resource = role.kind == .clusterRole ? "clusterroles" : "roles"
@@ -155,7 +157,8 @@ struct GuardrailCELTests {
         }
 
         var json: JSONValue {
-            .object([("id", .string(id)), ("policy", .string(policy)), ("operation", .string(operation)), ("request", request), ("object", object)])
+            .object([("id", .string(id)), ("policy", .string(policy)), ("operation", .string(operation)), ("request", request), ("object", object)]
+                    + (oldObject.map { [("oldObject", $0)] } ?? []))
         }
     }
 
@@ -243,12 +246,11 @@ struct GuardrailCELTests {
         return (reaches, feeds, pulls)
     }
 
-    /// Bootstrap objects are never judged (the brief's exemption, so that the API server's own
-    /// reconciliation cannot be refused), whoever writes them.
-    static func isBootstrap(_ role: Role) -> Bool { role.labels["kubernetes.io/bootstrapping"] == "rbac-defaults" }
-
+    /// The corpus is judged as created by alice: a bootstrap label on a new object exempts
+    /// nothing (anyone may set it); only an update of an object stored with it is exempt
+    /// (controlPlaneWriters).
     static func expectedRefusal(_ role: Role) -> Bool {
-        guard role.kind == .clusterRole, !isBootstrap(role) else { return false }
+        guard role.kind == .clusterRole else { return false }
         let e = engine(role)
         let approved = approvedRoleNames.contains(role.name)
         return (e.reaches && !approved) || (e.reaches && e.feeds) || (e.pulls && !approved)
@@ -383,7 +385,7 @@ struct GuardrailCELTests {
             let expected = Self.expectedRefusal(role)
             // A Role is never matched: it cannot grant nodes/proxy, and the engine agrees.
             #expect(o.applies == (role.kind == .clusterRole), "\(role.name)")
-            #expect(o.matched == (role.kind == .clusterRole && !Self.isBootstrap(role)), "\(role.name)")
+            #expect(o.matched == (role.kind == .clusterRole), "\(role.name)")
             #expect(o.allowed == !expected, "\(role.kind.rawValue) \(role.name) \(role.rules.map(\.summary)) labels \(role.labels): CEL \(o.allowed ? "allows" : "refuses \(o.messages)"), the engine \(Self.engine(role))")
             if !o.allowed { refused += 1 }
         }
@@ -399,15 +401,43 @@ struct GuardrailCELTests {
         // Roles are not matched at all (the rolesAgree test): only ClusterRoles are judged here.
         var cases = all.enumerated().filter { $0.element.kind == .clusterRole }
             .map { Case.role("apiserver-\($0.offset)", $0.element, user: NodesProxyGuardrail.apiServerUser, operation: "UPDATE") }
-        // Bootstrap roles updated by someone else are not judged either (their label exempts them).
+        // Bootstrap roles updated by someone else are not judged either: the label on the
+        // object as stored exempts them.
+        var labelled: [Case] = []
         for (i, r) in Self.cluster.roles.enumerated() where r.labels == Self.bootstrap {
-            cases.append(.role("bootstrap-\(i)", r, operation: "UPDATE"))
+            var c = Case.role("bootstrap-\(i)", r, operation: "UPDATE")
+            c.oldObject = c.object
+            cases.append(c)
+            // The same label on a new object, or added by an update, exempts nothing: anyone
+            // who may write ClusterRoles can set it.
+            if NodesProxyReach.reaches(r.rules) {
+                var copy = r
+                copy.name = "not-really-\(r.name)"
+                labelled.append(.role("labelled-create-\(i)", copy))
+                var added = Case.role("labelled-update-\(i)", copy, operation: "UPDATE")
+                added.oldObject = Self.json(Role.clusterRole(copy.name, rules: []))
+                labelled.append(added)
+            }
         }
         // The controller writes the aggregated rules into the aggregating role.
         let aggregated = Role.clusterRole("monitoring", rules: [Self.rule(["get"], [""], ["nodes/proxy"])], aggregationRule: [Self.monitoringSelector])
         cases.append(.role("controller", aggregated, user: NodesProxyGuardrail.aggregationControllerUser, operation: "UPDATE"))
         cases.append(.role("controller-as-alice", aggregated, operation: "UPDATE"))
-        let outcomes = try Self.evaluate(try Self.guardrail(), cases)
+        // An aggregating role created without rules arrives with "rules": null (no omitempty in
+        // rbac/v1): judged, not an error that failurePolicy Fail would turn into a refusal.
+        let nullRules = Case(id: "null-rules", policy: GuardrailManifest.rolesPolicyName, operation: "CREATE",
+                             request: Self.request(kind: "ClusterRole", resource: "clusterroles", operation: "CREATE", user: Self.alice),
+                             object: .object([("apiVersion", .string("rbac.authorization.k8s.io/v1")), ("kind", .string("ClusterRole")),
+                                              ("metadata", .object([("name", .string("team-view"))])), ("rules", .null),
+                                              ("aggregationRule", .object([("clusterRoleSelectors", .array([.object([("matchLabels", .object([("team", .string("view"))]))])]))]))]))
+        let outcomes = try Self.evaluate(try Self.guardrail(), cases + labelled + [nullRules])
+        #expect(!labelled.isEmpty)
+        for c in labelled {
+            let o = try #require(outcomes[c.id])
+            #expect(o.matched && !o.allowed, "\(c.id): \(o)")
+        }
+        let null = try #require(outcomes["null-rules"])
+        #expect(null.matched && null.allowed && null.error == nil, "\(null.error ?? "") \(null.messages) matched \(null.matched)")
         for c in cases where c.id != "controller-as-alice" {
             let o = try #require(outcomes[c.id])
             #expect(o.applies && !o.matched && o.allowed, "\(c.id): \(o)")

@@ -18,7 +18,8 @@ struct PlanTests {
 
     /// `agent` and `other` share one binding to `node-reader`, which grants nodes/proxy among
     /// API resources. Images no catalogue entry knows: only the evidence speaks.
-    static func cluster(versions: [String] = ["v1.36.0", "v1.36.0"], sharedBinding: Bool = true, verbs: String = "get, list, watch") throws -> ClusterSnapshot {
+    static func cluster(versions: [String] = ["v1.36.0", "v1.36.0"], sharedBinding: Bool = true, verbs: String = "get, list, watch",
+                        resources: String = "nodes, nodes/proxy, nodes/metrics") throws -> ClusterSnapshot {
         let others = sharedBinding ? "\n- {kind: ServiceAccount, name: other, namespace: monitoring}" : ""
         let bindings = """
         apiVersion: rbac.authorization.k8s.io/v1
@@ -40,7 +41,7 @@ struct PlanTests {
         metadata: {name: node-reader}
         rules:
         - apiGroups: [""]
-          resources: [nodes, nodes/proxy, nodes/metrics]
+          resources: [\(resources)]
           verbs: [\(verbs)]
         - apiGroups: [""]
           resources: [pods]
@@ -214,6 +215,19 @@ struct PlanTests {
         #expect(Self.pairs(upgraded.subjects[0].planned) == ["get nodes/pods", "get nodes/metrics"])
     }
 
+    @Test("planned for 1.31, a held nodes/pods (which 1.31 does not check) is kept, not silently stripped: newer kubelets check it first")
+    func uncheckedSubresourceKept() throws {
+        // `create` was never used: the plan changes the role, and must leave nodes/pods in it.
+        let s = try Self.cluster(versions: ["v1.31.4", "v1.36.0"], sharedBinding: false, verbs: "get, create",
+                                 resources: "nodes, nodes/proxy, nodes/metrics, nodes/pods")
+        let plan = try Self.plan(s, Self.fallbackEvidence(days: 40))
+        #expect(plan.profile.version == .v(31))
+        #expect(!plan.change.roles.isEmpty)
+        let rules = plan.change.roles.flatMap(\.role.rules)
+        #expect(rules.contains { $0.resources.contains("nodes/pods") && $0.verbs.contains("get") }, "\(rules.map(\.summary))")
+        #expect(plan.proof.holds)
+    }
+
     @Test("--pin-nodes pins each planned grant to the nodes the subject was seen on")
     func pinNodes() throws {
         let plan = try Self.plan(try Self.cluster(), Self.fallbackEvidence(days: 40), pin: true)
@@ -292,7 +306,7 @@ struct PlanTests {
         #expect(!plan.subjects[0].changes)
     }
 
-    @Test("without evidence, a firm catalogue entry is the basis: metrics-server loses nodes/proxy, keeps nodes/metrics")
+    @Test("without evidence nothing is removed, even where a firm catalogue entry says the agent never calls it: unprovable, said so")
     func catalogueOnly() throws {
         let s = try CollectorRecognitionTests.cluster(namespace: "kube-system", serviceAccount: "metrics-server",
                                                       image: "registry.k8s.io/metrics-server/metrics-server:v0.8.1",
@@ -301,8 +315,11 @@ struct PlanTests {
         let plan = try KubeletPlanner.plan(s, evidence: nil, options: PlanOptions(now: Self.now, subjects: [key], kubeVersion: .v(36)))
         let p = try #require(plan.subjects.first)
         #expect(p.collector?.collector.id == "metrics-server")
-        #expect(Self.pairs(p.planned) == ["get nodes/metrics"])
-        #expect(p.removed.first?.reasons.first?.contains("catalogue only") == true)
+        #expect(Set(Self.pairs(p.planned)) == ["get nodes/metrics", "get nodes/proxy"])
+        #expect(p.removed.isEmpty)
+        #expect(!p.unprovable.isEmpty && plan.unprovable)
+        let kept = p.planned.first { $0.isProxy }?.reasons.joined() ?? ""
+        #expect(kept.contains("no audit evidence") && kept.contains("does not call it by the catalogue"), "\(kept)")
         #expect(plan.proof.holds)
     }
 
