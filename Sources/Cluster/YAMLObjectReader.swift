@@ -164,6 +164,7 @@ struct YAMLObjectReader {
             }
         }
         if want.contains(.spec), let s = try mapping(lookup(n, "spec")) { o.spec = try spec(s) }
+        if want.contains(.automount) { o.automountServiceAccountToken = try bool(lookup(n, "automountServiceAccountToken")) }
         if want.contains(.status), let s = try mapping(lookup(n, "status")) {
             var status = ObjectWire.Status()
             if let info = try mapping(lookup(s, "nodeInfo")) {
@@ -193,6 +194,7 @@ struct YAMLObjectReader {
         spec.nodeName = try string(lookup(s, "nodeName"))
         spec.containers = try containers(lookup(s, "containers"))
         spec.initContainers = try containers(lookup(s, "initContainers"))
+        spec.automountServiceAccountToken = try bool(lookup(s, "automountServiceAccountToken"))
         if let t = try mapping(lookup(s, "template")) { spec.template = try template(t) }
         if let j = try mapping(lookup(s, "jobTemplate")) {
             var jobTemplate = ObjectWire.JobTemplate()
@@ -213,7 +215,8 @@ struct YAMLObjectReader {
                                                serviceAccount: try string(lookup(s, "serviceAccount")),
                                                nodeName: try string(lookup(s, "nodeName")),
                                                containers: try containers(lookup(s, "containers")),
-                                               initContainers: try containers(lookup(s, "initContainers")))
+                                               initContainers: try containers(lookup(s, "initContainers")),
+                                               automountServiceAccountToken: try bool(lookup(s, "automountServiceAccountToken")))
         }
         return template
     }
@@ -221,7 +224,12 @@ struct YAMLObjectReader {
     private func containers(_ v: Node?) throws(Unsure) -> [ObjectWire.Container]? {
         guard let seq = try sequence(v) else { return nil }
         return try elements(seq) { c throws(Unsure) in
-            ObjectWire.Container(name: try string(lookup(c, "name")), image: try string(lookup(c, "image")))
+            var resources: ObjectWire.Resources? = nil
+            if let r = try mapping(lookup(c, "resources")) {
+                resources = ObjectWire.Resources(requests: try acceleratorQuantities(lookup(r, "requests")),
+                                                 limits: try acceleratorQuantities(lookup(r, "limits")))
+            }
+            return ObjectWire.Container(name: try string(lookup(c, "name")), image: try string(lookup(c, "image")), resources: resources)
         }
     }
 
@@ -256,6 +264,18 @@ struct YAMLObjectReader {
     private func text(_ v: Node) throws(Unsure) -> String {
         guard let t = YAMLScalarText.text(of: v, in: b) else { throw Unsure() }
         return t
+    }
+
+    /// `decodeIfPresent(Bool.self)`: only the plain `true` and `false` are sure; other
+    /// spellings Yams may or may not take are left to it.
+    private func bool(_ v: Node?) throws(Unsure) -> Bool? {
+        guard let v, !YAMLScalarText.isNull(v, in: b) else { return nil }
+        guard v.kind == .scalar, v.style == .plain else { throw Unsure() }
+        switch try text(v) {
+        case "true": return true
+        case "false": return false
+        default: throw Unsure()
+        }
     }
 
     /// `decodeIfPresent([String].self)`.
@@ -326,6 +346,16 @@ struct YAMLObjectReader {
             values[name] = try text(node(tree.child(map, i + 1)))
         }
         return KubeletAuthzAnnotations(values: values)
+    }
+
+    /// `AcceleratorQuantities`: accelerator names only.
+    private func acceleratorQuantities(_ v: Node?) throws(Unsure) -> AcceleratorQuantities? {
+        guard let map = try mapping(v) else { return nil }
+        var out: [String: FlexibleScalar] = [:]
+        for (key, value) in try keys(map) where AcceleratorQuantities.keeps(key) {
+            out[key] = FlexibleScalar(text: value.kind == .scalar ? try text(value) : "")
+        }
+        return AcceleratorQuantities(values: out)
     }
 
     /// `[String: FlexibleScalar]`: a collection where a quantity belongs reads as "".
