@@ -37,6 +37,9 @@ public struct ScanReport: Sendable {
     public var inputs: [String] = []
     /// What the release rule noticed (nodes on several releases, no version in the input).
     public var releaseNotes: [String] = []
+    /// The AI-workload review: AI nodes, what each subject sees there, tenant crossings,
+    /// escalation through exec.
+    public var aiReview: AIWorkloadReview? = nil
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {
@@ -66,6 +69,8 @@ public struct ScanOptions: Sendable {
     /// The agents whose workloads the scan recognises (the bundled catalogue unless a test
     /// passes its own).
     public var collectors: [Collector]
+    /// The Namespace label that names tenants (`--tenant-label`); nil: each namespace is one.
+    public var tenantLabel: String? = nil
 
     /// The catalogue compiled into the binary, decoded once. Its tests keep it decodable; were
     /// it not, the scan would recognise no agent rather than fail.

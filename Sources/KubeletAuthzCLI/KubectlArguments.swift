@@ -16,7 +16,7 @@ enum KubectlArguments {
         "--register", "--now", "--fail-on", "--baseline", "--ignore-file", "--severity", "--color", "--template-root",
         "--audit", "--unused-days", "--apiserver-kubelet-client",
         "--store", "--db", "--since", "--audit-policy", "--progress",
-        "--output-dir", "--file",
+        "--output-dir", "--file", "--tenant-label",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

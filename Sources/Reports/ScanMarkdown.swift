@@ -59,6 +59,7 @@ public enum ScanMarkdown {
                 }
             }
         }
+        if let ai = r.aiReview { o += "\n" + AIReviewMarkdown.section(ai) }
         o += "\n## Findings\n\n"
         if r.findings.isEmpty { o += "None.\n" }
         for severity in Severity.allCases.reversed() {
