@@ -108,9 +108,14 @@ public struct AISubjectReview: Hashable, Sendable {
     public let crossTenant: [TenantCrossing]
     /// How many other tenants the subject reaches in all.
     public let crossTenantCount: Int
+    /// It reaches every other tenant with placed pods, on all their nodes (what it sees on
+    /// every node is enough).
+    public let crossesEveryOtherTenant: Bool
     /// Identities reached through exec whose powers the subject lacks (with or without a
-    /// mounted token), strongest first.
+    /// mounted token), strongest first: the first `AIWorkloadReview.listLimit`.
     public let escalations: [ReachedIdentity]
+    /// How many such identities in all.
+    public let escalationCount: Int
     /// The binding chain that gives the subject nodes/proxy (exec), for the rendered path.
     public let execGrant: GrantPath?
     /// Nodes (with placed pods) the subject can exec on.
@@ -118,8 +123,8 @@ public struct AISubjectReview: Hashable, Sendable {
 
     public static func == (a: AISubjectReview, b: AISubjectReview) -> Bool {
         a.subject == b.subject && a.collector == b.collector && a.tenant == b.tenant && a.crossTenant == b.crossTenant
-            && a.crossTenantCount == b.crossTenantCount && a.aiNodeCount == b.aiNodeCount
-            && a.escalations == b.escalations && a.execGrant == b.execGrant && a.execNodes == b.execNodes
+            && a.crossTenantCount == b.crossTenantCount && a.aiNodeCount == b.aiNodeCount && a.crossesEveryOtherTenant == b.crossesEveryOtherTenant
+            && a.escalations == b.escalations && a.escalationCount == b.escalationCount && a.execGrant == b.execGrant && a.execNodes == b.execNodes
             && a.aiNodes.map(\.node) == b.aiNodes.map(\.node) && a.aiNodes.map(\.kinds) == b.aiNodes.map(\.kinds)
     }
 
@@ -199,51 +204,91 @@ public struct AIWorkloadReview: Sendable {
         let checks = ReleaseEndpointChecks(profile: profile)
         let powers = PowerCache(index: IdentityPowerIndex(policy: policy))
         var reachedByNodes: [[String]: [ReachedIdentity]] = [:]
+        var reachByShape: [[String: Set<[String]>]: NodeReach] = [:]
+        var execNodesByShape: [[String: Set<[String]>]: [String]] = [:]
+        // A tenant's subjects granted alike cross into the same tenants.
+        struct CrossingKey: Hashable { let shape: [String: Set<[String]>]?, kinds: Set<EvidenceKind>, tenant: String }
+        var seenByKinds: [Set<EvidenceKind>: ([(node: String, kinds: [EvidenceKind])], Int)] = [:]
+        var crossingsByKey: [CrossingKey: ([TenantCrossing], Int, Bool)] = [:]
+        // Subjects with the same exec nodes and the same powers of their own escalate alike.
+        struct EscalationKey: Hashable { let nodes: [String], own: Set<IdentityPower.Kind> }
+        var escalationsByKey: [EscalationKey: [ReachedIdentity]] = [:]
 
         var out: [AISubjectReview] = []
         for s in subjects where ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: apiServerKubeletClient) == nil {
-            let reach = NodeReach(s.inventory, checks: checks)
+            // What a grant opens depends only on its rules' verbs and node names: subjects
+            // granted alike share the answer.
+            let shape = s.inventory.access.mapValues { Set($0.via.map { $0.rule.verbs + ["\u{0}"] + $0.rule.resourceNames }) }
+            let reach: NodeReach
+            if let known = reachByShape[shape] { reach = known } else {
+                reach = NodeReach(s.inventory, checks: checks)
+                reachByShape[shape] = reach
+            }
             guard reach.seesAnything else { continue }
             var seen: [(node: String, kinds: [EvidenceKind])] = []
             var seenCount = 0
-            for n in aiNodes {
-                let k = reach.kinds(on: n.name)
-                guard !k.isEmpty else { continue }
-                seenCount += 1
-                if seen.count < listLimit { seen.append((n.name, k.sorted())) }
+            if reach.onPinned.isEmpty, let known = seenByKinds[reach.elsewhere] { (seen, seenCount) = known } else {
+                for n in aiNodes {
+                    let k = reach.kinds(on: n.name)
+                    guard !k.isEmpty else { continue }
+                    seenCount += 1
+                    if seen.count < listLimit { seen.append((n.name, k.sorted())) }
+                }
+                if reach.onPinned.isEmpty { seenByKinds[reach.elsewhere] = (seen, seenCount) }
             }
             let tenant = tenants.tenant(of: s.key, labels: labels)
             var crossings: [TenantCrossing] = []
             var crossingCount = 0
+            var everyOther = false
             if let tenant {
-                (crossings, crossingCount) = Self.crossings(of: tenant, reach: reach, podNodes: podNodes,
-                                                            tenantsByNode: tenantsByNode, nodesByTenant: nodesByTenant)
+                // Unpinned access crosses by what it sees everywhere alone.
+                let key = CrossingKey(shape: reach.onPinned.isEmpty ? nil : shape, kinds: reach.elsewhere, tenant: tenant)
+                if let known = crossingsByKey[key] { (crossings, crossingCount, everyOther) = known } else {
+                    (crossings, crossingCount, everyOther) = Self.crossings(of: tenant, reach: reach, tenantsByNode: tenantsByNode,
+                                                                            nodesByTenant: nodesByTenant)
+                    crossingsByKey[key] = (crossings, crossingCount, everyOther)
+                }
             }
-            // Unpinned access is the same on every node: no node-by-node walk for it.
-            let execNodes = reach.onPinned.isEmpty ? (reach.elsewhere.contains(.exec) ? podNodes : [])
-                : podNodes.filter { reach.kinds(on: $0).contains(.exec) }
+            let execNodes: [String]
+            if let known = execNodesByShape[shape] { execNodes = known } else {
+                // Unpinned access is the same on every node; pinned-only access is on its nodes.
+                if reach.onPinned.isEmpty {
+                    execNodes = reach.elsewhere.contains(.exec) ? podNodes : []
+                } else if !reach.elsewhere.contains(.exec) {
+                    execNodes = reach.pinned.filter { podsByNode[$0] != nil && reach.kinds(on: $0).contains(.exec) }.sorted()
+                } else {
+                    execNodes = podNodes.filter { reach.kinds(on: $0).contains(.exec) }
+                }
+                execNodesByShape[shape] = execNodes
+            }
             var escalations: [ReachedIdentity] = []
+            var escalationCount = 0
             if !execNodes.isEmpty {
-                // Subjects alike (every unpinned exec grant) reach the same pods: worked out once.
-                let reached: [ReachedIdentity]
-                if let known = reachedByNodes[execNodes] { reached = known } else {
-                    reached = Self.reached(on: execNodes, podsByNode: podsByNode, powers: powers)
-                    reachedByNodes[execNodes] = reached
-                }
-                let own = powers.of(s.key)
-                if !own.contains(where: { $0.kind == .everything }) {
-                    for r in reached where r.serviceAccount != s.key {
-                        let beyond = r.powers.filter { p in !own.contains { $0.kind == p.kind } }
-                        if !beyond.isEmpty {
-                            escalations.append(ReachedIdentity(serviceAccount: r.serviceAccount, powers: beyond, pods: r.pods, podsWithoutToken: r.podsWithoutToken))
-                        }
+                let key = EscalationKey(nodes: execNodes, own: Set(powers.of(s.key).map(\.kind)))
+                let all: [ReachedIdentity]
+                if let known = escalationsByKey[key] { all = known } else {
+                    // Subjects alike (every unpinned exec grant) reach the same pods: worked out once.
+                    let reached: [ReachedIdentity]
+                    if let known = reachedByNodes[execNodes] { reached = known } else {
+                        reached = Self.reached(on: execNodes, podsByNode: podsByNode, powers: powers)
+                        reachedByNodes[execNodes] = reached
                     }
+                    all = Self.beyond(key.own, reached)
+                    escalationsByKey[key] = all
                 }
-                escalations.sort { ($0.reachable ? 0 : 1, $0.strongest.rawValue, $0.serviceAccount) < ($1.reachable ? 0 : 1, $1.strongest.rawValue, $1.serviceAccount) }
+                // Its own token is no escalation.
+                let mine = all.firstIndex { $0.serviceAccount == s.key }
+                escalationCount = all.count - (mine == nil ? 0 : 1)
+                for (i, r) in all.enumerated() where i != mine {
+                    if escalations.count == listLimit { break }
+                    escalations.append(r)
+                }
             }
             guard !seen.isEmpty || !crossings.isEmpty || !escalations.isEmpty else { continue }
             out.append(AISubjectReview(subject: s.key, collector: s.collector?.collector.id, tenant: tenant, aiNodes: seen, aiNodeCount: seenCount,
-                                       crossTenant: crossings, crossTenantCount: crossingCount, escalations: escalations,
+                                       crossTenant: crossings, crossTenantCount: crossingCount,
+                                       crossesEveryOtherTenant: everyOther, escalations: escalations,
+                                       escalationCount: escalationCount,
                                        execGrant: s.inventory.access[KubeletSubresource.proxy.rawValue]?.via.first,
                                        execNodes: execNodes.count))
         }
@@ -251,35 +296,44 @@ public struct AIWorkloadReview: Sendable {
     }
 
     /// The other tenants whose pods run where the subject reads logs or pod specs, or execs.
-    static func crossings(of tenant: String, reach: NodeReach, podNodes: [String], tenantsByNode: [String: Set<String>],
-                          nodesByTenant: [String: [String]]) -> ([TenantCrossing], Int) {
+    static func crossings(of tenant: String, reach: NodeReach, tenantsByNode: [String: Set<String>],
+                          nodesByTenant: [String: [String]]) -> (shown: [TenantCrossing], count: Int, everyOther: Bool) {
         let everywhere = reach.elsewhere.intersection(EvidenceKind.sensitive)
-        if reach.onPinned.isEmpty {
-            // The same on every node: every other tenant, on all its nodes.
-            guard !everywhere.isEmpty else { return ([], 0) }
-            let others = nodesByTenant.keys.filter { $0 != tenant }.sorted()
-            let kinds = everywhere.sorted()
-            let shown = others.prefix(listLimit).map { t in
-                TenantCrossing(tenant: t, nodes: Array(nodesByTenant[t]!.prefix(listLimit)), nodeCount: nodesByTenant[t]!.count, kinds: kinds)
-            }
-            return (shown, others.count)
-        }
-        // Pinned grants: node by node (only the pinned nodes when nothing reaches the others).
-        let nodes = everywhere.isEmpty ? podNodes.filter { reach.pinned.contains($0) } : podNodes
-        var byTenant: [String: (nodes: [String], kinds: Set<EvidenceKind>)] = [:]
-        for node in nodes {
+        // A pinned node sees at least what every node sees: only the pinned nodes are walked.
+        var onPinned: [String: (nodes: [String], kinds: Set<EvidenceKind>)] = [:]
+        for node in reach.pinned.sorted() {
             let sensitive = reach.kinds(on: node).intersection(EvidenceKind.sensitive)
             guard !sensitive.isEmpty else { continue }
             for other in tenantsByNode[node] ?? [] where other != tenant {
-                byTenant[other, default: ([], [])].nodes.append(node)
-                byTenant[other]!.kinds.formUnion(sensitive)
+                onPinned[other, default: ([], [])].nodes.append(node)
+                onPinned[other]!.kinds.formUnion(sensitive)
             }
         }
-        let others = byTenant.keys.sorted()
+        // Every other tenant on all its nodes when something is seen everywhere, else those on
+        // the pinned nodes.
+        let others = everywhere.isEmpty ? onPinned.keys.sorted() : nodesByTenant.keys.filter { $0 != tenant }.sorted()
         let shown = others.prefix(listLimit).map { t in
-            TenantCrossing(tenant: t, nodes: Array(byTenant[t]!.nodes.prefix(listLimit)), nodeCount: byTenant[t]!.nodes.count, kinds: byTenant[t]!.kinds.sorted())
+            let nodes = everywhere.isEmpty ? onPinned[t]!.nodes : nodesByTenant[t]!
+            return TenantCrossing(tenant: t, nodes: Array(nodes.prefix(listLimit)), nodeCount: nodes.count,
+                                  kinds: everywhere.union(onPinned[t]?.kinds ?? []).sorted())
         }
-        return (shown, others.count)
+        return (shown, others.count, !everywhere.isEmpty && !others.isEmpty)
+    }
+
+    /// The reached identities with powers beyond `own`, strongest first; none when `own` is
+    /// everything.
+    static func beyond(_ own: Set<IdentityPower.Kind>, _ reached: [ReachedIdentity]) -> [ReachedIdentity] {
+        guard !own.contains(.everything) else { return [] }
+        var out: [ReachedIdentity] = []
+        for r in reached {
+            let extra = r.powers.filter { !own.contains($0.kind) }
+            if !extra.isEmpty { out.append(ReachedIdentity(serviceAccount: r.serviceAccount, powers: extra, pods: r.pods, podsWithoutToken: r.podsWithoutToken)) }
+        }
+        // Ranked once per key: reachable first, then by the strongest power, then by name.
+        let ranks = out.map { ($0.reachable ? 0 : 1, $0.strongest.rawValue) }
+        return out.indices.sorted { i, j in
+            ranks[i] != ranks[j] ? ranks[i] < ranks[j] : out[i].serviceAccount < out[j].serviceAccount
+        }.map { out[$0] }
     }
 
     /// Every ServiceAccount with a power whose pods run on these nodes.
@@ -316,8 +370,6 @@ final class PowerCache: @unchecked Sendable {
 /// What one subject can see on each node, by the kubelet's own checks at the release,
 /// honouring `resourceNames`: a node no pinned rule names sees what the unpinned rules give.
 struct NodeReach {
-    let inventory: InventorySubject
-    let checks: ReleaseEndpointChecks
     let pinned: Set<String>
     let elsewhere: Set<EvidenceKind>
     var onPinned: [String: Set<EvidenceKind>] = [:]
@@ -326,8 +378,6 @@ struct NodeReach {
     static let unnamedNode = "\u{0}"
 
     init(_ inventory: InventorySubject, checks: ReleaseEndpointChecks) {
-        self.inventory = inventory
-        self.checks = checks
         var names = Set<String>()
         for g in inventory.allGrants { names.formUnion(g.rule.resourceNames) }
         pinned = names

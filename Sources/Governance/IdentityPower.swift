@@ -87,6 +87,26 @@ public struct IdentityPowerIndex: Sendable {
         byGroup = groups
     }
 
+    /// What each role allows of the probes, worked out once per role: a probe's answer does
+    /// not depend on who asks, only on the role's rules.
+    final class RoleCache: @unchecked Sendable {
+        var kinds: [String: [IdentityPower.Kind]] = [:]
+    }
+    let roleCache = RoleCache()
+
+    func kinds(of role: Role) -> [IdentityPower.Kind] {
+        let key = role.kind.rawValue + "/" + role.namespace + "/" + role.name
+        if let known = roleCache.kinds[key] { return known }
+        let user = UserInfo(name: "")
+        let found = IdentityPower.Kind.allCases.filter { kind in
+            let p = kind.probe
+            let a = AuthorizationAttributes(user: user, verb: p.verb, apiGroup: p.group, resource: p.resource, subresource: p.subresource)
+            return role.rules.contains { RuleMatcher.allows($0, a) }
+        }
+        roleCache.kinds[key] = found
+        return found
+    }
+
     /// The powers of `user`, one per kind (the first granting binding in binding order).
     public func powers(of user: UserInfo) -> [IdentityPower] {
         var indices = Set(byUser[user.name] ?? [])
@@ -97,12 +117,8 @@ public struct IdentityPowerIndex: Sendable {
             // The index is by name only: the matcher decides, as the authorizer would.
             guard SubjectMatcher.firstApplying(b.subjects, user: user, bindingNamespace: "") != nil,
                   case .success(let role) = policy.resolve(b.roleRef, bindingNamespace: "") else { continue }
-            for kind in IdentityPower.Kind.allCases where found[kind] == nil {
-                let p = kind.probe
-                let a = AuthorizationAttributes(user: user, verb: p.verb, apiGroup: p.group, resource: p.resource, subresource: p.subresource)
-                if role.rules.contains(where: { RuleMatcher.allows($0, a) }) {
-                    found[kind] = IdentityPower(kind: kind, binding: b.name, role: role.name, bindingSource: b.source)
-                }
+            for kind in kinds(of: role) where found[kind] == nil {
+                found[kind] = IdentityPower(kind: kind, binding: b.name, role: role.name, bindingSource: b.source)
             }
         }
         // Everything implies the rest: name it alone.

@@ -12,7 +12,7 @@ public enum AIReviewJSON {
                          ("signals", .array(n.signals.map { .object([("kind", .string($0.kind.rawValue)), ("text", .string($0.description))]) }))])
             })),
             ("auditKeepsFailedReviews", audit(r.audit)),
-            ("subjects", .array(r.subjects.map(subject))),
+            ("subjects", .array(r.subjects.map { subject($0, aiNodeTotal: r.aiNodes.count) })),
         ])
     }
 
@@ -30,32 +30,48 @@ public enum AIReviewJSON {
         .object([("namespace", .string(p.namespace)), ("name", .string(p.name)), ("node", .string(p.node))])
     }
 
-    static func subject(_ s: AISubjectReview) -> JSONValue {
-        .object([
+    /// Escalations written per subject; `escalationCount` says how many there are.
+    static let escalationsShown = 5
+    /// Pods and nodes named per entry; the counts beside them say how many there are.
+    static let namesShown = 3
+
+    static func escalation(_ e: ReachedIdentity) -> JSONValue {
+        var via: [String] = []
+        for p in e.powers where !via.contains("\(p.binding) → \(p.role)") { via.append("\(p.binding) → \(p.role)") }
+        let account: JSONValue = .object([("namespace", .string(e.serviceAccount.namespace)), ("name", .string(e.serviceAccount.name))])
+        return .object([
+            ("serviceAccount", account),
+            ("powers", .strings(e.powers.map(\.kind.name))),
+            ("via", .strings(via)),
+            ("pods", .array(e.pods.prefix(namesShown).map(pod))),
+            ("podCount", .integer(e.pods.count)),
+            ("podsWithoutToken", .array(e.podsWithoutToken.prefix(namesShown).map(pod))),
+            ("podWithoutTokenCount", .integer(e.podsWithoutToken.count)),
+        ])
+    }
+
+    /// One subject, compact: a large cluster has thousands of agents that see every AI node
+    /// and reach every tenant alike, so "every" is said as `"*"` and lists are cut, with counts.
+    static func subject(_ s: AISubjectReview, aiNodeTotal: Int) -> JSONValue {
+        let everyAINode = s.aiNodeCount == aiNodeTotal && aiNodeTotal > 0 && Set(s.aiNodes.map(\.kinds)).count == 1
+        let reachable = s.reachableEscalations
+        return .object([
             ("kind", .string(s.subject.kind)), ("name", .string(s.subject.name)), ("namespace", .string(s.subject.namespace)),
             ("collector", s.collector.map(JSONValue.string) ?? .null),
             ("tenant", s.tenant.map(JSONValue.string) ?? .null),
-            ("aiNodes", .array(s.aiNodes.map { .object([("node", .string($0.node)), ("evidence", kinds($0.kinds))]) })),
+            ("aiEvidence", kinds(Array(Set(s.aiNodes.flatMap(\.kinds))).sorted())),
+            ("aiNodes", everyAINode ? .string("*") : .array(s.aiNodes.map { .object([("node", .string($0.node)), ("evidence", kinds($0.kinds))]) })),
             ("aiNodeCount", .integer(s.aiNodeCount)),
-            ("crossTenant", .array(s.crossTenant.map {
-                .object([("tenant", .string($0.tenant)), ("nodes", .strings($0.nodes)), ("nodeCount", .integer($0.nodeCount)), ("evidence", kinds($0.kinds))])
+            ("crossTenant", s.crossesEveryOtherTenant ? .string("*") : .array(s.crossTenant.map {
+                .object([("tenant", .string($0.tenant)), ("nodes", .strings(Array($0.nodes.prefix(namesShown)))), ("nodeCount", .integer($0.nodeCount)),
+                         ("evidence", kinds($0.kinds))])
             })),
             ("crossTenantCount", .integer(s.crossTenantCount)),
+            ("crossTenantEvidence", kinds(Array(Set(s.crossTenant.flatMap(\.kinds))).sorted())),
             ("execNodes", .integer(s.execNodes)),
-            ("escalations", .array(s.escalations.map { e in
-                .object([
-                    ("serviceAccount", .object([("namespace", .string(e.serviceAccount.namespace)), ("name", .string(e.serviceAccount.name))])),
-                    ("powers", .array(e.powers.map { p in
-                        .object([("power", .string(p.kind.name)), ("text", .string(p.kind.label)),
-                                 ("binding", .string(p.binding)), ("role", .string(p.role))])
-                    })),
-                    ("path", s.path(to: e).map(JSONValue.strings) ?? .null),
-                    ("pods", .array(e.pods.prefix(AIWorkloadReview.listLimit).map(pod))),
-                    ("podCount", .integer(e.pods.count)),
-                    ("podsWithoutToken", .array(e.podsWithoutToken.prefix(AIWorkloadReview.listLimit).map(pod))),
-                    ("podWithoutTokenCount", .integer(e.podsWithoutToken.count)),
-                ])
-            })),
+            ("path", reachable.first.flatMap { s.path(to: $0) }.map(JSONValue.strings) ?? .null),
+            ("escalations", .array(s.escalations.prefix(escalationsShown).map(escalation))),
+            ("escalationCount", .integer(s.escalationCount)),
         ])
     }
 }
