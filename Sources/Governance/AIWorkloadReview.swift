@@ -203,27 +203,24 @@ public struct AIWorkloadReview: Sendable {
 
         let checks = ReleaseEndpointChecks(profile: profile)
         let powers = PowerCache(index: IdentityPowerIndex(policy: policy))
-        var reachedByNodes: [[String]: [ReachedIdentity]] = [:]
-        var reachByShape: [[String: Set<[String]>]: NodeReach] = [:]
-        var execNodesByShape: [[String: Set<[String]>]: [String]] = [:]
+        // Keyed by the exec nodes, nil standing for every node with pods: hashing thousands of
+        // node names for every unpinned subject cost more than the review itself.
+        var reachedByNodes: [[String]?: [ReachedIdentity]] = [:]
+        var execNodesByReach: [NodeReach: [String]] = [:]
+        let allTenants = nodesByTenant.keys.sorted()
         // A tenant's subjects granted alike cross into the same tenants.
-        struct CrossingKey: Hashable { let shape: [String: Set<[String]>]?, kinds: Set<EvidenceKind>, tenant: String }
+        struct CrossingKey: Hashable { let reach: NodeReach, tenant: String }
         var seenByKinds: [Set<EvidenceKind>: ([(node: String, kinds: [EvidenceKind])], Int)] = [:]
         var crossingsByKey: [CrossingKey: ([TenantCrossing], Int, Bool)] = [:]
         // Subjects with the same exec nodes and the same powers of their own escalate alike.
-        struct EscalationKey: Hashable { let nodes: [String], own: Set<IdentityPower.Kind> }
+        struct EscalationKey: Hashable { let nodes: [String]?, own: Set<IdentityPower.Kind> }
         var escalationsByKey: [EscalationKey: [ReachedIdentity]] = [:]
 
         var out: [AISubjectReview] = []
         for s in subjects where ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: apiServerKubeletClient) == nil {
-            // What a grant opens depends only on its rules' verbs and node names: subjects
-            // granted alike share the answer.
-            let shape = s.inventory.access.mapValues { Set($0.via.map { $0.rule.verbs + ["\u{0}"] + $0.rule.resourceNames }) }
-            let reach: NodeReach
-            if let known = reachByShape[shape] { reach = known } else {
-                reach = NodeReach(s.inventory, checks: checks)
-                reachByShape[shape] = reach
-            }
+            // Cheap to work out (a few dozen checks); what follows from it is shared between
+            // subjects that see the same on the same nodes.
+            let reach = NodeReach(s.inventory, checks: checks)
             guard reach.seesAnything else { continue }
             var seen: [(node: String, kinds: [EvidenceKind])] = []
             var seenCount = 0
@@ -241,16 +238,17 @@ public struct AIWorkloadReview: Sendable {
             var crossingCount = 0
             var everyOther = false
             if let tenant {
-                // Unpinned access crosses by what it sees everywhere alone.
-                let key = CrossingKey(shape: reach.onPinned.isEmpty ? nil : shape, kinds: reach.elsewhere, tenant: tenant)
+                let key = CrossingKey(reach: reach, tenant: tenant)
                 if let known = crossingsByKey[key] { (crossings, crossingCount, everyOther) = known } else {
                     (crossings, crossingCount, everyOther) = Self.crossings(of: tenant, reach: reach, tenantsByNode: tenantsByNode,
-                                                                            nodesByTenant: nodesByTenant)
+                                                                            nodesByTenant: nodesByTenant, allTenants: allTenants)
                     crossingsByKey[key] = (crossings, crossingCount, everyOther)
                 }
             }
             let execNodes: [String]
-            if let known = execNodesByShape[shape] { execNodes = known } else {
+            if reach.onPinned.isEmpty {
+                execNodes = reach.elsewhere.contains(.exec) ? podNodes : []
+            } else if let known = execNodesByReach[reach] { execNodes = known } else {
                 // Unpinned access is the same on every node; pinned-only access is on its nodes.
                 if reach.onPinned.isEmpty {
                     execNodes = reach.elsewhere.contains(.exec) ? podNodes : []
@@ -259,19 +257,20 @@ public struct AIWorkloadReview: Sendable {
                 } else {
                     execNodes = podNodes.filter { reach.kinds(on: $0).contains(.exec) }
                 }
-                execNodesByShape[shape] = execNodes
+                execNodesByReach[reach] = execNodes
             }
             var escalations: [ReachedIdentity] = []
             var escalationCount = 0
             if !execNodes.isEmpty {
-                let key = EscalationKey(nodes: execNodes, own: Set(powers.of(s.key).map(\.kind)))
+                let nodesKey: [String]? = reach.onPinned.isEmpty ? nil : execNodes
+                let key = EscalationKey(nodes: nodesKey, own: Set(powers.of(s.key).map(\.kind)))
                 let all: [ReachedIdentity]
                 if let known = escalationsByKey[key] { all = known } else {
                     // Subjects alike (every unpinned exec grant) reach the same pods: worked out once.
                     let reached: [ReachedIdentity]
-                    if let known = reachedByNodes[execNodes] { reached = known } else {
+                    if let known = reachedByNodes[nodesKey] { reached = known } else {
                         reached = Self.reached(on: execNodes, podsByNode: podsByNode, powers: powers)
-                        reachedByNodes[execNodes] = reached
+                        reachedByNodes[nodesKey] = reached
                     }
                     all = Self.beyond(key.own, reached)
                     escalationsByKey[key] = all
@@ -297,7 +296,7 @@ public struct AIWorkloadReview: Sendable {
 
     /// The other tenants whose pods run where the subject reads logs or pod specs, or execs.
     static func crossings(of tenant: String, reach: NodeReach, tenantsByNode: [String: Set<String>],
-                          nodesByTenant: [String: [String]]) -> (shown: [TenantCrossing], count: Int, everyOther: Bool) {
+                          nodesByTenant: [String: [String]], allTenants: [String]) -> (shown: [TenantCrossing], count: Int, everyOther: Bool) {
         let everywhere = reach.elsewhere.intersection(EvidenceKind.sensitive)
         // A pinned node sees at least what every node sees: only the pinned nodes are walked.
         var onPinned: [String: (nodes: [String], kinds: Set<EvidenceKind>)] = [:]
@@ -311,7 +310,7 @@ public struct AIWorkloadReview: Sendable {
         }
         // Every other tenant on all its nodes when something is seen everywhere, else those on
         // the pinned nodes.
-        let others = everywhere.isEmpty ? onPinned.keys.sorted() : nodesByTenant.keys.filter { $0 != tenant }.sorted()
+        let others = everywhere.isEmpty ? onPinned.keys.sorted() : allTenants.filter { $0 != tenant }
         let shown = others.prefix(listLimit).map { t in
             let nodes = everywhere.isEmpty ? onPinned[t]!.nodes : nodesByTenant[t]!
             return TenantCrossing(tenant: t, nodes: Array(nodes.prefix(listLimit)), nodeCount: nodes.count,
@@ -369,7 +368,7 @@ final class PowerCache: @unchecked Sendable {
 
 /// What one subject can see on each node, by the kubelet's own checks at the release,
 /// honouring `resourceNames`: a node no pinned rule names sees what the unpinned rules give.
-struct NodeReach {
+struct NodeReach: Hashable {
     let pinned: Set<String>
     let elsewhere: Set<EvidenceKind>
     var onPinned: [String: Set<EvidenceKind>] = [:]

@@ -87,43 +87,57 @@ public struct IdentityPowerIndex: Sendable {
         byGroup = groups
     }
 
-    /// What each role allows of the probes, worked out once per role: a probe's answer does
-    /// not depend on who asks, only on the role's rules.
-    final class RoleCache: @unchecked Sendable {
-        var kinds: [String: [IdentityPower.Kind]] = [:]
+    /// What each role allows of the probes, and what each group's bindings give, worked out
+    /// once: a probe's answer does not depend on who asks, only on the role's rules, and a
+    /// group's bindings apply alike to every member.
+    final class Cache: @unchecked Sendable {
+        var roleKinds: [String: [IdentityPower.Kind]] = [:]
+        var groupPowers: [String: [IdentityPower.Kind: (index: Int, power: IdentityPower)]] = [:]
     }
-    let roleCache = RoleCache()
+    let cache = Cache()
 
     func kinds(of role: Role) -> [IdentityPower.Kind] {
         let key = role.kind.rawValue + "/" + role.namespace + "/" + role.name
-        if let known = roleCache.kinds[key] { return known }
+        if let known = cache.roleKinds[key] { return known }
         let user = UserInfo(name: "")
         let found = IdentityPower.Kind.allCases.filter { kind in
             let p = kind.probe
             let a = AuthorizationAttributes(user: user, verb: p.verb, apiGroup: p.group, resource: p.resource, subresource: p.subresource)
             return role.rules.contains { RuleMatcher.allows($0, a) }
         }
-        roleCache.kinds[key] = found
+        cache.roleKinds[key] = found
         return found
     }
 
-    /// The powers of `user`, one per kind (the first granting binding in binding order).
-    public func powers(of user: UserInfo) -> [IdentityPower] {
-        var indices = Set(byUser[user.name] ?? [])
-        for g in user.groups { indices.formUnion(byGroup[g] ?? []) }
-        var found: [IdentityPower.Kind: IdentityPower] = [:]
+    /// The first granting binding (in binding order) of each power, among `indices`.
+    func powers(of user: UserInfo, bindings indices: [Int]) -> [IdentityPower.Kind: (index: Int, power: IdentityPower)] {
+        var found: [IdentityPower.Kind: (index: Int, power: IdentityPower)] = [:]
         for i in indices.sorted() {
             let b = policy.clusterRoleBindings[i]
             // The index is by name only: the matcher decides, as the authorizer would.
             guard SubjectMatcher.firstApplying(b.subjects, user: user, bindingNamespace: "") != nil,
                   case .success(let role) = policy.resolve(b.roleRef, bindingNamespace: "") else { continue }
             for kind in kinds(of: role) where found[kind] == nil {
-                found[kind] = IdentityPower(kind: kind, binding: b.name, role: role.name, bindingSource: b.source)
+                found[kind] = (i, IdentityPower(kind: kind, binding: b.name, role: role.name, bindingSource: b.source))
             }
         }
+        return found
+    }
+
+    /// The powers of `user`, one per kind (the first granting binding in binding order).
+    public func powers(of user: UserInfo) -> [IdentityPower] {
+        var found = powers(of: UserInfo(name: user.name), bindings: byUser[user.name] ?? [])
+        for g in user.groups {
+            let shared: [IdentityPower.Kind: (index: Int, power: IdentityPower)]
+            if let known = cache.groupPowers[g] { shared = known } else {
+                shared = powers(of: UserInfo(name: "", groups: [g]), bindings: byGroup[g] ?? [])
+                cache.groupPowers[g] = shared
+            }
+            for (kind, p) in shared where found[kind].map({ p.index < $0.index }) ?? true { found[kind] = p }
+        }
         // Everything implies the rest: name it alone.
-        if let all = found[.everything] { return [all] }
-        return found.values.sorted()
+        if let all = found[.everything] { return [all.power] }
+        return found.values.map(\.power).sorted()
     }
 
     /// The identity a subject stands for: a group as one of its members.

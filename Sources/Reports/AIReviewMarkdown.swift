@@ -37,7 +37,7 @@ public enum AIReviewMarkdown {
         if crossing.isEmpty { o += "No subject of one tenant reaches logs, pod specs or exec on nodes running another tenant's pods.\n\n" } else {
             for s in crossing {
                 o += "- **\(esc(s.subject.description))** (tenant \(esc(s.tenant ?? "?"))) → "
-                o += s.crossTenant.map { "tenant \(esc($0.tenant)): \(EvidenceKind.text($0.kinds)) on \(esc(more($0.nodes, of: $0.nodeCount)))" }.joined(separator: "; ")
+                o += s.crossTenant.map { "\(esc($0.tenant)): \(EvidenceKind.text($0.kinds)) on \(esc(more($0.nodes, of: $0.nodeCount)))" }.joined(separator: "; ")
                 o += s.crossTenantCount > s.crossTenant.count ? "; and \(s.crossTenantCount - s.crossTenant.count) more tenants\n" : "\n"
             }
             o += "\n"
@@ -47,10 +47,12 @@ public enum AIReviewMarkdown {
         if escalating.isEmpty { o += "Exec reaches no identity more powerful than the subject that has it.\n\n" } else {
             for s in escalating {
                 o += "- **\(esc(s.subject.description))** (exec on \(s.execNodes) node\(s.execNodes == 1 ? "" : "s") with pods)\n"
-                for e in s.escalations {
+                for e in s.escalations.prefix(AIReviewJSON.escalationsShown) {
                     if let path = s.path(to: e) {
                         o += "  - " + path.map { "`\(esc($0))`" }.joined(separator: " → ") + "\n"
-                        if e.powers.count > 1 { o += "    - also: " + e.powers.dropFirst().map { esc($0.description) }.joined(separator: "; ") + "\n" }
+                        // The path names the first binding's powers; others come from other bindings.
+                        let elsewhere = e.powers.filter { $0.binding != e.powers[0].binding }
+                        if !elsewhere.isEmpty { o += "    - also: " + elsewhere.map { esc($0.description) }.joined(separator: "; ") + "\n" }
                         if e.pods.count > 1 { o += "    - \(e.pods.count) pods hold the token: " + esc(more(e.pods.map(\.description), of: e.pods.count)) + "\n" }
                     } else {
                         o += "  - \(esc(e.serviceAccount.description)) (\(esc(e.powers.map { $0.kind.label }.joined(separator: ", ")))) — not reachable: no mounted token\n"
@@ -58,6 +60,9 @@ public enum AIReviewMarkdown {
                     if !e.podsWithoutToken.isEmpty {
                         o += "    - without a mounted token (`automountServiceAccountToken: false`): " + esc(more(e.podsWithoutToken.map(\.description), of: e.podsWithoutToken.count)) + "\n"
                     }
+                }
+                if s.escalationCount > AIReviewJSON.escalationsShown {
+                    o += "  - and \(s.escalationCount - AIReviewJSON.escalationsShown) more identities (`-o json`: `escalationCount`)\n"
                 }
             }
             o += "\n"
