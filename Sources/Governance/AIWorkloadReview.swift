@@ -380,7 +380,10 @@ struct NodeReach: Hashable {
         var names = Set<String>()
         for g in inventory.allGrants { names.formUnion(g.rule.resourceNames) }
         pinned = names
-        elsewhere = Self.kinds(inventory, checks, node: Self.unnamedNode)
+        // Without resourceNames the inventory's reachable paths (worked out once per grant
+        // shape, by the same checks) say it all.
+        elsewhere = names.isEmpty ? Set(inventory.paths.flatMap { $0.endpoint.capabilities.compactMap(EvidenceKind.of) })
+            : Self.kinds(inventory, checks, node: Self.unnamedNode)
         for n in names { onPinned[n] = Self.kinds(inventory, checks, node: n) }
     }
 
