@@ -138,7 +138,8 @@ struct YAMLObjectReader {
         if want.contains(.rules) {
             if let rules = try sequence(lookup(n, "rules")) {
                 o.rules = try elements(rules) { r throws(Unsure) in
-                    PolicyRule(verbs: try strings(lookup(r, "verbs")) ?? [], apiGroups: try strings(lookup(r, "apiGroups")) ?? [],
+                    guard r.kind == .mapping else { throw Unsure() }
+                    return PolicyRule(verbs: try strings(lookup(r, "verbs")) ?? [], apiGroups: try strings(lookup(r, "apiGroups")) ?? [],
                                resources: try strings(lookup(r, "resources")) ?? [], resourceNames: try strings(lookup(r, "resourceNames")) ?? [],
                                nonResourceURLs: try strings(lookup(r, "nonResourceURLs")) ?? [])
                 }
@@ -158,7 +159,8 @@ struct YAMLObjectReader {
             }
             if let subjects = try sequence(lookup(n, "subjects")) {
                 o.subjects = try elements(subjects) { s throws(Unsure) in
-                    Subject(kind: try string(lookup(s, "kind")) ?? "", name: try string(lookup(s, "name")) ?? "",
+                    guard s.kind == .mapping else { throw Unsure() }
+                    return Subject(kind: try string(lookup(s, "kind")) ?? "", name: try string(lookup(s, "name")) ?? "",
                             namespace: try string(lookup(s, "namespace")) ?? "", apiGroup: try string(lookup(s, "apiGroup")) ?? "")
                 }
             }
@@ -177,10 +179,12 @@ struct YAMLObjectReader {
     }
 
     private func labelSelector(_ s: Node) throws(Unsure) -> LabelSelector {
+        guard s.kind == .mapping else { throw Unsure() }
         var expressions: [LabelSelector.Requirement] = []
         if let e = try sequence(lookup(s, "matchExpressions")) {
             expressions = try elements(e) { r throws(Unsure) in
-                LabelSelector.Requirement(key: try string(lookup(r, "key")) ?? "", operator: try string(lookup(r, "operator")) ?? "",
+                guard r.kind == .mapping else { throw Unsure() }
+                return LabelSelector.Requirement(key: try string(lookup(r, "key")) ?? "", operator: try string(lookup(r, "operator")) ?? "",
                                           values: try strings(lookup(r, "values")) ?? [])
             }
         }
@@ -224,6 +228,7 @@ struct YAMLObjectReader {
     private func containers(_ v: Node?) throws(Unsure) -> [ObjectWire.Container]? {
         guard let seq = try sequence(v) else { return nil }
         return try elements(seq) { c throws(Unsure) in
+            guard c.kind == .mapping else { throw Unsure() }
             var resources: ObjectWire.Resources? = nil
             if let r = try mapping(lookup(c, "resources")) {
                 resources = ObjectWire.Resources(requests: try acceleratorQuantities(lookup(r, "requests")),
