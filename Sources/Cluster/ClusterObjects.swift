@@ -5,13 +5,17 @@ public struct ServiceAccount: Hashable, Sendable {
     public var name: String
     public var labels: [String: String]
     public var annotations: [String: String]
+    /// `automountServiceAccountToken`: false keeps its token out of pods that do not ask for it.
+    public var automountServiceAccountToken: Bool?
     public var source: SourceLocation?
 
-    public init(namespace: String, name: String, labels: [String: String] = [:], annotations: [String: String] = [:], source: SourceLocation? = nil) {
+    public init(namespace: String, name: String, labels: [String: String] = [:], annotations: [String: String] = [:],
+                automountServiceAccountToken: Bool? = nil, source: SourceLocation? = nil) {
         self.namespace = namespace
         self.name = name
         self.labels = labels
         self.annotations = annotations
+        self.automountServiceAccountToken = automountServiceAccountToken
         self.source = source
     }
 
@@ -53,7 +57,25 @@ public struct Workload: Hashable, Sendable {
     public var serviceAccountName: String
     public var nodeName: String?
     public var images: [String]
+    /// The pod's own `automountServiceAccountToken`, which overrides its ServiceAccount's.
+    public var automountServiceAccountToken: Bool? = nil
+    /// Accelerator resources its containers request or limit (`nvidia.com/gpu` → `1`): limits
+    /// win, as the scheduler defaults requests of extended resources to them.
+    public var accelerators: [String: String] = [:]
     public var source: SourceLocation?
+
+    public init(kind: String, namespace: String, name: String, serviceAccountName: String, nodeName: String?, images: [String],
+                automountServiceAccountToken: Bool? = nil, accelerators: [String: String] = [:], source: SourceLocation?) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.serviceAccountName = serviceAccountName
+        self.nodeName = nodeName
+        self.images = images
+        self.automountServiceAccountToken = automountServiceAccountToken
+        self.accelerators = accelerators
+        self.source = source
+    }
 }
 
 /// A ValidatingAdmissionPolicy, kept for its metadata only: `scan` recognises the guardrail

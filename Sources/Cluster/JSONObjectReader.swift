@@ -122,7 +122,8 @@ struct JSONObjectReader {
 
     /// The order of `CodingKeys` matters to nothing but this table.
     static let objectKeys: [StaticString] = ["kind", "apiVersion", "metadata", "rules", "aggregationRule", "roleRef", "subjects",
-                                             "spec", "status", "serverVersion", "data"]
+                                             "spec", "status", "serverVersion", "data",
+                                             "automountServiceAccountToken"]
 
     /// One object: its `kind` first, wherever it stands, then the fields that kind needs.
     /// Members before `kind` (kubectl writes `apiVersion` first; a typed list's items have no
@@ -130,7 +131,7 @@ struct JSONObjectReader {
     mutating func object() throws -> ObjectWire {
         var o = ObjectWire()
         var want: ObjectWire.Fields? = nil
-        var later = InlineArray<11, Int>(repeating: -1)
+        var later = InlineArray<12, Int>(repeating: -1)
         try members(Self.objectKeys) { k, r in
             if k == 0 {
                 o.kind = try r.string()
@@ -145,7 +146,7 @@ struct JSONObjectReader {
             }
         }
         let fields = want ?? ObjectWire.fields(for: nil)
-        for k in 1..<10 where later[k] >= 0 {
+        for k in 1..<12 where k != 10 && later[k] >= 0 {
             var r = JSONObjectReader(p: p, n: n, i: later[k])
             try r.member(k, fields, &o)
         }
@@ -168,6 +169,7 @@ struct JSONObjectReader {
         case 7 where want.contains(.spec): o.spec = try ifPresent { try $0.spec() }
         case 8 where want.contains(.status): o.status = try ifPresent { try $0.status() }
         case 9 where want.contains(.serverVersion): o.serverVersion = try string()
+        case 11 where want.contains(.automount): o.automountServiceAccountToken = try bool()
         default: try skipValue()
         }
     }
@@ -286,11 +288,12 @@ struct JSONObjectReader {
     }
 
     /// Pod specs, controller specs and CronJob specs: `ObjectWire.Spec` (a pod spec is its
-    /// first five members).
+    /// first six members).
     static let specKeys: [StaticString] = ["serviceAccountName", "serviceAccount", "nodeName", "containers", "initContainers",
-                                           "template", "jobTemplate"]
-    static let podSpecKeys = Array(specKeys.prefix(5))
-    static let containerKeys: [StaticString] = ["name", "image"]
+                                           "automountServiceAccountToken", "template", "jobTemplate"]
+    static let podSpecKeys = Array(specKeys.prefix(6))
+    static let containerKeys: [StaticString] = ["name", "image", "resources"]
+    static let resourcesKeys: [StaticString] = ["requests", "limits"]
     static let specOnly: [StaticString] = ["spec"]
     static let templateOnly: [StaticString] = ["template"]
 
@@ -303,7 +306,8 @@ struct JSONObjectReader {
             case 2: s.nodeName = try r.string()
             case 3: s.containers = try r.ifPresent { try $0.array { try $0.container() } }
             case 4: s.initContainers = try r.ifPresent { try $0.array { try $0.container() } }
-            case 5: s.template = try r.ifPresent { try $0.template() }
+            case 5: s.automountServiceAccountToken = try r.bool()
+            case 6: s.template = try r.ifPresent { try $0.template() }
             default:
                 s.jobTemplate = try r.ifPresent { r in
                     var j = ObjectWire.JobTemplate()
@@ -328,7 +332,8 @@ struct JSONObjectReader {
                 // A pod spec: the same members, less `template` and `jobTemplate`.
                 let s = try r.spec(Self.podSpecKeys)
                 return ObjectWire.PodSpec(serviceAccountName: s.serviceAccountName, serviceAccount: s.serviceAccount, nodeName: s.nodeName,
-                                          containers: s.containers, initContainers: s.initContainers)
+                                          containers: s.containers, initContainers: s.initContainers,
+                                          automountServiceAccountToken: s.automountServiceAccountToken)
             }
         }
         return t
@@ -337,9 +342,41 @@ struct JSONObjectReader {
     mutating func container() throws -> ObjectWire.Container {
         var c = ObjectWire.Container()
         try members(Self.containerKeys) { k, r in
-            if k == 0 { c.name = try r.string() } else { c.image = try r.string() }
+            switch k {
+            case 0: c.name = try r.string()
+            case 1: c.image = try r.string()
+            default:
+                c.resources = try r.ifPresent { r in
+                    var res = ObjectWire.Resources()
+                    try r.members(Self.resourcesKeys) { k, r in
+                        let q = try r.ifPresent { try $0.acceleratorQuantities() }
+                        if k == 0 { res.requests = q } else { res.limits = q }
+                    }
+                    return res
+                }
+            }
         }
         return c
+    }
+
+    /// `AcceleratorQuantities`: accelerator names only, their values strings as the API writes
+    /// them (a number is left to JSONDecoder); other resources are skipped whatever they hold.
+    mutating func acceleratorQuantities() throws -> AcceleratorQuantities {
+        var values: [String: FlexibleScalar] = [:]
+        try expect(UInt8(ascii: "{"))
+        skipSpace()
+        if i < n, p[i] == UInt8(ascii: "}") { i += 1; return AcceleratorQuantities(values: values) }
+        repeat {
+            let key = try rawString()
+            try expect(UInt8(ascii: ":"))
+            if AcceleratorQuantities.keeps(key) {
+                guard values[key] == nil else { throw Unsure() }
+                values[key] = FlexibleScalar(text: try rawString())
+            } else {
+                try skipValue()
+            }
+        } while try next(UInt8(ascii: "}"))
+        return AcceleratorQuantities(values: values)
     }
 
     static let statusKeys: [StaticString] = ["nodeInfo", "capacity"]
@@ -436,6 +473,14 @@ struct JSONObjectReader {
     mutating func string() throws -> String? {
         if isNull() { return nil }
         return try rawString()
+    }
+
+    /// `true`, `false` or null; anything else is JSONDecoder's type error to word.
+    mutating func bool() throws -> Bool? {
+        if isNull() { return nil }
+        if n - i >= 4, p[i] == UInt8(ascii: "t") { try word("true"); return true }
+        try word("false")
+        return false
     }
 
     mutating func strings() throws -> [String] {

@@ -53,7 +53,8 @@ enum ObjectConverter {
         case "ServiceAccount":
             try requireName()
             snapshot.serviceAccounts.append(ServiceAccount(namespace: namespace, name: name, labels: meta.labels ?? [:],
-                                                           annotations: meta.annotations?.values ?? [:], source: location))
+                                                           annotations: meta.annotations?.values ?? [:],
+                                                           automountServiceAccountToken: o.automountServiceAccountToken, source: location))
         case "Node":
             try requireName()
             var accelerators: [String: String] = [:]
@@ -69,16 +70,19 @@ enum ObjectConverter {
                 guard let spec = o.spec else { return nil }
                 if kind == "Pod" {
                     return .init(serviceAccountName: spec.serviceAccountName, serviceAccount: spec.serviceAccount,
-                                 nodeName: spec.nodeName, containers: spec.containers, initContainers: spec.initContainers)
+                                 nodeName: spec.nodeName, containers: spec.containers, initContainers: spec.initContainers,
+                                 automountServiceAccountToken: spec.automountServiceAccountToken)
                 }
                 if kind == "CronJob" { return spec.jobTemplate?.spec?.template?.spec }
                 return spec.template?.spec
             }()
             let sa = pod?.serviceAccountName ?? pod?.serviceAccount ?? "default"
-            let images = ((pod?.initContainers ?? []) + (pod?.containers ?? [])).compactMap(\.image)
+            let containers = (pod?.initContainers ?? []) + (pod?.containers ?? [])
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
-                                               images: images, source: location))
+                                               images: containers.compactMap(\.image),
+                                               automountServiceAccountToken: pod?.automountServiceAccountToken,
+                                               accelerators: Self.accelerators(containers), source: location))
         case admissionPolicyKind:
             try requireName()
             snapshot.admissionPolicies.append(AdmissionPolicy(name: name, labels: meta.labels ?? [:],
@@ -91,13 +95,25 @@ enum ObjectConverter {
             snapshot.skippedKinds[kind, default: 0] += 1
         }
     }
+
+    /// Accelerator quantities the containers ask for: requests, then limits over them (the
+    /// scheduler sets an extended resource's request to its limit).
+    static func accelerators(_ containers: [ObjectWire.Container]) -> [String: String] {
+        var out: [String: String] = [:]
+        for c in containers {
+            for (k, v) in c.resources?.requests?.values ?? [:] { out[k] = v.text }
+            for (k, v) in c.resources?.limits?.values ?? [:] { out[k] = v.text }
+        }
+        return out
+    }
 }
 
 extension Node {
     /// Extended resources that name accelerators (`nvidia.com/gpu`, `amd.com/gpu`,
-    /// `nvidia.com/mig-1g.10gb`, `aws.amazon.com/neuron`, `google.com/tpu`, `gpu.intel.com/i915`).
+    /// `nvidia.com/mig-1g.10gb`, `aws.amazon.com/neuron`, `google.com/tpu`, `gpu.intel.com/i915`,
+    /// `habana.ai/gaudi`).
     public static func isAcceleratorResource(_ name: String) -> Bool {
         let n = name.lowercased()
-        return n.contains("gpu") || n.contains("/mig-") || n.contains("neuron") || n.hasSuffix("/tpu")
+        return n.contains("gpu") || n.contains("/mig-") || n.contains("neuron") || n.hasSuffix("/tpu") || n.hasPrefix("habana.ai/")
     }
 }

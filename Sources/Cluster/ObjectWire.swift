@@ -16,9 +16,16 @@ struct ObjectWire: Decodable, Equatable {
         var clusterRoleSelectors: [LabelSelector]?
     }
 
+    /// A container's requests and limits: only accelerators are read.
+    struct Resources: Decodable, Equatable {
+        var requests: AcceleratorQuantities?
+        var limits: AcceleratorQuantities?
+    }
+
     struct Container: Decodable, Equatable {
         var name: String?
         var image: String?
+        var resources: Resources?
     }
 
     struct PodSpec: Decodable, Equatable {
@@ -27,6 +34,7 @@ struct ObjectWire: Decodable, Equatable {
         var nodeName: String?
         var containers: [Container]?
         var initContainers: [Container]?
+        var automountServiceAccountToken: Bool?
     }
 
     struct Template: Decodable, Equatable { var spec: PodSpec? }
@@ -40,6 +48,7 @@ struct ObjectWire: Decodable, Equatable {
         var nodeName: String?
         var containers: [Container]?
         var initContainers: [Container]?
+        var automountServiceAccountToken: Bool?
         var template: Template?
         var jobTemplate: JobTemplate?
     }
@@ -63,11 +72,14 @@ struct ObjectWire: Decodable, Equatable {
     var serverVersion: String?
     /// ConfigMap `kube-system/kubeadm-config` only.
     var data: [String: String]?
+    /// ServiceAccount only: whether pods get its token unless they say otherwise.
+    var automountServiceAccountToken: Bool?
 
     init() {}
 
     enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion, data
+        case automountServiceAccountToken
     }
     enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
 
@@ -89,18 +101,20 @@ struct ObjectWire: Decodable, Equatable {
         static let serverVersion = Fields(rawValue: 1 << 8)
         /// `data`, when the object is `kube-system/kubeadm-config`.
         static let kubeadmData = Fields(rawValue: 1 << 9)
+        /// A ServiceAccount's top-level `automountServiceAccountToken`.
+        static let automount = Fields(rawValue: 1 << 10)
     }
 
     /// An item without `kind` (typed lists) gets every field, and the list's kind decides
     /// later. Only RBAC kinds are judged by their group; kinds the analysis does not read are
     /// counted by name only.
     static func fields(for kind: String?) -> Fields {
-        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status] }
+        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status, .automount] }
         let group: Fields = ObjectConverter.rbacKinds.contains(kind) ? [.apiVersion] : []
         switch kind {
         case "ClusterRole", "Role": return group.union([.metadata, .labels, .annotations, .rules])
         case "ClusterRoleBinding", "RoleBinding": return group.union([.metadata, .annotations, .binding])
-        case "ServiceAccount": return [.metadata, .annotations]
+        case "ServiceAccount": return [.metadata, .annotations, .automount]
         case "Node": return [.metadata, .labels, .status]
         case "Namespace": return [.metadata, .labels]
         case ObjectConverter.admissionPolicyKind: return [.metadata, .labels, .annotations]
@@ -142,6 +156,9 @@ struct ObjectWire: Decodable, Equatable {
         }
         if want.contains(.spec) { spec = try c.decodeIfPresent(Spec.self, forKey: .spec) }
         if want.contains(.status) { status = try c.decodeIfPresent(Status.self, forKey: .status) }
+        if want.contains(.automount) {
+            automountServiceAccountToken = try c.decodeIfPresent(Bool.self, forKey: .automountServiceAccountToken)
+        }
     }
 }
 
@@ -188,5 +205,23 @@ struct FlexibleScalar: Decodable, Equatable {
         else if let i = try? c.decode(Int.self) { text = String(i) }
         else if let d = try? c.decode(Double.self) { text = String(d) }
         else { text = "" }
+    }
+}
+
+/// Quantities of accelerator resources only (`Node.isAcceleratorResource`): cpu and memory,
+/// often numbers in hand-written YAML, are never decoded.
+struct AcceleratorQuantities: Decodable, Equatable {
+    var values: [String: FlexibleScalar] = [:]
+
+    init(values: [String: FlexibleScalar]) { self.values = values }
+
+    /// The names kept, for the readers that cannot see `Node` under their own `Node`.
+    static func keeps(_ name: String) -> Bool { Node.isAcceleratorResource(name) }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: KubeletAuthzAnnotations.Key.self)
+        for key in c.allKeys where Self.keeps(key.stringValue) {
+            values[key.stringValue] = try c.decode(FlexibleScalar.self, forKey: key)
+        }
     }
 }

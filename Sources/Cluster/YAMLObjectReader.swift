@@ -138,7 +138,8 @@ struct YAMLObjectReader {
         if want.contains(.rules) {
             if let rules = try sequence(lookup(n, "rules")) {
                 o.rules = try elements(rules) { r throws(Unsure) in
-                    PolicyRule(verbs: try strings(lookup(r, "verbs")) ?? [], apiGroups: try strings(lookup(r, "apiGroups")) ?? [],
+                    guard r.kind == .mapping else { throw Unsure() }
+                    return PolicyRule(verbs: try strings(lookup(r, "verbs")) ?? [], apiGroups: try strings(lookup(r, "apiGroups")) ?? [],
                                resources: try strings(lookup(r, "resources")) ?? [], resourceNames: try strings(lookup(r, "resourceNames")) ?? [],
                                nonResourceURLs: try strings(lookup(r, "nonResourceURLs")) ?? [])
                 }
@@ -158,12 +159,14 @@ struct YAMLObjectReader {
             }
             if let subjects = try sequence(lookup(n, "subjects")) {
                 o.subjects = try elements(subjects) { s throws(Unsure) in
-                    Subject(kind: try string(lookup(s, "kind")) ?? "", name: try string(lookup(s, "name")) ?? "",
+                    guard s.kind == .mapping else { throw Unsure() }
+                    return Subject(kind: try string(lookup(s, "kind")) ?? "", name: try string(lookup(s, "name")) ?? "",
                             namespace: try string(lookup(s, "namespace")) ?? "", apiGroup: try string(lookup(s, "apiGroup")) ?? "")
                 }
             }
         }
         if want.contains(.spec), let s = try mapping(lookup(n, "spec")) { o.spec = try spec(s) }
+        if want.contains(.automount) { o.automountServiceAccountToken = try bool(lookup(n, "automountServiceAccountToken")) }
         if want.contains(.status), let s = try mapping(lookup(n, "status")) {
             var status = ObjectWire.Status()
             if let info = try mapping(lookup(s, "nodeInfo")) {
@@ -176,10 +179,12 @@ struct YAMLObjectReader {
     }
 
     private func labelSelector(_ s: Node) throws(Unsure) -> LabelSelector {
+        guard s.kind == .mapping else { throw Unsure() }
         var expressions: [LabelSelector.Requirement] = []
         if let e = try sequence(lookup(s, "matchExpressions")) {
             expressions = try elements(e) { r throws(Unsure) in
-                LabelSelector.Requirement(key: try string(lookup(r, "key")) ?? "", operator: try string(lookup(r, "operator")) ?? "",
+                guard r.kind == .mapping else { throw Unsure() }
+                return LabelSelector.Requirement(key: try string(lookup(r, "key")) ?? "", operator: try string(lookup(r, "operator")) ?? "",
                                           values: try strings(lookup(r, "values")) ?? [])
             }
         }
@@ -193,6 +198,7 @@ struct YAMLObjectReader {
         spec.nodeName = try string(lookup(s, "nodeName"))
         spec.containers = try containers(lookup(s, "containers"))
         spec.initContainers = try containers(lookup(s, "initContainers"))
+        spec.automountServiceAccountToken = try bool(lookup(s, "automountServiceAccountToken"))
         if let t = try mapping(lookup(s, "template")) { spec.template = try template(t) }
         if let j = try mapping(lookup(s, "jobTemplate")) {
             var jobTemplate = ObjectWire.JobTemplate()
@@ -213,7 +219,8 @@ struct YAMLObjectReader {
                                                serviceAccount: try string(lookup(s, "serviceAccount")),
                                                nodeName: try string(lookup(s, "nodeName")),
                                                containers: try containers(lookup(s, "containers")),
-                                               initContainers: try containers(lookup(s, "initContainers")))
+                                               initContainers: try containers(lookup(s, "initContainers")),
+                                               automountServiceAccountToken: try bool(lookup(s, "automountServiceAccountToken")))
         }
         return template
     }
@@ -221,7 +228,13 @@ struct YAMLObjectReader {
     private func containers(_ v: Node?) throws(Unsure) -> [ObjectWire.Container]? {
         guard let seq = try sequence(v) else { return nil }
         return try elements(seq) { c throws(Unsure) in
-            ObjectWire.Container(name: try string(lookup(c, "name")), image: try string(lookup(c, "image")))
+            guard c.kind == .mapping else { throw Unsure() }
+            var resources: ObjectWire.Resources? = nil
+            if let r = try mapping(lookup(c, "resources")) {
+                resources = ObjectWire.Resources(requests: try acceleratorQuantities(lookup(r, "requests")),
+                                                 limits: try acceleratorQuantities(lookup(r, "limits")))
+            }
+            return ObjectWire.Container(name: try string(lookup(c, "name")), image: try string(lookup(c, "image")), resources: resources)
         }
     }
 
@@ -256,6 +269,18 @@ struct YAMLObjectReader {
     private func text(_ v: Node) throws(Unsure) -> String {
         guard let t = YAMLScalarText.text(of: v, in: b) else { throw Unsure() }
         return t
+    }
+
+    /// `decodeIfPresent(Bool.self)`: only the plain `true` and `false` are sure; other
+    /// spellings Yams may or may not take are left to it.
+    private func bool(_ v: Node?) throws(Unsure) -> Bool? {
+        guard let v, !YAMLScalarText.isNull(v, in: b) else { return nil }
+        guard v.kind == .scalar, v.style == .plain else { throw Unsure() }
+        switch try text(v) {
+        case "true": return true
+        case "false": return false
+        default: throw Unsure()
+        }
     }
 
     /// `decodeIfPresent([String].self)`.
@@ -326,6 +351,16 @@ struct YAMLObjectReader {
             values[name] = try text(node(tree.child(map, i + 1)))
         }
         return KubeletAuthzAnnotations(values: values)
+    }
+
+    /// `AcceleratorQuantities`: accelerator names only.
+    private func acceleratorQuantities(_ v: Node?) throws(Unsure) -> AcceleratorQuantities? {
+        guard let map = try mapping(v) else { return nil }
+        var out: [String: FlexibleScalar] = [:]
+        for (key, value) in try keys(map) where AcceleratorQuantities.keeps(key) {
+            out[key] = FlexibleScalar(text: value.kind == .scalar ? try text(value) : "")
+        }
+        return AcceleratorQuantities(values: out)
     }
 
     /// `[String: FlexibleScalar]`: a collection where a quantity belongs reads as "".

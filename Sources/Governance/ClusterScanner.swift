@@ -60,8 +60,12 @@ public enum ClusterScanner {
                                         usage: options.evidence?.usage(of: item.subject), collector: collector))
         }
 
+        let aiReview = AIWorkloadReview.build(subjects: subjects, snapshot: snapshot, policy: policy, profile: profile,
+                                              evidence: options.evidence, tenants: TenantScheme(label: options.tenantLabel),
+                                              apiServerKubeletClient: options.apiServerKubeletClient)
         var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
                                                 versions: versions, options: options)
+        findings += AIReviewFindings.findings(aiReview, subjects: subjects)
         if let evidence = options.evidence {
             findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
                                                   apiServerKubeletClient: options.apiServerKubeletClient)
@@ -88,7 +92,8 @@ public enum ClusterScanner {
         return ScanReport(profile: profile, versionSource: release.source, kubeletVersions: versions, subjects: subjects,
                           findings: findings, now: options.now, registerSource: options.register?.source, evidence: options.evidence,
                           apiServerKubeletClient: options.apiServerKubeletClient, inputs: snapshot.sources, releaseNotes: release.notes,
-                          kubeletConfig: kubeletConfig)
+                          kubeletConfig: kubeletConfig,
+                          aiReview: aiReview)
     }
 
     /// The release to answer for, by the rule every command shares (`ReleaseRule`), and the

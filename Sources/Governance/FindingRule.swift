@@ -30,6 +30,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case directKubeletUse = "KA033"
     case auditBlindSpot = "KA034"
     case collectorWiderThanNeeded = "KA040"
+    case crossTenantReach = "KA041"
+    case execOnAINodes = "KA042"
+    case escalationThroughExec = "KA043"
+    case aiEvidenceExposure = "KA044"
     case guardrailExceptionsExpired = "KA048"
     case guardrailMissesReachingRole = "KA049"
     case kubeletAlwaysAllow = "KA050"
@@ -91,6 +95,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .kubeletAuthorizationCacheTTL: return "kubelet-authorization-cache-ttl"
         case .kubeletConfigBlindSpot: return "kubelet-config-blind-spot"
         case .kubeletConfigUnreadable: return "kubelet-config-unreadable"
+        case .crossTenantReach: return "cross-tenant-kubelet-reach"
+        case .execOnAINodes: return "exec-on-ai-nodes"
+        case .escalationThroughExec: return "escalation-through-exec"
+        case .aiEvidenceExposure: return "ai-evidence-exposure"
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
         case .acceptanceExpired: return "acceptance-expired"
@@ -118,6 +126,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .kubeletWebhookAuthenticationDisabled: return .medium
         case .kubeletConfigBlindSpot, .kubeletConfigUnreadable: return .low
         case .kubeletAuthorizationCacheTTL: return .info
+        case .crossTenantReach, .aiEvidenceExposure: return .medium
+        case .execOnAINodes, .escalationThroughExec: return .high
         }
     }
 
@@ -161,6 +171,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .kubeletAuthorizationCacheTTL: return "How long a kubelet keeps an authorization decision"
         case .kubeletConfigBlindSpot: return "Kubelet configuration not known"
         case .kubeletConfigUnreadable: return "Kubelet configuration could not be read"
+        case .crossTenantReach: return "Node-level kubelet access crosses tenant boundaries"
+        case .execOnAINodes: return "Command execution on nodes that run AI workloads"
+        case .escalationThroughExec: return "Exec on a node leads to a more powerful identity"
+        case .aiEvidenceExposure: return "Logs or pod specs of AI workloads readable through the kubelet"
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
         case .acceptanceExpired: return "An accepted finding's acceptance expired"
@@ -249,6 +263,14 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "A ValidatingAdmissionPolicy written by `kubelet-authz guardrail` carries, in its kubelet-authz.io/exceptions-expire annotation, the earliest expiry of the register exceptions it lets through. Admission CEL cannot read the clock, so the policy keeps letting those roles and subjects reach nodes/proxy after the approval lapsed, until it is regenerated."
         case .guardrailMissesReachingRole:
             return "The guardrail's binding policy refuses ClusterRoleBindings to the ClusterRoles that granted nodes/proxy when it was generated; it lists them in its kubelet-authz.io/reaching-roles annotation. This ClusterRole grants nodes/proxy now (created by an exempt writer, approved, or through aggregation) and is not in that list, so new bindings to it are not judged."
+        case .crossTenantReach:
+            return "Kubelet access is per node, not per namespace: a subject of one tenant (its ServiceAccount's namespace, or the namespace label named by --tenant-label) that can read logs or pod specs, or exec, on a node reads them for every pod there, including other tenants'. Pods are placed by spec.nodeName; the control plane's namespaces are nobody's tenant. High when the reach includes exec."
+        case .execOnAINodes:
+            return "The subject can execute commands in every container of nodes recognised as running AI workloads (accelerators in the node's capacity or a pod's requests, accelerator or node-pool labels, inference or training images; the finding names the signal): model weights, prompts in memory, API keys and the pods' ServiceAccount tokens are within reach, and the audit log shows none of the commands."
+        case .escalationThroughExec:
+            return "Exec on a node hands the caller every ServiceAccount token mounted in the pods there. The review follows subject → binding → nodes/proxy → node → pod → ServiceAccount → that ServiceAccount's ClusterRoleBindings, only on the nodes the subject's resourceNames allow and only for pods whose token is mounted, and reports identities with powers the subject lacks: every verb on every resource, escalate, bind, impersonate, cluster-wide secrets or token creation, nodes/proxy, cluster-wide pod creation. Critical when the identity reached can do everything, or make itself able to (impersonate; escalate and bind together)."
+        case .aiEvidenceExposure:
+            return "The subject cannot exec, but can read container or node logs (which on inference servers hold prompts, user data and tool outputs) or pod specs (environment values, model ids, sometimes tokens) on nodes recognised as running AI workloads."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
         }
@@ -297,6 +319,10 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .collectorWiderThanNeeded: return "Grant the minimal grant named in the finding (`kubelet-authz collectors <id>` prints it per release) and remove the rest; if the agent's own chart grants more, set its values to the narrower option."
         case .guardrailExceptionsExpired: return "Review the expired register entries (renew or remove them), then regenerate and apply the guardrail: kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -."
         case .guardrailMissesReachingRole: return "Regenerate and apply the guardrail from the current cluster (kubelet-authz guardrail -f CLUSTER --register REGISTER | kubectl apply -f -), after deciding whether the role should grant nodes/proxy at all."
+        case .crossTenantReach: return "Give shared agents only the subresources they need (metrics, stats); keep tenants' pods on separate nodes, or pin exec grants with resourceNames to the tenant's own nodes."
+        case .execOnAINodes: return "Remove nodes/proxy from the subject, or pin it with resourceNames to nodes without AI workloads; grant people exec through kubectl exec on named namespaces instead."
+        case .escalationThroughExec: return "Remove the exec access, or move the powerful pod to nodes the subject cannot reach; set automountServiceAccountToken: false where the pod does not call the API, and narrow the ServiceAccount's bindings."
+        case .aiEvidenceExposure: return "Drop nodes/proxy and nodes/log where the agent only needs metrics and stats, or pin the grant to nodes without AI workloads."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
         }
     }

@@ -39,6 +39,9 @@ public struct ScanReport: Sendable {
     public var releaseNotes: [String] = []
     /// Whether each kubelet delegates to RBAC, when the scan had kubelet configurations.
     public var kubeletConfig: KubeletConfigAssessment? = nil
+    /// The AI-workload review: AI nodes, what each subject sees there, tenant crossings,
+    /// escalation through exec.
+    public var aiReview: AIWorkloadReview? = nil
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {
@@ -70,6 +73,8 @@ public struct ScanOptions: Sendable {
     public var collectors: [Collector]
     /// The kubelets' own configurations (`kubelet-config/` files or live /configz), when read.
     public var kubeletConfig: KubeletConfigInput? = nil
+    /// The Namespace label that names tenants (`--tenant-label`); nil: each namespace is one.
+    public var tenantLabel: String? = nil
 
     /// The catalogue compiled into the binary, decoded once. Its tests keep it decodable; were
     /// it not, the scan would recognise no agent rather than fail.

@@ -80,10 +80,11 @@ public enum SnapshotWriter {
         for key in ["name", "namespace", "uid", "labels", "ownerReferences"] { meta[key] = full[key] }
         var spec: [String: Any] = [:]
         let fullSpec = pod["spec"] as? [String: Any] ?? [:]
-        for key in ["serviceAccountName", "serviceAccount", "nodeName"] { spec[key] = fullSpec[key] }
+        for key in ["serviceAccountName", "serviceAccount", "nodeName", "automountServiceAccountToken"] { spec[key] = fullSpec[key] }
         for key in ["containers", "initContainers"] {
             if let list = fullSpec[key] as? [[String: Any]] {
-                spec[key] = list.map { c in c.filter { $0.key == "name" || $0.key == "image" } }
+                // Resources stay: accelerator requests mark the AI workloads the review looks for.
+                spec[key] = list.map { c in c.filter { $0.key == "name" || $0.key == "image" || $0.key == "resources" } }
             }
         }
         return ["apiVersion": pod["apiVersion"] ?? "v1", "kind": "Pod", "metadata": meta, "spec": spec]

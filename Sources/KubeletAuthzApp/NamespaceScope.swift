@@ -23,6 +23,7 @@ public struct NamespaceScope: Sendable, Equatable {
         var r = report
         r.subjects = report.subjects.filter { includes(kind: $0.key.kind, namespace: $0.key.namespace) }
         r.findings = report.findings.filter { f in f.subject.map { includes(kind: $0.kind, namespace: $0.namespace) } ?? true }
+        r.aiReview?.subjects = report.aiReview?.subjects.filter { includes(kind: $0.subject.kind, namespace: $0.subject.namespace) } ?? []
         return r
     }
 

@@ -18,6 +18,7 @@ enum KubectlArguments {
         "--store", "--db", "--since", "--audit-policy", "--progress",
         "--output-dir", "--file", "--kubelet-config", "--kubelet-ca", "--action",
         "--subject", "--min-evidence-days",
+        "--tenant-label",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

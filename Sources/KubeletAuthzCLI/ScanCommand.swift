@@ -44,6 +44,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
             --unused-days 30
         kubelet-authz scan --demo -o jsonpath='{.findings[*].id}'
         kubelet-authz scan --kubelet-configz --kubelet-ca kubelet-ca.crt
+        kubelet-authz scan --demo --ai --tenant-label tenant.example.com/name
         """
 
     @OptionGroup var input: ClusterInputOptions
@@ -75,9 +76,22 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("The user the API server calls kubelets as (its --kubelet-client-certificate): kubectl exec, logs and port-forward need its kubelet access. Managed clusters name it differently.",
                                valueName: "USER"))
     var apiserverKubeletClient = APIServerKubeletClient.kubeadmUser
+    @Flag(help: "Show only the AI-workload review: AI nodes and why, what each subject sees there, cross-tenant reach, audit retention, escalation paths through exec (table, json, yaml, markdown).")
+    var ai = false
+    @Option(help: ArgumentHelp("The Namespace label whose value names the tenant (default: each namespace is a tenant).", valueName: "KEY"))
+    var tenantLabel: String?
 
     func run() async throws {
         let output = try OutputRequest<ScanOutput>(self.output, names: true, command: "scan")
+        if ai {
+            switch output {
+            case .format(.table), .format(.json), .format(.yaml), .format(.markdown), .jsonPath: break
+            default: throw CLIError.badInput("--ai prints table, json, yaml, markdown or jsonpath, not -o \(self.output)")
+            }
+        }
+        if let tenantLabel, tenantLabel.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw CLIError.badInput("--tenant-label \"\": name the Namespace label that holds the tenant")
+        }
         let threshold: Severity? = try failOn.map { text throws(CLIError) in
             guard let s = Severity(text.lowercased()) else {
                 throw CLIError.badInput("--fail-on \"\(text)\": expected info, low, medium, high or critical")
@@ -128,13 +142,15 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
             let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
-        var report = ClusterScanner.scan(snapshot, options: ScanOptions(kubeVersion: version, featureGates: gates, now: day,
-                                                                 register: registerValue, evidence: evidenceValue,
-                                                                 apiServerKubeletClient: apiserverKubeletClient,
-                                                                 kubeletConfig: kubeletConfig))
+        var options = ScanOptions(kubeVersion: version, featureGates: gates, now: day, register: registerValue, evidence: evidenceValue,
+                                  apiServerKubeletClient: apiserverKubeletClient, kubeletConfig: kubeletConfig)
+        options.tenantLabel = tenantLabel
+        var report = ClusterScanner.scan(snapshot, options: options)
         report = source.scope.limit(report)
         report.findings = try accept(report.findings, now: day)
         if let shown { report = report.keeping(shown) }
+        // The view shows, and --fail-on judges, the review's own findings.
+        if ai { report.findings = report.findings.filter { AIReviewText.rules.contains($0.rule) } }
         timings.mark("scan")
         defer { timings.mark("output"); timings.report() }
         for w in report.profile.warnings { ConsoleIO.err("Warning: \(w)\n") }
@@ -142,9 +158,46 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         let isTable = switch output { case .format(.table), .format(.wide): true; default: false }
         if !isTable { for note in report.releaseNotes { ConsoleIO.err("Note: \(note)\n") } }
 
+        if ai {
+            try writeAIReview(report, output: output)
+        } else {
+            try write(report, output: output, snapshot: snapshot)
+        }
+        if let threshold, report.failing(at: threshold) {
+            let n = report.findings.filter { $0.severity >= threshold }.count
+            ConsoleIO.err("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) (--fail-on \(threshold))\n")
+            throw CLIError.silent(1)
+        }
+    }
+
+    var colour: Bool { color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ConsoleIO.environment["NO_COLOR"] == nil) }
+
+    /// `--ai`: the review alone, with its findings.
+    func writeAIReview(_ report: ScanReport, output: OutputRequest<ScanOutput>) throws {
+        let document = StreamedObject([
+            .value("schemaVersion", .integer(ScanJSON.schemaVersion)),
+            .value("kubeVersion", .string(report.profile.version.description)),
+            .value("now", .string(report.now.description)),
+            report.aiReview.map { .value("aiReview", AIReviewJSON.review($0)) },
+            .value("findings", .array(report.findings.map(ScanJSON.finding))),
+        ])
+        switch output {
+        case .format(.json), .jsonPath:
+            try output.writeJSON(document)
+        case .format(.yaml):
+            do { try YAMLWriter.yaml(document) { ConsoleIO.out($0) } } catch {
+                throw CLIError(message: "cannot write YAML: \(error)", exitCode: 2)
+            }
+        case .format(.markdown):
+            ConsoleIO.out(AIReviewMarkdown.render(report))
+        default:
+            ConsoleIO.out(AIReviewText.render(report, style: .init(color: colour)))
+        }
+    }
+
+    func write(_ report: ScanReport, output: OutputRequest<ScanOutput>, snapshot: ClusterSnapshot) throws {
         switch output {
         case .format(.table), .format(.wide):
-            let colour = color == .always || (color == .auto && ConsoleIO.current.stdoutIsTerminal && ConsoleIO.environment["NO_COLOR"] == nil)
             let wide = if case .format(.wide) = output { true } else { false }
             ConsoleIO.out(ScanText.render(report, wide: wide, style: .init(color: colour)))
             ConsoleIO.err(InputSummary.line(snapshot) + "\n")
@@ -165,11 +218,6 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
                 ConsoleIO.out(String(decoding: $0, as: UTF8.self))
             }
             ConsoleIO.out("\n")
-        }
-        if let threshold, report.failing(at: threshold) {
-            let n = report.findings.filter { $0.severity >= threshold }.count
-            ConsoleIO.err("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) (--fail-on \(threshold))\n")
-            throw CLIError.silent(1)
         }
     }
 

@@ -31,6 +31,8 @@ public enum FindingCatalogueText {
         case .unusedGrant: return " (medium when the unused access includes nodes/proxy or nodes/checkpoint)"
         case .directKubeletUse: return " (medium when the direct use includes nodes/proxy)"
         case .collectorWiderThanNeeded: return " (high when the excess includes nodes/proxy)"
+        case .crossTenantReach: return " (high when the reach includes exec)"
+        case .escalationThroughExec: return " (critical when the identity reached can do everything, impersonate, or escalate and bind)"
         default: return ""
         }
     }

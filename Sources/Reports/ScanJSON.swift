@@ -44,6 +44,7 @@ public enum ScanJSON {
                    bytes: { i, b in subjects.withUnsafeBufferPointer { subject($0[i], into: &b) } }),
             .items("findings", count: findings.count, item: { finding(findings[$0]) },
                    bytes: { i, b in findings.withUnsafeBufferPointer { finding($0[i], into: &b) } }),
+            r.aiReview.map { .value("aiReview", AIReviewJSON.review($0)) },
             input.map { .value("input", $0) },
         ])
     }

@@ -60,6 +60,7 @@ public enum ScanMarkdown {
             }
         }
         if let k = r.kubeletConfig { o += "\n" + KubeletConfigMarkdown.markdown(k) }
+        if let ai = r.aiReview { o += "\n" + AIReviewMarkdown.section(ai) }
         o += "\n## Findings\n\n"
         if r.findings.isEmpty { o += "None.\n" }
         for severity in Severity.allCases.reversed() {

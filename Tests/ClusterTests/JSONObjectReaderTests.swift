@@ -168,7 +168,9 @@ struct JSONObjectReaderTests {
 
         mutating func container() -> J {
             .o([("name", .s(name())), ("image", .s("registry.example/\(name()):1.\(Int.random(in: 0..<9, using: &rng))")),
-                ("resources", .o([("limits", .o([("cpu", .s("1")), ("memory", .raw("1024"))]))]))])
+                ("resources", chance(0.5) ? .o([("limits", .o([("cpu", .s("1")), ("memory", .raw("1024"))]))])
+                    : .o([("requests", .o([("cpu", .s("1")), (pick(["nvidia.com/gpu", "amd.com/gpu", "habana.ai/gaudi", "google.com/tpu"]), .s("2"))])),
+                          ("limits", chance(0.5) ? .raw("null") : .o([("nvidia.com/gpu", .s("1")), ("memory", .raw("1024"))]))]))])
         }
 
         mutating func podSpec() -> J {
@@ -178,6 +180,7 @@ struct JSONObjectReaderTests {
             if chance(0.5) { s.append(("nodeName", .s("node-\(Int.random(in: 0..<9, using: &rng))"))) }
             if chance(0.3) { s.append(("initContainers", .a([container()]))) }
             if chance(0.3) { s.append(("volumes", .a([noise(3)]))) }
+            if chance(0.3) { s.append(("automountServiceAccountToken", pick([.raw("false"), .raw("true"), .raw("null")]))) }
             return .o(s)
         }
 
@@ -227,6 +230,8 @@ struct JSONObjectReaderTests {
                                       ("jobTemplate", .o([("spec", .o([("template", .o([("spec", podSpec())]))]))]))])))
             case "ValidatingAdmissionPolicy":
                 o.append(("spec", .o([("failurePolicy", .s("Fail")), ("validations", .a([.o([("expression", .s("!has(object.rules)"))])]))])))
+            case "ServiceAccount" where chance(0.4):
+                o.append(("automountServiceAccountToken", pick([.raw("false"), .raw("true"), .raw("null")])))
             case "Secret":
                 o.append(("data", .o([("token", .s("c2VjcmV0")), ("n", .raw("1"))])))
             default: break

@@ -383,7 +383,10 @@ enum KubectlStyleCluster {
                     Line(key: "roleRef", value: .map([Line(key: "apiGroup", value: .raw("rbac.authorization.k8s.io")), Line(key: "kind", value: .raw("ClusterRole")), Line(key: "name", value: s("obj-0"))])),
                     Line(key: "subjects", value: .maps(subjects))]
         case 4, 5:
-            return [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("ServiceAccount")), Line(key: "metadata", value: .map(meta))]
+            var sa = [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("ServiceAccount")), Line(key: "metadata", value: .map(meta))]
+            // Plain booleans are the fast reader's; other spellings are left to Yams.
+            if Bool.random(using: &rng) { sa.append(Line(key: "automountServiceAccountToken", value: .raw(["false", "true", "~"].randomElement(using: &rng)!))) }
+            return sa
         case 6:
             return [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("Node")), Line(key: "metadata", value: .map(meta)),
                     Line(key: "spec", value: .map([])),
@@ -393,8 +396,11 @@ enum KubectlStyleCluster {
             return [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("Namespace")), Line(key: "metadata", value: .map(meta)), Line(key: "status", value: .map([Line(key: "phase", value: .raw("Active"))]))]
         case 8:
             let containers: [[Line]] = [[Line(key: "name", value: .raw("c")), Line(key: "image", value: s("registry.example.com/app:1.\(n)")),
-                                         Line(key: "args", value: .list(["--port=8080", "'--x'"])), Line(key: "ports", value: .maps([[Line(key: "containerPort", value: .raw("8080"))]]))]]
-            let pod: [Line] = [Line(key: "serviceAccountName", value: s("sa-\(n % 2)")), Line(key: "nodeName", value: .raw("n1")), Line(key: "containers", value: .maps(containers))]
+                                         Line(key: "args", value: .list(["--port=8080", "'--x'"])), Line(key: "ports", value: .maps([[Line(key: "containerPort", value: .raw("8080"))]])),
+                                         Line(key: "resources", value: .map([Line(key: "limits", value: .map([Line(key: "cpu", value: .raw("'1'")), Line(key: ["nvidia.com/gpu", "amd.com/gpu", "habana.ai/gaudi"].randomElement(using: &rng)!, value: .raw(["'1'", "1", "\"2\""].randomElement(using: &rng)!))])),
+                                                                            Line(key: "requests", value: .raw("~"))]))]]
+            var pod: [Line] = [Line(key: "serviceAccountName", value: s("sa-\(n % 2)")), Line(key: "nodeName", value: .raw("n1")), Line(key: "containers", value: .maps(containers))]
+            if Bool.random(using: &rng) { pod.append(Line(key: "automountServiceAccountToken", value: .raw(["false", "true", "null"].randomElement(using: &rng)!))) }
             switch Int.random(in: 0..<3, using: &rng) {
             case 0: return [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("Pod")), Line(key: "metadata", value: .map(meta)), Line(key: "spec", value: .map(pod))]
             case 1: return [Line(key: "apiVersion", value: .raw("apps/v1")), Line(key: "kind", value: .raw("Deployment")), Line(key: "metadata", value: .map(meta)),

@@ -1,0 +1,62 @@
+/// Findings of the AI-workload review (KA041–KA044): one per subject and rule, each pointing
+/// at the grants that give the access.
+enum AIReviewFindings {
+    static func findings(_ review: AIWorkloadReview, subjects: [ScanSubject]) -> [Finding] {
+        let grants = Dictionary(subjects.map { ($0.key, $0.inventory.allGrants) }, uniquingKeysWith: { a, _ in a })
+        let signals = Dictionary(review.aiNodes.map { ($0.name, $0.signals.first?.description ?? "") }, uniquingKeysWith: { a, _ in a })
+        var out: [Finding] = []
+        for s in review.subjects {
+            let at = FindingDetector.locations(grants[s.subject] ?? [])
+            let execOn = s.aiNodes.filter { $0.kinds.contains(.exec) }.map(\.node)
+            if !execOn.isEmpty {
+                out.append(Finding(.execOnAINodes, subject: s.subject,
+                                   message: "\(s.subject) can execute commands in every container on AI node\(execOn.count == 1 ? "" : "s") "
+                                       + list(execOn.map { "\($0) (\(signals[$0] ?? ""))" }),
+                                   locations: at))
+            } else {
+                let reads = s.aiNodes.filter { !Set($0.kinds).isDisjoint(with: [.logs, .podSpecs]) }
+                if !reads.isEmpty {
+                    let kinds = Set(reads.flatMap(\.kinds)).intersection([.logs, .podSpecs])
+                    out.append(Finding(.aiEvidenceExposure, subject: s.subject,
+                                       message: "\(s.subject) can read \(EvidenceKind.text(kinds)) of the AI workloads on "
+                                           + list(reads.map { "\($0.node) (\(signals[$0.node] ?? ""))" }),
+                                       locations: at))
+                }
+            }
+            if !s.crossTenant.isEmpty {
+                let exec = s.crossTenant.contains { $0.kinds.contains(.exec) }
+                var parts = s.crossTenant.map { "\($0.tenant) (\(EvidenceKind.text($0.kinds)) on \(list($0.nodes, of: $0.nodeCount)))" }
+                if s.crossTenantCount > parts.count { parts.append("\(s.crossTenantCount - parts.count) more") }
+                out.append(Finding(.crossTenantReach, severity: exec ? .high : .medium, subject: s.subject,
+                                   message: "\(s.subject), of tenant \(s.tenant ?? "?"), reaches the pods of other tenants: " + parts.joined(separator: ", "),
+                                   locations: at))
+            }
+            let ways = s.reachableEscalations
+            if let top = ways.first, let pod = top.pods.first {
+                var message = "\(s.subject) can exec into pod \(pod.namespace)/\(pod.name) on \(pod.node) and take the token of \(top.serviceAccount), which can "
+                    + top.powers.map(\.kind.label).joined(separator: ", ") + " (" + Self.chains(top.powers) + ")"
+                if ways.count > 1 { message += "; \(ways.count - 1) more identit\(ways.count == 2 ? "y" : "ies") with powers it lacks: " + list(ways.dropFirst().map { $0.serviceAccount.description }) }
+                out.append(Finding(.escalationThroughExec, severity: ways.contains(where: \.amountsToEverything) ? .critical : .high, subject: s.subject,
+                                   message: message,
+                                   locations: at + ways.flatMap { w in w.powers.map { Finding.Location(kind: "ClusterRoleBinding", name: $0.binding, source: $0.bindingSource) } }))
+            }
+        }
+        return out
+    }
+
+    /// The ClusterRoleBinding → ClusterRole chains behind the powers, each once.
+    static func chains(_ powers: [IdentityPower]) -> String {
+        var seen: [String] = []
+        for p in powers where !seen.contains("ClusterRoleBinding \(p.binding) → ClusterRole \(p.role)") {
+            seen.append("ClusterRoleBinding \(p.binding) → ClusterRole \(p.role)")
+        }
+        return seen.joined(separator: "; ")
+    }
+
+    /// At most five names, then how many more (of `count`, when the list was cut already).
+    static func list(_ items: [String], of count: Int? = nil) -> String {
+        let total = count ?? items.count
+        return total <= 5 && items.count == total ? items.joined(separator: ", ")
+            : items.prefix(5).joined(separator: ", ") + " and \(total - min(items.count, 5)) more"
+    }
+}
