@@ -13,6 +13,14 @@ public enum PlanYAML {
             o += "# nothing to change: no subject's kubelet grant can be narrowed provably (see -o markdown)\n"
             return o
         }
+        // Said in the output itself, where it is applied: the cluster reader keeps only
+        // kubelet-authz.io/* annotations (and no binding labels), so a replaced object carries
+        // fewer of them than the live one.
+        if plan.change.roles.contains(where: { !$0.isNew }) || !plan.change.bindings.isEmpty {
+            o += "# replaced objects carry their rules, subjects and roleRef in full, but not the labels and annotations the cluster reader does not keep\n"
+            o += "#   (only kubelet-authz.io/* annotations; no binding labels): apply with kubectl apply --server-side --force-conflicts --field-manager=kubelet-authz,\n"
+            o += "#   which keeps the fields other managers set, and carry the change into Helm values or GitOps sources, which would otherwise revert it on their next sync\n"
+        }
         var documents: [String] = []
         for r in plan.change.roles { documents.append(comments(r.comments) + role(r.role)) }
         for b in plan.change.bindings { documents.append(comments(b.comments) + binding(b.binding)) }
