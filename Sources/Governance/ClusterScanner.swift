@@ -35,20 +35,8 @@ public enum ClusterScanner {
                 item.serviceAccountExists = snapshot.serviceAccounts.isEmpty ? nil : serviceAccounts[key] != nil
                 item.workloads = (workloadsBySA[key] ?? []).map { "\($0.kind) \($0.namespace)/\($0.name)" }.sorted()
             }
-            var record = register[item.key]?.record
-            if record == nil, item.subject.kind == Subject.serviceAccountKind,
-               let sa = serviceAccounts[SAKey(namespace: item.subject.namespace, name: item.subject.name)] {
-                record = GovernanceRecord.fromAnnotations(sa.annotations, origin: .serviceAccountAnnotations(sa.source))
-            }
-            if record == nil {
-                let bindings = item.allGrants.map(\.binding).sorted { $0.name < $1.name }
-                for b in bindings {
-                    if let r = GovernanceRecord.fromAnnotations(b.annotations, origin: .bindingAnnotations(b.name, b.source)) {
-                        record = r
-                        break
-                    }
-                }
-            }
+            let record = GovernanceLookup.record(for: item, registered: register[item.key]?.record,
+                                                 serviceAccount: serviceAccounts[SAKey(namespace: item.subject.namespace, name: item.subject.name)])
             var collector: CollectorAssessment? = nil
             if item.subject.kind == Subject.serviceAccountKind,
                let match = CollectorMatcher.match(serviceAccount: item.subject.name, namespace: item.subject.namespace,

@@ -17,6 +17,8 @@ public struct PlanOptions: Sendable {
     public var collectors: [Collector]
     /// The day the plan is made: the evidence must reach it.
     public var now: Day
+    /// The governance register (`--register`): owners and approvals, named in the change.
+    public var register: GovernanceRegister? = nil
 
     public init(now: Day, subjects: [SubjectKey]? = nil, minEvidenceDays: Int = 30, pinNodes: Bool = false, kubeVersion: KubernetesVersion? = nil,
                 featureGates: FeatureGateSettings = .init(), apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser,
@@ -97,9 +99,17 @@ public enum KubeletPlanner {
         let matches = collectorMatches(selected, snapshot: snapshot, catalogue: options.collectors)
         let context = NarrowestGrant.Context(profile: profile, evidence: sufficiency, pinNodes: options.pinNodes,
                                              anyNode: snapshot.nodes.first?.name ?? "node", heldBackBy: heldBackBy)
+        let registered = Dictionary(options.register?.entries.map { ($0.subject, $0.record) } ?? [], uniquingKeysWith: { a, _ in a })
+        let wantedAccounts = Set(selected.lazy.filter { $0.subject.kind == Subject.serviceAccountKind }.map(\.key))
+        var accounts: [SubjectKey: ServiceAccount] = [:]
+        for sa in snapshot.serviceAccounts {
+            let key = SubjectKey(kind: Subject.serviceAccountKind, name: sa.name, namespace: sa.namespace)
+            if wantedAccounts.contains(key) { accounts[key] = sa }
+        }
         var plans: [SubjectPlan] = []
         for s in selected {
             var plan = NarrowestGrant.plan(s, uses: usesBySubject[s.key] ?? [], collector: matches[s.key], context: context)
+            plan.governance = GovernanceLookup.record(for: s, registered: registered[s.key], serviceAccount: accounts[s.key])
             if let role = ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: options.apiServerKubeletClient) {
                 // Reported, never planned away (KA070): nothing about it is left unproven.
                 plan.manual = "control-plane access, never planned away: \(role)"

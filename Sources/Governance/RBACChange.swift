@@ -200,6 +200,9 @@ public struct RBACChangeBuilder {
     /// The evidence behind a subject's change, one line each.
     static func comments(_ plan: SubjectPlan) -> [String] {
         var out: [String] = []
+        if let g = plan.governance, let owner = g.owner { out.append("owner: \(owner) (\(g.origin.description))") }
+        let approved = plan.approvedButRemoved
+        if !approved.isEmpty { out.append("the governance record approves \(approved.map(\.text).joined(separator: ", ")): change it with this RBAC") }
         for r in plan.removed { out.append("drops \(r.text): \(r.reasons.joined(separator: "; "))") }
         for p in plan.planned { out.append("keeps \(p.text): \(p.reasons.joined(separator: "; "))") }
         return out

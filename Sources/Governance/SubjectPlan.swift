@@ -53,6 +53,13 @@ public struct SubjectPlan: Sendable {
     public var replay: [ReplayRequest]
     /// The control plane's own access (KA070): reported, never planned away.
     public var controlPlane = false
+    /// Who owns the access and what was approved (register, else annotations), so the change
+    /// request names whom to ask; nil when nobody recorded it.
+    public var governance: GovernanceRecord? = nil
+    /// Removed permissions the governance record approves: the record must change with the plan.
+    public var approvedButRemoved: [PlannedPermission] {
+        removed.filter { GovernanceLookup.approves(governance, subresource: String($0.permission.resource.dropFirst("nodes/".count)), verb: $0.permission.verb) }
+    }
 
     public var changes: Bool { manual == nil && (!removed.isEmpty || Set(planned.map(\.permission)) != Set(held.map(\.permission))
         || planned.contains { p in held.first { $0.permission == p.permission }?.nodes != p.nodes }) }

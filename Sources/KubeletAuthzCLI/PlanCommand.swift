@@ -42,7 +42,9 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
         """
 
     @OptionGroup var input: ClusterInputOptions
-    @Flag(help: "Plan for the bundled example AI platform cluster, with its audit log, as of 2026-11-27.") var demo = false
+    @Flag(help: "Plan for the bundled example AI platform cluster, with its audit log and register, as of 2026-11-27.") var demo = false
+    @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister): each subject's owner, and approvals the plan would remove.", valueName: "FILE"))
+    var register: String?
     @Option(name: .customLong("audit"), help: ArgumentHelp("API server audit logs: what each subject used (files, directories, -). Repeatable.", valueName: "LOG"))
     var audit: [String] = []
     @OptionGroup var evidence: EvidenceStoreOptions
@@ -80,11 +82,14 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
         }
         var source = input
         var auditLogs = audit
+        var registerPath = register
         if demo {
             let examples = try DemoData.examplesDirectory()
             source.files.append(examples + "/ai-cluster")
             if auditLogs.isEmpty && evidence.db == nil { auditLogs = [examples + "/audit"] }
+            if registerPath == nil { registerPath = examples + "/register.yaml" }
         }
+        let registerValue = try registerPath.map(ScanCommand.readRegister)
         let version = try kubelet.parsedVersion()
         let gates = try kubelet.gates()
         let timings = PhaseTimer()
@@ -97,10 +102,11 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
             evidenceValue = ScanEvidence(report: report, unusedDays: minEvidenceDays)
         }
         let plan: KubeletPlan
+        var options = PlanOptions(now: day, subjects: subjects.isEmpty ? nil : subjects, minEvidenceDays: minEvidenceDays, pinNodes: pinNodes,
+                                  kubeVersion: version, featureGates: gates, apiServerKubeletClient: apiserverKubeletClient)
+        options.register = registerValue
         do {
-            plan = try KubeletPlanner.plan(snapshot, evidence: evidenceValue, options: PlanOptions(
-                now: day, subjects: subjects.isEmpty ? nil : subjects, minEvidenceDays: minEvidenceDays, pinNodes: pinNodes,
-                kubeVersion: version, featureGates: gates, apiServerKubeletClient: apiserverKubeletClient))
+            plan = try KubeletPlanner.plan(snapshot, evidence: evidenceValue, options: options)
         } catch { throw CLIError.badInput(error.description) }
         timings.mark("plan")
         defer { timings.mark("output"); timings.report() }

@@ -68,34 +68,53 @@ public enum PlanJSON {
                  ("nodes", p.nodes.map(JSONValue.strings)), ("reasons", p.reasons.isEmpty ? nil : .strings(p.reasons))])
     }
 
+    /// Who owns the access, and approvals in the record that the plan removes (nil: no record).
+    static func governance(_ s: SubjectPlan) -> JSONValue {
+        guard let g = s.governance else { return .null }
+        let owner: JSONValue = g.owner.map(JSONValue.string) ?? .null
+        let next: JSONValue = g.nextReview.map { JSONValue.string($0.description) } ?? .null
+        return .object([("owner", owner), ("nextReview", next), ("source", .string(g.origin.description)),
+                        ("approvalRemoved", .strings(s.approvedButRemoved.map(\.text)))])
+    }
+
     static func subject(_ s: SubjectPlan, proof: PlanProof.SubjectProof?) -> JSONValue {
+        // Built member by member: one literal of this size is more than the type checker takes.
+        var members: [(String, JSONValue?)] = []
+        members.append(("subject", .object([("kind", .string(s.key.kind)), ("name", .string(s.key.name)),
+                                             ("namespace", s.key.namespace.isEmpty ? nil : .string(s.key.namespace))])))
+        members.append(("collector", s.collector.map { c -> JSONValue in .object([("id", .string(c.collector.id)), ("name", .string(c.collector.name)),
+                                                                           ("signals", .strings(c.signals.map(\.description)))]) } ?? .null))
+        members.append(("governance", governance(s)))
+        members.append(("changed", .bool(s.changes)))
+        members.append(("held", .array(s.held.map(permission))))
+        members.append(("planned", .array(s.planned.map(permission))))
+        members.append(("removed", .array(s.removed.map(permission))))
+        members.append(("used", .array(s.observed.map(use))))
+        members.append(("execPathsUsed", .strings(s.execPathsUsed)))
+        members.append(("unprovable", .strings(s.unprovable)))
+        members.append(("review", .strings(s.review)))
+        members.append(("manual", s.manual.map(JSONValue.string) ?? .null))
+        members.append(("proof", proof.map(subjectProof) ?? .null))
+        return .object(members)
+    }
+
+    static func use(_ u: ObservedUse) -> JSONValue {
         .object([
-            ("subject", .object([("kind", .string(s.key.kind)), ("name", .string(s.key.name)),
-                                 ("namespace", s.key.namespace.isEmpty ? nil : .string(s.key.namespace))])),
-            ("collector", s.collector.map { c -> JSONValue in .object([("id", .string(c.collector.id)), ("name", .string(c.collector.name)),
-                                                          ("signals", .strings(c.signals.map(\.description)))]) } ?? .null),
-            ("changed", .bool(s.changes)),
-            ("held", .array(s.held.map(permission))),
-            ("planned", .array(s.planned.map(permission))),
-            ("removed", .array(s.removed.map(permission))),
-            ("used", .array(s.observed.map { u -> JSONValue in .object([
-                ("route", .string(u.route.rawValue)), ("node", .string(u.node)), ("verb", .string(u.verb)),
-                ("subresource", .string(u.subresource)), ("viaFallback", .bool(u.viaFallback)), ("passed", .bool(u.passed)),
-                ("count", .integer(u.count)), ("kubeletPaths", u.kubeletPaths.isEmpty ? nil : .strings(u.kubeletPaths)),
-            ]) })),
-            ("execPathsUsed", .strings(s.execPathsUsed)),
-            ("unprovable", .strings(s.unprovable)),
-            ("review", .strings(s.review)),
-            ("manual", s.manual.map(JSONValue.string) ?? .null),
-            ("proof", proof.map { p -> JSONValue in .object([
-                ("stillPass", .integer(p.stillPass)),
-                ("breaking", .array(p.breaking.map { .string($0.request.text) })),
-                ("accessRemoved", .strings(p.accessRemoved.map(\.description))),
-                ("accessAdded", .strings(p.accessAdded.map(\.description))),
-                ("pathsWidened", .strings(p.pathsWidened)),
-                ("execBefore", .bool(p.execBefore)),
-                ("execAfter", .bool(p.execAfter)),
-            ]) } ?? .null),
+            ("route", .string(u.route.rawValue)), ("node", .string(u.node)), ("verb", .string(u.verb)),
+            ("subresource", .string(u.subresource)), ("viaFallback", .bool(u.viaFallback)), ("passed", .bool(u.passed)),
+            ("count", .integer(u.count)), ("kubeletPaths", u.kubeletPaths.isEmpty ? nil : .strings(u.kubeletPaths)),
+        ])
+    }
+
+    static func subjectProof(_ p: PlanProof.SubjectProof) -> JSONValue {
+        .object([
+            ("stillPass", .integer(p.stillPass)),
+            ("breaking", .array(p.breaking.map { .string($0.request.text) })),
+            ("accessRemoved", .strings(p.accessRemoved.map(\.description))),
+            ("accessAdded", .strings(p.accessAdded.map(\.description))),
+            ("pathsWidened", .strings(p.pathsWidened)),
+            ("execBefore", .bool(p.execBefore)),
+            ("execAfter", .bool(p.execAfter)),
         ])
     }
 }

@@ -35,6 +35,15 @@ public enum PlanMarkdown {
             if let c = s.collector {
                 o += "- Agent: \(esc(c.collector.name)) (`\(c.collector.id)`), recognised by \(esc(c.signals.map(\.description).joined(separator: ", ")))\n"
             }
+            if let g = s.governance {
+                o += "- Owner: \(esc(g.owner ?? "none recorded"))\(g.nextReview.map { "; next review \($0)" } ?? "") (\(esc(g.origin.description)))\n"
+                let approved = s.approvedButRemoved
+                if !approved.isEmpty {
+                    o += "  - the record approves \(approved.map { "`\($0.text)`" }.joined(separator: ", ")), which the plan removes: change the record with the RBAC\n"
+                }
+            } else {
+                o += "- Owner: **none recorded** (no register entry or `kubelet-authz.io/*` annotations)\n"
+            }
             o += "- Holds: \(list(s.held))\n"
             let used = Dictionary(grouping: s.observed.filter(\.passed), by: { "\($0.route == .apiServerProxy ? "API-server proxy" : "kubelet"): \($0.verb) nodes/\($0.subresource)\($0.viaFallback ? " (only through the nodes/proxy fallback)" : "")" })
             if !used.isEmpty {

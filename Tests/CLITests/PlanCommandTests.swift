@@ -43,6 +43,29 @@ struct PlanCommandTests {
         return file.path
     }
 
+    @Test("the change request names each subject's owner from the register or annotations, and approvals the plan removes")
+    func governance() async throws {
+        let doc = try await Self.demoJSON()
+        // examples/register.yaml: ml-platform-oncall is approved get and create on nodes/proxy;
+        // the plan drops create, so the record must change with it.
+        let oncall = try #require(try Self.subject(doc, "Group", "ml-platform-oncall")["governance"] as? [String: Any])
+        #expect(oncall["owner"] as? String == "ml-platform@example.com")
+        #expect((oncall["source"] as? String)?.hasPrefix("register ") == true)
+        #expect(oncall["approvalRemoved"] as? [String] == ["create nodes/proxy"])
+        // fluent-bit: owned by its ServiceAccount's annotations; nothing approved, nothing to change.
+        let fluent = try #require(try Self.subject(doc, "ServiceAccount", "fluent-bit")["governance"] as? [String: Any])
+        #expect(fluent["owner"] as? String == "team-logging@example.com")
+        #expect(fluent["source"] as? String == "ServiceAccount annotations")
+        #expect((fluent["approvalRemoved"] as? [String])?.isEmpty == true)
+        // Nobody recorded kubecost's access.
+        #expect(try Self.subject(doc, "ServiceAccount", "kubecost-prometheus-server")["governance"] is NSNull)
+        // A register that does not parse is bad input, named.
+        let bad = try Self.writePlan("entries: [1]\n")
+        let r = await kubeletAuthz(["plan", "-f", Self.clusterDir, "--register", bad, "--min-evidence-days", "0"])
+        #expect(r.code == 2, "\(r.err)")
+        #expect(r.err.contains("plan.yaml"))
+    }
+
     @Test("the demo plan drops nodes/proxy from the agents whose evidence and catalogue allow it, and keeps it with reasons elsewhere")
     func demoPlan() async throws {
         let doc = try await Self.demoJSON()
