@@ -62,10 +62,14 @@ public struct Workload: Hashable, Sendable {
     /// Accelerator resources its containers request or limit (`nvidia.com/gpu` → `1`): limits
     /// win, as the scheduler defaults requests of extended resources to them.
     public var accelerators: [String: String] = [:]
+    /// The chart its `helm.sh/chart` label names, version stripped (`HelmChartLabel`): the
+    /// object's own label, else its pod template's. Only this label is kept of a workload's.
+    public var helmChart: String? = nil
     public var source: SourceLocation?
 
     public init(kind: String, namespace: String, name: String, serviceAccountName: String, nodeName: String?, images: [String],
-                automountServiceAccountToken: Bool? = nil, accelerators: [String: String] = [:], source: SourceLocation?) {
+                automountServiceAccountToken: Bool? = nil, accelerators: [String: String] = [:], helmChart: String? = nil,
+                source: SourceLocation?) {
         self.kind = kind
         self.namespace = namespace
         self.name = name
@@ -74,6 +78,7 @@ public struct Workload: Hashable, Sendable {
         self.images = images
         self.automountServiceAccountToken = automountServiceAccountToken
         self.accelerators = accelerators
+        self.helmChart = helmChart
         self.source = source
     }
 }

@@ -183,11 +183,23 @@ struct JSONObjectReader {
             case 0: m.name = try r.string()
             case 1: m.namespace = try r.string()
             case 2 where want.contains(.labels): m.labels = try r.ifPresent { try $0.stringMap() }
+            case 2 where want.contains(.chartLabel): m.chartLabel = try r.ifPresent { try $0.chartLabel() }
             case 3 where want.contains(.annotations): m.annotations = try r.ifPresent { try $0.annotations() }
             default: try r.skipValue()
             }
         }
         return m
+    }
+
+    static let chartLabelOnly: [StaticString] = ["helm.sh/chart"]
+    static let labelsOnly: [StaticString] = ["labels"]
+
+    /// `ChartLabelWire`: `helm.sh/chart`, a string or null; the other labels are skipped
+    /// whatever they hold.
+    mutating func chartLabel() throws -> ChartLabelWire {
+        var label = ChartLabelWire(value: nil)
+        try members(Self.chartLabelOnly) { _, r in label.value = try r.string() }
+        return label
     }
 
     static let annotationPrefix: StaticString = "kubelet-authz.io/"
@@ -296,6 +308,7 @@ struct JSONObjectReader {
     static let resourcesKeys: [StaticString] = ["requests", "limits"]
     static let specOnly: [StaticString] = ["spec"]
     static let templateOnly: [StaticString] = ["template"]
+    static let templateKeys: [StaticString] = ["metadata", "spec"]
 
     mutating func spec(_ keys: [StaticString] = specKeys) throws -> ObjectWire.Spec {
         var s = ObjectWire.Spec()
@@ -327,7 +340,15 @@ struct JSONObjectReader {
 
     mutating func template() throws -> ObjectWire.Template {
         var t = ObjectWire.Template()
-        try members(Self.specOnly) { _, r in
+        try members(Self.templateKeys) { k, r in
+            if k == 0 {
+                t.metadata = try r.ifPresent { r in
+                    var m = ObjectWire.TemplateMeta()
+                    try r.members(Self.labelsOnly) { _, r in m.labels = try r.ifPresent { try $0.chartLabel() } }
+                    return m
+                }
+                return
+            }
             t.spec = try r.ifPresent { r in
                 // A pod spec: the same members, less `template` and `jobTemplate`.
                 let s = try r.spec(Self.podSpecKeys)

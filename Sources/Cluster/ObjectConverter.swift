@@ -77,12 +77,16 @@ enum ObjectConverter {
                 return spec.template?.spec
             }()
             let sa = pod?.serviceAccountName ?? pod?.serviceAccount ?? "default"
+            // The object's own label, else its pod template's (a CronJob's, in its job template).
+            let template = kind == "CronJob" ? o.spec?.jobTemplate?.spec?.template : kind == "Pod" ? nil : o.spec?.template
+            let chartLabel = (meta.labels?[HelmChartLabel.key] ?? meta.chartLabel?.value) ?? template?.metadata?.labels?.value
             let containers = (pod?.initContainers ?? []) + (pod?.containers ?? [])
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
                                                images: containers.compactMap(\.image),
                                                automountServiceAccountToken: pod?.automountServiceAccountToken,
-                                               accelerators: Self.accelerators(containers), source: location))
+                                               accelerators: Self.accelerators(containers),
+                                               helmChart: chartLabel.flatMap(HelmChartLabel.chart), source: location))
         case admissionPolicyKind:
             try requireName()
             snapshot.admissionPolicies.append(AdmissionPolicy(name: name, labels: meta.labels ?? [:],

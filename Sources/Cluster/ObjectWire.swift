@@ -10,7 +10,12 @@ struct ObjectWire: Decodable, Equatable {
         var namespace: String?
         var labels: [String: String]?
         var annotations: KubeletAuthzAnnotations?
+        /// Workloads only (`Fields.chartLabel`): `labels` less every key but `helm.sh/chart`.
+        var chartLabel: ChartLabelWire?
     }
+
+    /// A pod template's metadata: only its `helm.sh/chart` label is read.
+    struct TemplateMeta: Decodable, Equatable { var labels: ChartLabelWire? }
 
     struct AggregationRuleWire: Decodable, Equatable {
         var clusterRoleSelectors: [LabelSelector]?
@@ -37,7 +42,10 @@ struct ObjectWire: Decodable, Equatable {
         var automountServiceAccountToken: Bool?
     }
 
-    struct Template: Decodable, Equatable { var spec: PodSpec? }
+    struct Template: Decodable, Equatable {
+        var metadata: TemplateMeta?
+        var spec: PodSpec?
+    }
     struct JobSpec: Decodable, Equatable { var template: Template? }
     struct JobTemplate: Decodable, Equatable { var spec: JobSpec? }
 
@@ -103,6 +111,8 @@ struct ObjectWire: Decodable, Equatable {
         static let kubeadmData = Fields(rawValue: 1 << 9)
         /// A ServiceAccount's top-level `automountServiceAccountToken`.
         static let automount = Fields(rawValue: 1 << 10)
+        /// `metadata.labels["helm.sh/chart"]` alone, where `labels` is not read whole.
+        static let chartLabel = Fields(rawValue: 1 << 11)
     }
 
     /// An item without `kind` (typed lists) gets every field, and the list's kind decides
@@ -118,7 +128,7 @@ struct ObjectWire: Decodable, Equatable {
         case "Node": return [.metadata, .labels, .status]
         case "Namespace": return [.metadata, .labels]
         case ObjectConverter.admissionPolicyKind: return [.metadata, .labels, .annotations]
-        case _ where ObjectConverter.workloadKinds.contains(kind): return [.metadata, .spec]
+        case _ where ObjectConverter.workloadKinds.contains(kind): return [.metadata, .chartLabel, .spec]
         case ObjectConverter.snapshotInfoKind: return [.serverVersion]
         // Only kubeadm's own configuration is read; other ConfigMaps are counted by kind.
         case "ConfigMap": return [.metadata, .kubeadmData]
@@ -140,6 +150,7 @@ struct ObjectWire: Decodable, Equatable {
             meta.name = try m.decodeIfPresent(String.self, forKey: .name)
             meta.namespace = try m.decodeIfPresent(String.self, forKey: .namespace)
             if want.contains(.labels) { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
+            else if want.contains(.chartLabel) { meta.chartLabel = try m.decodeIfPresent(ChartLabelWire.self, forKey: .labels) }
             if want.contains(.annotations) { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
             metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig {
@@ -192,6 +203,20 @@ struct KubeletAuthzAnnotations: Decodable, Equatable {
         for key in c.allKeys where key.stringValue.hasPrefix("kubelet-authz.io/") {
             values[key.stringValue] = try c.decode(String.self, forKey: key)
         }
+    }
+}
+
+/// A workload's labels, of which only `helm.sh/chart` is decoded (a string, or null for
+/// none): the others, of any type, are never looked at, so a workload reads as before
+/// whatever its other labels hold.
+struct ChartLabelWire: Decodable, Equatable {
+    var value: String?
+
+    init(value: String?) { self.value = value }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: KubeletAuthzAnnotations.Key.self)
+        value = try c.decodeIfPresent(String.self, forKey: .init(stringValue: HelmChartLabel.key))
     }
 }
 

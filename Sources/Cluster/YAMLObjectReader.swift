@@ -131,6 +131,7 @@ struct YAMLObjectReader {
             meta.name = try string(lookup(m, "name"))
             meta.namespace = try string(lookup(m, "namespace"))
             if want.contains(.labels) { meta.labels = try dictionary(lookup(m, "labels")) }
+            else if want.contains(.chartLabel) { meta.chartLabel = try chartLabel(lookup(m, "labels")) }
             if want.contains(.annotations) { meta.annotations = try annotations(lookup(m, "annotations")) }
             o.metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig { o.data = try dictionary(lookup(n, "data")) }
@@ -214,6 +215,7 @@ struct YAMLObjectReader {
 
     private func template(_ t: Node) throws(Unsure) -> ObjectWire.Template {
         var template = ObjectWire.Template()
+        if let m = try mapping(lookup(t, "metadata")) { template.metadata = ObjectWire.TemplateMeta(labels: try chartLabel(lookup(m, "labels"))) }
         if let s = try mapping(lookup(t, "spec")) {
             template.spec = ObjectWire.PodSpec(serviceAccountName: try string(lookup(s, "serviceAccountName")),
                                                serviceAccount: try string(lookup(s, "serviceAccount")),
@@ -351,6 +353,12 @@ struct YAMLObjectReader {
             values[name] = try text(node(tree.child(map, i + 1)))
         }
         return KubeletAuthzAnnotations(values: values)
+    }
+
+    /// `ChartLabelWire`: the `helm.sh/chart` key alone, looked up as Yams looks it up.
+    private func chartLabel(_ v: Node?) throws(Unsure) -> ChartLabelWire? {
+        guard let map = try mapping(v) else { return nil }
+        return ChartLabelWire(value: try string(lookup(map, "helm.sh/chart")))
     }
 
     /// `AcceleratorQuantities`: accelerator names only.

@@ -8,7 +8,8 @@ import Collectors
 /// Image prefixes and ServiceAccount names are strong signals; a namespace is only a hint
 /// (anyone can deploy into `monitoring`), so it breaks ties but never recognises on its own.
 /// A Helm chart is strong too, read from the `# Source: CHART/templates/…` comment that
-/// `helm template` writes above each workload (chart labels on workloads are not read yet).
+/// `helm template` writes above each workload, or from the workload's `helm.sh/chart` label
+/// (`Workload.helmChart`): one signal whichever says it, as both name the same chart.
 public enum CollectorMatcher {
     /// ServiceAccount names the catalogue lists that are common words: on their own they say
     /// nothing about which agent runs (`collector` is GKE's, but also anyone's collector).
@@ -23,7 +24,7 @@ public enum CollectorMatcher {
     public static func match(serviceAccount name: String, namespace: String, workloads: [Workload],
                              catalogue: [Collector]) -> CollectorMatch? {
         let repositories = Set(workloads.flatMap(\.images).map(repository))
-        let charts = Set(workloads.compactMap { $0.source?.template.flatMap { chart(ofTemplate: $0.path) } })
+        let charts = Set(workloads.compactMap { $0.source?.template.flatMap { chart(ofTemplate: $0.path) } } + workloads.compactMap(\.helmChart))
         // No image, no chart and a name no entry lists: nothing can match (most ServiceAccounts
         // of a large cluster), so the catalogue's patterns are not worked through for them.
         if repositories.isEmpty && charts.isEmpty && !catalogue.contains(where: { $0.recognise.serviceAccounts.contains(name) }) { return nil }

@@ -182,4 +182,37 @@ extension ClusterReaderSemanticsTests {
         #expect(e.column.map(c.2.contains) == true, "\(e)")
         #expect(!e.message.contains("character"), "\(e.message)")
     }
+
+    /// Values as Helm's scaffold writes `helm.sh/chart` (`NAME-VERSION`, `+` as `_`), and
+    /// what is left when there is no version to strip.
+    @Test("a helm.sh/chart label names its chart without the version", arguments: [
+        ("fluent-bit-0.47.10", "fluent-bit"), ("fluent-bit-1.2.3-rc.1", "fluent-bit"), ("kube-state-metrics-5.27.0", "kube-state-metrics"),
+        ("netdata-v3.7.100", "netdata"), ("x-1.0.0_build.7", "x"), ("x-1.0.0+build.7", "x"), ("k8s-1-agent-2.0.0", "k8s-1-agent"),
+        ("fluent-bit", "fluent-bit"), ("agent-1.2", "agent-1.2"), ("-1.2.3", "-1.2.3"), ("a-1.2.3x", "a-1.2.3x"), ("", nil),
+    ] as [(String, String?)])
+    func helmChartLabel(value: String, chart: String?) {
+        #expect(HelmChartLabel.chart(value) == chart)
+    }
+
+    @Test("workloads keep their helm.sh/chart label's chart: their own, else their pod template's")
+    func workloadChart() throws {
+        let text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: a, namespace: x, labels: {helm.sh/chart: own-1.0.0}}
+        spec: {template: {metadata: {labels: {helm.sh/chart: pod-1.0.0}}, spec: {containers: []}}}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: b, namespace: x, labels: {other: 7}}
+        spec: {jobTemplate: {spec: {template: {metadata: {labels: {helm.sh/chart: job-2.0.0}}, spec: {}}}}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: c, namespace: x, labels: {helm.sh/chart: ~}}
+        spec: {template: {metadata: {labels: {helm.sh/chart: ignored-1.0.0}}}}
+        """
+        let s = try decode(text)
+        #expect(s.workloads.map(\.helmChart) == ["own", "job", nil])
+    }
 }

@@ -144,7 +144,11 @@ struct JSONObjectReaderTests {
         mutating func metadata(namespaced: Bool) -> J {
             var m: [(String, J)] = [("name", .s(name()))]
             if namespaced && chance(0.9) { m.append(("namespace", .s(pick(["default", "kube-system", "ml", "ünïcode"])))) }
-            if chance(0.6) { m.append(("labels", .o([("app", .s(name())), ("team", .s(pick(["sre", "ml"])))]))) }
+            if chance(0.6) {
+                var l: [(String, J)] = [("app", .s(name())), ("team", .s(pick(["sre", "ml"])))]
+                if chance(0.4) { l.append(("helm.sh/chart", chartLabel())) }
+                m.append(("labels", .o(l)))
+            }
             if chance(0.6) {
                 var a: [(String, J)] = [("kubectl.kubernetes.io/last-applied-configuration", .s("{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"\(name())\"}}\n"))]
                 if chance(0.5) { a.append(("kubelet-authz.io/reviewed", .s(pick(["2026-11-01", "yes", "é"])))) }
@@ -154,6 +158,21 @@ struct JSONObjectReaderTests {
             if chance(0.3) { m.append(("managedFields", .a([noise(5)]))) }
             m.append(("uid", .s("0a1b2c3d-\(Int.random(in: 0..<9999, using: &rng))")))
             return .o(m)
+        }
+
+        /// A `helm.sh/chart` value: versions to strip or not, and non-ASCII.
+        mutating func chartLabel() -> J {
+            .s(pick(["fluent-bit-0.47.10", "x-1.2.3-rc.1", "", "plain", "k8s-1-agent-v2.0.0_b", "é-1.0.0", name() + "-0.1.0"]))
+        }
+
+        /// A pod template's metadata, which workloads are read for their chart label only.
+        mutating func templateMetadata() -> J {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: return .o([])
+            case 1: return .raw("null")
+            case 2: return .o([("labels", .o([("app", .s(name())), ("helm.sh/chart", chartLabel())])), ("annotations", .o([("a", .raw("1"))]))])
+            default: return .o([("labels", .o([("helm.sh/chart", .raw("null")), ("n", .raw("2"))]))])
+            }
         }
 
         mutating func rule() -> J {
@@ -224,10 +243,10 @@ struct JSONObjectReaderTests {
                 o.append(("spec", podSpec()))
                 o.append(("status", .o([("phase", .s("Running"))])))
             case "Deployment":
-                o.append(("spec", .o([("replicas", .raw("3")), ("template", .o([("metadata", .o([])), ("spec", podSpec())]))])))
+                o.append(("spec", .o([("replicas", .raw("3")), ("template", .o([("metadata", templateMetadata()), ("spec", podSpec())]))])))
             case "CronJob":
                 o.append(("spec", .o([("schedule", .s("*/5 * * * *")),
-                                      ("jobTemplate", .o([("spec", .o([("template", .o([("spec", podSpec())]))]))]))])))
+                                      ("jobTemplate", .o([("spec", .o([("template", .o([("metadata", templateMetadata()), ("spec", podSpec())]))]))]))])))
             case "ValidatingAdmissionPolicy":
                 o.append(("spec", .o([("failurePolicy", .s("Fail")), ("validations", .a([.o([("expression", .s("!has(object.rules)"))])]))])))
             case "ServiceAccount" where chance(0.4):
@@ -386,6 +405,23 @@ struct JSONObjectReaderTests {
         ("\"a\"", "\"a\u{7F}\"", true),
     ]
 
+    /// Edits of `smallWorkload`'s labels: only `helm.sh/chart` is read, the rest skipped whatever it holds.
+    static let workloadEdits: [(String, String, Bool?)] = [
+        ("\"labels\":{}", "\"labels\":{\"helm.sh/chart\":3}", nil),
+        ("\"labels\":{}", "\"labels\":{\"helm.sh/chart\":null}", true),
+        ("\"labels\":{}", "\"labels\":null", true),
+        ("\"labels\":{}", "\"labels\":{\"other\":3,\"helm.sh/chart\":\"a-1.0.0\"}", true),
+        ("\"labels\":{}", "\"labels\":{\"helm.sh\\/chart\":\"a-1.0.0\"}", true),
+        ("\"labels\":{}", "\"labels\":{\"helm.sh/chart\":\"a-1.0.0\",\"helm.sh/chart\":\"b-1.0.0\"}", nil),
+        ("\"labels\":{}", "\"labels\":[]", nil),
+        ("\"metadata\":{\"labels\":{\"helm.sh/chart\":\"t-1.0.0\"}}", "\"metadata\":null", true),
+        ("\"metadata\":{\"labels\":{\"helm.sh/chart\":\"t-1.0.0\"}}", "\"metadata\":7", nil),
+        ("\"metadata\":{\"labels\":{\"helm.sh/chart\":\"t-1.0.0\"}}", "\"metadata\":{\"labels\":{\"helm.sh/chart\":true}}", nil),
+        ("\"metadata\":{\"labels\":{\"helm.sh/chart\":\"t-1.0.0\"}}", "\"metadata\":{\"name\":5,\"labels\":{\"x\":[1]}}", true),
+    ]
+
+    static let smallWorkload = #"{"apiVersion":"v1","items":[{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"n","labels":{}},"spec":{"template":{"metadata":{"labels":{"helm.sh/chart":"t-1.0.0"}},"spec":{"containers":[{"image":"i"}]}}}}],"kind":"List"}"#
+
     static let small = #"{"apiVersion":"v1","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"verbs":["get"],"resources":["nodes/proxy"]}]}],"kind":"List"}"#
 
     @Test("the real-world manifests as JSON Lists, compact and indented (when checked out beside the repository)")
@@ -415,12 +451,17 @@ struct JSONObjectReaderTests {
 
     @Test("escapes, unicode, nulls, other types, repeated keys, nesting and numbers")
     func edits() {
-        for (n, (from, to, mustRead)) in Self.edits.enumerated() {
-            guard let range = Self.small.range(of: from) else { Issue.record("edit \(n): \(from) not found"); continue }
-            let text = Self.small.replacingCharacters(in: range, with: to)
-            let read = Self.check(Data(text.utf8), "edit \(n): \(to)")
-            if mustRead == true { #expect(read, "edit \(n): the byte reader stepped aside on \(to)") }
+        for (base, edits, name) in [(Self.small, Self.edits, "edit"), (Self.smallWorkload, Self.workloadEdits, "workload edit")] {
+            for (n, (from, to, mustRead)) in edits.enumerated() {
+                guard let range = base.range(of: from) else { Issue.record("\(name) \(n): \(from) not found"); continue }
+                let text = base.replacingCharacters(in: range, with: to)
+                let read = Self.check(Data(text.utf8), "\(name) \(n): \(to)")
+                if mustRead == true { #expect(read, "\(name) \(n): the byte reader stepped aside on \(to)") }
+            }
         }
+        // The chart each reader keeps is the label's, version stripped.
+        let chart = try? Self.decode(Data(Self.smallWorkload.utf8), byteReader: true).get().workloads.map(\.helmChart)
+        #expect(chart == ["t"])
         // A byte that is not UTF-8, where the reader skips and where it reads.
         for bytes in [[0x80], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xFF]] as [[UInt8]] {
             var data = Array(Self.small.utf8)

@@ -341,7 +341,26 @@ enum KubectlStyleCluster {
         if Bool.random(using: &rng) { meta.append(Line(key: "namespace", value: s(ns))) }
         meta.append(Line(key: "creationTimestamp", value: .raw(Bool.random(using: &rng) ? "\"2026-04-28T18:41:24Z\"" : "2026-04-28T18:41:24Z")))
         meta.append(Line(key: "resourceVersion", value: .raw(["'234895653'", "234895653", "\"1\""].randomElement(using: &rng)!)))
-        if Bool.random(using: &rng) { meta.append(Line(key: "labels", value: .map([Line(key: "app", value: s("a\(n % 3)")), Line(key: "tier", value: .raw(["'true'", "yes", "8", "~", ""].randomElement(using: &rng)!))]))) }
+        // `helm.sh/chart` as Helm writes it, quoted or not, and forms only a hand writes.
+        func chartLabel() -> Line {
+            Line(key: ["helm.sh/chart", "'helm.sh/chart'", "\"helm.sh/chart\""].randomElement(using: &rng)!,
+                 value: .raw(["fluent-bit-0.47.10", "'x-1.2.3-rc.1'", "\"netdata-v3.7.1_b\"", "~", "''", "8", "plain"].randomElement(using: &rng)!))
+        }
+        if Bool.random(using: &rng) {
+            var labels = [Line(key: "app", value: s("a\(n % 3)")), Line(key: "tier", value: .raw(["'true'", "yes", "8", "~", ""].randomElement(using: &rng)!))]
+            if Bool.random(using: &rng) { labels.append(chartLabel()) }
+            meta.append(Line(key: "labels", value: .map(labels)))
+        }
+        // A pod template's metadata: its chart label is read, nothing else of it.
+        let templateMeta: [Line] = {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: return []
+            case 1: return [Line(key: "metadata", value: .raw("~"))]
+            case 2: return [Line(key: "metadata", value: .map([Line(key: "labels", value: .map([Line(key: "app", value: .raw("x")), chartLabel()])),
+                                                               Line(key: "annotations", value: .map([Line(key: "n", value: .raw("1"))]))]))]
+            default: return [Line(key: "metadata", value: .map([Line(key: "creationTimestamp", value: .raw("null")), Line(key: "labels", value: .map([Line(key: "n", value: .raw("2"))]))]))]
+            }
+        }()
         var annotations: [Line] = []
         if Bool.random(using: &rng) { annotations.append(Line(key: "kubelet-authz.io/owner", value: s("team-\(n)"))) }
         if Bool.random(using: &rng) { annotations.append(Line(key: "kubectl.kubernetes.io/last-applied-configuration", value: .block("|", ["{\"apiVersion\":\"v1\",\"kind\":\"X\"}"]))) }
@@ -404,9 +423,9 @@ enum KubectlStyleCluster {
             switch Int.random(in: 0..<3, using: &rng) {
             case 0: return [Line(key: "apiVersion", value: .raw("v1")), Line(key: "kind", value: .raw("Pod")), Line(key: "metadata", value: .map(meta)), Line(key: "spec", value: .map(pod))]
             case 1: return [Line(key: "apiVersion", value: .raw("apps/v1")), Line(key: "kind", value: .raw("Deployment")), Line(key: "metadata", value: .map(meta)),
-                            Line(key: "spec", value: .map([Line(key: "replicas", value: .raw("3")), Line(key: "template", value: .map([Line(key: "spec", value: .map(pod))]))]))]
+                            Line(key: "spec", value: .map([Line(key: "replicas", value: .raw("3")), Line(key: "template", value: .map(templateMeta + [Line(key: "spec", value: .map(pod))]))]))]
             default: return [Line(key: "apiVersion", value: .raw("batch/v1")), Line(key: "kind", value: .raw("CronJob")), Line(key: "metadata", value: .map(meta)),
-                             Line(key: "spec", value: .map([Line(key: "schedule", value: .raw("'*/5 * * * *'")), Line(key: "jobTemplate", value: .map([Line(key: "spec", value: .map([Line(key: "template", value: .map([Line(key: "spec", value: .map(pod))]))]))]))]))]
+                             Line(key: "spec", value: .map([Line(key: "schedule", value: .raw("'*/5 * * * *'")), Line(key: "jobTemplate", value: .map([Line(key: "spec", value: .map([Line(key: "template", value: .map(templateMeta + [Line(key: "spec", value: .map(pod))]))]))]))]))]
             }
         case 9:
             let kubeadm = Bool.random(using: &rng)

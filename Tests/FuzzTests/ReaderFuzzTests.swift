@@ -56,7 +56,7 @@ struct ReaderFuzzTests {
                    {
                        "apiVersion": "v1",
                        "kind": "Pod",
-                       "metadata": {"name": "p", "namespace": "monitoring"},
+                       "metadata": {"labels": {"app": "prom", "helm.sh/chart": "prometheus-25.0.0"}, "name": "p", "namespace": "monitoring"},
                        "spec": {"containers": [{"image": "prom:3", "name": "prom"}], "nodeName": "n1", "serviceAccountName": "prom"},
                        "status": {"phase": "Running", "podIP": "10.0.0.1", "restartCount": 0}
                    }

@@ -88,7 +88,9 @@ struct CollectorRecognitionTests {
                     #expect(signal.value == key.name && c.collector.recognise.serviceAccounts.contains(key.name))
                 case .chart:
                     #expect(c.collector.recognise.charts.contains(signal.value))
-                    #expect(workloads.contains { $0.source?.template.flatMap { CollectorMatcher.chart(ofTemplate: $0.path) } == signal.value }, "\(key): \(signal)")
+                    // From a `# Source:` comment or a `helm.sh/chart` label.
+                    #expect(workloads.contains { $0.source?.template.flatMap { CollectorMatcher.chart(ofTemplate: $0.path) } == signal.value
+                        || $0.helmChart == signal.value }, "\(key): \(signal)")
                 case .namespace:
                     #expect(signal.value == key.namespace && c.collector.recognise.namespaces.contains(key.namespace))
                 }
@@ -153,42 +155,7 @@ struct CollectorRecognitionTests {
     @Test("recognised by the chart `helm template` names above the workload, subcharts as themselves")
     func byHelmChart() throws {
         // A mirrored image and an own ServiceAccount name: only the chart says which agent it is.
-        func rendered(_ template: String) throws -> ScanReport {
-            let yaml = """
-            ---
-            # Source: \(template)/templates/daemonset.yaml
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {name: agent, namespace: obs}
-            spec:
-              selector: {matchLabels: {app: agent}}
-              template:
-                metadata: {labels: {app: agent}}
-                spec:
-                  serviceAccountName: node-reader
-                  containers:
-                  - {name: agent, image: "mirror.example.com/obs/agent:7"}
-            ---
-            # Source: \(template)/templates/rbac.yaml
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRole
-            metadata: {name: agent}
-            rules:
-            - {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}
-            ---
-            # Source: \(template)/templates/rbac.yaml
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRoleBinding
-            metadata: {name: agent}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
-            subjects:
-            - {kind: ServiceAccount, name: node-reader, namespace: obs}
-            """
-            var s = ClusterSnapshot()
-            s.merge(try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "rendered.yaml"))
-            s.resolveDuplicates()
-            return Self.scan(s)
-        }
+        func rendered(_ template: String) throws -> ScanReport { try Self.helmAgent(source: template) }
         let fluent = try #require(Self.agent(try rendered("fluent-bit"))?.collector)
         #expect(fluent.collector.id == "fluent-bit")
         #expect(fluent.match.signals.map(\.description) == ["chart fluent-bit"])
@@ -200,6 +167,60 @@ struct CollectorRecognitionTests {
         #expect(Self.agent(try rendered("in-house-monitoring"))?.collector == nil)
         #expect(CollectorMatcher.chart(ofTemplate: "a/charts/b/templates/sub/x.yaml") == "b")
         #expect(CollectorMatcher.chart(ofTemplate: "templates/x.yaml") == nil)
+    }
+
+    /// An agent with a mirrored image and an own ServiceAccount name, bound to `get
+    /// nodes/proxy`: only its chart can say which agent it is — the `helm.sh/chart` label
+    /// (`chart`, on the object or its pod template; a live cluster, `kubectl get -o yaml`) or
+    /// the `# Source:` comments `helm template` writes (`source`). Read as YAML, or as JSON.
+    static func helmAgent(chart: String? = nil, onTemplate: Bool = false, source: String? = nil, json: Bool = false) throws -> ScanReport {
+        let own = chart.map { onTemplate ? "" : #", "labels": {"helm.sh/chart": "\#($0)"}"# } ?? ""
+        let pod = chart.map { onTemplate ? #", "helm.sh/chart": "\#($0)""# : "" } ?? ""
+        let comment = source.map { "# Source: \($0)/templates/rbac.yaml\n" } ?? ""
+        // Flow YAML is JSON with a comment before it: one text for both readers.
+        let workload = """
+        {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "obs"\(own)},
+         "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                  "template": {"metadata": {"labels": {"app": "agent"\(pod)}},
+                               "spec": {"serviceAccountName": "node-reader",
+                                        "containers": [{"name": "agent", "image": "mirror.example.com/obs/agent:7"}]}}}}
+        """
+        let rbac = """
+        \(comment)apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: agent}
+        rules:
+        - {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}
+        ---
+        \(comment)apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: agent}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent}
+        subjects:
+        - {kind: ServiceAccount, name: node-reader, namespace: obs}
+        """
+        var s = ClusterSnapshot()
+        s.merge(try ClusterDocumentDecoder.decode(Data(rbac.utf8), source: "rbac.yaml"))
+        let text = json ? workload : (source.map { "# Source: \($0)/templates/daemonset.yaml" } ?? "# as kubectl get -o yaml") + "\n" + workload
+        s.merge(try ClusterDocumentDecoder.decode(Data(text.utf8), source: json ? "live.json" : "live.yaml"))
+        #expect(s.workloads.count == 1)
+        s.resolveDuplicates()
+        return Self.scan(s)
+    }
+
+    @Test("the helm.sh/chart label recognises as the # Source: comment does, version stripped", arguments: [false, true])
+    func byHelmLabel(json: Bool) throws {
+        for (label, onTemplate) in [("fluent-bit-0.47.10", false), ("fluent-bit-0.47.10", true), ("fluent-bit-1.2.3-rc.1", false)] {
+            let agent = try #require(Self.agent(try Self.helmAgent(chart: label, onTemplate: onTemplate, json: json))?.collector, "\(label)")
+            #expect(agent.collector.id == "fluent-bit", "\(label)")
+            #expect(agent.match.signals.map(\.description) == ["chart fluent-bit"], "\(label)")
+        }
+        // The label and the comment naming one chart are one signal (comments only in YAML).
+        let both = try #require(Self.agent(try Self.helmAgent(chart: "fluent-bit-0.47.10", source: "fluent-bit", json: json))?.collector)
+        #expect(both.match.signals.map(\.description) == ["chart fluent-bit"])
+        // An unknown chart recognises nothing; a common-word chart alone neither.
+        #expect(Self.agent(try Self.helmAgent(chart: "in-house-monitoring-2.0.1", json: json))?.collector == nil)
+        #expect(Self.agent(try Self.helmAgent(chart: "agent-1.0.0", json: json))?.collector == nil)
     }
 
     @Test("a namespace alone, or a common ServiceAccount name alone, recognises nothing")

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import KubeClient
 import CLITestSupport
@@ -157,7 +158,7 @@ struct LiveCommandTests {
         var cluster = try ServedCluster.example()
         // A Pod whose spec holds a secret in an environment variable, as some do.
         cluster = ServedCluster(objects: cluster.objects.merging(["Pod": (cluster.objects["Pod"] ?? []) + [
-            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"leaky","namespace":"ml","managedFields":[{"manager":"kubectl"}]},"spec":{"serviceAccountName":"default","nodeName":"gpu-node-1","containers":[{"name":"c","image":"vllm/vllm-openai:v0.6","env":[{"name":"HF_TOKEN","value":"hf_SECRETSECRET"}]}]}}"#,
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"leaky","namespace":"ml","labels":{"helm.sh/chart":"vllm-0.6.1"},"managedFields":[{"manager":"kubectl"}]},"spec":{"serviceAccountName":"default","nodeName":"gpu-node-1","containers":[{"name":"c","image":"vllm/vllm-openai:v0.6","env":[{"name":"HF_TOKEN","value":"hf_SECRETSECRET"}]}]}}"#,
         ]]) { $1 })
         let server = try serve(cluster)
         defer { server.stop() }
@@ -180,6 +181,9 @@ struct LiveCommandTests {
         #expect(!written.contains("hf_SECRETSECRET"))
         #expect(!written.contains("managedFields"))
         #expect(written.contains("vllm/vllm-openai:v0.6"))
+        // The chart label, which collector recognition reads on a live cluster's Pods, is kept.
+        let back = try ClusterDocumentDecoder.decode(Data(contentsOf: URL(fileURLWithPath: snapFile)), source: "snap.json")
+        #expect(back.workloads.first { $0.name == "leaky" }?.helmChart == "vllm")
         #expect(written.contains(#""serverVersion" : "v1.36.2""#))
         let info = try String(contentsOfFile: snapDir + "cluster-snapshot-info.json", encoding: .utf8)
         #expect(info.contains("v1.36.2") && info.contains(server.url))
