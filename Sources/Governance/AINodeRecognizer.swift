@@ -83,13 +83,17 @@ public enum AINodeRecognizer {
 
     /// A placed pod's signals, for the node it runs on.
     public static func signals(of pod: Workload) -> [AISignal] {
+        signals(of: pod, framework: framework(ofImage:))
+    }
+
+    static func signals(of pod: Workload, framework: (String) -> String?) -> [AISignal] {
         var out: [AISignal] = []
         let name = "\(pod.namespace)/\(pod.name)"
         for k in pod.accelerators.keys.sorted() {
             out.append(AISignal(kind: .podAccelerator, description: "pod \(name) requests \(k)=\(pod.accelerators[k]!)"))
         }
         for image in pod.images {
-            if let f = framework(ofImage: image) { out.append(AISignal(kind: .podImage, description: "pod \(name) runs \(f) (\(image))")) }
+            if let f = framework(image) { out.append(AISignal(kind: .podImage, description: "pod \(name) runs \(f) (\(image))")) }
         }
         return out
     }
@@ -101,9 +105,17 @@ public enum AINodeRecognizer {
             let s = Self.signals(of: n)
             if !s.isEmpty { signals[n.name, default: []] += s }
         }
+        // Pods share a few images: each image's repository is searched once, not once per pod.
+        var frameworks: [String: String?] = [:]
+        func framework(_ image: String) -> String? {
+            if let known = frameworks[image] { return known }
+            let f = Self.framework(ofImage: image)
+            frameworks[image] = f
+            return f
+        }
         for p in placedPods {
             guard let node = p.nodeName else { continue }
-            let s = Self.signals(of: p)
+            let s = Self.signals(of: p, framework: framework)
             if !s.isEmpty { signals[node, default: []] += s }
         }
         return signals.keys.sorted().map { AINode(name: $0, signals: signals[$0]!) }

@@ -11,7 +11,7 @@ enum AIReviewFindings {
             if !execOn.isEmpty {
                 out.append(Finding(.execOnAINodes, subject: s.subject,
                                    message: "\(s.subject) can execute commands in every container on AI node\(execOn.count == 1 ? "" : "s") "
-                                       + list(execOn.map { "\($0) (\(signals[$0] ?? ""))" }),
+                                       + list(execOn.lazy.map { "\($0) (\(signals[$0] ?? ""))" }),
                                    locations: at))
             } else {
                 let reads = s.aiNodes.filter { !Set($0.kinds).isDisjoint(with: [.logs, .podSpecs]) }
@@ -19,7 +19,7 @@ enum AIReviewFindings {
                     let kinds = Set(reads.flatMap(\.kinds)).intersection([.logs, .podSpecs])
                     out.append(Finding(.aiEvidenceExposure, subject: s.subject,
                                        message: "\(s.subject) can read \(EvidenceKind.text(kinds)) of the AI workloads on "
-                                           + list(reads.map { "\($0.node) (\(signals[$0.node] ?? ""))" }),
+                                           + list(reads.lazy.map { "\($0.node) (\(signals[$0.node] ?? ""))" }),
                                        locations: at))
                 }
             }
@@ -35,7 +35,7 @@ enum AIReviewFindings {
             if let top = ways.first, let pod = top.pods.first {
                 var message = "\(s.subject) can exec into pod \(pod.namespace)/\(pod.name) on \(pod.node) and take the token of \(top.serviceAccount), which can "
                     + top.powers.map(\.kind.label).joined(separator: ", ") + " (" + Self.chains(top.powers) + ")"
-                if ways.count > 1 { message += "; \(ways.count - 1) more identit\(ways.count == 2 ? "y" : "ies") with powers it lacks: " + list(ways.dropFirst().map { $0.serviceAccount.description }) }
+                if ways.count > 1 { message += "; \(ways.count - 1) more identit\(ways.count == 2 ? "y" : "ies") with powers it lacks: " + list(ways.dropFirst().lazy.map { $0.serviceAccount.description }) }
                 out.append(Finding(.escalationThroughExec, severity: ways.contains(where: \.amountsToEverything) ? .critical : .high, subject: s.subject,
                                    message: message,
                                    locations: at + ways.flatMap { w in w.powers.map { Finding.Location(kind: "ClusterRoleBinding", name: $0.binding, source: $0.bindingSource) } }))
@@ -53,8 +53,9 @@ enum AIReviewFindings {
         return seen.joined(separator: "; ")
     }
 
-    /// At most five names, then how many more (of `count`, when the list was cut already).
-    static func list(_ items: [String], of count: Int? = nil) -> String {
+    /// At most five names, then how many more (of `count`, when the list was cut already). Lazy
+    /// items are made only for the five written: thousands of findings name up to 20 each.
+    static func list<Items: Collection<String>>(_ items: Items, of count: Int? = nil) -> String {
         let total = count ?? items.count
         return total <= 5 && items.count == total ? items.joined(separator: ", ")
             : items.prefix(5).joined(separator: ", ") + " and \(total - min(items.count, 5)) more"
