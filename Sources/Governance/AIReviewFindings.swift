@@ -5,6 +5,9 @@ enum AIReviewFindings {
         let grants = Dictionary(subjects.map { ($0.key, $0.inventory.allGrants) }, uniquingKeysWith: { a, _ in a })
         let signals = Dictionary(review.aiNodes.map { ($0.name, $0.signals.first?.description ?? "") }, uniquingKeysWith: { a, _ in a })
         var out: [Finding] = []
+        // Subjects alike cross into the same tenants alike: each tenant's text is made once and
+        // kept while the next subject's crossing is the same.
+        var crossingText: [String: (crossing: TenantCrossing, text: String)] = [:]
         for s in review.subjects {
             let at = FindingDetector.locations(grants[s.subject] ?? [])
             let execOn = s.aiNodes.filter { $0.kinds.contains(.exec) }.map(\.node)
@@ -25,7 +28,12 @@ enum AIReviewFindings {
             }
             if !s.crossTenant.isEmpty {
                 let exec = s.crossTenant.contains { $0.kinds.contains(.exec) }
-                var parts = s.crossTenant.map { "\($0.tenant) (\(EvidenceKind.text($0.kinds)) on \(list($0.nodes, of: $0.nodeCount)))" }
+                var parts = s.crossTenant.map { c in
+                    if let known = crossingText[c.tenant], known.crossing == c { return known.text }
+                    let text = "\(c.tenant) (\(EvidenceKind.text(c.kinds)) on \(list(c.nodes, of: c.nodeCount)))"
+                    crossingText[c.tenant] = (c, text)
+                    return text
+                }
                 if s.crossTenantCount > parts.count { parts.append("\(s.crossTenantCount - parts.count) more") }
                 out.append(Finding(.crossTenantReach, severity: exec ? .high : .medium, subject: s.subject,
                                    message: "\(s.subject), of tenant \(s.tenant ?? "?"), reaches the pods of other tenants: " + parts.joined(separator: ", "),
