@@ -53,7 +53,19 @@ public enum AINodeRecognizer {
         var repo = Substring(image.lowercased())
         if let at = repo.firstIndex(of: "@") { repo = repo[..<at] }
         if let colon = repo.lastIndex(of: ":"), !repo[colon...].contains("/") { repo = repo[..<colon] }
-        return images.first { repo.contains($0.fragment) }?.framework
+        // Image names are ASCII: their bytes are searched as they are (Foundation's search, for
+        // the rest, cost more than the review's other work on 20k pods).
+        let bytes = Array(repo.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return images.first { repo.contains($0.fragment) }?.framework }
+        return images.first { contains(bytes, Array($0.fragment.utf8)) }?.framework
+    }
+
+    static func contains(_ text: [UInt8], _ fragment: [UInt8]) -> Bool {
+        guard !fragment.isEmpty, fragment.count <= text.count else { return fragment.isEmpty }
+        for start in 0...(text.count - fragment.count) where text[start] == fragment[0] {
+            if text[start..<(start + fragment.count)].elementsEqual(fragment) { return true }
+        }
+        return false
     }
 
     /// The node's own signals: capacity and labels.
@@ -83,13 +95,17 @@ public enum AINodeRecognizer {
 
     /// A placed pod's signals, for the node it runs on.
     public static func signals(of pod: Workload) -> [AISignal] {
+        signals(of: pod, framework: framework(ofImage:))
+    }
+
+    static func signals(of pod: Workload, framework: (String) -> String?) -> [AISignal] {
         var out: [AISignal] = []
         let name = "\(pod.namespace)/\(pod.name)"
         for k in pod.accelerators.keys.sorted() {
             out.append(AISignal(kind: .podAccelerator, description: "pod \(name) requests \(k)=\(pod.accelerators[k]!)"))
         }
         for image in pod.images {
-            if let f = framework(ofImage: image) { out.append(AISignal(kind: .podImage, description: "pod \(name) runs \(f) (\(image))")) }
+            if let f = framework(image) { out.append(AISignal(kind: .podImage, description: "pod \(name) runs \(f) (\(image))")) }
         }
         return out
     }
@@ -101,9 +117,17 @@ public enum AINodeRecognizer {
             let s = Self.signals(of: n)
             if !s.isEmpty { signals[n.name, default: []] += s }
         }
+        // Pods share a few images: each image's repository is searched once, not once per pod.
+        var frameworks: [String: String?] = [:]
+        func framework(_ image: String) -> String? {
+            if let known = frameworks[image] { return known }
+            let f = Self.framework(ofImage: image)
+            frameworks[image] = f
+            return f
+        }
         for p in placedPods {
             guard let node = p.nodeName else { continue }
-            let s = Self.signals(of: p)
+            let s = Self.signals(of: p, framework: framework)
             if !s.isEmpty { signals[node, default: []] += s }
         }
         return signals.keys.sorted().map { AINode(name: $0, signals: signals[$0]!) }

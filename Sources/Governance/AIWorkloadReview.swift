@@ -203,18 +203,21 @@ public struct AIWorkloadReview: Sendable {
 
         let checks = ReleaseEndpointChecks(profile: profile)
         let powers = PowerCache(index: IdentityPowerIndex(policy: policy))
-        // Keyed by the exec nodes, nil standing for every node with pods: hashing thousands of
-        // node names for every unpinned subject cost more than the review itself.
-        var reachedByNodes: [[String]?: [ReachedIdentity]] = [:]
-        var execNodesByReach: [NodeReach: [String]] = [:]
+        // Keyed by the number of the exec node list (`ExecNodeLists`), not the list: hashing and
+        // comparing thousands of node names for every subject cost more than the review itself.
+        var reachedByNodes: [Int: [ReachedIdentity]] = [:]
+        var execNodeLists = ExecNodeLists()
+        var execNodesByReach: [NodeReach: (nodes: [String], id: Int)] = [:]
+        let aiNodeIndex = Dictionary(aiNodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let allTenants = nodesByTenant.keys.sorted()
         // A tenant's subjects granted alike cross into the same tenants.
         struct CrossingKey: Hashable { let reach: NodeReach, tenant: String }
         var seenByKinds: [Set<EvidenceKind>: ([(node: String, kinds: [EvidenceKind])], Int)] = [:]
         var crossingsByKey: [CrossingKey: ([TenantCrossing], Int, Bool)] = [:]
-        // Subjects with the same exec nodes and the same powers of their own escalate alike.
-        struct EscalationKey: Hashable { let nodes: [String]?, own: Set<IdentityPower.Kind> }
-        var escalationsByKey: [EscalationKey: [ReachedIdentity]] = [:]
+        // Subjects with the same exec nodes and the same powers of their own escalate alike; the
+        // positions of ServiceAccounts in the list find a subject's own token without a walk.
+        struct EscalationKey: Hashable { let nodes: Int, own: Set<IdentityPower.Kind> }
+        var escalationsByKey: [EscalationKey: (all: [ReachedIdentity], at: [SubjectKey: Int])] = [:]
 
         var out: [AISubjectReview] = []
         for s in subjects where ControlPlaneAccess.role(of: s.key, apiServerKubeletClient: apiServerKubeletClient) == nil {
@@ -225,12 +228,7 @@ public struct AIWorkloadReview: Sendable {
             var seen: [(node: String, kinds: [EvidenceKind])] = []
             var seenCount = 0
             if reach.onPinned.isEmpty, let known = seenByKinds[reach.elsewhere] { (seen, seenCount) = known } else {
-                for n in aiNodes {
-                    let k = reach.kinds(on: n.name)
-                    guard !k.isEmpty else { continue }
-                    seenCount += 1
-                    if seen.count < listLimit { seen.append((n.name, k.sorted())) }
-                }
+                (seen, seenCount) = Self.seen(on: aiNodes, index: aiNodeIndex, reach: reach)
                 if reach.onPinned.isEmpty { seenByKinds[reach.elsewhere] = (seen, seenCount) }
             }
             let tenant = tenants.tenant(of: s.key, labels: labels)
@@ -245,38 +243,41 @@ public struct AIWorkloadReview: Sendable {
                     crossingsByKey[key] = (crossings, crossingCount, everyOther)
                 }
             }
-            let execNodes: [String]
+            // Unpinned access is the same on every node; pinned-only access is on its nodes.
+            let execNodes: [String], execNodesID: Int
             if reach.onPinned.isEmpty {
-                execNodes = reach.elsewhere.contains(.exec) ? podNodes : []
-            } else if let known = execNodesByReach[reach] { execNodes = known } else {
-                // Unpinned access is the same on every node; pinned-only access is on its nodes.
-                if reach.onPinned.isEmpty {
-                    execNodes = reach.elsewhere.contains(.exec) ? podNodes : []
-                } else if !reach.elsewhere.contains(.exec) {
-                    execNodes = reach.pinned.filter { podsByNode[$0] != nil && reach.kinds(on: $0).contains(.exec) }.sorted()
+                (execNodes, execNodesID) = reach.elsewhere.contains(.exec) ? (podNodes, ExecNodeLists.everyNode) : ([], ExecNodeLists.none)
+            } else if let known = execNodesByReach[reach] { (execNodes, execNodesID) = known } else {
+                let withoutExec = Set(reach.onPinned.filter { !$0.value.contains(.exec) }.keys)
+                if !reach.elsewhere.contains(.exec) {
+                    execNodes = reach.pinned.filter { podsByNode[$0] != nil && !withoutExec.contains($0) }.sorted()
+                    execNodesID = execNodeLists.id(of: execNodes)
+                } else if withoutExec.isEmpty {
+                    (execNodes, execNodesID) = (podNodes, ExecNodeLists.everyNode)
                 } else {
-                    execNodes = podNodes.filter { reach.kinds(on: $0).contains(.exec) }
+                    execNodes = podNodes.filter { !withoutExec.contains($0) }
+                    execNodesID = execNodeLists.id(of: execNodes)
                 }
-                execNodesByReach[reach] = execNodes
+                execNodesByReach[reach] = (execNodes, execNodesID)
             }
             var escalations: [ReachedIdentity] = []
             var escalationCount = 0
             if !execNodes.isEmpty {
-                let nodesKey: [String]? = reach.onPinned.isEmpty ? nil : execNodes
-                let key = EscalationKey(nodes: nodesKey, own: Set(powers.of(s.key).map(\.kind)))
-                let all: [ReachedIdentity]
-                if let known = escalationsByKey[key] { all = known } else {
+                let key = EscalationKey(nodes: execNodesID, own: Set(powers.of(s.key).map(\.kind)))
+                let all: [ReachedIdentity], at: [SubjectKey: Int]
+                if let known = escalationsByKey[key] { (all, at) = known } else {
                     // Subjects alike (every unpinned exec grant) reach the same pods: worked out once.
                     let reached: [ReachedIdentity]
-                    if let known = reachedByNodes[nodesKey] { reached = known } else {
+                    if let known = reachedByNodes[execNodesID] { reached = known } else {
                         reached = Self.reached(on: execNodes, podsByNode: podsByNode, powers: powers)
-                        reachedByNodes[nodesKey] = reached
+                        reachedByNodes[execNodesID] = reached
                     }
                     all = Self.beyond(key.own, reached)
-                    escalationsByKey[key] = all
+                    at = Dictionary(all.enumerated().map { ($1.serviceAccount, $0) }, uniquingKeysWith: { a, _ in a })
+                    escalationsByKey[key] = (all, at)
                 }
                 // Its own token is no escalation.
-                let mine = all.firstIndex { $0.serviceAccount == s.key }
+                let mine = s.key.kind == Subject.serviceAccountKind ? at[s.key] : nil
                 escalationCount = all.count - (mine == nil ? 0 : 1)
                 for (i, r) in all.enumerated() where i != mine {
                     if escalations.count == listLimit { break }
@@ -292,6 +293,27 @@ public struct AIWorkloadReview: Sendable {
                                        execNodes: execNodes.count))
         }
         return AIWorkloadReview(tenantLabel: tenants.label, aiNodes: aiNodes, subjects: out, audit: audit(evidence), placedPods: placed.count)
+    }
+
+    /// The AI nodes where the subject sees anything: the first `listLimit`, and how many. Only
+    /// the pinned nodes see other than `elsewhere`, so they are looked up by position and the
+    /// rest is counted, not walked.
+    static func seen(on aiNodes: [AINode], index: [String: Int], reach: NodeReach) -> ([(node: String, kinds: [EvidenceKind])], Int) {
+        var pinned: [Int: Set<EvidenceKind>] = [:]
+        for (name, kinds) in reach.onPinned { if let i = index[name] { pinned[i] = kinds } }
+        let elsewhere = reach.elsewhere.sorted()
+        var seen: [(node: String, kinds: [EvidenceKind])] = []
+        for (i, n) in aiNodes.enumerated() {
+            if seen.count == listLimit { break }
+            if let k = pinned[i] {
+                if !k.isEmpty { seen.append((n.name, k.sorted())) }
+            } else if !elsewhere.isEmpty {
+                seen.append((n.name, elsewhere))
+            }
+        }
+        let pinnedSeeing = pinned.values.filter { !$0.isEmpty }.count
+        let count = elsewhere.isEmpty ? pinnedSeeing : aiNodes.count - (pinned.count - pinnedSeeing)
+        return (seen, count)
     }
 
     /// The other tenants whose pods run where the subject reads logs or pod specs, or execs.

@@ -51,8 +51,15 @@ public struct Finding: Hashable, Sendable {
         self.severity = severity ?? rule.defaultSeverity
         self.subject = subject
         self.message = message
-        var unique: [Location] = []
-        for l in locations where !unique.contains(l) { unique.append(l) }
-        self.locations = unique
+        // First occurrences in order; a set past a few, as a subject's grants and the bindings
+        // of the identities it reaches run to hundreds.
+        if locations.count <= 64 {
+            var unique: [Location] = []
+            for l in locations where !unique.contains(l) { unique.append(l) }
+            self.locations = unique
+        } else {
+            var seen = Set<Location>()
+            self.locations = locations.filter { seen.insert($0).inserted }
+        }
     }
 }

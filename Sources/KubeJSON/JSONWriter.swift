@@ -164,6 +164,12 @@ public enum JSONWriter {
             func flush(_ upTo: Int) { if upTo > runStart { out.append(contentsOf: buf[runStart..<upTo]) } }
             while i < buf.count {
                 let b = buf[i]
+                // Most bytes need no escape: they are passed over without the switch below
+                // (reports of hundreds of MB are mostly names and messages).
+                if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x3C && b != 0x3E && b != 0x26 && b != 0xE2 {
+                    i += 1
+                    continue
+                }
                 var escape: [UInt8]? = nil
                 switch b {
                 case 0x22: escape = Array("\\\"".utf8)
