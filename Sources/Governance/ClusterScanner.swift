@@ -1,3 +1,4 @@
+import Dispatch
 import Cluster
 import KubeletModel
 import RBAC
@@ -48,11 +49,29 @@ public enum ClusterScanner {
                                         usage: options.evidence?.usage(of: item.subject), collector: collector))
         }
 
-        let aiReview = AIWorkloadReview.build(subjects: subjects, snapshot: snapshot, policy: policy, profile: profile,
-                                              evidence: options.evidence, tenants: TenantScheme(label: options.tenantLabel),
-                                              apiServerKubeletClient: options.apiServerKubeletClient)
-        var findings = FindingDetector.findings(subjects: subjects, policy: policy, snapshot: snapshot, profile: profile,
-                                                versions: versions, options: options)
+        // The AI review and the finding detector read the same values and write nothing shared:
+        // on two cores they run side by side (each fills its own slot).
+        var reviewSlot: [AIWorkloadReview?] = [nil]
+        var detectedSlot: [[Finding]] = [[]]
+        let subjectsNow = subjects
+        reviewSlot.withUnsafeMutableBufferPointer { review in
+            detectedSlot.withUnsafeMutableBufferPointer { detected in
+                nonisolated(unsafe) let review = review
+                nonisolated(unsafe) let detected = detected
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    if k == 0 {
+                        review[0] = AIWorkloadReview.build(subjects: subjectsNow, snapshot: snapshot, policy: policy, profile: profile,
+                                                           evidence: options.evidence, tenants: TenantScheme(label: options.tenantLabel),
+                                                           apiServerKubeletClient: options.apiServerKubeletClient)
+                    } else {
+                        detected[0] = FindingDetector.findings(subjects: subjectsNow, policy: policy, snapshot: snapshot, profile: profile,
+                                                               versions: versions, options: options)
+                    }
+                }
+            }
+        }
+        let aiReview = reviewSlot[0]!
+        var findings = detectedSlot[0]
         findings += AIReviewFindings.findings(aiReview, subjects: subjects)
         if let evidence = options.evidence {
             findings += EvidenceFindings.findings(subjects: subjects, evidence: evidence, now: options.now, profile: profile,
