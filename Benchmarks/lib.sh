@@ -68,3 +68,15 @@ ensure_python_package() {
     echo "==> $PYTHON -m pip install $3" >&2
     "$PYTHON" -m pip install --quiet "$3" >&2 || { echo "$1: could not install $3 (pip install $3)" >&2; exit 1; }
 }
+
+# The benchmark cluster's generator sizes (`sizes`) and file tag (`tag`): one definition, so the
+# plan benchmark reads the very file the scan benchmark writes. $1: 1 for the small cluster.
+benchmark_cluster_sizes() {
+    if (( $1 )); then
+        sizes=(--bindings 1000 --roles 200 --service-accounts 2000 --nodes 50 --namespaces 50 --pods 300)
+        tag=small
+    else
+        sizes=(--bindings 100000 --roles 20000 --service-accounts 200000 --nodes 5000 --namespaces 500 --pods 20000)
+        tag=b100k-r20k-sa200k-n5k-ns500-p20k
+    fi
+}

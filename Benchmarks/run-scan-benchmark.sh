@@ -63,13 +63,7 @@ command -v "$PYTHON" >/dev/null || { echo "run-scan-benchmark.sh: $PYTHON not fo
 find_gnu_time run-scan-benchmark.sh
 
 # --- sizes ------------------------------------------------------------------------------------
-if (( small )); then
-    sizes=(--bindings 1000 --roles 200 --service-accounts 2000 --nodes 50 --namespaces 50 --pods 300)
-    tag=small
-else
-    sizes=(--bindings 100000 --roles 20000 --service-accounts 200000 --nodes 5000 --namespaces 500 --pods 20000)
-    tag=b100k-r20k-sa200k-n5k-ns500-p20k
-fi
+benchmark_cluster_sizes "$small"
 gen_args=("${sizes[@]}" --seed "$seed" --indent "$indent")
 if (( lean )); then gen_args+=(--lean); tag+=-lean; fi
 if [[ -n "$kubelet_share" ]]; then gen_args+=(--kubelet-share "$kubelet_share"); tag+=-k$kubelet_share; fi
