@@ -77,7 +77,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
-        .target(name: "TestSupport", dependencies: ["RBAC"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["RBAC", "KubeJSON"], path: "Tests/TestSupport"),
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),

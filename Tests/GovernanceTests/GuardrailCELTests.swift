@@ -176,51 +176,12 @@ struct GuardrailCELTests {
 
     static let script = Fixtures.url("cel_eval.py").path
 
-    /// Why the CEL cannot be evaluated here, or nil when it can.
-    static let unavailable: String? = {
-        let r = run(["python3", "-c", "import celpy"], stdin: Data())
-        if r.status == 0 { return nil }
-        // The exception's own line (ModuleNotFoundError: …), not the traceback above it.
-        let why = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit \(r.status)"
-        return "python3 with cel-python is not available (pip install cel-python; .ci/run installs it): \(why)"
-    }()
-
-    /// nil (after saying why) when the test is to be skipped; a failure under CI=true.
-    static func evaluatorOrSkip() -> Bool {
-        guard let reason = unavailable else { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("CI=true and the guardrail's CEL cannot be evaluated: \(reason)")
-        } else {
-            print("skipped: the guardrail's CEL is not evaluated: \(reason)")
-        }
-        return false
-    }
-
-    static func run(_ arguments: [String], stdin: Data) -> (status: Int32, stdout: Data, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = errors
-        do { try p.run() } catch { return (127, Data(), "\(error)") }
-        // Read both pipes while writing, so that neither side blocks on a full pipe.
-        nonisolated(unsafe) var out = Data(), err = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { out = output.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { err = errors.fileHandleForReading.readDataToEndOfFile() }
-        input.fileHandleForWriting.write(stdin)
-        try? input.fileHandleForWriting.close()
-        p.waitUntilExit()
-        group.wait()
-        return (p.terminationStatus, out, String(decoding: err, as: UTF8.self))
-    }
+    static func evaluatorOrSkip() -> Bool { PythonCEL.evaluatorOrSkip("the guardrail's CEL") }
 
     static func evaluate(_ guardrail: NodesProxyGuardrail, _ cases: [Case]) throws -> [String: Outcome] {
         let policies = GuardrailManifest.objects(guardrail).filter { $0["kind"]?.stringValue == "ValidatingAdmissionPolicy" }
         let document = JSONValue.object([("policies", .array(policies)), ("cases", .array(cases.map(\.json)))])
-        let r = run(["python3", script], stdin: Data(JSONWriter.compact(document).utf8))
+        let r = ChildProcess.run(["python3", script], stdin: Data(JSONWriter.compact(document).utf8))
         guard r.status == 0 else { throw EvaluatorFailed(message: "cel_eval.py exited \(r.status): \(r.stderr)") }
         let outcomes = try JSONDecoder().decode([Outcome].self, from: r.stdout)
         return Dictionary(uniqueKeysWithValues: outcomes.map { ($0.id, $0) })

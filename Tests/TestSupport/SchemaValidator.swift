@@ -1,17 +1,21 @@
 import Foundation
 import KubeJSON
 
-/// The part of JSON Schema (2020-12) that collectors.schema.json uses: type, required,
-/// properties, additionalProperties false, enum, items, minItems, minLength, pattern, $ref to
-/// $defs, anyOf. Enough to hold the data to the schema file itself rather than to a copy of
+/// The part of JSON Schema (2020-12) that the project's schemas use (collectors.schema.json,
+/// Tests/Fixtures/serve-schemas): type, required, properties, additionalProperties false,
+/// enum, items, minItems, maxItems, minLength, pattern, $ref to $defs, anyOf. Enough to hold
+/// the data to the schema file itself rather than to a copy of
 /// its rules in Swift; a keyword outside this set fails the check, so the schema cannot grow
 /// rules the test silently ignores.
-struct SchemaValidator {
-    let root: JSONValue
-    static let understood: Set<String> = ["$schema", "$id", "title", "description", "type", "required", "properties",
-                                          "additionalProperties", "enum", "items", "minItems", "minLength", "pattern", "$ref", "$defs", "anyOf"]
+public struct SchemaValidator {
+    public let root: JSONValue
 
-    func validate(_ value: JSONValue) -> [String] { check(value, root, at: "$") }
+    public init(root: JSONValue) { self.root = root }
+
+    static let understood: Set<String> = ["$schema", "$id", "title", "description", "type", "required", "properties",
+                                          "additionalProperties", "enum", "items", "minItems", "maxItems", "minLength", "pattern", "$ref", "$defs", "anyOf"]
+
+    public func validate(_ value: JSONValue) -> [String] { check(value, root, at: "$") }
 
     func check(_ value: JSONValue, _ schema: JSONValue, at path: String) -> [String] {
         guard case .object(let keywords) = schema else { return ["\(path): schema is not an object"] }
@@ -34,6 +38,7 @@ struct SchemaValidator {
         }
         if case .array(let items) = value {
             if case .integer(let n)? = schema["minItems"], items.count < n { errors.append("\(path): \(items.count) items, fewer than \(n)") }
+            if case .integer(let n)? = schema["maxItems"], items.count > n { errors.append("\(path): \(items.count) items, more than \(n)") }
             if let itemSchema = schema["items"] {
                 for (i, item) in items.enumerated() { errors += check(item, itemSchema, at: "\(path)[\(i)]") }
             }
