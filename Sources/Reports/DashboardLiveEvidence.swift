@@ -16,12 +16,16 @@ public struct DashboardLiveEvidence: Sendable, Hashable {
         /// Decisions whose verdict is not known (an audit event without its response) or that
         /// had no opinion.
         public var undecided: Int
+        /// Of the denials, those the kubelet then let through on its `nodes/proxy` fallback
+        /// (KEP-2862: a denied fine-grained check is followed by a `nodes/proxy` check): the
+        /// request was served after all.
+        public var deniedThenPassedViaProxy: Int
         /// Epoch seconds.
         public var firstSeen: Double
         public var lastSeen: Double
 
         public init(subject: SubjectKey, node: String, subresource: String, verb: String,
-                    allowed: Int, denied: Int, undecided: Int = 0, firstSeen: Double, lastSeen: Double) {
+                    allowed: Int, denied: Int, undecided: Int = 0, deniedThenPassedViaProxy: Int = 0, firstSeen: Double, lastSeen: Double) {
             self.subject = subject
             self.node = node
             self.subresource = subresource
@@ -29,6 +33,7 @@ public struct DashboardLiveEvidence: Sendable, Hashable {
             self.allowed = allowed
             self.denied = denied
             self.undecided = undecided
+            self.deniedThenPassedViaProxy = deniedThenPassedViaProxy
             self.firstSeen = firstSeen
             self.lastSeen = lastSeen
         }
@@ -55,7 +60,8 @@ public struct DashboardLiveEvidence: Sendable, Hashable {
         decisions = evidence.usage.map { u in
             Decision(subject: SubjectKey(kind: u.key.subjectKind, name: u.key.subjectName, namespace: u.key.subjectNamespace),
                      node: u.key.node, subresource: u.key.subresource, verb: u.key.verb,
-                     allowed: u.allowed, denied: u.denied, undecided: u.unknown, firstSeen: u.firstSeen, lastSeen: u.lastSeen)
+                     allowed: u.allowed, denied: u.denied, undecided: u.unknown, deniedThenPassedViaProxy: u.deniedButPassedViaProxy,
+                     firstSeen: u.firstSeen, lastSeen: u.lastSeen)
         }
         notes = evidence.blindSpots.map { b in b.message + (b.location.map { " [\($0)]" } ?? "") }
     }

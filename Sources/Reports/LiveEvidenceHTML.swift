@@ -14,11 +14,14 @@ enum LiveEvidenceHTML {
         let allowed = e.decisions.reduce(0) { $0 + $1.allowed }
         let denied = e.decisions.reduce(0) { $0 + $1.denied }
         let undecided = e.decisions.reduce(0) { $0 + $1.undecided }
+        let passed = e.decisions.reduce(0) { $0 + $1.deniedThenPassedViaProxy }
         let subjects = Set(e.decisions.map(\.subject)).count, nodes = Set(e.decisions.map(\.node)).count
         var o = "<p>From \(HTMLText.escape(e.source))"
         if let w = e.window { o += ", \(time(w.lowerBound)) – \(time(w.upperBound))" }
         o += ": \(HTMLText.count(allowed + denied + undecided)) decisions by \(subjects) subject\(subjects == 1 ? "" : "s") on \(nodes) node\(nodes == 1 ? "" : "s")"
-        o += " — \(HTMLText.count(allowed)) allowed, <b>\(HTMLText.count(denied)) denied</b>, \(HTMLText.count(undecided)) without a known verdict.</p>\n"
+        o += " — \(HTMLText.count(allowed)) allowed, <b>\(HTMLText.count(denied)) denied</b>"
+        if passed > 0 { o += " (\(HTMLText.count(passed)) of them then passed through the <code>nodes/proxy</code> fallback)" }
+        o += ", \(HTMLText.count(undecided)) without a known verdict.</p>\n"
         if !e.notes.isEmpty {
             o += "<ul class=\"notes\">" + e.notes.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
         }
@@ -26,11 +29,12 @@ enum LiveEvidenceHTML {
 
         // Denials, summed per subject and node.
         struct Place: Hashable { let subject: SubjectKey, node: String }
-        var byPlace: [Place: (denied: Int, subresources: [String], last: Double)] = [:]
+        var byPlace: [Place: (denied: Int, passed: Int, subresources: [String], last: Double)] = [:]
         for d in e.decisions where d.denied > 0 {
             let p = Place(subject: d.subject, node: d.node)
-            var v = byPlace[p] ?? (0, [], 0)
+            var v = byPlace[p] ?? (0, 0, [], 0)
             v.denied += d.denied
+            v.passed += d.deniedThenPassedViaProxy
             let what = "nodes/\(d.subresource) \(d.verb.isEmpty ? "\"\"" : d.verb)"
             if !v.subresources.contains(what) { v.subresources.append(what) }
             v.last = max(v.last, d.lastSeen)
@@ -44,11 +48,11 @@ enum LiveEvidenceHTML {
                 a.value.denied != b.value.denied ? a.value.denied > b.value.denied
                     : (a.key.subject, a.key.node) < (b.key.subject, b.key.node)
             }
-            o += "<table class=\"denials\"><thead><tr><th>Subject</th><th>Node</th><th>Denied</th><th class=\"num\">Count</th><th>Last seen</th></tr></thead>\n<tbody>\n"
+            o += "<table class=\"denials\"><thead><tr><th>Subject</th><th>Node</th><th>Denied</th><th class=\"num\">Count</th><th class=\"num\">Then passed via nodes/proxy</th><th>Last seen</th></tr></thead>\n<tbody>\n"
             for (p, v) in ordered.prefix(deniedLimit) {
                 o += "<tr><td>\(HTMLText.escape(p.subject.description))</td><td class=\"mono\">\(HTMLText.escape(p.node))</td>"
                 o += "<td class=\"mono\">\(HTMLText.escape(v.subresources.sorted().joined(separator: ", ")))</td>"
-                o += "<td class=\"num\">\(HTMLText.count(v.denied))</td><td class=\"mono\">\(time(v.last))</td></tr>\n"
+                o += "<td class=\"num\">\(HTMLText.count(v.denied))</td><td class=\"num\">\(HTMLText.count(v.passed))</td><td class=\"mono\">\(time(v.last))</td></tr>\n"
             }
             o += "</tbody></table>\n"
             if ordered.count > deniedLimit { o += "<p class=\"muted\">\(ordered.count - deniedLimit) more subject and node pairs with denials.</p>\n" }

@@ -53,7 +53,7 @@ enum RegisterStatusHTML {
             o += "<tr class=\"\(row.status.cssClass)\"><td class=\"status \(row.status.cssClass)\">\(row.status.text)</td>"
             o += "<td>\(HTMLText.escape(s.key.description))</td><td>\(s.inventory.execCapable ? "<b>yes</b>" : "no")</td>"
             o += "<td>\(HTMLText.escape(g?.owner ?? "—"))</td><td>\(HTMLText.escape(g?.purpose ?? "—"))</td>"
-            o += "<td>\(g?.reviewed?.description ?? "—")</td><td>\(g?.nextReview?.description ?? "—")</td>"
+            o += "<td class=\"date\">\(g?.reviewed?.description ?? "—")</td><td class=\"date\">\(g?.nextReview?.description ?? "—")</td>"
             o += "<td>\(HTMLText.escape(g?.ticket ?? "—"))</td></tr>\n"
         }
         return o + "</tbody></table>\n"

@@ -40,8 +40,9 @@ enum ScanHTMLStyle {
     .sev-medium { color: var(--med); background: var(--med-bg); } .sev-low { color: var(--low); background: var(--low-bg); }
     .sev-info { color: var(--info); background: var(--info-bg); }
     .status { font-weight: 600; white-space: nowrap; }
-    .status-overdue { color: var(--crit); } .status-ungoverned { color: var(--high); } .status-incomplete { color: var(--med); }
-    .status-ok { color: var(--ok); }
+    td.status-overdue { color: var(--crit); } td.status-ungoverned { color: var(--high); } td.status-incomplete { color: var(--med); }
+    td.status-ok { color: var(--ok); }
+    td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
     .fix { color: var(--muted); font-size: 12px; margin-top: 3px; }
     .where { color: var(--muted); font-size: 11.5px; word-break: break-all; }
     figure { margin: 10px 0 4px; }

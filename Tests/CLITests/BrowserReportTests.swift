@@ -74,107 +74,96 @@ struct BrowserReportTests {
         stderr.split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") || $0.contains("Uncaught") }
     }
 
-    static func scratch() throws -> URL {
+    /// `page` written to a scratch folder and opened in Chromium with `extra` flags; the run
+    /// must end well. `clean`: the page must not log to the console either.
+    static func open(_ page: String, _ extra: (URL) -> [String], clean: Bool = true,
+                     then check: (Run, URL) throws -> Void) throws {
+        guard let browser = browserOrSkip() else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kubelet-authz-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("page.html")
+        try page.write(to: file, atomically: true, encoding: .utf8)
+        let r = try chromium(browser, file, extra(dir), in: dir)
+        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+        if clean { #expect(consoleMessages(r.stderr).isEmpty, "\(consoleMessages(r.stderr))") }
+        try check(r, dir)
     }
+
+    static func dumpDOM(_: URL) -> [String] { ["--dump-dom"] }
 
     @Test("the console check sees a script error and a blocked fetch (so that its silence means something)")
     func consoleCheckWorks() throws {
-        guard let browser = Self.browserOrSkip() else { return }
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let page = dir.appendingPathComponent("broken.html")
-        try """
+        let broken = """
         <!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'"></head>
         <body><img src="https://example.invalid/logo.png"><script>undefinedFunction();</script></body></html>
-        """.write(to: page, atomically: true, encoding: .utf8)
-        let r = try Self.chromium(browser, page, ["--dump-dom"], in: dir)
-        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
-        let messages = Self.consoleMessages(r.stderr)
-        #expect(messages.contains { $0.contains("Uncaught ReferenceError") }, "\(r.stderr.suffix(3000))")
-        #expect(messages.contains { $0.contains("Content Security Policy") }, "\(r.stderr.suffix(3000))")
+        """
+        try Self.open(broken, Self.dumpDOM, clean: false) { r, _ in
+            let messages = Self.consoleMessages(r.stderr)
+            #expect(messages.contains { $0.contains("Uncaught ReferenceError") }, "\(r.stderr.suffix(3000))")
+            #expect(messages.contains { $0.contains("Content Security Policy") }, "\(r.stderr.suffix(3000))")
+        }
     }
 
-    @Test("the demo's page renders without console messages, shows the matrix with every subject, and is photographed for the docs")
+    @Test("the demo's page renders without console messages and shows the matrix with every subject")
     func demoPage() async throws {
-        guard let browser = Self.browserOrSkip() else { return }
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let html = await kubeletAuthz(["scan", "--demo", "-o", "html"])
         #expect(html.code == 0, "\(html.err)")
-        let page = dir.appendingPathComponent("scan-report.html")
-        try html.out.write(to: page, atomically: true, encoding: .utf8)
-
-        let dump = try Self.chromium(browser, page, ["--dump-dom"], in: dir)
-        #expect(dump.status == 0, "\(dump.stderr.suffix(2000))")
-        #expect(Self.consoleMessages(dump.stderr).isEmpty, "\(Self.consoleMessages(dump.stderr))")
-        let dom = dump.stdout
-        let start = try #require(dom.range(of: "class=\"access-matrix\""), "no matrix in the DOM: \(dom.prefix(2000))")
-        let end = try #require(dom.range(of: "</svg>", range: start.upperBound..<dom.endIndex))
-        let matrix = dom[start.lowerBound..<end.lowerBound]
-
         let json = try jsonObject(await kubeletAuthz(["scan", "--demo", "-o", "json"]).out)
         let subjects = try #require(json["subjects"] as? [[String: Any]])
         #expect(!subjects.isEmpty)
-        for s in subjects {
-            let key = SubjectKey(kind: s["kind"] as? String ?? "", name: s["name"] as? String ?? "", namespace: s["namespace"] as? String ?? "")
-            #expect(matrix.contains("<title>\(HTMLText.escape(key.description))</title>"), "\(key) is not in the rendered matrix")
+        try Self.open(html.out, Self.dumpDOM) { r, _ in
+            let dom = r.stdout
+            let start = try #require(dom.range(of: "class=\"access-matrix\""), "no matrix in the DOM: \(dom.prefix(2000))")
+            let end = try #require(dom.range(of: "</svg>", range: start.upperBound..<dom.endIndex))
+            let matrix = dom[start.lowerBound..<end.lowerBound]
+            for s in subjects {
+                let key = SubjectKey(kind: s["kind"] as? String ?? "", name: s["name"] as? String ?? "", namespace: s["namespace"] as? String ?? "")
+                #expect(matrix.contains("<title>\(HTMLText.escape(key.description))</title>"), "\(key) is not in the rendered matrix")
+            }
+            let exec = subjects.filter { $0["execCapable"] as? Bool == true }.count
+            #expect(exec > 0)
+            #expect(matrix.components(separatedBy: "<text class=\"exec\"").count - 1 == exec)
         }
-        let exec = subjects.filter { $0["execCapable"] as? Bool == true }.count
-        #expect(exec > 0)
-        #expect(matrix.components(separatedBy: "<text class=\"exec\"").count - 1 == exec)
+    }
 
-        let shot = dir.appendingPathComponent("scan-report.png")
-        let photo = try Self.chromium(browser, page, ["--screenshot=\(shot.path)", "--window-size=1280,2000"], in: dir)
-        #expect(photo.status == 0, "\(photo.stderr.suffix(2000))")
-        #expect(Self.consoleMessages(photo.stderr).isEmpty, "\(Self.consoleMessages(photo.stderr))")
-        let png = try Data(contentsOf: shot)
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        // IHDR: width and height, big-endian, after the signature and the chunk's length and type.
-        let size = png.count >= 24 ? (png[16..<20].reduce(0) { $0 << 8 | Int($1) }, png[20..<24].reduce(0) { $0 << 8 | Int($1) }) : (0, 0)
-        #expect(size == (1280, 2000), "\(size)")
-        let docs = Fixtures.repositoryRoot.appendingPathComponent("docs/images")
-        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-        try png.write(to: docs.appendingPathComponent("scan-report.png"))
+    @Test("the demo's page is photographed for the docs")
+    func screenshot() async throws {
+        let html = await kubeletAuthz(["scan", "--demo", "-o", "html"])
+        try Self.open(html.out, { ["--screenshot=\($0.appendingPathComponent("scan-report.png").path)", "--window-size=1280,2000"] }) { _, dir in
+            let png = try Data(contentsOf: dir.appendingPathComponent("scan-report.png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+            // IHDR: width and height, big-endian, after the signature and the chunk's length and type.
+            let size = png.count >= 24 ? (png[16..<20].reduce(0) { $0 << 8 | Int($1) }, png[20..<24].reduce(0) { $0 << 8 | Int($1) }) : (0, 0)
+            #expect(size == (1280, 2000), "\(size)")
+            let docs = Fixtures.repositoryRoot.appendingPathComponent("docs/images")
+            try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+            try png.write(to: docs.appendingPathComponent("scan-report.png"))
+        }
     }
 
     @Test("printed, each section starts a page")
     func printed() async throws {
-        guard let browser = Self.browserOrSkip() else { return }
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let html = await kubeletAuthz(["scan", "--demo", "-o", "html"])
-        let page = dir.appendingPathComponent("scan-report.html")
-        try html.out.write(to: page, atomically: true, encoding: .utf8)
-        let pdf = dir.appendingPathComponent("scan-report.pdf")
-        let r = try Self.chromium(browser, page, ["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer"], in: dir)
-        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
-        #expect(Self.consoleMessages(r.stderr).isEmpty, "\(Self.consoleMessages(r.stderr))")
-        let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
-        // Page objects are `/Type /Page` (the page tree is `/Type /Pages`).
-        let pages = text.components(separatedBy: "/Type /Page").count - 1 - (text.components(separatedBy: "/Type /Pages").count - 1)
-        let sections = html.out.components(separatedBy: "<section id=").count - 1
-        #expect(sections >= 5)
-        #expect(pages > sections, "\(pages) pages for the summary and \(sections) sections")
+        try Self.open(html.out, { ["--print-to-pdf=\($0.appendingPathComponent("scan-report.pdf").path)", "--no-pdf-header-footer"] }) { _, dir in
+            let text = String(decoding: try Data(contentsOf: dir.appendingPathComponent("scan-report.pdf")), as: UTF8.self)
+            // Page objects are `/Type /Page` (the page tree is `/Type /Pages`).
+            let pages = text.components(separatedBy: "/Type /Page").count - text.components(separatedBy: "/Type /Pages").count
+            let sections = html.out.components(separatedBy: "<section id=").count - 1
+            #expect(sections >= 5)
+            #expect(pages > sections, "\(pages) pages for the summary and \(sections) sections")
+        }
     }
 
     @Test("hostile names stay text in the browser")
     func hostileNames() throws {
-        guard let browser = Self.browserOrSkip() else { return }
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let page = dir.appendingPathComponent("hostile.html")
-        try ScanHTML.render(try ScanHTMLTests.hostileReport(), live: nil, generatedAt: ScanHTMLTests.generatedAt)
-            .write(to: page, atomically: true, encoding: .utf8)
-        let r = try Self.chromium(browser, page, ["--dump-dom"], in: dir)
-        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
-        #expect(Self.consoleMessages(r.stderr).isEmpty, "\(Self.consoleMessages(r.stderr))")
-        #expect(!r.stdout.contains("<script"))
-        #expect(!r.stdout.contains("<img"))
-        // The DOM serializer escapes text as the renderer did (<, > and & in text; quotes are text).
-        #expect(r.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        #expect(r.stdout.contains("x&lt;/text&gt;&lt;/svg&gt;&lt;b&gt;y"))
+        let page = ScanHTML.render(try ScanHTMLTests.hostileReport(), live: nil, generatedAt: ScanHTMLTests.generatedAt)
+        try Self.open(page, Self.dumpDOM) { r, _ in
+            #expect(!r.stdout.contains("<script"))
+            #expect(!r.stdout.contains("<img"))
+            // The DOM serializer escapes text as the renderer did (<, > and & in text; quotes are text).
+            #expect(r.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(r.stdout.contains("x&lt;/text&gt;&lt;/svg&gt;&lt;b&gt;y"))
+        }
     }
 }

@@ -21,6 +21,12 @@ struct ScanHTMLTests {
         return report
     }
 
+    /// The demo's report (without its audit log) and its page.
+    static func demoPage() throws -> (ScanReport, String) {
+        let report = try StreamedReportTests.demo()
+        return (report, ScanHTML.render(report, live: nil, generatedAt: generatedAt))
+    }
+
     /// The text between the first `<svg … class="NAME"` and its `</svg>`.
     static func svg(_ html: String, class name: String) -> String? {
         guard let start = html.range(of: "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(name)\"") else { return nil }
@@ -36,8 +42,7 @@ struct ScanHTMLTests {
 
     @Test("the matrix has a row per subject, in the report's order, and EXEC exactly on the exec-capable ones")
     func matrix() throws {
-        let report = try StreamedReportTests.demo()
-        let html = ScanHTML.render(report, live: nil, generatedAt: Self.generatedAt)
+        let (report, html) = try Self.demoPage()
         let matrix = try #require(Self.svg(html, class: "access-matrix"))
         let rows = matrix.components(separatedBy: "<g class=\"row\">").dropFirst()
         #expect(rows.count == report.subjects.count)
@@ -54,8 +59,7 @@ struct ScanHTMLTests {
 
     @Test("each exec-capable subject's chains name its bindings, roles and rules; no other subject gets one")
     func chains() throws {
-        let report = try StreamedReportTests.demo()
-        let html = ScanHTML.render(report, live: nil, generatedAt: Self.generatedAt)
+        let (report, html) = try Self.demoPage()
         let drawn = try #require(Self.section(html, id: "chains")).components(separatedBy: "<div class=\"chain\">").dropFirst()
         let exec = report.subjects.filter { $0.inventory.execCapable }
         #expect(drawn.count == exec.count)
@@ -76,8 +80,7 @@ struct ScanHTMLTests {
 
     @Test("every finding is in the table, most severe first, with its message and fix")
     func findings() throws {
-        let report = try StreamedReportTests.demo()
-        let html = ScanHTML.render(report, live: nil, generatedAt: Self.generatedAt)
+        let (report, html) = try Self.demoPage()
         let table = try #require(Self.section(html, id: "findings"))
         let rows = table.components(separatedBy: "<tr class=\"finding\">").dropFirst()
         #expect(rows.count == report.findings.count && !rows.isEmpty)
@@ -91,8 +94,7 @@ struct ScanHTMLTests {
 
     @Test("overdue reviews come first in the register status, with their owners")
     func register() throws {
-        let report = try StreamedReportTests.demo()
-        let html = ScanHTML.render(report, live: nil, generatedAt: Self.generatedAt)
+        let (report, html) = try Self.demoPage()
         let table = try #require(Self.section(html, id: "register"))
         let overdue = report.subjects.filter { s in s.governance?.nextReview.map { $0 < report.now } ?? false }
         #expect(!overdue.isEmpty, "the demo register has overdue reviews")
@@ -120,6 +122,9 @@ struct ScanHTMLTests {
         #expect(live.decisions.count == evidence.usage.count)
         let allowed = evidence.usage.reduce(0) { $0 + $1.allowed }, denied = evidence.usage.reduce(0) { $0 + $1.denied }
         #expect(section.contains("\(HTMLText.count(allowed)) allowed, <b>\(HTMLText.count(denied)) denied</b>"))
+        let passed = evidence.usage.reduce(0) { $0 + $1.deniedButPassedViaProxy }
+        #expect(passed > 0, "the demo's collectors are denied nodes/pods and pass through nodes/proxy")
+        #expect(section.contains("(\(HTMLText.count(passed)) of them then passed through the <code>nodes/proxy</code> fallback)"))
         let deniedSubjects = Set(evidence.usage.filter { $0.denied > 0 }.map { SubjectKey(kind: $0.key.subjectKind, name: $0.key.subjectName, namespace: $0.key.subjectNamespace) })
         #expect(!deniedSubjects.isEmpty)
         let denials = try #require(section.components(separatedBy: "<h3>Recent decisions</h3>").first)
