@@ -5,8 +5,9 @@ import Governance
 /// `scan -o html`, and the server's dashboard: one self-contained page — styles inline, the
 /// pictures inline SVG, no script and nothing fetched — that a security team can read on
 /// screen or print for an auditor. The sections follow `scan -o markdown`: who holds what
-/// (the matrix), how exec-capable subjects get it (their binding chains), the findings, the
-/// register's status, the evidence, and a sign-off table.
+/// (the matrix), how exec-capable subjects get it (their binding chains), whether the kubelets
+/// delegate to RBAC (when their configuration was read), the findings, the register's status,
+/// the evidence, and a sign-off table.
 public enum ScanHTML {
     /// Up to this many subjects the matrix is a picture; past it, a table (a picture of
     /// thousands of rows is metres tall and tens of megabytes).
@@ -55,6 +56,7 @@ public enum ScanHTML {
 
         o += section("matrix", "Who can reach the kubelets", AccessMatrixHTML.html(r))
         o += section("chains", "How exec-capable subjects get their access", BindingChainHTML.html(r))
+        if let k = r.kubeletConfig { o += section("kubelet-config", "Do the kubelets delegate to RBAC?", KubeletConfigHTML.html(k)) }
         o += section("findings", "Findings", FindingsHTML.html(r))
         o += section("register", "Register status", RegisterStatusHTML.html(r))
         if let evidence = live ?? r.evidence.map(DashboardLiveEvidence.init(evidence:)) {

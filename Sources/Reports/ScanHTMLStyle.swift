@@ -43,6 +43,7 @@ enum ScanHTMLStyle {
     td.status-overdue { color: var(--crit); } td.status-ungoverned { color: var(--high); } td.status-incomplete { color: var(--med); }
     td.status-ok { color: var(--ok); }
     td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+    table.register th, table.register td:last-child { white-space: nowrap; }
     .fix { color: var(--muted); font-size: 12px; margin-top: 3px; }
     .where { color: var(--muted); font-size: 11.5px; word-break: break-all; }
     figure { margin: 10px 0 4px; }

@@ -262,6 +262,26 @@ struct ScanHTMLTests {
         #expect(Double(perSubject) < 700 + 900 * findingsPerSubject, "\(perSubject) bytes a subject, \(findingsPerSubject) findings a subject")
     }
 
+    @Test("the kubelets' configuration: a row per node the scan read, what defeats RBAC marked")
+    func kubeletConfig() async throws {
+        let html = await kubeletAuthz(["scan", "--demo", "-o", "html"]).out
+        let json = try jsonObject(await kubeletAuthz(["scan", "--demo", "-o", "json"]).out)
+        let nodes = try #require((json["kubeletConfig"] as? [String: Any])?["nodes"] as? [[String: Any]])
+        #expect(!nodes.isEmpty)
+        let section = try #require(Self.section(html, id: "kubelet-config"))
+        let rows = section.components(separatedBy: "<tr><td class=\"mono\">").dropFirst()
+        #expect(rows.count == nodes.count)
+        var marked = 0
+        for (row, node) in zip(rows, nodes) {
+            #expect(row.hasPrefix(HTMLText.escape(node["node"] as? String ?? "") + "</td>"))
+            guard let port = node["readOnlyPort"] as? Int else { continue }
+            let open = port != 0
+            #expect(row.contains(open ? "<td class=\"status status-overdue\">\(port)</td>" : "<td>off</td>"), "\(row)")
+            if open { marked += 1 }
+        }
+        #expect(marked > 0, "the demo's gpu-node-2 opens the read-only port")
+    }
+
     @Test("scan -o html writes the page; --ai has no HTML form")
     func command() async throws {
         let r = await kubeletAuthz(["scan", "--demo", "-o", "html"])
