@@ -20,12 +20,15 @@ public enum ScanHTML {
     ///     (`scan --audit`, `--store`), if any, fills the same section.
     ///   - generatedAt: when the page was made, printed in its footer (reviews are judged at
     ///     `report.now`, not at this time).
-    public static func render(_ report: ScanReport, live: DashboardLiveEvidence? = nil, generatedAt: Date) -> String {
+    ///   - refreshSeconds: for a dashboard, the browser reloads the page this often (a meta
+    ///     refresh: no script); nil for a report.
+    public static func render(_ report: ScanReport, live: DashboardLiveEvidence? = nil, generatedAt: Date, refreshSeconds: Int? = nil) -> String {
         let r = report
         let exec = r.subjects.filter { $0.inventory.execCapable }.count
         let overdue = r.subjects.filter { RegisterStatusHTML.status($0, r) == .overdue }.count
         var o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        if let refreshSeconds, refreshSeconds > 0 { o += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n" }
         // Nothing on the page is fetched or run, and a name that slipped past escaping still could not.
         o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         o += "<title>Kubelet access review — Kubernetes \(HTMLText.escape(r.profile.version.description)), \(r.now)</title>\n"

@@ -141,6 +141,9 @@ struct ScanHTMLTests {
         #expect(liveSection.contains("From the authorization webhook (observe mode)"))
         #expect(liveSection.contains("<tr><td>User mallory&lt;script&gt;</td><td class=\"mono\">node-&quot;1&quot;&amp;</td><td class=\"mono\">nodes/proxy create</td><td class=\"num\">7</td>"))
         #expect(!page.contains("mallory<script>"))
+        // A dashboard reloads itself without script; a report does not.
+        #expect(ScanHTML.render(report, live: served, generatedAt: Self.generatedAt, refreshSeconds: 15).contains("<meta http-equiv=\"refresh\" content=\"15\">"))
+        #expect(!page.contains("http-equiv=\"refresh\""))
         // Without evidence of either kind there is no section.
         #expect(Self.section(ScanHTML.render(try StreamedReportTests.demo(), live: nil, generatedAt: Self.generatedAt), id: "evidence") == nil)
     }
