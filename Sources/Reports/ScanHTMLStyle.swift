@@ -66,7 +66,8 @@ enum ScanHTMLStyle {
       html, body, .card, th, .note { background: #ffffff !important; }
       header.report { border-top-width: 3px; }
       section { break-before: page; margin-top: 0; }
-      section.summary { break-before: auto; }
+      section.summary, section#matrix { break-before: auto; }
+      section#matrix { margin-top: 8mm; }
       h2 { break-after: avoid; }
       .cards { grid-template-columns: repeat(5, 1fr); }
       figure, .chain { break-inside: avoid; }
