@@ -40,8 +40,8 @@ enum AccessMatrixHTML {
 
     static func html(_ r: ScanReport) -> String {
         let columns = KubeletPermissions.columns(for: r.profile, wide: true)
-        var o = legend()
         if r.subjects.isEmpty { return "<p>No subject holds kubelet access.</p>\n" }
+        var o = legend()
         if r.subjects.count <= svgSubjectLimit {
             o += "<figure class=\"matrix\">\n" + svg(r, columns: columns)
             o += "<figcaption>Figure 1. Verbs each subject holds on each <code>nodes/&lt;subresource&gt;</code> the kubelets of Kubernetes \(HTMLText.escape(r.profile.version.description)) check; EXEC: can run commands in containers.</figcaption>\n</figure>\n"

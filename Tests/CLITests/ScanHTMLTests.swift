@@ -285,6 +285,24 @@ struct ScanHTMLTests {
         #expect(marked > 0, "the demo's gpu-node-2 opens the read-only port")
     }
 
+    @Test("a cluster where nobody reaches a kubelet says so rather than draw empty pictures")
+    func nobody() throws {
+        let yaml = """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: reader}
+        rules:
+        - {apiGroups: [""], resources: [pods], verbs: [get]}
+        """
+        let report = ClusterScanner.scan(try ClusterDocumentDecoder.decode(Data(yaml.utf8), source: "nobody.yaml"),
+                                         options: ScanOptions(kubeVersion: .v(35), now: Day(year: 2026, month: 11, day: 27)))
+        #expect(report.subjects.isEmpty)
+        let html = ScanHTML.render(report, live: nil, generatedAt: Self.generatedAt)
+        #expect(try #require(Self.section(html, id: "matrix")).contains("<p>No subject holds kubelet access.</p>"))
+        #expect(try #require(Self.section(html, id: "chains")).contains("<p>No subject can execute commands in pods.</p>"))
+        #expect(!html.contains("<svg"))
+    }
+
     @Test("scan -o html writes the page; --ai has no HTML form")
     func command() async throws {
         let r = await kubeletAuthz(["scan", "--demo", "-o", "html"])
