@@ -9,7 +9,7 @@ import KubeletModel
 import Reports
 
 enum ScanOutput: String, CaseIterable {
-    case table, wide, json, yaml, csv, markdown, sarif
+    case table, wide, json, yaml, csv, markdown, sarif, html
 }
 
 enum ColorMode: String, ExpressibleByArgument, CaseIterable {
@@ -40,6 +40,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz scan -f cluster.yaml --register register.yaml -o markdown \\
             > review.md
         kubelet-authz scan -f manifests/ -o sarif --fail-on high > ka.sarif
+        kubelet-authz scan --demo -o html > kubelet-access.html
         kubelet-authz scan -f cluster.yaml --audit /var/log/kubernetes/audit/ \\
             --unused-days 30
         kubelet-authz scan --demo -o jsonpath='{.findings[*].id}'
@@ -53,7 +54,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Date reviews are judged at (default: today, UTC; with --demo, 2026-11-27).", valueName: "YYYY-MM-DD")) var now: String?
     @OptionGroup var kubelet: KubeletOptions
     @OptionGroup var kubeletConfigOptions: KubeletConfigOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, wide, json, yaml, csv, markdown, sarif, html (one self-contained page: matrix, binding chains, findings, register, evidence), name (a subject a line: ServiceAccount/NS/NAME, User/NAME, Group/NAME), jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
             completion: OutputRequest<ScanOutput>.completion(names: true))
     var output = "table"
     @Option(help: ArgumentHelp("Exit 1 when a finding is at or above this severity: info, low, medium, high, critical.", valueName: "SEVERITY"))
@@ -213,6 +214,8 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
             ScanCSV.render(report) { ConsoleIO.out($0) }
         case .format(.markdown):
             ConsoleIO.out(ScanMarkdown.render(report))
+        case .format(.html):
+            ConsoleIO.out(ScanHTML.render(report, live: nil, generatedAt: Date()))
         case .format(.sarif):
             JSONWriter.pretty(ScanSARIF.render(report, toolVersion: BuildInfo.version, templateRoot: templateRoot)) {
                 ConsoleIO.out(String(decoding: $0, as: UTF8.self))

@@ -57,19 +57,23 @@ public enum ScanText {
     }
 
     static func header(_ r: ScanReport) -> String {
-        var s = "Kubelet access on Kubernetes \(r.profile.version)"
-        switch r.versionSource {
-        case .flag: s += " (--kube-version)"
-        case .node: s += " (the node's kubelet version)"
-        case .nodes: s += r.kubeletVersions.count > 1 ? " (oldest kubelet of \(r.kubeletVersions.keys.sorted().joined(separator: ", ")))" : " (from the nodes' kubelet version)"
-        case .apiServer: s += " (the API server's release; no Node reports a kubelet version)"
-        case .default: s += " (newest release; no Node objects in the input — pass --kube-version)"
-        }
+        var s = "Kubelet access on Kubernetes \(r.profile.version) \(releaseSource(r))"
         s += ", KubeletFineGrainedAuthz=\(r.profile.fineGrainedAuthz)\n"
         let exec = r.subjects.filter { $0.inventory.execCapable }.count
         s += "\(r.subjects.count) subjects hold kubelet access; \(exec) can execute commands in pods; \(r.ungovernedCount) are ungoverned.\n"
         s += "Cells: verbs granted (`@Nn` = pinned to N nodes). EXEC = can run commands in containers.\n\n"
         return s
+    }
+
+    /// Where the release came from, in parentheses; the HTML report says it the same way.
+    static func releaseSource(_ r: ScanReport) -> String {
+        switch r.versionSource {
+        case .flag: return "(--kube-version)"
+        case .node: return "(the node's kubelet version)"
+        case .nodes: return r.kubeletVersions.count > 1 ? "(oldest kubelet of \(r.kubeletVersions.keys.sorted().joined(separator: ", ")))" : "(from the nodes' kubelet version)"
+        case .apiServer: return "(the API server's release; no Node reports a kubelet version)"
+        case .default: return "(newest release; no Node objects in the input — pass --kube-version)"
+        }
     }
 
     /// Two lines a finding: what and where, then the message — readable at any width.

@@ -42,7 +42,7 @@ struct OutputFormsTests {
     @Test("-o name where nothing has a name lists the formats the command has", arguments: [
         (["map", "-o", "name", "GET", "/pods"], "map prints table, json, jsonpath=TEMPLATE, jsonpath-file=FILE"),
         (["evidence", "-o", "name", "x.log"], "evidence prints table, json, csv, jsonpath=TEMPLATE, jsonpath-file=FILE"),
-        (["scan", "-o", "xml"], "scan prints table, wide, json, yaml, csv, markdown, sarif, name, jsonpath=TEMPLATE, jsonpath-file=FILE"),
+        (["scan", "-o", "xml"], "scan prints table, wide, json, yaml, csv, markdown, sarif, html, name, jsonpath=TEMPLATE, jsonpath-file=FILE"),
     ])
     func unsupported(_ c: ([String], String)) async {
         let r = await kubeletAuthz(c.0)
