@@ -45,7 +45,7 @@ struct AcceptCommand: AsyncParsableCommand, DocumentedByExamples {
         if let cluster, !clusters.contains(cluster) {
             throw CLIError.badInput("no saved scan of cluster \(cluster) in \(path)\(clusters.isEmpty ? "" : " (saved: \(clusters.joined(separator: ", ")))")")
         }
-        // Only a finding a saved scan held, or the cluster's latest change brought (KA060): a
+        // Only a finding a saved scan held, or a change between saved scans brought (KA060): a
         // mistyped fingerprint would otherwise accept nothing, silently.
         var known: (rule: String, subject: String?)? = nil
         for c in cluster.map({ [$0] }) ?? clusters where known == nil {
@@ -53,13 +53,14 @@ struct AcceptCommand: AsyncParsableCommand, DocumentedByExamples {
                 known = (l.rule, l.subject?.description)
                 continue
             }
+            // Only a change of inventory brings a KA060: the newest such change first.
             let ofCluster = scans.filter { $0.cluster == c }
-            guard ofCluster.count >= 2 else { continue }
-            let (a, b) = (ofCluster[ofCluster.count - 2], ofCluster[ofCluster.count - 1])
-            let after = try historyCall(path) { try db.content(of: b) }
-            let diff = ScanDiff.between(try historyCall(path) { try db.content(of: a) }, after)
-            if let f = DiffFindings.new(diff, after: after, before: a).first(where: { $0.fingerprint == fingerprint }) {
-                known = (f.rule.id, f.subject?.description)
+            for (a, b) in zip(ofCluster, ofCluster.dropFirst()).reversed() where a.inventoryHash != b.inventoryHash && known == nil {
+                let after = try historyCall(path) { try db.content(of: b) }
+                let diff = ScanDiff.between(try historyCall(path) { try db.content(of: a) }, after)
+                if let f = DiffFindings.new(diff, after: after, before: a).first(where: { $0.fingerprint == fingerprint }) {
+                    known = (f.rule.id, f.subject?.description)
+                }
             }
         }
         guard let finding = known else {

@@ -35,7 +35,6 @@ public enum DiffText {
 
     static func findings(_ list: [Finding]) -> Table {
         Table(headers: ["SEVERITY", "ID", "FINGERPRINT", "MESSAGE"],
-              rows: list.sorted { ($1.severity, $0.rule.id, $0.message) < ($0.severity, $1.rule.id, $1.message) }
-                  .map { [$0.severity.description.uppercased(), $0.rule.id, $0.fingerprint, $0.message] })
+              rows: list.map { [$0.severity.description.uppercased(), $0.rule.id, $0.fingerprint, $0.message] })
     }
 }

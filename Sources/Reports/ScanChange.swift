@@ -17,7 +17,8 @@ public struct ScanChange: Sendable {
         self.from = from
         self.to = to
         self.diff = diff
-        self.newFindings = newFindings
+        // Most severe first, as the scan lists findings.
+        self.newFindings = newFindings.sorted { ($1.severity, $0.rule.id, $0.message) < ($0.severity, $1.rule.id, $1.message) }
         self.accepted = accepted
         self.fixedFindings = fixedFindings
     }

@@ -126,7 +126,9 @@ struct ScanHistoryCommandTests {
         #expect(await Self.scan(cluster, db).code == 0)
         try Self.grantProxyToNewServiceAccount(cluster)
         #expect(await Self.scan(cluster, db).code == 0)
-        let d = try jsonObject(await kubeletAuthz(["diff", "--store", db, "-o", "json"]).out)
+        // A later unchanged scan: the change to accept from is no longer the latest.
+        #expect(await Self.scan(cluster, db).code == 0)
+        let d = try jsonObject(await kubeletAuthz(["diff", "1", "2", "--store", db, "-o", "json"]).out)
         let high = ((d["findings"] as? [String: Any])?["new"] as? [[String: Any]] ?? []).filter { ["high", "critical"].contains($0["severity"] as? String) }
         let fingerprints = high.compactMap { $0["fingerprint"] as? String }
         try #require(!fingerprints.isEmpty)
@@ -135,7 +137,7 @@ struct ScanHistoryCommandTests {
             #expect(r.code == 0, "\(r.err)")
             #expect(r.err.contains("until 2026-12-31 on every cluster: debug access, INC-2231"), "\(r.err)")
         }
-        let held = await kubeletAuthz(["diff", "--store", db, "--fail-on", "high", "--now", "2026-12-31", "-o", "json"])
+        let held = await kubeletAuthz(["diff", "1", "2", "--store", db, "--fail-on", "high", "--now", "2026-12-31", "-o", "json"])
         #expect(held.code == 0, "\(held.err)")
         #expect(held.err.contains("\(fingerprints.count) new finding\(fingerprints.count == 1 ? "" : "s") accepted"), "\(held.err)")
         let states = await kubeletAuthz(["history", "--findings", "--store", db, "--now", "2026-12-31", "-o", "json"])
@@ -145,7 +147,7 @@ struct ScanHistoryCommandTests {
         #expect(saved.count == fingerprints.count - 1)
         #expect(Set(accepted.compactMap { $0["fingerprint"] as? String }) == Set(saved))
 
-        let lapsed = await kubeletAuthz(["diff", "--store", db, "--fail-on", "high", "--now", "2027-01-01", "-o", "json"])
+        let lapsed = await kubeletAuthz(["diff", "1", "2", "--store", db, "--fail-on", "high", "--now", "2027-01-01", "-o", "json"])
         #expect(lapsed.code == 1)
         let back = ((try jsonObject(lapsed.out))["findings"] as? [String: Any])?["new"] as? [[String: Any]] ?? []
         #expect(Set(back.compactMap { $0["fingerprint"] as? String }).isSuperset(of: fingerprints))
