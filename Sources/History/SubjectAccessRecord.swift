@@ -47,4 +47,20 @@ public struct SubjectAccessRecord: Codable, Hashable, Sendable {
     public static func objectName(kind: String, namespace: String, name: String) -> String {
         namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)"
     }
+
+    /// `objectName` taken apart (Kubernetes names hold no `/`).
+    public static func objectParts(_ objectName: String) -> (kind: String, namespace: String, name: String) {
+        let p = objectName.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        switch p.count {
+        case 3: return (p[0], p[1], p[2])
+        case 2: return (p[0], "", p[1])
+        default: return (objectName, "", "")
+        }
+    }
+
+    /// As reports name objects: `ClusterRoleBinding name`, `RoleBinding ns/name`.
+    public static func displayName(_ objectName: String) -> String {
+        let (kind, namespace, name) = objectParts(objectName)
+        return namespace.isEmpty ? "\(kind) \(name)" : "\(kind) \(namespace)/\(name)"
+    }
 }

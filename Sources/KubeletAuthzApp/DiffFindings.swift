@@ -22,11 +22,11 @@ public enum DiffFindings {
             let candidates = added.isEmpty ? grantsBySubject[subject] ?? [] : added
             let proxy = candidates.filter { $0.subresources.contains("proxy") }
             let shown = proxy.isEmpty ? candidates : proxy
-            let via = shown.map { "\(display($0.binding)) → \(display($0.role))" }.joined(separator: ", ")
+            let via = shown.map { "\(SubjectAccessRecord.displayName($0.binding)) → \(SubjectAccessRecord.displayName($0.role))" }.joined(separator: ", ")
             var locations: [Finding.Location] = []
             for g in shown {
                 for name in [g.binding, g.role] {
-                    let (kind, namespace, object) = parts(name)
+                    let (kind, namespace, object) = SubjectAccessRecord.objectParts(name)
                     locations.append(.init(kind: kind, name: object, namespace: namespace, source: sources[name]))
                 }
             }
@@ -35,20 +35,5 @@ public enum DiffFindings {
                                locations: locations))
         }
         return out
-    }
-
-    /// `ClusterRoleBinding/name` → `ClusterRoleBinding name`; `RoleBinding/ns/name` → `RoleBinding ns/name`.
-    static func display(_ name: String) -> String {
-        let (kind, namespace, object) = parts(name)
-        return namespace.isEmpty ? "\(kind) \(object)" : "\(kind) \(namespace)/\(object)"
-    }
-
-    static func parts(_ name: String) -> (kind: String, namespace: String, name: String) {
-        let p = name.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        switch p.count {
-        case 3: return (p[0], p[1], p[2])
-        case 2: return (p[0], "", p[1])
-        default: return (name, "", "")
-        }
     }
 }

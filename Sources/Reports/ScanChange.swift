@@ -62,12 +62,6 @@ public struct ScanChange: Sendable {
     }
 
     static func grant(_ g: SubjectAccessRecord.Grant) -> String {
-        "\(object(g.binding)) → \(object(g.role))"
-    }
-
-    /// `ClusterRoleBinding/name` as reports name objects: `ClusterRoleBinding name`.
-    static func object(_ name: String) -> String {
-        let p = name.split(separator: "/", maxSplits: 2).map(String.init)
-        return p.count == 3 ? "\(p[0]) \(p[1])/\(p[2])" : p.count == 2 ? "\(p[0]) \(p[1])" : name
+        "\(SubjectAccessRecord.displayName(g.binding)) → \(SubjectAccessRecord.displayName(g.role))"
     }
 }
