@@ -1,7 +1,8 @@
 import Foundation
 
 /// One part of a saved scan in its canonical bytes (JSON, keys sorted, lists in the content's
-/// order) and the SHA-256 of those bytes, which is where it is stored.
+/// order) and the SHA-256 of its kind and those bytes, which is where it is stored: an empty
+/// findings list and an empty governance list are the same bytes, not the same part.
 public struct ContentBlob: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable, Codable { case inventory, findings, governance }
 
@@ -12,7 +13,7 @@ public struct ContentBlob: Hashable, Sendable {
     public init(kind: Kind, body: Data) {
         self.kind = kind
         self.body = body
-        hash = ContentHash.sha256(body)
+        hash = ContentHash.sha256(Data((kind.rawValue + "\n").utf8) + body)
     }
 
     init<T: Encodable>(_ kind: Kind, _ value: T) throws {

@@ -97,12 +97,15 @@ extension EvidenceStore: ScanHistoryStore {
     public func content(of scan: SavedScan) throws -> ScanContent {
         let parts: [ContentBlob.Kind: ContentBlob] = try history {
             try lock.withLock {
-                let q = try db.prepare("SELECT kind, body FROM scan_content WHERE hash IN (?, ?, ?)")
+                let q = try db.prepare("SELECT hash, body FROM scan_content WHERE hash IN (?, ?, ?)")
                 q.bind(1, scan.inventoryHash); q.bind(2, scan.findingsHash); q.bind(3, scan.governanceHash)
                 var out: [ContentBlob.Kind: ContentBlob] = [:]
                 while try q.step() {
-                    guard let kind = q.text(0).flatMap(ContentBlob.Kind.init(rawValue:)) else { continue }
-                    out[kind] = ContentBlob(kind: kind, body: q.data(1))
+                    let hash = q.text(0)
+                    for (kind, wanted) in [(ContentBlob.Kind.inventory, scan.inventoryHash), (.findings, scan.findingsHash), (.governance, scan.governanceHash)]
+                    where hash == wanted {
+                        out[kind] = ContentBlob(kind: kind, body: q.data(1))
+                    }
                 }
                 return out
             }

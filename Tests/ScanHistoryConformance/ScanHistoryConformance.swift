@@ -12,7 +12,8 @@ import Testing
 public struct ScanHistoryConformance: Sendable {
     public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case contentRoundTrip, unchangedAddsNoContent, sharedPartsStoredOnce, listedInOrder, clustersAreSeparate, since,
-             unknownScan, lifecycleOpenFixReopen, lifecycleUntouchedWhenFindingsUnchanged, acceptancesReplace, reopened
+             unknownScan, lifecycleOpenFixReopen, lifecycleUntouchedWhenFindingsUnchanged, acceptancesReplace, reopened,
+             emptyParts
         public var testDescription: String { rawValue }
     }
 
@@ -40,6 +41,7 @@ public struct ScanHistoryConformance: Sendable {
         case .lifecycleUntouchedWhenFindingsUnchanged: try lifecycleUntouchedWhenFindingsUnchanged()
         case .acceptancesReplace: try acceptancesReplace()
         case .reopened: try reopened()
+        case .emptyParts: try emptyParts()
         }
     }
 
@@ -185,6 +187,16 @@ public struct ScanHistoryConformance: Sendable {
         #expect(all.count == 2)
         #expect(all.first { $0.cluster == "c1" } == renewed)
         #expect(all.first { $0.cluster.isEmpty }?.reason == "everywhere")
+    }
+
+    /// No findings and no governance: two empty lists, stored as two parts all the same.
+    func emptyParts() throws {
+        let store = try make()
+        let empty = ScanContent(release: "1.36", subjects: [], findings: [], governance: [])
+        let saved = try store.save(empty, cluster: "c1", time: 1_000)
+        #expect(Set([saved.inventoryHash, saved.findingsHash, saved.governanceHash]).count == 3)
+        #expect(try store.content(of: saved) == empty)
+        #expect(try store.contentRowCount() == 3)
     }
 
     func reopened() throws {
