@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "Governance", dependencies: ["KubeJSON", "KubeletModel", "RBAC", "Cluster", "Evidence", "Collectors", .product(name: "Yams", package: "Yams")]),
         // The evidence model (no C of its own): records, usage, blind spots, audit policy, the report, storage protocols.
         .target(name: "Evidence", dependencies: ["RBAC", "KubeletModel", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", "Collectors", .product(name: "Yams", package: "Yams")]),
+        // Scan history: saved scans, their content by hash, findings' lifecycle, the history store protocol.
+        .target(name: "History"),
+        .target(name: "Reports", dependencies: ["KubeJSON", "KubeletAccess", "Governance", "Evidence", "Collectors", "History", .product(name: "Yams", package: "Yams")]),
         // Byte-level audit scanning: C loops and the field reader over bytes in memory; still no I/O.
         .target(name: "CByteSearch"),
         .target(name: "AuditScanning", dependencies: ["Evidence", "CByteSearch", "KubeJSON"]),
@@ -62,24 +64,26 @@ let package = Package(
         ]),
         .target(name: "Store", dependencies: [
             // SQLiteNIO for the SQLite it bundles: the store uses its C target (VaporCSQLite) only.
-            "Evidence", "AuditScanning", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            "Evidence", "AuditScanning", "History", .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
         // The application layer: loads clusters, chooses the release, answers reviews — what
         // the command line and the coming server share. No ArgumentParser below the CLI.
         .target(name: "KubeletAuthzApp", dependencies: [
-            "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "KubeClient",
+            "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "KubeClient", "History",
         ]),
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
                 "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports", "KubeClient",
-                "KubeletAuthzApp", "Collectors", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KubeletAuthzApp", "Collectors", "History", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
         .target(name: "TestSupport", dependencies: ["RBAC", "KubeJSON"], path: "Tests/TestSupport"),
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
+        .target(name: "ScanHistoryConformance", dependencies: ["History"], path: "Tests/ScanHistoryConformance"),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "ScanHistoryConformance", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeClient", "KubeJSON", "KubeletModel", "RBAC", "Cluster", "Governance", "TestSupport"]),
         .testTarget(name: "KubeJSONTests", dependencies: ["KubeJSON", "TestSupport"]),
@@ -101,6 +105,6 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
     ]
 )

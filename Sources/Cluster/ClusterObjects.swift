@@ -46,6 +46,8 @@ public struct Namespace: Hashable, Sendable {
     public var name: String
     public var labels: [String: String]
     public var source: SourceLocation?
+    /// `metadata.uid`: kube-system's is the cluster's identity for saved scans.
+    public var uid: String? = nil
 }
 
 /// A pod, or a controller's pod template: what runs as which ServiceAccount, where.

@@ -174,7 +174,7 @@ struct JSONObjectReader {
         }
     }
 
-    static let metaKeys: [StaticString] = ["name", "namespace", "labels", "annotations"]
+    static let metaKeys: [StaticString] = ["name", "namespace", "labels", "annotations", "uid"]
 
     mutating func metadata(_ want: ObjectWire.Fields) throws -> ObjectWire.Meta {
         var m = ObjectWire.Meta()
@@ -185,6 +185,7 @@ struct JSONObjectReader {
             case 2 where want.contains(.labels): m.labels = try r.ifPresent { try $0.stringMap() }
             case 2 where want.contains(.chartLabel): m.chartLabel = try r.ifPresent { try $0.chartLabel() }
             case 3 where want.contains(.annotations): m.annotations = try r.ifPresent { try $0.annotations() }
+            case 4 where want.contains(.uid): m.uid = try r.string()
             default: try r.skipValue()
             }
         }

@@ -63,7 +63,7 @@ enum ObjectConverter {
                                        accelerators: accelerators, source: location))
         case "Namespace":
             try requireName()
-            snapshot.namespaces.append(Namespace(name: name, labels: meta.labels ?? [:], source: location))
+            snapshot.namespaces.append(Namespace(name: name, labels: meta.labels ?? [:], source: location, uid: meta.uid))
         case _ where workloadKinds.contains(kind):
             try requireName()
             let pod: ObjectWire.PodSpec? = {

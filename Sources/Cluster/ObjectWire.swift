@@ -12,6 +12,8 @@ struct ObjectWire: Decodable, Equatable {
         var annotations: KubeletAuthzAnnotations?
         /// Workloads only (`Fields.chartLabel`): `labels` less every key but `helm.sh/chart`.
         var chartLabel: ChartLabelWire?
+        /// Namespaces only (`Fields.uid`): the kube-system Namespace's UID names the cluster.
+        var uid: String?
     }
 
     /// A pod template's metadata: only its `helm.sh/chart` label is read.
@@ -89,7 +91,7 @@ struct ObjectWire: Decodable, Equatable {
         case apiVersion, kind, metadata, rules, aggregationRule, roleRef, subjects, spec, status, serverVersion, data
         case automountServiceAccountToken
     }
-    enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations }
+    enum MetaKeys: String, CodingKey { case name, namespace, labels, annotations, uid }
 
     /// Which fields an object of a kind is read for. One answer for both readers (this
     /// `Decodable` and `JSONObjectReader`), so that they cannot drift apart.
@@ -113,20 +115,22 @@ struct ObjectWire: Decodable, Equatable {
         static let automount = Fields(rawValue: 1 << 10)
         /// `metadata.labels["helm.sh/chart"]` alone, where `labels` is not read whole.
         static let chartLabel = Fields(rawValue: 1 << 11)
+        /// `metadata.uid` (Namespaces: the cluster's identity for saved scans).
+        static let uid = Fields(rawValue: 1 << 12)
     }
 
     /// An item without `kind` (typed lists) gets every field, and the list's kind decides
     /// later. Only RBAC kinds are judged by their group; kinds the analysis does not read are
     /// counted by name only.
     static func fields(for kind: String?) -> Fields {
-        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status, .automount] }
+        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status, .automount, .uid] }
         let group: Fields = ObjectConverter.rbacKinds.contains(kind) ? [.apiVersion] : []
         switch kind {
         case "ClusterRole", "Role": return group.union([.metadata, .labels, .annotations, .rules])
         case "ClusterRoleBinding", "RoleBinding": return group.union([.metadata, .annotations, .binding])
         case "ServiceAccount": return [.metadata, .annotations, .automount]
         case "Node": return [.metadata, .labels, .status]
-        case "Namespace": return [.metadata, .labels]
+        case "Namespace": return [.metadata, .labels, .uid]
         case ObjectConverter.admissionPolicyKind: return [.metadata, .labels, .annotations]
         case _ where ObjectConverter.workloadKinds.contains(kind): return [.metadata, .chartLabel, .spec]
         case ObjectConverter.snapshotInfoKind: return [.serverVersion]
@@ -152,6 +156,7 @@ struct ObjectWire: Decodable, Equatable {
             if want.contains(.labels) { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
             else if want.contains(.chartLabel) { meta.chartLabel = try m.decodeIfPresent(ChartLabelWire.self, forKey: .labels) }
             if want.contains(.annotations) { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
+            if want.contains(.uid) { meta.uid = try m.decodeIfPresent(String.self, forKey: .uid) }
             metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig {
                 data = try c.decodeIfPresent([String: String].self, forKey: .data)

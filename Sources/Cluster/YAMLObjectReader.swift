@@ -133,6 +133,7 @@ struct YAMLObjectReader {
             if want.contains(.labels) { meta.labels = try dictionary(lookup(m, "labels")) }
             else if want.contains(.chartLabel) { meta.chartLabel = try chartLabel(lookup(m, "labels")) }
             if want.contains(.annotations) { meta.annotations = try annotations(lookup(m, "annotations")) }
+            if want.contains(.uid) { meta.uid = try string(lookup(m, "uid")) }
             o.metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig { o.data = try dictionary(lookup(n, "data")) }
         }

@@ -15,6 +15,20 @@ public struct FindingAcceptance: Sendable {
         public let reason: String
         public let expires: Day?
         public let source: SourceLocation
+        /// The kind of object KA072 points at when the entry expires: an ignore file's entry, or
+        /// an acceptance recorded in the store (named by its fingerprint).
+        public var kind = "IgnoreEntry"
+
+        public init(rule: FindingRule, subject: String?, fingerprint: String?, reason: String, expires: Day?, source: SourceLocation,
+                    kind: String = "IgnoreEntry") {
+            self.rule = rule
+            self.subject = subject
+            self.fingerprint = fingerprint
+            self.reason = reason
+            self.expires = expires
+            self.source = source
+            self.kind = kind
+        }
 
         func matches(_ f: Finding) -> Bool {
             guard f.rule == rule else { return false }
@@ -25,6 +39,9 @@ public struct FindingAcceptance: Sendable {
     }
 
     public let entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+
     public static let defaultFile = ".kubelet-authz-ignore.yaml"
 
     public struct Outcome: Sendable {
@@ -49,7 +66,7 @@ public struct FindingAcceptance: Sendable {
         for e in entries where expiredUsed.contains(e) {
             kept.append(Finding(.acceptanceExpired, subject: nil,
                                 message: "the acceptance of \(e.rule.id)\(e.subject.map { " for \($0)" } ?? "") expired on \(e.expires!) (\(e.reason)): its findings are reported again",
-                                locations: [.init(kind: "IgnoreEntry", name: e.rule.id, source: e.source)]))
+                                locations: [.init(kind: e.kind, name: e.kind == "IgnoreEntry" ? e.rule.id : e.fingerprint ?? e.rule.id, source: e.source)]))
         }
         return Outcome(kept: kept, accepted: accepted)
     }

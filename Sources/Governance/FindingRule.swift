@@ -46,6 +46,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
     case controlPlaneAccess = "KA070"
     case neverReviewed = "KA071"
     case acceptanceExpired = "KA072"
+    case execGained = "KA060"
 
     public var id: String { rawValue }
 
@@ -102,6 +103,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .controlPlaneAccess: return "control-plane-kubelet-access"
         case .neverReviewed: return "exec-access-never-reviewed"
         case .acceptanceExpired: return "acceptance-expired"
+        case .execGained: return "exec-capability-gained"
         }
     }
 
@@ -128,6 +130,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .kubeletAuthorizationCacheTTL: return .info
         case .crossTenantReach, .aiEvidenceExposure: return .medium
         case .execOnAINodes, .escalationThroughExec: return .high
+        case .execGained: return .high
         }
     }
 
@@ -178,6 +181,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .controlPlaneAccess: return "Kubelet access the control plane needs"
         case .neverReviewed: return "Command-execution access that was never reviewed"
         case .acceptanceExpired: return "An accepted finding's acceptance expired"
+        case .execGained: return "Command execution gained since the previous saved scan"
         }
     }
 
@@ -254,7 +258,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .controlPlaneAccess:
             return "The API server's kubelet client, system:masters and kubeadm:cluster-admins hold kubelet access by design: kubectl exec, logs and port-forward run through the first, and the groups are the cluster's administrators. The access is listed so that a review sees it, but it is not a finding to fix: removing it breaks the cluster (the client) or changes nothing (system:masters is allowed before RBAC). Who holds the groups is decided by client certificates, which RBAC does not show."
         case .acceptanceExpired:
-            return "An entry of the ignore file accepted these findings until a date that has passed: the findings are reported again, and this one says which acceptance lapsed."
+            return "An entry of the ignore file, or an acceptance recorded with `kubelet-authz accept`, accepted these findings until a date that has passed: the findings are reported again (and fail `--fail-on` again), and this one says which acceptance lapsed."
         case .neverReviewed:
             return "The subject can execute commands in pods and its governance record names an owner, but no review date: nobody has confirmed the access is still needed."
         case .collectorWiderThanNeeded:
@@ -273,6 +277,8 @@ public enum FindingRule: String, CaseIterable, Sendable {
             return "The subject cannot exec, but can read container or node logs (which on inference servers hold prompts, user data and tool outputs) or pod specs (environment values, model ids, sometimes tokens) on nodes recognised as running AI workloads."
         case .auditBlindSpot:
             return "The audit log or its policy hides kubelet access: events at Metadata level have no caller, events without a response body have no verdict, and a policy that does not log the kubelet's SubjectAccessReviews at Request or above hides direct kubelet use entirely."
+        case .execGained:
+            return "`kubelet-authz diff` compares two saved scans of a cluster (`scan --save`). This subject could not execute commands in pods in the earlier scan and can in the later one: a binding or role added or changed since gives it get or create on nodes/proxy (or a wildcard). Reported by `diff` only, as at least high whatever the scans' own findings say, so that `diff --fail-on high` stops a change that hands out command execution."
         }
     }
 
@@ -324,6 +330,7 @@ public enum FindingRule: String, CaseIterable, Sendable {
         case .escalationThroughExec: return "Remove the exec access, or move the powerful pod to nodes the subject cannot reach; set automountServiceAccountToken: false where the pod does not call the API, and narrow the ServiceAccount's bindings."
         case .aiEvidenceExposure: return "Drop nodes/proxy and nodes/log where the agent only needs metrics and stats, or pin the grant to nodes without AI workloads."
         case .auditBlindSpot: return "Log create on subjectaccessreviews by group system:nodes at RequestResponse, before any rule that drops it, and keep the ResponseComplete stage."
+        case .execGained: return "Confirm the change was meant (the finding names the binding and role), record who owns it, or revert it; `kubelet-authz accept FINGERPRINT --reason … --until DATE` if it is approved for a time."
         }
     }
 }

@@ -33,12 +33,16 @@ struct EvidenceStoreOptions: ParsableArguments {
     @Option(help: "Progress line on stderr: auto (on a terminal), always, never.") var progress: ProgressMode = .auto
 
     func sinceSeconds(now: Double = Date().timeIntervalSince1970) throws(CLIError) -> Double? {
-        guard let since else { return nil }
-        if let t = AuditTimestamp.seconds(since) { return t }
-        if let t = AuditTimestamp.seconds(since + "T00:00:00Z") { return t }
+        try since.map { text throws(CLIError) in try Self.seconds(text, flag: "--since", now: now) }
+    }
+
+    /// A time argument: RFC 3339, a date (its start, UTC), or a duration ago (30d, 12h, 45m).
+    static func seconds(_ text: String, flag: String, now: Double = Date().timeIntervalSince1970) throws(CLIError) -> Double {
+        if let t = AuditTimestamp.seconds(text) { return t }
+        if let t = AuditTimestamp.seconds(text + "T00:00:00Z") { return t }
         let units: [Character: Double] = ["d": 86400, "h": 3600, "m": 60, "s": 1]
-        if let unit = since.last, let scale = units[unit], let n = Double(since.dropLast()), n >= 0 { return now - n * scale }
-        throw .badInput("--since \"\(since)\": expected RFC 3339 time, YYYY-MM-DD, or a duration such as 30d, 12h, 45m")
+        if let unit = text.last, let scale = units[unit], let n = Double(text.dropLast()), n >= 0 { return now - n * scale }
+        throw .badInput("\(flag) \"\(text)\": expected RFC 3339 time, YYYY-MM-DD, or a duration such as 30d, 12h, 45m")
     }
 
     func policy() throws(CLIError) -> AuditPolicy? {

@@ -19,6 +19,7 @@ enum KubectlArguments {
         "--output-dir", "--file", "--kubelet-config", "--kubelet-ca", "--action",
         "--subject", "--min-evidence-days",
         "--tenant-label",
+        "--cluster", "--reason", "--until",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

@@ -3,6 +3,7 @@ import Cluster
 import Foundation
 import Evidence
 import Governance
+import History
 import KubeJSON
 import KubeletAuthzApp
 import KubeletModel
@@ -46,6 +47,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz scan --demo -o jsonpath='{.findings[*].id}'
         kubelet-authz scan --kubelet-configz --kubelet-ca kubelet-ca.crt
         kubelet-authz scan --demo --ai --tenant-label tenant.example.com/name
+        kubelet-authz scan -f cluster.yaml --save --cluster prod-eu
         """
 
     @OptionGroup var input: ClusterInputOptions
@@ -81,6 +83,10 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     var ai = false
     @Option(help: ArgumentHelp("The Namespace label whose value names the tenant (default: each namespace is a tenant).", valueName: "KEY"))
     var tenantLabel: String?
+    @Flag(help: "Save the scan (inventory, findings, governance) in the store of saved scans: --store, else $KUBELET_AUTHZ_STORE, else $XDG_DATA_HOME/kubelet-authz/kubelet-authz.sqlite. An unchanged cluster adds one row. See `kubelet-authz history` and `diff`.")
+    var save = false
+    @Option(name: .customLong("cluster"), help: ArgumentHelp("With --save: the cluster's name in the history (default: the kube-system Namespace's UID).", valueName: "NAME"))
+    var clusterName: String?
 
     func run() async throws {
         let output = try OutputRequest<ScanOutput>(self.output, names: true, command: "scan")
@@ -121,7 +127,8 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
             let examples = try DemoData.examplesDirectory()
             files.append(examples + "/ai-cluster")
             if registerPath == nil { registerPath = examples + "/register.yaml" }
-            if auditLogs.isEmpty && evidence.db == nil { auditLogs = [examples + "/audit"] }
+            // Saved demo scans join the demo's evidence too, so that they say what `scan --demo` says.
+            if auditLogs.isEmpty && (evidence.db == nil || save) { auditLogs = [examples + "/audit"] }
         }
         let version = try kubelet.parsedVersion()
         let gates = try kubelet.gates()
@@ -134,11 +141,14 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
                                                                  live: source.live, featureGates: gates)
         timings.mark("read")
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
+        if clusterName != nil && !save { throw CLIError.badInput("--cluster names the cluster a scan is saved under: use it with --save") }
+        let history = try save ? SavedScanTarget.open(store: evidence.store, cluster: clusterName, snapshot: snapshot) : nil
         var evidenceValue: ScanEvidence? = nil
         if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
             ConsoleIO.err("Note: joining the evidence in \(fromEnvironment) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
         }
-        if !auditLogs.isEmpty || evidence.db != nil {
+        // A store named only to save into joins no evidence unless it holds some.
+        if !auditLogs.isEmpty || (evidence.db != nil && !(history?.holdsNoEvidence(evidence.db!) ?? false)) {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
             let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
@@ -148,7 +158,12 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         options.tenantLabel = tenantLabel
         var report = ClusterScanner.scan(snapshot, options: options)
         report = source.scope.limit(report)
+        let detected = report.findings
         report.findings = try accept(report.findings, now: day)
+        if let history {
+            try history.save(ScanRecording.content(of: report, findings: detected))
+            report.findings = try history.accept(report.findings, now: day)
+        }
         if let shown { report = report.keeping(shown) }
         // The view shows, and --fail-on judges, the review's own findings.
         if ai { report.findings = report.findings.filter { AIReviewText.rules.contains($0.rule) } }

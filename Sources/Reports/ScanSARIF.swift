@@ -26,6 +26,11 @@ public enum ScanSARIF {
     /// - Parameter templateRoot: where, relative to the repository root, the chart folders that
     ///   helm's `# Source: CHART/templates/…` comments name are (`charts` for charts/CHART).
     public static func render(_ r: ScanReport, toolVersion: String, templateRoot: String? = nil) -> JSONValue {
+        render(findings: r.findings, inputs: r.inputs, toolVersion: toolVersion, templateRoot: templateRoot)
+    }
+
+    /// Findings that are not a whole scan's (`diff -o sarif`: the new ones), from `inputs`.
+    public static func render(findings: [Finding], inputs: [String], toolVersion: String, templateRoot: String? = nil) -> JSONValue {
         let rules = FindingRule.allCases
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1, $0) })
         let driver: JSONValue = .object([
@@ -45,7 +50,7 @@ public enum ScanSARIF {
                 ])
             })),
         ])
-        let results: [JSONValue] = r.findings.map { f in
+        let results: [JSONValue] = findings.map { f in
             var locations: [JSONValue] = []
             for l in f.locations {
                 let logical: JSONValue = .array([.object([
@@ -65,7 +70,7 @@ public enum ScanSARIF {
             // cluster as a whole points at the input it came from.
             if locations.isEmpty {
                 locations.append(.object([("physicalLocation", .object([
-                    ("artifactLocation", .object([("uri", .string(fallbackFile(r, f)))])),
+                    ("artifactLocation", .object([("uri", .string(fallbackFile(inputs: inputs, findings: findings, f)))])),
                     ("region", .object([("startLine", .integer(1))])),
                 ]))]))
             }
@@ -106,10 +111,10 @@ public enum ScanSARIF {
 
     /// Where a finding about the cluster as a whole points: the first input file, else the
     /// cluster as the other findings name it (live scans).
-    static func fallbackFile(_ r: ScanReport, _ f: Finding) -> String {
-        if let file = r.inputs.first(where: SourceLocation.isFilePath) { return uri(file) }
-        let cluster = r.findings.lazy.flatMap(\.locations).compactMap { $0.source?.cluster }.first
-            ?? r.inputs.lazy.compactMap { URLComponents(string: $0)?.host }.first ?? "cluster"
+    static func fallbackFile(inputs: [String], findings: [Finding], _ f: Finding) -> String {
+        if let file = inputs.first(where: SourceLocation.isFilePath) { return uri(file) }
+        let cluster = findings.lazy.flatMap(\.locations).compactMap { $0.source?.cluster }.first
+            ?? inputs.lazy.compactMap { URLComponents(string: $0)?.host }.first ?? "cluster"
         return "kubernetes/\(segment(cluster))/\(f.rule.id).yaml"
     }
 

@@ -11,7 +11,7 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     let db: SQLiteConnection
     /// One caller at a time on the connection (commits come from the ingest's threads in turn,
     /// reads from the caller's).
-    private let lock = NSLock()
+    let lock = NSLock()
 
     public struct StoreError: Error, CustomStringConvertible {
         public let description: String
@@ -87,6 +87,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         m.register("v4") { db in
             try db.execute("CREATE INDEX audit_record_batch ON audit_record(source_file, source_batch) WHERE source_batch IS NOT NULL")
         }
+        // v5: saved scans, their content by hash, findings' lifecycle and acceptances (ScanHistoryStore).
+        m.register("v5", Self.scanHistorySchema)
         return m
     }
 

@@ -1,0 +1,45 @@
+import Cluster
+import Foundation
+import Governance
+import History
+import KubeletAuthzApp
+import Store
+
+/// `scan --save`: the store and the cluster a scan is saved under, resolved before the scan so
+/// that a missing cluster identity fails before any work; the save itself; and the recorded
+/// acceptances, applied to what the scan reports and fails on.
+struct SavedScanTarget {
+    let path: String
+    let store: EvidenceStore
+    let cluster: String
+
+    static func open(store explicit: String?, cluster: String?, snapshot: ClusterSnapshot) throws(CLIError) -> SavedScanTarget {
+        let name: String
+        do { name = try ClusterIdentity.resolve(explicit: cluster, snapshot: snapshot) } catch { throw .badInput(error.message) }
+        let path = try HistoryStoreOptions.path(explicit: explicit)
+        return SavedScanTarget(path: path, store: try HistoryStoreOptions.open(path, creating: true), cluster: name)
+    }
+
+    /// True when `path` is this store and it holds no audit evidence.
+    func holdsNoEvidence(_ path: String) -> Bool {
+        path == self.path && ((try? store.holdsNothing()) ?? false)
+    }
+
+    func save(_ content: ScanContent) throws(CLIError) {
+        let previous = try historyCall(path) { try store.scans(cluster: cluster, since: nil).last }
+        let saved = try historyCall(path) { try store.save(content, cluster: cluster, time: Date().timeIntervalSince1970) }
+        let unchanged = previous.map {
+            $0.inventoryHash == saved.inventoryHash && $0.findingsHash == saved.findingsHash && $0.governanceHash == saved.governanceHash
+        } ?? false
+        ConsoleIO.err("Saved scan \(saved.id) of cluster \(cluster) in \(path)\(unchanged ? " (unchanged since scan \(previous!.id): no new content)" : "")\n")
+    }
+
+    /// Findings accepted with `kubelet-authz accept` leave; lapsed acceptances bring them back with a KA072.
+    func accept(_ findings: [Finding], now: Day) throws(CLIError) -> [Finding] {
+        let recorded = try historyCall(path) { try store.acceptances() }
+        guard !recorded.isEmpty else { return findings }
+        let outcome = RecordedAcceptances.acceptance(recorded, for: findings, cluster: cluster, store: path).apply(to: findings, now: now)
+        if outcome.accepted > 0 { ConsoleIO.err("\(outcome.accepted) finding\(outcome.accepted == 1 ? "" : "s") accepted in \(path) (kubelet-authz accept)\n") }
+        return outcome.kept
+    }
+}
