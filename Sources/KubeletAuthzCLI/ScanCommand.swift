@@ -135,7 +135,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
         var evidenceValue: ScanEvidence? = nil
         if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
-            ConsoleIO.err("Note: joining the evidence in \(fromEnvironment) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
+            ConsoleIO.err("Note: joining the evidence in \(EvidenceLoading.StoreChoice.displayName(fromEnvironment)) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
         }
         if !auditLogs.isEmpty || evidence.db != nil {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
