@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O in this group.
@@ -66,10 +67,17 @@ let package = Package(
             // SQLiteNIO for the SQLite it bundles: the store uses its C target (VaporCSQLite) only.
             "Evidence", "AuditScanning", "History", .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
+        // The fleet's evidence database: the same schema ideas as Store, on a shared PostgreSQL.
+        .target(name: "PostgresStore", dependencies: [
+            "Evidence", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The application layer: loads clusters, chooses the release, answers reviews — what
         // the command line and the coming server share. No ArgumentParser below the CLI.
         .target(name: "KubeletAuthzApp", dependencies: [
             "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "KubeClient", "History",
+            "PostgresStore",
         ]),
         .target(
             name: "KubeletAuthzCLI",
@@ -84,6 +92,7 @@ let package = Package(
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .target(name: "ScanHistoryConformance", dependencies: ["History"], path: "Tests/ScanHistoryConformance"),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "ScanHistoryConformance", "TestSupport"]),
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(name: "FuzzTests", dependencies: ["Cluster", "Evidence", "AuditInput", "Governance", "KubeClient", "RBAC", "TestSupport"]),
         .testTarget(name: "KubeletAuthzAppTests", dependencies: ["KubeletAuthzApp", "KubeClient", "KubeJSON", "KubeletModel", "RBAC", "Cluster", "Governance", "TestSupport"]),
         .testTarget(name: "KubeJSONTests", dependencies: ["KubeJSON", "TestSupport"]),
@@ -104,6 +113,9 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",
         ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
     ]

@@ -8,7 +8,7 @@
 #
 #   Benchmarks/run-evidence-benchmark.sh [--skip-build] [--regenerate] [--quick] [--gzip]
 #                                        [--runs N] [--seed N] [--size-mb N] [--small]
-#                                        [--nodes N] [--fleet-nodes N]
+#                                        [--nodes N] [--fleet-nodes N] [--postgres]
 #
 #   --skip-build   do not run `swift build -c release` (use .build/release/kubelet-authz)
 #   --regenerate   write the audit log again even if it exists
@@ -27,6 +27,13 @@
 #                  54,000 distinct usage rows; at 5 % a 1 GiB log has too few reviews for that
 #                  many), both cores, median of --runs next to `wc -l` on the same file (target: at
 #                  most 5x); 0 leaves it out
+#   --postgres     instead of the table: the default command into a fresh SQLite file and into a
+#                  fresh PostgreSQL database (`--store postgres://…`) on the same log, runs
+#                  alternating, both cores, median of --runs: the two stores' ingest rates (target:
+#                  PostgreSQL at least half SQLite's). A throwaway server is started for it
+#                  (Debian's postgresql: initdb + pg_ctl on a free loopback port, as the postgres
+#                  user when run as root) and stopped afterwards; its settings are initdb's defaults
+#                  (fsync and synchronous_commit on)
 #
 # Environment: KUBELET_AUTHZ=/path/to/binary runs that binary instead of building one (implies
 # --skip-build). PYTHON=python3.x picks the interpreter. EVIDENCE_OUT=PATH is where the
@@ -51,6 +58,7 @@ small=0
 nodes=250
 fleet_nodes=15000
 fleet_sar=0.095
+with_postgres=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --skip-build) skip_build=1 ;;
@@ -63,6 +71,7 @@ while [[ $# -gt 0 ]]; do
         --small) small=1; size_mb=20 ;;
         --nodes) nodes=${2:?--nodes needs a number}; shift ;;
         --fleet-nodes) fleet_nodes=${2:?--fleet-nodes needs a number}; shift ;;
+        --postgres) with_postgres=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-evidence-benchmark.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -244,6 +253,58 @@ sys.exit(1 if bad else 0)
 PY
     then mismatches=$((mismatches + 1)); fi
 }
+
+# --- SQLite vs PostgreSQL (--postgres) ---------------------------------------------------------
+# A throwaway PostgreSQL server: sets PG_URL (without a database) and stops the server on exit.
+start_throwaway_postgres() {
+    local bin version port as=()
+    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+    bin="/usr/lib/postgresql/$version/bin"
+    [[ -n "$version" && -x "$bin/initdb" ]] || { echo "run-evidence-benchmark.sh: no PostgreSQL under /usr/lib/postgresql (apt-get install -y postgresql)" >&2; exit 1; }
+    PG_DIR=$(mktemp -d /tmp/kubelet-authz-bench-pg.XXXXXX)
+    if [[ $(id -u) == 0 ]]; then chown postgres: "$PG_DIR"; as=(runuser -u postgres --); fi
+    port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > "$PG_DIR/initdb.log"
+    "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+        -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start > /dev/null
+    PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop)
+    PG_PSQL=("$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+    trap '"${PG_STOP[@]}" > /dev/null; rm -rf "$WORK" "$PG_DIR"' EXIT
+    PG_URL="postgres://postgres@127.0.0.1:$port"
+}
+
+if (( with_postgres )); then
+    start_throwaway_postgres
+    "$BIN" --version >&2 || true
+    # into STORE LABEL: one run of the default command into STORE; appends its seconds to times.
+    into() {
+        local s e
+        s=$(now)
+        "$BIN" evidence "$FILE" --store "$1" --progress never -o json > "$OUT_JSON" 2> "$WORK/ev.err" \
+            || { echo "run-evidence-benchmark.sh: evidence into $2 exited non-zero:" >&2; tail -n 20 "$WORK/ev.err" >&2; exit 1; }
+        e=$(now)
+        times+=("$(elapsed "$s" "$e")")
+        check "JSON lines, into $2"
+    }
+    sqlite_times=() pg_times=()
+    for ((i = 1; i <= runs; i++)); do
+        rm -f "$WORK"/cmp.sqlite*
+        times=(); into "$WORK/cmp.sqlite" SQLite; sqlite_times+=("${times[0]}")
+        "${PG_PSQL[@]}" -c "CREATE DATABASE bench_$i"
+        times=(); into "$PG_URL/bench_$i" PostgreSQL; pg_times+=("${times[0]}")
+        echo "    run $i/$runs: SQLite ${sqlite_times[-1]} s, PostgreSQL ${pg_times[-1]} s" >&2
+    done
+    pg_version=$("${PG_PSQL[@]}" -At -c 'SHOW server_version')
+    cpus=$(nproc 2>/dev/null || echo '?')
+    echo
+    awk -v sq="$(median "${sqlite_times[@]}")" -v pg="$(median "${pg_times[@]}")" -v b="$size_bytes" -v runs="$runs" -v cpus="$cpus" \
+        -v d="$(date -u +%Y-%m-%d)" -v m="$(machine_description)" -v v="$pg_version" 'BEGIN {
+        printf "| %s | %s | %.1f MB | %.3f s (%.0f MB/s) | %.3f s (%.0f MB/s) | %.0f %% | %s |\n",
+            d, m, b / 1e6, sq, b / 1e6 / sq, pg, b / 1e6 / pg, 100 * sq / pg, (sq / pg >= 0.5 ? "met" : "not met")
+        printf "\nInto a fresh store each run (`evidence LOG --store FRESH -o json`, %s cores), median of %d, runs alternating; PostgreSQL %s on 127.0.0.1 (initdb defaults). Columns: date, machine, log, SQLite, PostgreSQL, PostgreSQL rate as a share of SQLite'\''s, target (>= 50 %%).\n", cpus, runs, v }'
+    (( mismatches )) && { echo "run-evidence-benchmark.sh: kubelet-authz's counts do not match the generator's (MISMATCH above)" >&2; exit 1; }
+    exit 0
+fi
 
 cpus=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo '?')
 rows=()

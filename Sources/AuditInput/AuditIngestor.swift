@@ -57,7 +57,7 @@ public struct AuditIngestor {
     }
 
     public func ingest(_ sources: [AuditSource], into writer: EvidenceWriter) throws -> Summary {
-        let shared = SharedIngest(writer: writer, progress: progress)
+        let shared = SharedIngest(writer: writer, progress: progress, cluster: cluster)
         var outcomes = [FileOutcome?](repeating: nil, count: sources.count)
         // A gzip file is bound by zlib's inflate on one core: with a second core, two gzip files
         // are read at once, each by one thread. Everything else is read in order, the next
@@ -124,18 +124,20 @@ public struct AuditIngestor {
         let lock = NSLock()
         let writer: EvidenceWriter
         let progress: ((AuditProgress) -> Void)?
+        let cluster: String
         var totals = AuditScanCounts()
 
-        init(writer: EvidenceWriter, progress: ((AuditProgress) -> Void)?) {
+        init(writer: EvidenceWriter, progress: ((AuditProgress) -> Void)?, cluster: String = "") {
             self.writer = writer
             self.progress = progress
+            self.cluster = cluster
         }
 
         /// Where to start reading `source`, from the writer's checkpoint for it, and what its
         /// first batch must find stored.
         func resumePoint(_ source: AuditSource, _ identity: String) throws -> (AuditResume, CheckpointPrecondition) {
             guard !source.isStdin else { return (.start, .unchecked) }
-            let checkpoint = try lock.withLock { try writer.checkpoint(path: source.canonicalPath) }
+            let checkpoint = try lock.withLock { try writer.checkpoint(path: source.canonicalPath, cluster: cluster) }
             let found: CheckpointPrecondition = checkpoint.map { .at($0) } ?? .unread
             guard let checkpoint, checkpoint.identity == identity else { return (.start, found) }
             // A live audit.log grows: read what was appended since.

@@ -8,8 +8,18 @@ public protocol EvidenceWriter: AnyObject {
     var isPersistent: Bool { get }
     /// Where the file at `path` was left, or nil when it was never read.
     func checkpoint(path: String) throws -> FileCheckpoint?
+    /// Where the file at `path` of `cluster` was left: a store shared by clusters keeps a
+    /// checkpoint per cluster and file (two clusters' `/var/log/audit.log` are two files).
+    func checkpoint(path: String, cluster: String) throws -> FileCheckpoint?
     /// Writes the batch. The writer owns its records from here (it may move them rather than
     /// copy them). A request already stored keeps its richer copy; between equally rich
     /// copies, the earlier by source name and line.
     func commit(_ batch: consuming EvidenceBatch) throws
+}
+
+extension EvidenceWriter {
+    /// A store of one cluster's files (memory, SQLite) keeps one checkpoint per path.
+    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
+        try checkpoint(path: path)
+    }
 }

@@ -1,14 +1,29 @@
 import AuditInput
 import Evidence
 import Foundation
+import PostgresStore
 import Store
 
 /// Audit evidence as every front needs it: the given logs ingested into a store (the SQLite
-/// database, or memory), and the report built from what the store then holds.
+/// database, a fleet's PostgreSQL database, or memory), and the report built from what the
+/// store then holds.
 public struct EvidenceLoading {
     public enum StoreChoice: Sendable, Equatable {
         case memory
         case sqlite(path: String)
+        /// `postgres://user@host:port/db`; the password from the URL, else `PGPASSWORD` or the
+        /// password file, looked up in `environment`.
+        case postgres(url: String, environment: [String: String])
+
+        /// A PostgreSQL URL, else an SQLite file.
+        public static func named(_ text: String, environment: [String: String]) -> StoreChoice {
+            PostgresLocation.isPostgres(text) ? .postgres(url: text, environment: environment) : .sqlite(path: text)
+        }
+
+        /// The store as messages name it: a URL without its password.
+        public static func displayName(_ text: String) -> String {
+            PostgresLocation.isPostgres(text) ? PostgresLocation.redacted(text) : text
+        }
     }
 
     public struct Result: Sendable {
@@ -69,6 +84,13 @@ public struct EvidenceLoading {
                 let database: EvidenceStore
                 do { database = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
                 (summary, target, report) = try ingest(sources, into: database, with: ingestor, ingested: ingested)
+            case .postgres(let url, let environment):
+                let database: PostgresEvidenceStore
+                do { database = try PostgresEvidenceStore(url: url, environment: environment) } catch { throw InputError(error.description) }
+                summary = try ingestor.ingest(sources, into: database)
+                ingested()
+                target = database
+                report = try Self.report(from: database, policy: policy, since: since)
             }
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))

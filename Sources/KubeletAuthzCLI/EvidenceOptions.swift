@@ -10,7 +10,7 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, alwa
 /// Options shared by `evidence` and `scan --audit`: where records are kept and which count.
 struct EvidenceStoreOptions: ParsableArguments {
     @Option(name: [.customLong("store"), .customLong("db")],
-            help: ArgumentHelp("Evidence database to keep records in and resume from (an SQLite file; --db is an alias). Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else none: the report covers the given logs only and nothing is written.", valueName: "PATH"))
+            help: ArgumentHelp("Evidence database to keep records in and resume from: an SQLite file, or a fleet's PostgreSQL database as postgres://USER@HOST:PORT/DB (password from $PGPASSWORD or ~/.pgpass); --db is an alias. Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else none: the report covers the given logs only and nothing is written.", valueName: "PATH|URL"))
     var store: String?
 
     @Flag(name: .customLong("no-db"), help: "Keep records in memory only, even when $KUBELET_AUTHZ_STORE is set.")
@@ -68,7 +68,7 @@ struct EvidenceStoreOptions: ParsableArguments {
             throw CLIError.badInput("no audit input: give LOG files or directories (or - for stdin), or --store with an ingested database")
         }
         let console = ConsoleIO.current
-        var loading = EvidenceLoading(logs: logs, store: path.map { .sqlite(path: $0) } ?? .memory,
+        var loading = EvidenceLoading(logs: logs, store: path.map { .named($0, environment: console.environment) } ?? .memory,
                                       since: try sinceSeconds(), policy: try policy(),
                                       stdin: console.stdinIsProcessStdin ? nil : console.readStdin())
         loading.blockSize = 8 << 20
@@ -88,7 +88,7 @@ struct EvidenceStoreOptions: ParsableArguments {
         }
         if let path {
             let others = result.earlierInputs
-            ConsoleIO.err("Evidence database \(path): \(result.storeInputs.count) input\(result.storeInputs.count == 1 ? "" : "s")" +
+            ConsoleIO.err("Evidence database \(EvidenceLoading.StoreChoice.displayName(path)): \(result.storeInputs.count) input\(result.storeInputs.count == 1 ? "" : "s")" +
                           (others.isEmpty ? "; the report covers the given logs only\n"
                                           : "; the report also covers \(others.count) earlier: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? ", …" : "")\n"))
         }

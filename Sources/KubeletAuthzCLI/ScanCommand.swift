@@ -145,7 +145,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         let history = try save ? SavedScanTarget.open(store: evidence.store, cluster: clusterName, snapshot: snapshot) : nil
         var evidenceValue: ScanEvidence? = nil
         if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
-            ConsoleIO.err("Note: joining the evidence in \(fromEnvironment) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
+            ConsoleIO.err("Note: joining the evidence in \(EvidenceLoading.StoreChoice.displayName(fromEnvironment)) ($KUBELET_AUTHZ_STORE); --no-db leaves it out\n")
         }
         // A store named only to save into joins no evidence unless it holds some.
         if !auditLogs.isEmpty || (evidence.db != nil && !(history?.holdsNoEvidence(evidence.db!) ?? false)) {

@@ -1,0 +1,347 @@
+import Evidence
+import Foundation
+import PostgresNIO
+
+/// The evidence store of a fleet: PostgreSQL, shared by many clusters and by writers running at
+/// once (several `evidence` ingests, webhook replicas). The schema follows the SQLite store's
+/// (`Store.EvidenceStore`): records keyed by request (the key names the cluster), the richer
+/// copy kept, ties to the earlier source; checkpoints and counts per cluster and file. Each
+/// batch is one transaction with its checkpoint, taken under an advisory lock on its file (or
+/// stream batch), so two writers never both apply a batch over the same checkpoint.
+public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sendable {
+    public let location: PostgresLocation
+    let session: PostgresSession
+    /// One caller at a time on the connection.
+    private let lock = NSLock()
+    /// Tries at a batch whose connection broke, or that lost a deadlock, before it is reported.
+    var attempts = 4
+    /// Fault tests: runs inside a batch's transaction once everything is written, before COMMIT.
+    var beforeCommit: ((_ backendPID: Int) throws -> Void)?
+    /// Rows per INSERT: a batch of 256 MB of log holds tens of thousands of records.
+    static let rowsPerStatement = 10_000
+
+    /// Connects and brings the schema up to date.
+    public init(_ location: PostgresLocation) throws(PostgresStoreError) {
+        self.location = location
+        session = try PostgresSession(location)
+        do { try PostgresSchema.migrate(session) } catch { throw Self.storeError(error) }
+    }
+
+    /// - Parameter environment: where the password may come from (`PGPASSWORD`, `PGPASSFILE`, `HOME`).
+    public convenience init(url: String, environment: [String: String]) throws(PostgresStoreError) {
+        let location: PostgresLocation
+        do { location = try PostgresLocation(url, environment: environment) } catch {
+            throw PostgresStoreError(.cannotConnect, "\(error)")
+        }
+        try self.init(location)
+    }
+
+    static func storeError(_ error: Error) -> PostgresStoreError {
+        error as? PostgresStoreError ?? PostgresStoreError(.statement(retryable: false), "\(error)")
+    }
+
+    public var isPersistent: Bool { true }
+
+    public func checkpoint(path: String) throws -> FileCheckpoint? {
+        try checkpoint(path: path, cluster: "")
+    }
+
+    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
+        try lock.withLock { try stored(cluster: cluster, path: path)?.checkpoint }
+    }
+
+    /// A file's stored checkpoint and counts.
+    private func stored(cluster: String, path: String) throws -> (checkpoint: FileCheckpoint, counts: AuditScanCounts)? {
+        var binds = PostgresBindings()
+        binds.append(cluster)
+        binds.append(path)
+        guard let row = try session.query("""
+            SELECT identity, file_offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes
+            FROM ingested_file WHERE cluster = $1 AND path = $2
+            """, binds).first?.makeRandomAccess() else { return nil }
+        var c = AuditScanCounts()
+        c.lines = try row[4].decode(Int.self); c.events = try row[5].decode(Int.self); c.kubeletReviews = try row[6].decode(Int.self)
+        c.nodeProxy = try row[7].decode(Int.self); c.malformed = try row[8].decode(Int.self); c.bytes = try row[9].decode(Int.self)
+        return (FileCheckpoint(identity: try row[0].decode(String.self), offset: try row[1].decode(Int.self), line: try row[2].decode(Int.self),
+                               complete: try row[3].decode(Bool.self)), c)
+    }
+
+    public func commit(_ batch: consuming EvidenceBatch) throws {
+        var batch = batch
+        batch.records = Self.oneCopyPerRequest(batch.records)
+        let ready = batch
+        try lock.withLock { try commitRetrying(ready) }
+    }
+
+    /// The batch in one transaction, tried again on a new connection when the connection broke
+    /// (or the server chose it as a deadlock's victim). A transaction that broke before its
+    /// COMMIT left nothing behind; one whose COMMIT's answer was lost may have been applied, so
+    /// it is tried again only when that is harmless: a file batch with a checkpoint to check (if
+    /// applied, the retry finds the checkpoint moved and reports `EvidenceWriteConflict`, and the
+    /// ingest carries on from there) or a stream batch (a resend replaces it).
+    private func commitRetrying(_ batch: EvidenceBatch) throws {
+        var attempt = 1
+        while true {
+            do {
+                if !session.isConnected { try session.reconnect() }
+                try session.transaction {
+                    try write(batch)
+                    try beforeCommit?(session.backendPID)
+                }
+                return
+            } catch let error as PostgresStoreError {
+                let retry = switch error.kind {
+                case .connectionLost, .statement(retryable: true): !error.outcomeUnknown || Self.isIdempotent(batch)
+                case .cannotConnect: attempt > 1  // reconnecting after a break: the server may be restarting
+                default: false
+                }
+                guard retry, attempt < attempts else {
+                    throw PostgresStoreError(error.kind, error.description + "; the batch from \(Self.name(batch.input)) was not stored" +
+                                             (attempt > 1 ? " (tried \(attempt) times)" : ""))
+                }
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
+            }
+        }
+    }
+
+    static func isIdempotent(_ batch: EvidenceBatch) -> Bool {
+        switch batch.input {
+        case .file(_, _, _, _, let after): after != .unchecked
+        case .stream: true
+        }
+    }
+
+    static func name(_ input: EvidenceBatch.Input) -> String {
+        switch input {
+        case .file(let path, _, _, _, _): path
+        case .stream(let name, let batch): "\(name)#\(batch)"
+        }
+    }
+
+    /// The batch's records, one per request (its winning copy), in key order: PostgreSQL's
+    /// upsert takes each key once per statement, and writers that insert keys in one order do
+    /// not deadlock on each other.
+    static func oneCopyPerRequest(_ records: [AuditRecord]) -> [AuditRecord] {
+        var at: [String: Int] = [:]
+        at.reserveCapacity(records.count)
+        var kept: [(key: String, record: AuditRecord)] = []
+        kept.reserveCapacity(records.count)
+        for r in records {
+            let key = r.requestKey
+            if let i = at[key] {
+                if replaces(r, kept[i].record) { kept[i].record = r }
+            } else {
+                at[key] = kept.count
+                kept.append((key, r))
+            }
+        }
+        kept.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        return kept.map(\.record)
+    }
+
+    /// The rule of the upsert below, and of the SQLite store: the richer copy, then the earlier source.
+    static func replaces(_ new: AuditRecord, _ old: AuditRecord) -> Bool {
+        new.richness > old.richness || (new.richness == old.richness && new.source.precedes(old.source))
+    }
+
+    private func advisoryLock(_ parts: String...) throws {
+        var binds = PostgresBindings()
+        binds.append(parts.joined(separator: "\u{1F}"))
+        try session.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", binds)
+    }
+
+    private func write(_ batch: EvidenceBatch) throws {
+        switch batch.input {
+        case .file(let path, let identity, let checkpoint, let continues, let after):
+            // Under the file's lock until COMMIT: no other writer moves the checkpoint between
+            // this check and the commit (a row lock cannot guard a row not there yet).
+            try advisoryLock("file", batch.cluster, path)
+            let stored = try stored(cluster: batch.cluster, path: path)
+            guard after.holds(for: stored?.checkpoint) else {
+                throw EvidenceWriteConflict(path: path, expected: after, found: stored?.checkpoint)
+            }
+            try insert(batch.records)
+            try insert(batch.malformed, cluster: batch.cluster)
+            var counts = continues && stored?.checkpoint.identity == identity ? stored?.counts ?? AuditScanCounts() : AuditScanCounts()
+            counts.add(batch.counts)
+            var b = PostgresBindings()
+            b.append(batch.cluster); b.append(path); b.append(identity); b.append(checkpoint.offset); b.append(checkpoint.line)
+            b.append(checkpoint.complete); b.append(counts.lines); b.append(counts.events); b.append(counts.kubeletReviews)
+            b.append(counts.nodeProxy); b.append(counts.malformed); b.append(counts.bytes)
+            try session.query("""
+                INSERT INTO ingested_file (cluster, path, identity, file_offset, line, complete, lines, events, kubelet_reviews,
+                                           node_proxy, malformed, bytes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                ON CONFLICT (cluster, path) DO UPDATE SET identity = excluded.identity, file_offset = excluded.file_offset,
+                    line = excluded.line, complete = excluded.complete, lines = excluded.lines, events = excluded.events,
+                    kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
+                    bytes = excluded.bytes, updated = now()
+                """, b)
+        case .stream(let name, let id):
+            try advisoryLock("stream", batch.cluster, name, id)
+            // A resend replaces what the earlier send of the batch wrote.
+            var d = PostgresBindings()
+            d.append(batch.cluster); d.append(name); d.append(id)
+            try session.query("DELETE FROM audit_record WHERE cluster = $1 AND source_name = $2 AND source_batch = $3", d)
+            var m = PostgresBindings()
+            m.append(batch.cluster); m.append(EvidenceSource.malformedName(stream: name, batch: id))
+            try session.query("DELETE FROM malformed_line WHERE cluster = $1 AND source_name = $2", m)
+            try insert(batch.records)
+            try insert(batch.malformed, cluster: batch.cluster)
+            let c = batch.counts
+            var b = PostgresBindings()
+            b.append(batch.cluster); b.append(name); b.append(id); b.append(c.lines); b.append(c.events); b.append(c.kubeletReviews)
+            b.append(c.nodeProxy); b.append(c.bytes)
+            try session.query("""
+                INSERT INTO ingested_batch (cluster, stream, batch, lines, events, kubelet_reviews, node_proxy, bytes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (cluster, stream, batch) DO UPDATE SET lines = excluded.lines, events = excluded.events,
+                    kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, bytes = excluded.bytes, updated = now()
+                """, b)
+        }
+    }
+
+    static let recordColumns = ["request_key", "cluster", "audit_id", "path", "time", "timestamp", "level", "stage", "user_name", "groups",
+                                "uid", "pod_name", "credential_id", "node", "verb", "subresource", "kubelet_path", "decision", "reason",
+                                "code", "source_name", "source_line", "source_offset", "source_batch", "richness"]
+    static let recordTypes = ["text", "text", "text", "text", "float8", "text", "text", "text", "text", "text", "text", "text", "text",
+                              "text", "text", "text", "text", "text", "text", "int8", "text", "int8", "int8", "text", "int8"]
+
+    /// Records as one statement per `rowsPerStatement`, each column one array parameter. Same
+    /// rule as the SQLite store's upsert (Store/EvidenceStore.swift): a stored copy is replaced
+    /// by a richer one, or an equally rich one from an earlier source (name, line, batch).
+    static let upsert: String = {
+        let params = zip(recordColumns.indices, recordTypes).map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
+        let set = recordColumns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO audit_record AS r (\(recordColumns.joined(separator: ", ")))
+            SELECT * FROM unnest(\(params))
+            ON CONFLICT (request_key) DO UPDATE SET \(set)
+            WHERE excluded.richness > r.richness
+               OR (excluded.richness = r.richness
+                   AND (excluded.source_name, excluded.source_line, COALESCE(excluded.source_batch, ''))
+                     < (r.source_name, r.source_line, COALESCE(r.source_batch, '')))
+            """
+    }()
+
+    private func insert(_ records: [AuditRecord]) throws {
+        var start = records.startIndex
+        while start < records.endIndex {
+            let end = min(start + Self.rowsPerStatement, records.endIndex)
+            try session.query(Self.upsert, Self.columns(records[start..<end]))
+            start = end
+        }
+    }
+
+    static func columns(_ records: ArraySlice<AuditRecord>) -> PostgresBindings {
+        func text(_ f: (AuditRecord) -> String) -> [String] { records.map(f) }
+        func optional(_ f: (AuditRecord) -> String?) -> NullableArray { NullableArray(values: .text(records.map(f))) }
+        var b = PostgresBindings(capacity: recordColumns.count)
+        b.append(text(\.requestKey)); b.append(text(\.cluster)); b.append(text(\.auditID)); b.append(text(\.path.rawValue))
+        b.append(records.map(\.time)); b.append(text(\.timestamp)); b.append(text(\.level)); b.append(text(\.stage))
+        b.append(optional(\.user)); b.append(text { $0.groups.joined(separator: "\n") }); b.append(optional(\.uid))
+        b.append(optional(\.podName)); b.append(optional(\.credentialID)); b.append(text(\.node)); b.append(text(\.verb))
+        b.append(text(\.subresource)); b.append(optional(\.kubeletPath)); b.append(text(\.decision.rawValue)); b.append(text(\.reason))
+        b.append(NullableArray(values: .int8(records.map(\.code)))); b.append(text(\.source.name)); b.append(records.map(\.source.line))
+        b.append(NullableArray(values: .int8(records.map { r -> Int? in
+            if case .file(_, _, let offset) = r.source { return offset }
+            return nil
+        })))
+        b.append(optional { r in
+            if case .stream(_, let batch) = r.source { return batch }
+            return nil
+        })
+        b.append(records.map(\.richness))
+        return b
+    }
+
+    private func insert(_ lines: [MalformedLine], cluster: String) throws {
+        guard !lines.isEmpty else { return }
+        var b = PostgresBindings()
+        b.append(cluster); b.append(lines.map(\.file)); b.append(lines.map(\.line)); b.append(lines.map(\.reason))
+        try session.query("""
+            INSERT INTO malformed_line (cluster, source_name, line, reason)
+            SELECT $1, * FROM unnest($2::text[], $3::int8[], $4::text[]) ON CONFLICT DO NOTHING
+            """, b)
+    }
+
+    // MARK: Reading
+
+    public func records(since: Double?) throws -> [AuditRecord] {
+        final class Collected: @unchecked Sendable { var records: [AuditRecord] = [] }  // filled on the session's one thread
+        let collected = Collected()
+        var b = PostgresBindings()
+        b.append(since ?? -Double.greatestFiniteMagnitude)
+        try lock.withLock {
+            try session.forEachRow("""
+                SELECT audit_id, path, time, timestamp, level, stage, user_name, groups, uid, pod_name, credential_id, node, verb,
+                       subresource, kubelet_path, decision, reason, code, source_name, source_line, cluster, source_offset, source_batch
+                FROM audit_record WHERE time >= $1
+                """, b) { row in
+                collected.records.append(try Self.record(row.makeRandomAccess()))
+            }
+        }
+        // Sorted here, as the SQLite store does: the order of records kept in memory.
+        return collected.records.sorted(by: AuditRecord.precedes)
+    }
+
+    static func record(_ r: PostgresRandomAccessRow) throws -> AuditRecord {
+        let name = try r[18].decode(String.self)
+        let source: EvidenceSource
+        if let batch = try r[22].decode(String?.self) {
+            source = .stream(name: name, batch: batch)
+        } else {
+            source = .file(path: name, line: try r[19].decode(Int.self), offset: try r[21].decode(Int?.self) ?? 0)
+        }
+        let groups = try r[7].decode(String.self)
+        return AuditRecord(
+            auditID: try r[0].decode(String.self), path: AuditRecord.Path(rawValue: try r[1].decode(String.self)) ?? .kubelet,
+            time: try r[2].decode(Double.self), timestamp: try r[3].decode(String.self), level: try r[4].decode(String.self),
+            stage: try r[5].decode(String.self), user: try r[6].decode(String?.self),
+            groups: groups.isEmpty ? [] : groups.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+            uid: try r[8].decode(String?.self), podName: try r[9].decode(String?.self), credentialID: try r[10].decode(String?.self),
+            node: try r[11].decode(String.self), verb: try r[12].decode(String.self), subresource: try r[13].decode(String.self),
+            kubeletPath: try r[14].decode(String?.self), decision: AuditRecord.Decision(rawValue: try r[15].decode(String.self)) ?? .unknown,
+            reason: try r[16].decode(String.self), code: try r[17].decode(Int?.self), cluster: try r[20].decode(String.self), source: source)
+    }
+
+    public func totals() throws -> AuditScanCounts {
+        try lock.withLock {
+            let row = try session.query("""
+                SELECT f.lines + b.lines, f.events + b.events, f.bytes + b.bytes, f.reviews + b.reviews, f.proxy + b.proxy, m.n
+                FROM (SELECT COALESCE(SUM(lines), 0)::int8 AS lines, COALESCE(SUM(events), 0)::int8 AS events,
+                             COALESCE(SUM(bytes), 0)::int8 AS bytes, COALESCE(SUM(kubelet_reviews), 0)::int8 AS reviews,
+                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_file) f,
+                     (SELECT COALESCE(SUM(lines), 0)::int8 AS lines, COALESCE(SUM(events), 0)::int8 AS events,
+                             COALESCE(SUM(bytes), 0)::int8 AS bytes, COALESCE(SUM(kubelet_reviews), 0)::int8 AS reviews,
+                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_batch) b,
+                     (SELECT COUNT(*)::int8 AS n FROM malformed_line) m
+                """).first?.makeRandomAccess()
+            var c = AuditScanCounts()
+            guard let row else { return c }
+            c.lines = try row[0].decode(Int.self); c.events = try row[1].decode(Int.self); c.bytes = try row[2].decode(Int.self)
+            c.kubeletReviews = try row[3].decode(Int.self); c.nodeProxy = try row[4].decode(Int.self); c.malformed = try row[5].decode(Int.self)
+            return c
+        }
+    }
+
+    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+        var b = PostgresBindings()
+        b.append(limit)
+        return try lock.withLock {
+            try session.query("SELECT source_name, line, reason FROM malformed_line ORDER BY source_name, line, cluster LIMIT $1", b).map {
+                let r = $0.makeRandomAccess()
+                return MalformedLine(file: try r[0].decode(String.self), line: try r[1].decode(Int.self), reason: try r[2].decode(String.self))
+            }
+        }
+    }
+
+    public func inputs() throws -> [String] {
+        try lock.withLock {
+            try session.query("SELECT path FROM ingested_file UNION SELECT stream || '#' || batch FROM ingested_batch ORDER BY 1").map {
+                try $0.makeRandomAccess()[0].decode(String.self)
+            }
+        }
+    }
+}
