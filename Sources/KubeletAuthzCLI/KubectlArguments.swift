@@ -19,6 +19,7 @@ enum KubectlArguments {
         "--output-dir", "--file", "--kubelet-config", "--kubelet-ca", "--action",
         "--subject", "--min-evidence-days",
         "--tenant-label",
+        "--mode", "--address", "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--dashboard-address", "--never-deny",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

@@ -11,7 +11,7 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     let db: SQLiteConnection
     /// One caller at a time on the connection (commits come from the ingest's threads in turn,
     /// reads from the caller's).
-    private let lock = NSLock()
+    let lock = NSLock()
 
     public struct StoreError: Error, CustomStringConvertible {
         public let description: String
@@ -87,6 +87,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         m.register("v4") { db in
             try db.execute("CREATE INDEX audit_record_batch ON audit_record(source_file, source_batch) WHERE source_batch IS NOT NULL")
         }
+        // v5: the authorization webhook's decisions, aggregated (see `DecisionTable`).
+        m.register("v5") { db in try db.execute(DecisionTable.schema) }
         return m
     }
 
@@ -152,6 +154,17 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     public func commit(_ batch: consuming EvidenceBatch) throws {
         let batch = batch  // a closure cannot capture a consuming parameter
         try lock.withLock {
+            try db.transaction { try write(batch) }
+        }
+    }
+
+    /// The commit with synchronous=FULL: in WAL mode NORMAL may lose the last commits at power
+    /// loss, which a re-readable file can afford and an acknowledged webhook batch cannot.
+    public func commitDurably(_ batch: consuming EvidenceBatch) throws {
+        let batch = batch
+        try lock.withLock {
+            try db.execute("PRAGMA synchronous = FULL")
+            defer { try? db.execute("PRAGMA synchronous = NORMAL") }
             try db.transaction { try write(batch) }
         }
     }
