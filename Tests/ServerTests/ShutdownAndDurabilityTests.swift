@@ -62,7 +62,7 @@ struct SplitBody {
     /// before is kept, the interrupted one is not acknowledged, and its resends (the API server
     /// retries it) store it once.
     @Test func sigkillLosesNothingAcknowledgedAndStoresRetriesOnce() async throws {
-        guard let binary = ExecutableLocation.binary else {
+        guard let binary = BuiltExecutable.kubeletAuthz else {
             Issue.record("kubelet-authz binary next to the test bundle not found")
             return
         }
@@ -102,17 +102,6 @@ struct SplitBody {
         #expect(try stored.records(since: nil).count == expected.records(since: nil).count)
         #expect(try stored.totals().events == expected.totals().events)
         #expect(try stored.inputs().count == 2)
-    }
-}
-
-enum ExecutableLocation {
-    static var binary: URL? {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for dir in [here, here.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("kubelet-authz")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
     }
 }
 
