@@ -127,7 +127,7 @@ let package = Package(
         ]),
         .testTarget(name: "ServerTests", dependencies: [
             "KubeletAuthzServer", "KubeletAuthzApp", "KubeletAuthzCLI", "Governance", "Evidence", "Store", "RBAC", "KubeletModel", "KubeletAccess", "Cluster",
-            "TestSupport", "TestPKI", "EvidenceStoreConformance",
+            "TestSupport", "TestPKI", "CLITestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,15 +12,18 @@ public struct EnforcementPolicySource: Sendable {
     public var register: String?
     public var neverDeny: NeverDenyList
     public var kubeVersion: KubernetesVersion?
+    public var featureGates: FeatureGateSettings
     public var apiServerKubeletClient: String
 
     public init(files: [String], live: LiveCluster?, register: String?, neverDeny: NeverDenyList,
-                kubeVersion: KubernetesVersion? = nil, apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser) {
+                kubeVersion: KubernetesVersion? = nil, featureGates: FeatureGateSettings = .init(),
+                apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser) {
         self.files = files
         self.live = live
         self.register = register
         self.neverDeny = neverDeny
         self.kubeVersion = kubeVersion
+        self.featureGates = featureGates
         self.apiServerKubeletClient = apiServerKubeletClient
     }
 
@@ -43,7 +46,8 @@ public struct EnforcementPolicySource: Sendable {
             }
             do { registerValue = try GovernanceRegister.decode(data, source: register) } catch { throw InputError(error.description) }
         }
-        let options = ScanOptions(kubeVersion: kubeVersion, now: today, register: registerValue, apiServerKubeletClient: apiServerKubeletClient)
+        let options = ScanOptions(kubeVersion: kubeVersion, featureGates: featureGates, now: today, register: registerValue,
+                                  apiServerKubeletClient: apiServerKubeletClient)
         let scan = ClusterScanner.scan(snapshot, options: options)
         let described = (files.isEmpty ? ["live cluster"] : files) + (register.map { ["register \($0)"] } ?? [])
         let policy = KubeletEnforcementPolicy(register: registerValue, scan: scan, neverDeny: neverDeny,

@@ -87,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
         }
         if !input.files.isEmpty && input.live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
         return EnforcementPolicySource(files: input.files, live: input.files.isEmpty ? try input.live.live() : nil, register: register,
-                                       neverDeny: list, kubeVersion: try kubelet.parsedVersion(), apiServerKubeletClient: apiserverKubeletClient)
+                                       neverDeny: list, kubeVersion: try kubelet.parsedVersion(), featureGates: try kubelet.gates(),
+                                       apiServerKubeletClient: apiserverKubeletClient)
     }
 
     func stores() throws(CLIError) -> StoreAccess {
