@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Linux only: the C byte loops (CByteSearch) use glibc and x86-64 SIMD with a portable
@@ -29,6 +29,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // The server (`serve`): HTTP, lifecycle and metrics. Hummingbird's default traits pull
+        // swift-configuration, which the server does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // Pure core: values in, values out. No file or network I/O in this group.
@@ -79,16 +86,33 @@ let package = Package(
             "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "KubeClient", "History",
             "PostgresStore",
         ]),
+        // Edge: the HTTP server (`serve`) — the authorization and audit webhooks, metrics, health.
+        .target(name: "KubeletAuthzServer", dependencies: [
+            "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditScanning", "AuditInput", "Store",
+            "KubeletAuthzApp",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .target(
             name: "KubeletAuthzCLI",
             dependencies: [
                 "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditInput", "Store", "Reports", "KubeClient",
-                "KubeletAuthzApp", "Collectors", "History", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KubeletAuthzApp", "KubeletAuthzServer", "Collectors", "History", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubelet-authz", dependencies: ["KubeletAuthzCLI"]),
         .target(name: "TestSupport", dependencies: ["RBAC", "KubeJSON"], path: "Tests/TestSupport"),
         .target(name: "CLITestSupport", dependencies: ["KubeletAuthzCLI"], path: "Tests/CLITestSupport"),
+        .target(name: "TestPKI", dependencies: [
+            "TestSupport", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], path: "Tests/TestPKI"),
         .target(name: "EvidenceStoreConformance", dependencies: ["Evidence"], path: "Tests/EvidenceStoreConformance"),
         .target(name: "ScanHistoryConformance", dependencies: ["History"], path: "Tests/ScanHistoryConformance"),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "ScanHistoryConformance", "TestSupport"]),
@@ -108,11 +132,18 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
-            "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport", "CLITestSupport",
+            "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport", "CLITestSupport", "TestPKI",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "KubeletAuthzServer", "KubeletAuthzApp", "KubeletAuthzCLI", "Governance", "Evidence", "Store", "RBAC", "KubeletModel", "KubeletAccess", "Cluster",
+            "TestSupport", "TestPKI", "CLITestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: [
             "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",

@@ -401,9 +401,10 @@ public struct AuditIngestor {
 
     /// Reads one request body of the audit webhook — an `EventList` document, or JSON lines —
     /// as batch `batch` of stream `stream`, and commits it whole: the same batch sent again
-    /// replaces it rather than counting twice.
+    /// replaces it rather than counting twice. `durable`: committed so that it survives a power
+    /// loss (a webhook batch acknowledged to its sender cannot be read again).
     @discardableResult
-    public func ingest(body: [UInt8], stream: String, batch id: String, into writer: EvidenceWriter) throws -> AuditScanCounts {
+    public func ingest(body: [UInt8], stream: String, batch id: String, into writer: EvidenceWriter, durable: Bool = false) throws -> AuditScanCounts {
         var scanner = AuditLineScanner(.stream(name: stream, batch: id), cluster: cluster, maxLineLength: maxLineLength)
         var batch: Batch
         if body.count > maxLineLength && Self.isDocument(Array(body.prefix(64 << 10))) {
@@ -415,8 +416,9 @@ public struct AuditIngestor {
             body.withUnsafeBytes { scanner.scan($0, counts: &batch.counts, records: &batch.records, malformed: &batch.malformed) }
         }
         let counts = batch.counts
-        try writer.commit(EvidenceBatch(cluster: cluster, input: .stream(name: stream, batch: id), records: batch.records,
-                                        malformed: batch.malformed, counts: batch.counts))
+        let evidence = EvidenceBatch(cluster: cluster, input: .stream(name: stream, batch: id), records: batch.records,
+                                     malformed: batch.malformed, counts: batch.counts)
+        if durable { try writer.commitDurably(evidence) } else { try writer.commit(evidence) }
         return counts
     }
 

@@ -15,6 +15,14 @@ public protocol EvidenceWriter: AnyObject {
     /// copy them). A request already stored keeps its richer copy; between equally rich
     /// copies, the earlier by source name and line.
     func commit(_ batch: consuming EvidenceBatch) throws
+    /// Writes the batch as `commit` does, and returns only once it would survive a power loss:
+    /// for what cannot be read again, such as an audit webhook batch that is acknowledged.
+    func commitDurably(_ batch: consuming EvidenceBatch) throws
+}
+
+extension EvidenceWriter {
+    /// A writer with nothing to lose at power loss (memory) or that always commits durably.
+    public func commitDurably(_ batch: consuming EvidenceBatch) throws { try commit(batch) }
 }
 
 extension EvidenceWriter {

@@ -20,6 +20,7 @@ enum KubectlArguments {
         "--subject", "--min-evidence-days",
         "--tenant-label",
         "--cluster", "--reason", "--until",
+        "--mode", "--address", "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--dashboard-address", "--never-deny",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

@@ -89,6 +89,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         }
         // v5: saved scans, their content by hash, findings' lifecycle and acceptances (ScanHistoryStore).
         m.register("v5", Self.scanHistorySchema)
+        // v6: the authorization webhook's decisions, aggregated (see `DecisionTable`).
+        m.register("v6") { db in try db.execute(DecisionTable.schema) }
         return m
     }
 
@@ -154,6 +156,17 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     public func commit(_ batch: consuming EvidenceBatch) throws {
         let batch = batch  // a closure cannot capture a consuming parameter
         try lock.withLock {
+            try db.transaction { try write(batch) }
+        }
+    }
+
+    /// The commit with synchronous=FULL: in WAL mode NORMAL may lose the last commits at power
+    /// loss, which a re-readable file can afford and an acknowledged webhook batch cannot.
+    public func commitDurably(_ batch: consuming EvidenceBatch) throws {
+        let batch = batch
+        try lock.withLock {
+            try db.execute("PRAGMA synchronous = FULL")
+            defer { try? db.execute("PRAGMA synchronous = NORMAL") }
             try db.transaction { try write(batch) }
         }
     }

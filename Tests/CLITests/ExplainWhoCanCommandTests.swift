@@ -223,14 +223,7 @@ struct BadClusterInputTests {
 
 @Suite("The built executable")
 struct ExecutableTests {
-    static var binary: URL? {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for dir in [here, here.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("kubelet-authz")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
+    static var binary: URL? { BuiltExecutable.kubeletAuthz }
 
     func run(_ args: [String]) throws -> (Int32, String, String) {
         let p = Process()

@@ -1,3 +1,4 @@
+import TestPKI
 import CLITestSupport
 import Foundation
 import KubeClient

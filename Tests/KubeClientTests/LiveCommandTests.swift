@@ -1,3 +1,4 @@
+import TestPKI
 import Cluster
 import Foundation
 import KubeClient

@@ -7,22 +7,22 @@ import X509
 /// A test CA, a server certificate and a client certificate (O=system:masters, CN=admin),
 /// minted in-process with swift-certificates for each test run: the suite needs no `openssl`
 /// command, as on a machine with only the Swift toolchain.
-struct TestPKI {
-    let dir: URL
-    var caCert: String { dir.appendingPathComponent("ca.crt").path }
-    var serverCert: String { dir.appendingPathComponent("server.crt").path }
-    var serverKey: String { dir.appendingPathComponent("server.key").path }
-    var clientCert: String { dir.appendingPathComponent("client.crt").path }
-    var clientKey: String { dir.appendingPathComponent("client.key").path }
+public struct TestPKI: Sendable {
+    public let dir: URL
+    public var caCert: String { dir.appendingPathComponent("ca.crt").path }
+    public var serverCert: String { dir.appendingPathComponent("server.crt").path }
+    public var serverKey: String { dir.appendingPathComponent("server.key").path }
+    public var clientCert: String { dir.appendingPathComponent("client.crt").path }
+    public var clientKey: String { dir.appendingPathComponent("client.key").path }
 
-    struct BadName: Error, CustomStringConvertible {
-        let entry: String
-        var description: String { "subjectAltName entry \(entry): expected IP:a.b.c.d or DNS:name" }
+    public struct BadName: Error, CustomStringConvertible {
+        public let entry: String
+        public var description: String { "subjectAltName entry \(entry): expected IP:a.b.c.d or DNS:name" }
     }
 
     /// `serverNames`: the server certificate's subjectAltName entries, openssl-style
     /// (`IP:127.0.0.1,DNS:localhost`).
-    static func make(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws -> TestPKI {
+    public static func make(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws -> TestPKI {
         let dir = Fixtures.temporaryDirectory()
         let now = Date()
         let caKey = P256.Signing.PrivateKey()

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Evidence
+import Foundation
+import Governance
+import KubeletAuthzApp
+import KubeletAuthzServer
+import KubeletModel
+import Store
+
+extension ServerConfiguration.Mode: ExpressibleByArgument {}
+
+struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the authorization webhook (enforce the governance register on kubelet checks) and the audit webhook (record evidence as it happens).",
+        discussion: """
+        POST /authorize answers the API server's SubjectAccessReviews (authorization.k8s.io/v1). \
+        In observe mode (the default) every answer is "no opinion" and the decision the register \
+        implies is recorded. In enforce mode a kubelet check (nodes/<subresource>) by a subject the \
+        register does not approve for that verb and subresource, or whose approval lapsed, is \
+        denied; everything else gets no opinion, so RBAC still decides. POST /audit takes the API \
+        server's audit webhook batches (EventList) into the evidence store, acknowledged once \
+        committed. GET /metrics, /healthz and /readyz report on the server. SIGHUP reloads the \
+        cluster and the register; SIGTERM stops after answering the requests in flight.
+
+        Never denied: the API server's kubelet client (--apiserver-kubelet-client), the groups \
+        system:nodes and system:masters (the API server allows system:masters before any webhook \
+        is asked, so it never reaches this one), and every --never-deny entry.
+        """ + "\n\n" + HelpExamples.section(examples)
+    )
+
+    static let examples = """
+        kubelet-authz serve -f cluster/ --register register.yaml \\
+            --tls-cert-file tls.crt --tls-private-key-file tls.key \\
+            --client-ca-file apiserver-client-ca.crt
+        kubelet-authz serve -f cluster/ --register register.yaml --mode enforce \\
+            --store /var/lib/kubelet-authz/evidence.db --insecure-http
+        """
+
+    @OptionGroup var input: ClusterInputOptions
+    @Option(help: ArgumentHelp("Governance register (kind: KubeletAccessRegister), read again on SIGHUP.", valueName: "FILE")) var register: String?
+    @Option(help: "observe (never decide; record what would be decided) or enforce (deny unapproved kubelet checks).") var mode: ServerConfiguration.Mode = .observe
+    @Option(help: ArgumentHelp("Where the webhooks listen.", valueName: "HOST:PORT")) var address = "127.0.0.1:8443"
+    @Option(help: ArgumentHelp("Serving certificate (PEM), reloaded when the file changes.", valueName: "FILE")) var tlsCertFile: String?
+    @Option(help: ArgumentHelp("Its private key (PEM), reloaded with it.", valueName: "FILE")) var tlsPrivateKeyFile: String?
+    @Option(help: ArgumentHelp("Require client certificates signed by this CA (the client certificate of the API server's webhook kubeconfig).", valueName: "FILE"))
+    var clientCaFile: String?
+    @Flag(help: "Serve plain HTTP, without TLS (for tests only: the webhooks carry who may reach which kubelet).") var insecureHttp = false
+    @Option(help: ArgumentHelp("Evidence database for audit batches and aggregated decisions (an SQLite file). Default: memory only.", valueName: "PATH"))
+    var store: String?
+    @Option(help: ArgumentHelp("Serve the dashboard on its own listener (keep it on loopback: it shows who can exec where). Default: no dashboard.", valueName: "HOST:PORT"))
+    var dashboardAddress: String?
+    @Option(help: ArgumentHelp("Never deny this subject, besides the API server's kubelet client, system:nodes and system:masters. Repeatable.", valueName: "user/NAME|group/NAME"))
+    var neverDeny: [String] = []
+    @Option(help: ArgumentHelp("The user the API server calls kubelets as (its --kubelet-client-certificate); never denied.", valueName: "USER"))
+    var apiserverKubeletClient = APIServerKubeletClient.kubeadmUser
+    @OptionGroup var kubelet: KubeletOptions
+
+    func configuration() throws(CLIError) -> ServerConfiguration {
+        let tls: ServerConfiguration.TLSFiles?
+        switch (tlsCertFile, tlsPrivateKeyFile, insecureHttp) {
+        case (let cert?, let key?, false):
+            tls = ServerConfiguration.TLSFiles(certificate: cert, privateKey: key, clientCA: clientCaFile)
+        case (nil, nil, true):
+            if clientCaFile != nil { throw .badInput("--client-ca-file needs TLS: give --tls-cert-file and --tls-private-key-file, not --insecure-http") }
+            tls = nil
+        case (_, _, true):
+            throw .badInput("give either --tls-cert-file with --tls-private-key-file, or --insecure-http, not both")
+        case (nil, nil, false):
+            throw .badInput("serve needs TLS: give --tls-cert-file and --tls-private-key-file (or --insecure-http, for tests only)")
+        default:
+            throw .badInput("give both --tls-cert-file and --tls-private-key-file")
+        }
+        do {
+            var config = ServerConfiguration(mode: mode, address: try ListenAddress(address, option: "--address"), tls: tls)
+            config.dashboardAddress = try dashboardAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--dashboard-address") }
+            return config
+        } catch {
+            throw .badInput(error.description)
+        }
+    }
+
+    func source() throws(CLIError) -> EnforcementPolicySource {
+        var list = NeverDenyList.defaults(apiServerKubeletClient: apiserverKubeletClient)
+        for entry in neverDeny {
+            do { try list.add(entry) } catch { throw .badInput(error.description) }
+        }
+        if !input.files.isEmpty && input.live.requested { throw .badInput("give either -f or --kubeconfig/--context, not both") }
+        return EnforcementPolicySource(files: input.files, live: input.files.isEmpty ? try input.live.live() : nil, register: register,
+                                       neverDeny: list, kubeVersion: try kubelet.parsedVersion(), featureGates: try kubelet.gates(),
+                                       apiServerKubeletClient: apiserverKubeletClient)
+    }
+
+    func stores() throws(CLIError) -> StoreAccess {
+        guard let store else { return StoreAccess(evidence: MemoryEvidenceStore(), decisions: MemoryDecisionStore()) }
+        if store.contains("://") { throw .badInput("--store \(store): only an SQLite file path is supported") }
+        do {
+            let db = try EvidenceStore(path: store)
+            return StoreAccess(evidence: db, decisions: db)
+        } catch {
+            throw .badInput(error.description)
+        }
+    }
+
+    func run() async throws {
+        let config = try configuration()
+        let source = try source()
+        let stores = try stores()
+        let server: KubeletAuthzServer
+        do {
+            server = try KubeletAuthzServer(configuration: config, store: stores, load: { day in try await source.load(today: day) })
+        } catch {
+            throw CLIError.badInput(error.description)
+        }
+        do {
+            try await server.run { listener, port in
+                let what = listener == .webhook ? "webhooks on \(config.tls == nil ? "http" : "https")" : "dashboard on http"
+                let host = listener == .webhook ? config.address.host : config.dashboardAddress?.host ?? ""
+                ConsoleIO.err("Serving \(what)://\(ListenAddress(host: host, port: port)) (mode \(config.mode.rawValue))\n")
+            }
+        } catch let error as InputError {
+            throw CLIError.badInput(error.message)
+        }
+    }
+}

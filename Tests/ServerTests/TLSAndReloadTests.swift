@@ -1,0 +1,143 @@
+import Evidence
+import Foundation
+import Governance
+import KubeletAuthzApp
+import KubeletAuthzServer
+import TestPKI
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct TLSAndReloadTests {
+    static let review = kubeletReview(user: "system:serviceaccount:monitoring:netdata", groups: [], verb: "get", subresource: "proxy", node: "gpu-node-1")
+
+    @Test func clientCertificateRequiredWhenAClientCAIsGiven() async throws {
+        let pki = try TestPKI.make()
+        let server = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: pki))
+        let without = try APIServerClient(port: server.port, pki: pki, clientCertificate: false, connectTimeout: 1)
+        await #expect(throws: (any Error).self) { _ = try await without.post("/authorize", Self.review) }
+        try await without.shutdown()
+        let with = try APIServerClient(port: server.port, pki: pki)
+        #expect(try await with.post("/authorize", Self.review).status == 200)
+        try await with.shutdown()
+        try await server.stop()
+
+        // Without --client-ca-file no client certificate is asked for.
+        let open = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: pki, clientCA: false))
+        let anonymous = try APIServerClient(port: open.port, pki: pki, clientCertificate: false)
+        #expect(try await anonymous.post("/authorize", Self.review).status == 200)
+        try await anonymous.shutdown()
+        try await open.stop()
+    }
+
+    @Test func plainHTTPOnlyWhenAskedFor() async throws {
+        let server = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: nil))
+        let client = try APIServerClient(port: server.port, pki: nil)
+        #expect(try await client.post("/authorize", Self.review).status == 200)
+        try await client.shutdown()
+        try await server.stop()
+    }
+
+    /// A renewed certificate (files replaced by rename, as a Secret mount updates) is served to
+    /// new connections; the old one is no longer.
+    @Test func certificateReloadedWhenItsFilesChange() async throws {
+        let first = try TestPKI.make(), second = try TestPKI.make()
+        let dir = Fixtures.temporaryDirectory()
+        let cert = dir.appendingPathComponent("tls.crt").path, key = dir.appendingPathComponent("tls.key").path
+        try FileManager.default.copyItem(atPath: first.serverCert, toPath: cert)
+        try FileManager.default.copyItem(atPath: first.serverKey, toPath: key)
+        var config = TestServer.configuration(mode: .enforce, pki: nil)
+        config.tls = .init(certificate: cert, privateKey: key)
+        let server = try await TestServer.start(config)
+        let oldTrust = try APIServerClient(port: server.port, pki: first, clientCertificate: false)
+        #expect(try await oldTrust.post("/authorize", Self.review).status == 200)
+        try await oldTrust.shutdown()
+        #expect(try server.server.reloadCertificateIfChanged() == false)
+
+        for (from, to) in [(second.serverCert, cert), (second.serverKey, key)] {
+            let staged = to + ".new"
+            try FileManager.default.copyItem(atPath: from, toPath: staged)
+            #expect(rename(staged, to) == 0)
+        }
+        #expect(try server.server.reloadCertificateIfChanged() == true)
+        let newTrust = try APIServerClient(port: server.port, pki: second, clientCertificate: false)
+        #expect(try await newTrust.post("/authorize", Self.review).status == 200)
+        try await newTrust.shutdown()
+        let stale = try APIServerClient(port: server.port, pki: first, clientCertificate: false, connectTimeout: 1)
+        await #expect(throws: (any Error).self) { _ = try await stale.post("/authorize", Self.review) }
+        try await stale.shutdown()
+        try await server.stop()
+    }
+
+    /// Reloads swap the whole policy: under reviews sent while the policy flips between two
+    /// registers, each approving the subject through a different group, no review sees the
+    /// old approval gone and the new one not yet there.
+    @Test func reloadUnderLoadNeverShowsAMixedPolicy() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        func register(_ group: String) -> String {
+            """
+            apiVersion: kubelet-authz.io/v1alpha1
+            kind: KubeletAccessRegister
+            entries:
+            - subject: {kind: Group, name: \(group)}
+              owner: team@example.com
+              access:
+              - subresources: [proxy]
+                verbs: [get]
+            """
+        }
+        let a = dir.appendingPathComponent("a.yaml").path, b = dir.appendingPathComponent("b.yaml").path
+        try register("team-a").write(toFile: a, atomically: true, encoding: .utf8)
+        try register("team-b").write(toFile: b, atomically: true, encoding: .utf8)
+        let sources = [TestServer.demoSource(register: a), TestServer.demoSource(register: b)]
+        let loads = LoadCounter()
+        let server = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: nil), load: { day in
+            try await sources[loads.next() % 2].load(today: day)
+        })
+        let body = kubeletReview(user: "carol", groups: ["team-a", "team-b"], verb: "get", subresource: "proxy", node: "gpu-node-1")
+        let client = try APIServerClient(port: server.port, pki: nil)
+        let denied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var n = 0
+                    for _ in 0..<50 { if try ReviewStatus(try await client.post("/authorize", body).body).denied { n += 1 } }
+                    return n
+                }
+            }
+            group.addTask {
+                for _ in 0..<20 { if let e = await server.server.reload() { throw e } }
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(denied == 0)
+        #expect(server.server.policy.policy?.generation == 21)
+        // And the subject is denied when neither register approves it: the test can fail.
+        let outsider = kubeletReview(user: "carol", groups: ["team-c"], verb: "get", subresource: "proxy", node: "gpu-node-1")
+        #expect(try ReviewStatus(try await client.post("/authorize", outsider).body).denied)
+        try await client.shutdown()
+        try await server.stop()
+    }
+
+    @Test func aFailedReloadKeepsThePolicyAndIsCounted() async throws {
+        let loads = LoadCounter()
+        let source = TestServer.demoSource()
+        let server = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: nil), load: { day in
+            if loads.next() > 0 { throw InputError("register.yaml:3: broken") }
+            return try await source.load(today: day)
+        })
+        #expect(await server.server.reload() != nil)
+        #expect(server.server.policy.policy?.generation == 1)
+        let client = try APIServerClient(port: server.port, pki: nil)
+        #expect(try ReviewStatus(try await client.post("/authorize", Self.review).body).denied)
+        #expect(try await client.get("/metrics").body.contains("kubelet_authz_policy_reload_failures_total 1"))
+        try await client.shutdown()
+        try await server.stop()
+    }
+}
+
+/// Counts calls across tasks.
+final class LoadCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func next() -> Int { lock.withLock { defer { n += 1 }; return n } }
+}
