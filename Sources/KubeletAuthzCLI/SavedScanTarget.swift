@@ -25,9 +25,31 @@ struct SavedScanTarget {
         path == self.path && ((try? store.holdsNothing()) ?? false)
     }
 
-    func save(_ content: ScanContent) throws(CLIError) {
-        let previous = try historyCall(path) { try store.scans(cluster: cluster, since: nil).last }
-        let saved = try historyCall(path) { try store.save(content, cluster: cluster, time: Date().timeIntervalSince1970) }
+    /// A save under way on another thread; `finish` waits for it.
+    final class Pending: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var outcome: Result<(saved: SavedScan, previous: SavedScan?), Error>? = nil
+    }
+
+    /// Starts saving `report` with the findings the scan detected: the record is built, encoded
+    /// and hashed on another thread (on a cluster of 100k bindings, a fair part of a second).
+    func start(_ report: ScanReport, findings: [Finding]) -> Pending {
+        let pending = Pending()
+        let (store, cluster, time) = (self.store, self.cluster, Date().timeIntervalSince1970)
+        DispatchQueue.global().async {
+            pending.outcome = Result {
+                let content = ScanRecording.content(of: report, findings: findings)
+                let previous = try store.scans(cluster: cluster, since: nil).last
+                return (try store.save(content, cluster: cluster, time: time), previous)
+            }
+            pending.done.signal()
+        }
+        return pending
+    }
+
+    func finish(_ pending: Pending) throws(CLIError) {
+        pending.done.wait()
+        let (saved, previous) = try historyCall(path) { try pending.outcome!.get() }
         let unchanged = previous.map {
             $0.inventoryHash == saved.inventoryHash && $0.findingsHash == saved.findingsHash && $0.governanceHash == saved.governanceHash
         } ?? false

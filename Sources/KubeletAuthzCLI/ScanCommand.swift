@@ -160,8 +160,10 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         report = source.scope.limit(report)
         let detected = report.findings
         report.findings = try accept(report.findings, now: day)
+        // Saved on the second core while the report is written (the save needs the detected
+        // findings, not what acceptances leave of them).
+        let saving = history?.start(report, findings: detected)
         if let history {
-            try history.save(ScanRecording.content(of: report, findings: detected))
             report.findings = try history.accept(report.findings, now: day)
         }
         if let shown { report = report.keeping(shown) }
@@ -179,6 +181,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         } else {
             try write(report, output: output, snapshot: snapshot)
         }
+        if let history, let saving { try history.finish(saving) }
         if let threshold, report.failing(at: threshold) {
             let n = report.findings.filter { $0.severity >= threshold }.count
             ConsoleIO.err("\(n) finding\(n == 1 ? "" : "s") at or above \(threshold) (--fail-on \(threshold))\n")
