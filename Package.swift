@@ -76,7 +76,7 @@ let package = Package(
         ]),
         // The fleet's evidence database: the same schema ideas as Store, on a shared PostgreSQL.
         .target(name: "PostgresStore", dependencies: [
-            "Evidence", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "Evidence", "History", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -140,13 +140,14 @@ let package = Package(
         ]),
         .testTarget(name: "ServerTests", dependencies: [
             "KubeletAuthzServer", "KubeletAuthzApp", "KubeletAuthzCLI", "Governance", "Evidence", "Store", "RBAC", "KubeletModel", "KubeletAccess", "Cluster",
-            "TestSupport", "TestPKI", "CLITestSupport",
+            "TestSupport", "TestPKI", "CLITestSupport", "PostgresStore", "PostgresTestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: [
             "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",
+            "History", "ScanHistoryConformance",
         ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
     ]

@@ -32,6 +32,13 @@ public struct FindingLifecycle: Codable, Hashable, Sendable {
 
     public var isOpen: Bool { fixedAt == nil }
 
+    /// As a store reports it: an open finding was last seen at its cluster's latest scan.
+    public func reported(latestScan: Double?) -> FindingLifecycle {
+        var l = self
+        if l.isOpen, let latestScan { l.lastSeen = latestScan }
+        return l
+    }
+
     /// The rows a new scan changes, given every row stored for the cluster, the scan's findings,
     /// its time and the time of the scan saved before it. Findings that stay open are not
     /// rewritten; new ones open, fixed ones come back, gone ones are fixed at this scan.

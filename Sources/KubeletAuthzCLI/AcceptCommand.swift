@@ -38,7 +38,7 @@ struct AcceptCommand: AsyncParsableCommand, DocumentedByExamples {
         guard let untilDay = Day(until) else { throw CLIError.badInput("--until \"\(until)\": expected a date YYYY-MM-DD") }
         let today = try ScanCommand.day(now, demo: false)
         guard untilDay >= today else { throw CLIError.badInput("--until \(untilDay) has passed (today is \(today)): an acceptance must hold until today or later") }
-        let path = try store.path
+        let path = try store.displayName  // messages only: a URL without its password
         let db = try store.open()
         let scans = try historyCall(path) { try db.scans(cluster: nil, since: nil) }
         let clusters = Array(Set(scans.map(\.cluster))).sorted()

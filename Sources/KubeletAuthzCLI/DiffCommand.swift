@@ -46,7 +46,7 @@ struct DiffCommand: AsyncParsableCommand, DocumentedByExamples {
         }
         guard scans.count <= 2 else { throw CLIError.badInput("diff compares two scans: give at most two SCAN ids, not \(scans.count)") }
         let day = try ScanCommand.day(now, demo: false)
-        let path = try store.path
+        let path = try store.displayName  // messages only: a URL without its password
         let db = try store.open()
         let (a, b) = try pair(db, path)
         let (before, after) = try historyCall(path) { (try db.content(of: a), try db.content(of: b)) }

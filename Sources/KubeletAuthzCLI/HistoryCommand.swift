@@ -40,7 +40,7 @@ struct HistoryCommand: AsyncParsableCommand, DocumentedByExamples {
         let output = try OutputRequest<HistoryFormat>(self.output, names: false, command: "history")
         let since = try self.since.map { text throws(CLIError) in try EvidenceStoreOptions.seconds(text, flag: "--since") }
         let day = try ScanCommand.day(now, demo: false).description
-        let path = try store.path
+        let path = try store.displayName  // messages only: a URL without its password
         let db = try store.open()
         let scans = try historyCall(path) { try db.scans(cluster: cluster, since: since) }
         if findings {

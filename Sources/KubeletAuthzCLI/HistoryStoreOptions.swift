@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
 import History
-import Store
+import KubeletAuthzApp
 
 /// Where saved scans are kept, for `history`, `diff` and `accept` (and `scan --save`): the
 /// evidence database (`--store`, `$KUBELET_AUTHZ_STORE`), else a default SQLite file under the
 /// user's data directory, so hourly `scan --save` needs no flag.
 struct HistoryStoreOptions: ParsableArguments {
     @Option(name: [.customLong("store"), .customLong("db")],
-            help: ArgumentHelp("The database of saved scans (an SQLite file; --db is an alias). Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else $XDG_DATA_HOME/kubelet-authz/kubelet-authz.sqlite (~/.local/share/…).", valueName: "PATH"))
+            help: ArgumentHelp("The database of saved scans: an SQLite file, or a fleet's PostgreSQL database as postgres://USER@HOST:PORT/DB (password from $PGPASSWORD or ~/.pgpass); --db is an alias. Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else $XDG_DATA_HOME/kubelet-authz/kubelet-authz.sqlite (~/.local/share/…).", valueName: "PATH|URL"))
     var store: String?
 
     var path: String { get throws(CLIError) { try Self.path(explicit: store) } }
+
+    /// The store as messages name it: a URL without its password.
+    var displayName: String { get throws(CLIError) { EvidenceLoading.StoreChoice.displayName(try path) } }
 
     /// The flag, else the environment, else the default file.
     static func path(explicit: String?) throws(CLIError) -> String {
@@ -27,15 +30,18 @@ struct HistoryStoreOptions: ParsableArguments {
 
     /// The store of saved scans; reading commands refuse a file that is not there rather than
     /// create an empty one.
-    func open(creating: Bool = false) throws(CLIError) -> EvidenceStore {
+    func open(creating: Bool = false) throws(CLIError) -> any StoreDatabase {
         try Self.open(try path, creating: creating)
     }
 
-    static func open(_ path: String, creating: Bool) throws(CLIError) -> EvidenceStore {
-        if !creating && !FileManager.default.fileExists(atPath: path) {
+    /// A PostgreSQL URL through the evidence commands' opening (`StoreChoice.openDatabase`); an
+    /// unreachable server is bad input (exit 2) naming host, port and user.
+    static func open(_ path: String, creating: Bool) throws(CLIError) -> any StoreDatabase {
+        let environment = ConsoleIO.current.environment
+        if case .sqlite = EvidenceLoading.StoreChoice.named(path, environment: environment), !creating && !FileManager.default.fileExists(atPath: path) {
             throw .badInput("no saved scans: \(path) does not exist (save a scan with `kubelet-authz scan --save`, or name the database with --store)")
         }
-        do { return try EvidenceStore(path: path) } catch { throw .badInput(error.description) }
+        do { return try EvidenceLoading.StoreChoice.openDatabase(path, environment: environment) } catch { throw .badInput(error.message) }
     }
 }
 

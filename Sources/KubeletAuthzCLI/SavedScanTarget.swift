@@ -3,15 +3,16 @@ import Foundation
 import Governance
 import History
 import KubeletAuthzApp
-import Store
 
 /// `scan --save`: the store and the cluster a scan is saved under, resolved before the scan so
 /// that a missing cluster identity fails before any work; the save itself; and the recorded
 /// acceptances, applied to what the scan reports and fails on.
 struct SavedScanTarget {
     let path: String
-    let store: EvidenceStore
+    let store: any StoreDatabase
     let cluster: String
+    /// The store as messages name it: a URL without its password.
+    var name: String { EvidenceLoading.StoreChoice.displayName(path) }
 
     static func open(store explicit: String?, cluster: String?, snapshot: ClusterSnapshot) throws(CLIError) -> SavedScanTarget {
         let name: String
@@ -49,19 +50,19 @@ struct SavedScanTarget {
 
     func finish(_ pending: Pending) throws(CLIError) {
         pending.done.wait()
-        let (saved, previous) = try historyCall(path) { try pending.outcome!.get() }
+        let (saved, previous) = try historyCall(name) { try pending.outcome!.get() }
         let unchanged = previous.map {
             $0.inventoryHash == saved.inventoryHash && $0.findingsHash == saved.findingsHash && $0.governanceHash == saved.governanceHash
         } ?? false
-        ConsoleIO.err("Saved scan \(saved.id) of cluster \(cluster) in \(path)\(unchanged ? " (unchanged since scan \(previous!.id): no new content)" : "")\n")
+        ConsoleIO.err("Saved scan \(saved.id) of cluster \(cluster) in \(name)\(unchanged ? " (unchanged since scan \(previous!.id): no new content)" : "")\n")
     }
 
     /// Findings accepted with `kubelet-authz accept` leave; lapsed acceptances bring them back with a KA072.
     func accept(_ findings: [Finding], now: Day) throws(CLIError) -> [Finding] {
-        let recorded = try historyCall(path) { try store.acceptances() }
+        let recorded = try historyCall(name) { try store.acceptances() }
         guard !recorded.isEmpty else { return findings }
-        let outcome = RecordedAcceptances.acceptance(recorded, for: findings, cluster: cluster, store: path).apply(to: findings, now: now)
-        if outcome.accepted > 0 { ConsoleIO.err("\(outcome.accepted) finding\(outcome.accepted == 1 ? "" : "s") accepted in \(path) (kubelet-authz accept)\n") }
+        let outcome = RecordedAcceptances.acceptance(recorded, for: findings, cluster: cluster, store: name).apply(to: findings, now: now)
+        if outcome.accepted > 0 { ConsoleIO.err("\(outcome.accepted) finding\(outcome.accepted == 1 ? "" : "s") accepted in \(name) (kubelet-authz accept)\n") }
         return outcome.kept
     }
 }

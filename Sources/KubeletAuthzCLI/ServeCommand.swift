@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Require client certificates signed by this CA (the client certificate of the API server's webhook kubeconfig).", valueName: "FILE"))
     var clientCaFile: String?
     @Flag(help: "Serve plain HTTP, without TLS (for tests only: the webhooks carry who may reach which kubelet).") var insecureHttp = false
-    @Option(help: ArgumentHelp("Evidence database for audit batches and aggregated decisions (an SQLite file). Default: memory only.", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Evidence database for audit batches and aggregated decisions: an SQLite file, or a fleet's PostgreSQL database as postgres://USER@HOST:PORT/DB (password from $PGPASSWORD or ~/.pgpass), which every replica may share. Default: memory only.", valueName: "PATH|URL"))
     var store: String?
     @Option(help: ArgumentHelp("Serve the dashboard on its own listener (keep it on loopback: it shows who can exec where). Default: no dashboard.", valueName: "HOST:PORT"))
     var dashboardAddress: String?
@@ -93,12 +93,11 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
 
     func stores() throws(CLIError) -> StoreAccess {
         guard let store else { return StoreAccess(evidence: MemoryEvidenceStore(), decisions: MemoryDecisionStore()) }
-        if store.contains("://") { throw .badInput("--store \(store): only an SQLite file path is supported") }
         do {
-            let db = try EvidenceStore(path: store)
+            let db = try EvidenceLoading.StoreChoice.openDatabase(store, environment: ConsoleIO.current.environment)
             return StoreAccess(evidence: db, decisions: db)
         } catch {
-            throw .badInput(error.description)
+            throw .badInput(error.message)
         }
     }
 

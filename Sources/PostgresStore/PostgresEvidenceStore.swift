@@ -12,7 +12,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public let location: PostgresLocation
     let session: PostgresSession
     /// One caller at a time on the connection.
-    private let lock = NSLock()
+    let lock = NSLock()
     /// Tries at a batch whose connection broke, or that lost a deadlock, before it is reported.
     var attempts = 4
     /// Fault tests: runs inside a batch's transaction once everything is written, before COMMIT.

@@ -45,6 +45,36 @@ struct PostgresSchema {
                 cluster TEXT COLLATE "C" NOT NULL, source_name TEXT COLLATE "C" NOT NULL, line BIGINT NOT NULL,
                 reason TEXT NOT NULL, PRIMARY KEY (cluster, source_name, line));
             """),
+        // The scan history (PostgresScanHistory.swift), as the SQLite store's (Store/SQLiteScanHistory.swift), with
+        // the cluster in every key: one database holds the fleet's scans.
+        Migration(version: 2, name: "scan history", sql: """
+            CREATE TABLE scan_content (hash TEXT COLLATE "C" NOT NULL PRIMARY KEY, kind TEXT NOT NULL, body BYTEA NOT NULL);
+            CREATE TABLE scan (
+                id BIGSERIAL PRIMARY KEY, cluster TEXT COLLATE "C" NOT NULL, time DOUBLE PRECISION NOT NULL, release TEXT NOT NULL,
+                inventory_hash TEXT COLLATE "C" NOT NULL REFERENCES scan_content (hash),
+                findings_hash TEXT COLLATE "C" NOT NULL REFERENCES scan_content (hash),
+                governance_hash TEXT COLLATE "C" NOT NULL REFERENCES scan_content (hash),
+                subjects BIGINT NOT NULL, exec_capable BIGINT NOT NULL, critical BIGINT NOT NULL, high BIGINT NOT NULL,
+                medium BIGINT NOT NULL, low BIGINT NOT NULL, info BIGINT NOT NULL);
+            CREATE INDEX scan_cluster_time ON scan (cluster, time, id);
+            CREATE INDEX scan_time ON scan (time, id);
+            CREATE TABLE finding_lifecycle (
+                cluster TEXT COLLATE "C" NOT NULL, fingerprint TEXT COLLATE "C" NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL,
+                subject_kind TEXT, subject_namespace TEXT, subject_name TEXT, message TEXT NOT NULL,
+                first_seen DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL, fixed_at DOUBLE PRECISION,
+                PRIMARY KEY (cluster, fingerprint));
+            CREATE TABLE finding_acceptance (
+                cluster TEXT COLLATE "C" NOT NULL, fingerprint TEXT COLLATE "C" NOT NULL, reason TEXT NOT NULL, until TEXT NOT NULL,
+                recorded_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (cluster, fingerprint));
+            """),
+        // The webhook's aggregated decisions (PostgresDecisions.swift), as Store/DecisionTable.swift's.
+        Migration(version: 3, name: "authorization decisions", sql: """
+            CREATE TABLE authorization_decision (
+                user_name TEXT COLLATE "C" NOT NULL, node TEXT COLLATE "C" NOT NULL, subresource TEXT COLLATE "C" NOT NULL,
+                verb TEXT COLLATE "C" NOT NULL, mode TEXT COLLATE "C" NOT NULL, verdict TEXT COLLATE "C" NOT NULL,
+                count BIGINT NOT NULL, first_seen DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (user_name, node, subresource, verb, mode, verdict));
+            """),
     ]
 
     /// The advisory lock every migrator takes (an arbitrary constant, "kaSchema").

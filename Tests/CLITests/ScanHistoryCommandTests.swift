@@ -12,31 +12,18 @@ import Testing
 /// beside a KA072. All against a real SQLite file.
 @Suite("Scan history: save, history, diff, accept")
 struct ScanHistoryCommandTests {
-    static let examples = Fixtures.repositoryRoot.appendingPathComponent("examples")
-    static let register = examples.appendingPathComponent("register.yaml").path
-    /// The demo's kube-system Namespace UID (examples/ai-cluster/namespaces.yaml).
-    static let demoCluster = "6e75707e-2a56-592f-8eb1-3afa974e67d9"
-    static let netdataBinding = "  name: netdata\nsubjects:\n- kind: ServiceAccount\n  name: netdata\n  namespace: monitoring\n"
-    static let debugger = "ServiceAccount monitoring/node-debugger"
+    static let register = DemoClusterEdit.register
+    static let demoCluster = DemoClusterEdit.demoCluster
+    static let debugger = DemoClusterEdit.debugger
 
     /// A copy of the demo cluster, and a database beside it.
     static func workspace() throws -> (cluster: String, db: String) {
-        let dir = Fixtures.temporaryDirectory()
-        let cluster = dir.appendingPathComponent("ai-cluster")
-        try FileManager.default.copyItem(at: examples.appendingPathComponent("ai-cluster"), to: cluster)
-        return (cluster.path, dir.appendingPathComponent("history.sqlite").path)
+        let cluster = try DemoClusterEdit.copy()
+        return (cluster.path, cluster.deletingLastPathComponent().appendingPathComponent("history.sqlite").path)
     }
 
-    /// The ClusterRoleBinding netdata (nodes/proxy, nodes/metrics) also binds a new ServiceAccount.
     static func grantProxyToNewServiceAccount(_ cluster: String) throws {
-        let rbac = cluster + "/collectors-rbac.yaml"
-        let text = try String(contentsOfFile: rbac, encoding: .utf8)
-        try #require(text.components(separatedBy: netdataBinding).count == 2)
-        try text.replacingOccurrences(of: netdataBinding, with: netdataBinding + "- kind: ServiceAccount\n  name: node-debugger\n  namespace: monitoring\n")
-            .write(toFile: rbac, atomically: true, encoding: .utf8)
-        let accounts = cluster + "/serviceaccounts.yaml"
-        try (try String(contentsOfFile: accounts, encoding: .utf8) + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: node-debugger\n  namespace: monitoring\n")
-            .write(toFile: accounts, atomically: true, encoding: .utf8)
+        try DemoClusterEdit.grantProxyToNewServiceAccount(cluster)
     }
 
     static func scan(_ cluster: String, _ db: String, _ extra: [String] = []) async -> CommandResult {

@@ -13,7 +13,7 @@ struct ServeCommandTests {
         (["--insecure-http", "--client-ca-file", "ca.crt"], "--client-ca-file needs TLS"),
         (["--insecure-http", "--address", "8443"], "--address \"8443\": expected HOST:PORT"),
         (["--insecure-http", "--never-deny", "ops-bot"], "--never-deny \"ops-bot\": expected user/NAME or group/NAME"),
-        (["--insecure-http", "--store", "postgres://db/evidence"], "only an SQLite file path is supported"),
+        (["--insecure-http", "--store", "postgres://nobody@127.0.0.1:1/evidence"], "cannot connect to the evidence database postgres://nobody@127.0.0.1:1/evidence (host 127.0.0.1, port 1, user nobody)"),
         (["--tls-cert-file", "/nonexistent/tls.crt", "--tls-private-key-file", "/nonexistent/tls.key"], "cannot load the TLS certificate /nonexistent/tls.crt"),
         (["--insecure-http", "--register", "/nonexistent/register.yaml"], "--register: the path \"/nonexistent/register.yaml\" does not exist"),
     ])
