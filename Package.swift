@@ -147,7 +147,7 @@ let package = Package(
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: [
             "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",
-            "History", "ScanHistoryConformance",
+            "History", "ScanHistoryConformance", .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
     ]

@@ -42,12 +42,16 @@ public struct ServeDeploymentOptions: Sendable, Hashable {
     /// The directory on each control-plane node holding the API server's files and the
     /// certificates (mounted into the kube-apiserver static pod and the DaemonSet).
     public var hostDirectory: String
+    /// The port of the plain-HTTP health listener (`serve --health-address`, same host as the
+    /// webhook): the kubelet's probes present no client certificate, which the webhook
+    /// listener requires.
+    public var healthPort: Int
 
     public init(address: String = "127.0.0.1:8443", mode: Mode = .observe, namespace: String = "kubelet-authz",
                 image: String = "kubelet-authz:latest", apiServerKubeletClient: String = APIServerKubeletClient.kubeadmUser,
                 timeout: GoDuration = .seconds(3), authorizedTTL: GoDuration = .minutes(5), unauthorizedTTL: GoDuration = .seconds(30),
                 cacheAuthorizedRequests: Bool = true, cacheUnauthorizedRequests: Bool = true, shape: Shape = .hostNetwork,
-                hostDirectory: String = "/etc/kubernetes/kubelet-authz") {
+                hostDirectory: String = "/etc/kubernetes/kubelet-authz", healthPort: Int = 8081) {
         self.address = address
         self.mode = mode
         self.namespace = namespace
@@ -60,6 +64,7 @@ public struct ServeDeploymentOptions: Sendable, Hashable {
         self.cacheUnauthorizedRequests = cacheUnauthorizedRequests
         self.shape = shape
         self.hostDirectory = hostDirectory
+        self.healthPort = healthPort
     }
 }
 

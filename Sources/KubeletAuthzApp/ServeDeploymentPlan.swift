@@ -14,6 +14,12 @@ struct ServeDeploymentPlan: Sendable {
 
     var mode: ServeDeploymentOptions.Mode { options.mode }
     var namespace: String { options.namespace }
+    /// What the container's `--health-address` says: the webhook's host, the health port.
+    var healthListenAddress: String {
+        let host = listenAddress.hasPrefix("[") ? String(listenAddress[...listenAddress.firstIndex(of: "]")!])
+            : String(listenAddress[..<(listenAddress.lastIndex(of: ":") ?? listenAddress.endIndex)])
+        return "\(host):\(options.healthPort)"
+    }
     var baseURL: String { "https://\(urlHost.contains(":") ? "[\(urlHost)]" : urlHost):\(port)" }
     var authorizeURL: String { baseURL + "/authorize" }
     var auditURL: String { baseURL + "/audit" }
@@ -53,6 +59,9 @@ struct ServeDeploymentPlan: Sendable {
             listenAddress = "0.0.0.0:\(port)"
         }
         hostIsIP = Self.isIPv4(urlHost) || Self.isIPv6(urlHost)
+        guard (1...65535).contains(o.healthPort), o.healthPort != port else {
+            throw ServeDeploymentError(field: "health-address", message: "port \(o.healthPort) must be 1-65535 and not the webhook's port \(port)")
+        }
         try Self.check(o.namespace, field: "namespace", Self.isDNSLabel, "a DNS-1123 label (lower-case letters, digits and '-', at most 63)")
         try Self.check(o.image, field: "image", { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "./:@_-".contains($0)) } },
                        "an image reference (letters, digits and . / : @ _ -)")

@@ -16,7 +16,7 @@ public enum ServeWorkload {
             "It reads the register from ConfigMap \(p.namespace)/\(registerConfigMap) (create it first:",
             "  kubectl -n \(p.namespace) create configmap \(registerConfigMap) --from-file=register.yaml=REGISTER)",
             "and the cluster's RBAC with list and watch, as ServiceAccount \(p.namespace)/\(name).",
-            "Probes call /healthz and /readyz over HTTPS without a client certificate: the server must not require one there.",
+            "Probes call /healthz and /readyz on the plain-HTTP health listener (--health-address, port \(p.options.healthPort)): the webhook listener requires a client certificate.",
         ]
         let workload: String
         switch p.options.shape {
@@ -103,9 +103,9 @@ public enum ServeWorkload {
             """
             \(kind):
               httpGet:
-            \(probeHost.map { "    host: \($0)\n" } ?? "")    port: \(p.port)
+            \(probeHost.map { "    host: \($0)\n" } ?? "")    port: \(o.healthPort)
                 path: \(path)
-                scheme: HTTPS
+                scheme: HTTP
               periodSeconds: \(period)
 
             """
@@ -119,6 +119,7 @@ public enum ServeWorkload {
               - serve
               - --mode=\(o.mode.rawValue)
               - --address=\(p.listenAddress)
+              - --health-address=\(p.healthListenAddress)
               - --apiserver-kubelet-client=\(o.apiServerKubeletClient)
               - --tls-cert-file=/etc/kubelet-authz/tls/\(ServeCertificateRecipe.serverCertificate)
               - --tls-private-key-file=/etc/kubelet-authz/tls/\(ServeCertificateRecipe.serverKey)

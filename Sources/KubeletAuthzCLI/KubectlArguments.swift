@@ -21,6 +21,7 @@ enum KubectlArguments {
         "--tenant-label",
         "--cluster", "--reason", "--until",
         "--mode", "--address", "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--dashboard-address", "--never-deny",
+        "--health-address", "--print-config-dir",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

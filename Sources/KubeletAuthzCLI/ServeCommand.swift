@@ -50,6 +50,12 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     var store: String?
     @Option(help: ArgumentHelp("Serve the dashboard on its own listener (keep it on loopback: it shows who can exec where). Default: no dashboard.", valueName: "HOST:PORT"))
     var dashboardAddress: String?
+    @Option(help: ArgumentHelp("Serve only /healthz, /readyz and /metrics, over plain HTTP, on this listener too: for the kubelet's probes and Prometheus, which present no client certificate. Default: none.", valueName: "HOST:PORT"))
+    var healthAddress: String?
+    @Flag(help: "Print, without serving, every file a deployer needs for --address and --mode (AuthorizationConfiguration, webhook kubeconfigs, audit policy rules, kube-apiserver flags, workload, certificate recipe) as one YAML stream.")
+    var printConfig = false
+    @Option(help: ArgumentHelp("With --print-config: write one file per artefact into this directory instead of stdout.", valueName: "DIR"))
+    var printConfigDir: String?
     @Option(help: ArgumentHelp("Never deny this subject, besides the API server's kubelet client, system:nodes and system:masters. Repeatable.", valueName: "user/NAME|group/NAME"))
     var neverDeny: [String] = []
     @Option(help: ArgumentHelp("The user the API server calls kubelets as (its --kubelet-client-certificate); never denied.", valueName: "USER"))
@@ -74,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
         do {
             var config = ServerConfiguration(mode: mode, address: try ListenAddress(address, option: "--address"), tls: tls)
             config.dashboardAddress = try dashboardAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--dashboard-address") }
+            config.healthAddress = try healthAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--health-address") }
             return config
         } catch {
             throw .badInput(error.description)
@@ -102,23 +109,54 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     }
 
     func run() async throws {
+        if printConfig || printConfigDir != nil { return try printDeployment() }
         let config = try configuration()
         let source = try source()
         let stores = try stores()
+        let mode = config.mode
         let server: KubeletAuthzServer
         do {
-            server = try KubeletAuthzServer(configuration: config, store: stores, load: { day in try await source.load(today: day) })
+            server = try KubeletAuthzServer(configuration: config, store: stores, load: { day in try await source.load(today: day) },
+                                            dashboard: { view in ServeDashboard.page(view, mode: mode, now: Date()) })
         } catch {
             throw CLIError.badInput(error.description)
         }
         do {
             try await server.run { listener, port in
-                let what = listener == .webhook ? "webhooks on \(config.tls == nil ? "http" : "https")" : "dashboard on http"
-                let host = listener == .webhook ? config.address.host : config.dashboardAddress?.host ?? ""
+                let (what, host) = switch listener {
+                case .webhook: ("webhooks on \(config.tls == nil ? "http" : "https")", config.address.host)
+                case .dashboard: ("dashboard on http", config.dashboardAddress?.host ?? "")
+                case .health: ("health and metrics on http", config.healthAddress?.host ?? "")
+                }
                 ConsoleIO.err("Serving \(what)://\(ListenAddress(host: host, port: port)) (mode \(config.mode.rawValue))\n")
             }
         } catch let error as InputError {
             throw CLIError.badInput(error.message)
         }
+    }
+
+    /// `--print-config`: the deployer's files for the address and mode given, from the same
+    /// renderer that wrote deploy/serve/.
+    func printDeployment() throws(CLIError) {
+        var options = ServeDeploymentOptions(address: address, mode: mode == .enforce ? .enforce : .observe,
+                                             apiServerKubeletClient: apiserverKubeletClient)
+        if let healthAddress {
+            do { options.healthPort = try ListenAddress(healthAddress, option: "--health-address").port } catch { throw .badInput(error.description) }
+        }
+        let artefacts: [ServeArtefact]
+        do { artefacts = try ServeDeploymentRenderer.render(options) } catch { throw .badInput(error.description) }
+        guard let dir = printConfigDir else {
+            ConsoleIO.out(ServeDeploymentRenderer.stream(artefacts))
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for a in artefacts {
+                try Data(a.fileText.utf8).write(to: URL(fileURLWithPath: dir).appendingPathComponent(a.fileName))
+            }
+        } catch {
+            throw .badInput("--print-config-dir \(dir): \(error.localizedDescription)")
+        }
+        ConsoleIO.err("Wrote \(artefacts.count) files to \(dir): \(artefacts.map(\.fileName).joined(separator: ", "))\n")
     }
 }

@@ -18,7 +18,7 @@ public final class KubeletAuthzServer: Sendable {
     public typealias PolicyLoad = @Sendable (Day) async throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport?)
     public typealias DashboardRenderer = @Sendable (DashboardView) async -> String
 
-    public enum Listener: Sendable { case webhook, dashboard }
+    public enum Listener: Sendable { case webhook, dashboard, health }
 
     public let configuration: ServerConfiguration
     public let policy = PolicyState()
@@ -90,6 +90,12 @@ public final class KubeletAuthzServer: Sendable {
                                         onServerRunning: { channel in await onListening(.dashboard, channel.localAddress?.port ?? 0) },
                                         logger: logger))
         }
+        if let address = configuration.healthAddress {
+            services.append(Application(router: healthRouter(), server: HTTPServerBuilder.plainHTTP,
+                                        configuration: .init(address: .hostname(address.host, port: address.port), serverName: "kubelet-authz"),
+                                        onServerRunning: { channel in await onListening(.health, channel.localAddress?.port ?? 0) },
+                                        logger: logger))
+        }
         services.append(api)
         let serviceGroup = ServiceGroup(configuration: .init(services: services,
                                                              gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -138,6 +144,13 @@ public final class KubeletAuthzServer: Sendable {
                 return await audit.receive(Array(buffer.readableBytesView)).response
             }
         }
+        addHealthRoutes(router)
+        return router
+    }
+
+    /// `/healthz`, `/readyz` and `/metrics`, on the webhook listener and on the health one.
+    func addHealthRoutes(_ router: Router<BasicRequestContext>) {
+        let metrics = self.metrics
         router.get("metrics") { [self] _, _ -> Response in
             let text = metrics.exposition(policy: policy.policy, now: configuration.clock())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -147,6 +160,12 @@ public final class KubeletAuthzServer: Sendable {
         router.get("readyz") { [self] _, _ -> Response in
             isReady ? Self.text(200, "ok") : Self.text(503, "the policy is not loaded yet")
         }
+    }
+
+    /// The health listener: nothing but the probes and the metrics (no subject names in either).
+    func healthRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        addHealthRoutes(router)
         return router
     }
 

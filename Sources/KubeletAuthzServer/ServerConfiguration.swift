@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// The dashboard's own listener; nil: none.
     public var dashboardAddress: ListenAddress?
+    /// A plain-HTTP listener with only `/healthz`, `/readyz` and `/metrics`, for the kubelet's
+    /// probes and Prometheus: they present no client certificate, which the webhook listener
+    /// requires once `--client-ca-file` is given. nil: none.
+    public var healthAddress: ListenAddress?
     /// How often the aggregated decisions are written to the store.
     public var decisionFlushInterval: Duration = .seconds(5)
     /// How often the certificate and key files are checked for a change.

@@ -1,17 +1,25 @@
 import Foundation
 
 /// Where a PostgreSQL evidence store is: `postgres://user[:password]@host[:port]/database`
-/// (or `postgresql://`), with `?sslmode=disable|prefer|require`. The password comes from the
+/// (or `postgresql://`), with `?sslmode=disable|prefer|require|verify-ca|verify-full` and
+/// `sslrootcert=FILE|system`, as libpq reads them. The password comes from the
 /// URL, else `PGPASSWORD`, else the password file (`PGPASSFILE`, default `~/.pgpass`), as libpq
 /// takes it. What the location prints (`description`) never holds the password.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable { case disable, prefer, require }
+    /// libpq's sslmode: `prefer` and `require` encrypt without checking the server's
+    /// certificate; `verify-ca` checks it chains to the root certificates, `verify-full` also
+    /// that it names the host.
+    public enum TLSMode: String, Sendable { case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full" }
 
     public var host: String
     public var port: Int
     public var user: String
     public var database: String
     public var tls: TLSMode
+    /// `sslrootcert`: the CA file the server's certificate must chain to under `verify-ca` and
+    /// `verify-full`; nil: the system's roots (`sslrootcert=system`, or none given and no
+    /// `~/.postgresql/root.crt`, where libpq looks by default).
+    public var rootCertificate: String?
     /// Never printed; `nil` when none was found (trust or peer authentication).
     public var password: String?
 
@@ -38,18 +46,31 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         database = path.isEmpty ? user : path
         tls = .prefer
+        rootCertificate = nil
+        var rootGiven = false
         for item in url.queryItems ?? [] {
             switch item.name {
             case "sslmode":
                 switch item.value ?? "" {
                 case "disable", "allow": tls = .disable
                 case "prefer": tls = .prefer
-                case "require", "verify-ca", "verify-full": tls = .require
-                case let other: throw BadLocation(description: "\(Self.redacted(text)): sslmode \"\(other)\" is not one of disable, prefer, require")
+                case "require": tls = .require
+                case "verify-ca": tls = .verifyCA
+                case "verify-full": tls = .verifyFull
+                case let other: throw BadLocation(description: "\(Self.redacted(text)): sslmode \"\(other)\" is not one of disable, prefer, require, verify-ca, verify-full")
                 }
+            case "sslrootcert":
+                rootGiven = true
+                let value = item.value ?? ""
+                guard !value.isEmpty else { throw BadLocation(description: "\(Self.redacted(text)): sslrootcert is empty (a CA file, or system)") }
+                rootCertificate = value == "system" ? nil : value
             default:
-                throw BadLocation(description: "\(Self.redacted(text)): unknown parameter \"\(item.name)\" (only sslmode is read)")
+                throw BadLocation(description: "\(Self.redacted(text)): unknown parameter \"\(item.name)\" (only sslmode and sslrootcert are read)")
             }
+        }
+        if !rootGiven, tls == .verifyCA || tls == .verifyFull, let home = environment["HOME"],
+           FileManager.default.fileExists(atPath: home + "/.postgresql/root.crt") {
+            rootCertificate = home + "/.postgresql/root.crt"
         }
         if let given = url.password {
             password = given

@@ -31,19 +31,29 @@ final class PostgresSession: @unchecked Sendable {
         try? group.syncShutdownGracefully()
     }
 
+    /// The client's TLS as libpq's sslmode asks: `prefer` and `require` encrypt without
+    /// checking the certificate; `verify-ca` checks its chain against the root certificates,
+    /// `verify-full` also its name against the host.
+    static func tlsConfiguration(_ location: PostgresLocation) -> TLSConfiguration {
+        var ssl = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable, .prefer, .require:
+            ssl.certificateVerification = .none
+        case .verifyCA, .verifyFull:
+            ssl.certificateVerification = location.tls == .verifyFull ? .fullVerification : .noHostnameVerification
+            if let root = location.rootCertificate { ssl.trustRoots = .file(root) }
+        }
+        return ssl
+    }
+
     private func connect() throws(PostgresStoreError) {
         let tls: PostgresConnection.Configuration.TLS
         do {
-            var ssl = TLSConfiguration.makeClientConfiguration()
+            let ssl = Self.tlsConfiguration(location)
             switch location.tls {
             case .disable: tls = .disable
-            case .prefer:
-                // As libpq's sslmode=prefer and require: encrypted, the certificate not checked.
-                ssl.certificateVerification = .none
-                tls = .prefer(try NIOSSLContext(configuration: ssl))
-            case .require:
-                ssl.certificateVerification = .none
-                tls = .require(try NIOSSLContext(configuration: ssl))
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: ssl))
+            case .require, .verifyCA, .verifyFull: tls = .require(try NIOSSLContext(configuration: ssl))
             }
         } catch {
             throw PostgresStoreError(.cannotConnect, "cannot set up TLS for the evidence database \(location): \(error)")

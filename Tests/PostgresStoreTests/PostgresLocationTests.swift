@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 @testable import PostgresStore
 import TestSupport
 import Testing
@@ -21,6 +22,28 @@ struct PostgresLocationTests {
         #expect(!"\(l)".contains("s3cr"))
         let d = try PostgresLocation("postgresql://bob@10.0.0.1", environment: [:])
         #expect(d.port == 5432 && d.database == "bob" && d.tls == .prefer && d.password == nil)
+    }
+
+    /// libpq's sslmode: only verify-ca and verify-full check the server's certificate, against
+    /// sslrootcert (a file, or `system` for the system's roots), else ~/.postgresql/root.crt.
+    @Test("verify-ca and verify-full check the server's certificate; require and prefer do not")
+    func certificateVerification() throws {
+        let home = Fixtures.temporaryDirectory()
+        func config(_ query: String, home: String = "/nonexistent") throws -> (PostgresLocation, NIOSSLVerificationSummary) {
+            let l = try PostgresLocation("postgres://u@db.example/d?" + query, environment: ["HOME": home])
+            return (l, NIOSSLVerificationSummary(PostgresSession.tlsConfiguration(l)))
+        }
+        #expect(try config("sslmode=require").1 == .init(verification: "none", root: nil))
+        #expect(try config("sslmode=prefer").1 == .init(verification: "none", root: nil))
+        #expect(try config("sslmode=verify-ca&sslrootcert=/etc/pg/ca.crt").1 == .init(verification: "noHostnameVerification", root: "/etc/pg/ca.crt"))
+        #expect(try config("sslmode=verify-full&sslrootcert=/etc/pg/ca.crt").1 == .init(verification: "fullVerification", root: "/etc/pg/ca.crt"))
+        #expect(try config("sslmode=verify-full&sslrootcert=system").1 == .init(verification: "fullVerification", root: nil))
+        #expect(try config("sslmode=verify-full").1 == .init(verification: "fullVerification", root: nil))
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".postgresql"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: home.appendingPathComponent(".postgresql/root.crt"))
+        #expect(try config("sslmode=verify-full", home: home.path).1.root == home.path + "/.postgresql/root.crt")
+        #expect(try config("sslmode=require", home: home.path).1.root == nil)
+        #expect(throws: PostgresLocation.BadLocation.self) { _ = try PostgresLocation("postgres://u@h/d?sslmode=verify-full&sslrootcert=", environment: [:]) }
     }
 
     @Test("malformed URLs name the problem, not the password")
@@ -55,5 +78,26 @@ struct PostgresLocationTests {
         #expect(try PostgresLocation("postgres://u@h/d", environment: ["HOME": "/nonexistent", "PGPASSFILE": file.path]).password == "pa:ss")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
         #expect(try PostgresLocation("postgres://u@h/d", environment: ["HOME": home.path]).password == nil)
+    }
+}
+
+/// What a TLS configuration checks, comparable in a test.
+struct NIOSSLVerificationSummary: Equatable {
+    var verification: String
+    var root: String?
+
+    init(verification: String, root: String?) {
+        self.verification = verification
+        self.root = root
+    }
+
+    init(_ c: TLSConfiguration) {
+        verification = switch c.certificateVerification {
+        case .none: "none"
+        case .noHostnameVerification: "noHostnameVerification"
+        case .fullVerification: "fullVerification"
+        default: "other"
+        }
+        if case .file(let path)? = c.trustRoots { root = path } else { root = nil }
     }
 }

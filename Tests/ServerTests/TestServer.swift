@@ -17,6 +17,7 @@ final class TestServer: Sendable {
     let server: KubeletAuthzServer
     let port: Int
     let dashboardPort: Int?
+    let healthPort: Int?
     let task: Task<Void, any Error>
 
     /// The demo cluster and register, judged on 2026-11-27 (the demo's day).
@@ -28,33 +29,41 @@ final class TestServer: Sendable {
     }
 
     static func start(_ configuration: ServerConfiguration, store: StoreAccess = StoreAccess(evidence: MemoryEvidenceStore(), decisions: MemoryDecisionStore()),
-                      load: KubeletAuthzServer.PolicyLoad? = nil) async throws -> TestServer {
+                      load: KubeletAuthzServer.PolicyLoad? = nil,
+                      dashboard: KubeletAuthzServer.DashboardRenderer? = nil) async throws -> TestServer {
         let source = demoSource()
         var logger = Logger(label: "kubelet-authz-test")
         logger.logLevel = .warning
         let server = try KubeletAuthzServer(configuration: configuration, store: store,
-                                            load: load ?? { day in try await source.load(today: day) }, logger: logger)
+                                            load: load ?? { day in try await source.load(today: day) },
+                                            dashboard: dashboard ?? { DashboardView.plainPage($0) }, logger: logger)
         let (ports, continuation) = AsyncStream<(KubeletAuthzServer.Listener, Int)>.makeStream()
         let task = Task {
             defer { continuation.finish() }
             try await server.run(handleSignals: false) { listener, port in continuation.yield((listener, port)) }
         }
-        var port: Int? = nil, dashboard: Int? = nil
+        var port: Int? = nil, dashboardPort: Int? = nil, health: Int? = nil
         for await (listener, p) in ports {
-            if listener == .webhook { port = p } else { dashboard = p }
-            if port != nil && (configuration.dashboardAddress == nil || dashboard != nil) { break }
+            switch listener {
+            case .webhook: port = p
+            case .dashboard: dashboardPort = p
+            case .health: health = p
+            }
+            if port != nil && (configuration.dashboardAddress == nil || dashboardPort != nil)
+                && (configuration.healthAddress == nil || health != nil) { break }
         }
         guard let port else {
             _ = try await task.value
             throw TestServerError(description: "the server stopped before listening")
         }
-        return TestServer(server: server, port: port, dashboardPort: dashboard, task: task)
+        return TestServer(server: server, port: port, dashboardPort: dashboardPort, healthPort: health, task: task)
     }
 
-    init(server: KubeletAuthzServer, port: Int, dashboardPort: Int?, task: Task<Void, any Error>) {
+    init(server: KubeletAuthzServer, port: Int, dashboardPort: Int?, healthPort: Int? = nil, task: Task<Void, any Error>) {
         self.server = server
         self.port = port
         self.dashboardPort = dashboardPort
+        self.healthPort = healthPort
         self.task = task
     }
 
