@@ -24,7 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
-        // Tests only: the test PKI is minted in-process (both already come with swift-nio-ssl).
+        // The test PKI is minted in-process (both already come with swift-nio-ssl); Store hashes
+        // saved scans with swift-crypto's SHA256.
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
@@ -73,6 +74,8 @@ let package = Package(
         .target(name: "Store", dependencies: [
             // SQLiteNIO for the SQLite it bundles: the store uses its C target (VaporCSQLite) only.
             "Evidence", "AuditScanning", "History", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            // swift-crypto's SHA256: the address of a saved scan's content (ContentHash+SHA256).
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The fleet's evidence database: the same schema ideas as Store, on a shared PostgreSQL.
         .target(name: "PostgresStore", dependencies: [

@@ -9,10 +9,12 @@ public final class MemoryScanHistoryStore: ScanHistoryStore, @unchecked Sendable
     private var lifecycles: [String: [String: FindingLifecycle]] = [:]
     private var accepted: [String: RecordedAcceptance] = [:]
 
-    public init() {}
+    private let hash: ContentHash
+
+    public init(hash: ContentHash) { self.hash = hash }
 
     public func save(_ content: ScanContent, cluster: String, time: Double) throws -> SavedScan {
-        let parts = try content.blobs()
+        let parts = content.blobs(hashedWith: hash)
         return lock.withLock {
             var row = SavedScan.row(for: content, blobs: parts, cluster: cluster, time: time)
             row.id = (rows.map(\.id).max() ?? 0) + 1

@@ -28,11 +28,29 @@ public struct ScanContent: Codable, Hashable, Sendable {
     }
 
     /// The three parts as stored: the inventory carries the release, since the same RBAC reads
-    /// differently at another release.
-    public func blobs() throws -> [ContentBlob] {
-        [try ContentBlob(.inventory, Inventory(release: release, subjects: subjects)),
-         try ContentBlob(.findings, findings),
-         try ContentBlob(.governance, governance)]
+    /// differently at another release. Written and hashed side by side (each part is its own
+    /// bytes; on a 100k-binding cluster the inventory is most of ~21 MB).
+    public func blobs(hashedWith hash: ContentHash) -> [ContentBlob] {
+        let kinds = ContentBlob.Kind.allCases
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let parts = UnsafeMutableBufferPointer<ContentBlob?>.allocate(capacity: kinds.count)
+        parts.initialize(repeating: nil)
+        defer { parts.deinitialize(); parts.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: kinds.count) { i in
+            parts[i] = ContentBlob(kind: kinds[i], body: canonicalBytes(kinds[i]), hashedWith: hash)
+        }
+        return parts.map { $0! }
+    }
+
+    /// A part's canonical bytes (`CanonicalJSON`).
+    func canonicalBytes(_ kind: ContentBlob.Kind) -> [UInt8] {
+        var json = CanonicalJSON(capacity: kind == .inventory ? subjects.count * 256 : 1 << 12)
+        switch kind {
+        case .inventory: json.write(Inventory(release: release, subjects: subjects))
+        case .findings: json.array(findings) { $0.write($1) }
+        case .governance: json.array(governance) { $0.write($1) }
+        }
+        return json.bytes
     }
 
     /// The content back from its three parts (by kind).

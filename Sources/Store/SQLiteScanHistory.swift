@@ -31,7 +31,7 @@ extension EvidenceStore: ScanHistoryStore {
         """
 
     public func save(_ content: ScanContent, cluster: String, time: Double) throws -> SavedScan {
-        let parts = try content.blobs()
+        let parts = content.blobs(hashedWith: .sha256)
         return try history {
             try lock.withLock {
                 try db.transaction {
@@ -104,7 +104,7 @@ extension EvidenceStore: ScanHistoryStore {
                     let hash = q.text(0)
                     for (kind, wanted) in [(ContentBlob.Kind.inventory, scan.inventoryHash), (.findings, scan.findingsHash), (.governance, scan.governanceHash)]
                     where hash == wanted {
-                        out[kind] = ContentBlob(kind: kind, body: q.data(1))
+                        out[kind] = ContentBlob(kind: kind, hash: wanted, body: q.data(1))
                     }
                 }
                 return out

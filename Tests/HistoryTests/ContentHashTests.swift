@@ -1,7 +1,9 @@
 import History
+import Store
 import Testing
 
-/// SHA-256 against FIPS 180-4's examples (and the two-block and padding edges).
+/// The content address is SHA-256: FIPS 180-4's examples (and the two-block and padding edges)
+/// through the hash every store uses.
 @Suite("Content hash")
 struct ContentHashTests {
     @Test("FIPS 180-4 vectors", arguments: [

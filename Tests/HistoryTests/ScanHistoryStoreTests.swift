@@ -9,7 +9,7 @@ import Testing
 struct ScanHistoryStoreTests {
     @Test("in memory", arguments: ScanHistoryConformance.Check.allCases)
     func memory(_ check: ScanHistoryConformance.Check) throws {
-        try ScanHistoryConformance(make: { MemoryScanHistoryStore() }).run(check)
+        try ScanHistoryConformance(make: { MemoryScanHistoryStore(hash: .sha256) }).run(check)
     }
 
     @Test("SQLite", arguments: ScanHistoryConformance.Check.allCases)
