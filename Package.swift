@@ -78,8 +78,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The fleet's evidence database: the same schema ideas as Store, on a shared PostgreSQL.
+        // Store for the content hash every store gives a saved scan (ContentHash.sha256, swift-crypto).
         .target(name: "PostgresStore", dependencies: [
-            "Evidence", "History", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "Evidence", "History", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),

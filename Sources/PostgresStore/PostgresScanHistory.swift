@@ -1,5 +1,6 @@
 import Foundation
 import History
+import Store
 import PostgresNIO
 
 /// The scan history of a fleet, in the evidence database (schema version 2): the SQLite store's
@@ -14,7 +15,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
         """
 
     public func save(_ content: ScanContent, cluster: String, time: Double) throws -> SavedScan {
-        let parts = try content.blobs().sorted { $0.hash < $1.hash }  // one order for every writer: no deadlock between them
+        let parts = content.blobs(hashedWith: .sha256).sorted { $0.hash < $1.hash }  // one order for every writer: no deadlock between them
         return try history {
             try inTransaction {
                 var lock = PostgresBindings()
@@ -80,7 +81,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
                     let hash = try r[0].decode(String.self)
                     for (kind, wanted) in [(ContentBlob.Kind.inventory, scan.inventoryHash), (.findings, scan.findingsHash), (.governance, scan.governanceHash)]
                     where hash == wanted {
-                        out[kind] = ContentBlob(kind: kind, body: try r[1].decode(Data.self))
+                        out[kind] = ContentBlob(kind: kind, hash: wanted, body: try r[1].decode(Data.self))
                     }
                 }
                 return out

@@ -3,6 +3,7 @@ import Foundation
 import History
 import PostgresStore
 import PostgresTestSupport
+import Store
 import Testing
 
 /// Writers saving scans into one database at once (the hourly `scan --save` of every cluster of
@@ -73,7 +74,7 @@ struct PostgresHistoryConcurrencyTests {
         // took the cluster's lock), one by one in memory.
         let saved = try stores[0].scans(cluster: "east", since: nil).sorted { $0.id < $1.id }
         #expect(saved.map(\.id) == Array(1...10))
-        let memory = MemoryScanHistoryStore()
+        let memory = MemoryScanHistoryStore(hash: .sha256)
         for s in saved { _ = try memory.save(try stores[0].content(of: s), cluster: "east", time: s.time) }
         let expected = try memory.findingLifecycles(cluster: "east")
         #expect(expected.count == 3)
