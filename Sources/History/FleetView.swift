@@ -67,28 +67,31 @@ public struct FleetView: Codable, Hashable, Sendable {
     /// so text order is date order).
     public static func of(_ latest: [Latest], today: String) -> FleetView {
         let sorted = latest.sorted { $0.scan.cluster < $1.scan.cluster }
-        let clusters = sorted.map { l in
-            Cluster(name: l.scan.cluster, scanID: l.scan.id, savedAt: l.scan.time, release: l.content.release,
-                    subjects: l.content.subjects.count,
-                    execCapable: l.content.subjects.filter(\.execCapable).map(\.subject).sorted(),
-                    overdueReviews: l.content.governance.compactMap { g in
-                        guard let next = g.nextReview, next < today else { return nil }
-                        return Review(subject: g.subject, nextReview: next, owner: g.owner)
-                    }.sorted { $0.subject < $1.subject })
-        }
+        let clusters = sorted.map { cluster($0, today: today) }
         var bySubject: [SubjectRef: [Grant]] = [:]
         for l in sorted {
             for s in l.content.subjects where !s.access.isEmpty {
                 bySubject[s.subject, default: []].append(Grant(cluster: l.scan.cluster, execCapable: s.execCapable, access: s.access))
             }
         }
-        let shared = bySubject.filter { $0.value.count > 1 }.map { subject, grants in
+        let shared = bySubject.filter { $0.value.count > 1 }.map { entry -> SharedSubject in
+            let grants = entry.value
             let proxy = grants.filter(\.grantsProxy).map(\.cluster)
             let fine = grants.filter { !$0.grantsProxy }.map(\.cluster)
             let drift = !proxy.isEmpty && !fine.isEmpty
-            return SharedSubject(subject: subject, grants: grants, proxyOn: drift ? proxy : [], fineGrainedOn: drift ? fine : [])
+            return SharedSubject(subject: entry.key, grants: grants, proxyOn: drift ? proxy : [], fineGrainedOn: drift ? fine : [])
         }.sorted { $0.subject < $1.subject }
         return FleetView(today: today, clusters: clusters, shared: shared)
+    }
+
+    static func cluster(_ l: Latest, today: String) -> Cluster {
+        let overdue: [Review] = l.content.governance.compactMap { g in
+            guard let next = g.nextReview, next < today else { return nil }
+            return Review(subject: g.subject, nextReview: next, owner: g.owner)
+        }
+        return Cluster(name: l.scan.cluster, scanID: l.scan.id, savedAt: l.scan.time, release: l.content.release,
+                       subjects: l.content.subjects.count, execCapable: l.content.subjects.filter(\.execCapable).map(\.subject).sorted(),
+                       overdueReviews: overdue.sorted { $0.subject < $1.subject })
     }
 
     /// Subresources and verbs as one cell: `metrics=get,list proxy=get`, nodes after `@`.
