@@ -11,7 +11,7 @@ public struct KubeletAuthz: AsyncParsableCommand {
         Exit codes: 0 answered; 1 findings at or above --fail-on, verify disagreed with the API server, explain --exit-code was denied, or plan's proof failed (or --fail-on-unprovable met an unproven part); 2 bad input, an empty input without --allow-empty, or a cluster that cannot be read.
         """,
         version: VersionCommand.headline,
-        subcommands: [ScanCommand.self, PlanCommand.self, EvidenceCommand.self, MapCommand.self, CollectorsCommand.self, GuardrailCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, HistoryCommand.self, DiffCommand.self, AcceptCommand.self, FindingsCommand.self, ServeCommand.self, CompletionCommand.self, VersionCommand.self]
+        subcommands: [ScanCommand.self, PlanCommand.self, EvidenceCommand.self, MapCommand.self, CollectorsCommand.self, GuardrailCommand.self, ExplainCommand.self, WhoCanCommand.self, ReviewCommand.self, SnapshotCommand.self, VerifyCommand.self, HistoryCommand.self, DiffCommand.self, FleetCommand.self, AcceptCommand.self, FindingsCommand.self, ServeCommand.self, CompletionCommand.self, VersionCommand.self]
     )
 
     public init() {}
