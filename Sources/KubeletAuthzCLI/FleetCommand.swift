@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeletAuthzApp
 import History
 import Reports
 
@@ -32,15 +33,19 @@ struct FleetCommand: AsyncParsableCommand, DocumentedByExamples {
         let output = try OutputRequest<FleetFormat>(self.output, names: false, command: "fleet")
         let day = try ScanCommand.day(now, demo: false).description
         let path = try store.path
+        let shown = EvidenceLoading.StoreChoice.displayName(path)
         let howTo = "save each cluster's scan with `kubelet-authz scan --save --cluster NAME`"
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError.badInput("no saved scans: \(path) does not exist (\(howTo), or name the database with --store)") }
+        let isFile = if case .sqlite = EvidenceLoading.StoreChoice.named(path, environment: [:]) { true } else { false }
+        guard !isFile || FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.badInput("no saved scans: \(shown) does not exist (\(howTo), or name the database with --store)")
+        }
         let db: ScanHistoryStore = try store.open()
         let scans = try historyCall(path) { try db.scans(cluster: nil, since: nil) }
         // Oldest first: the last scan seen of each cluster is its latest.
         var latest: [String: SavedScan] = [:]
         for s in scans.sorted(by: SavedScan.chronological) { latest[s.cluster] = s }
         guard !latest.isEmpty else {
-            throw CLIError.badInput("no saved scans in \(path): \(howTo)")
+            throw CLIError.badInput("no saved scans in \(shown): \(howTo)")
         }
         let view = FleetView.of(try historyCall(path) { try latest.values.map { FleetView.Latest(scan: $0, content: try db.content(of: $0)) } }, today: day)
         switch output {

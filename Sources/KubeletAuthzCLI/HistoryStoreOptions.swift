@@ -47,5 +47,7 @@ struct HistoryStoreOptions: ParsableArguments {
 
 /// The history store's failures at the command line: bad input (exit 2), naming the database.
 func historyCall<T>(_ store: String, _ body: () throws -> T) throws(CLIError) -> T {
-    do { return try body() } catch let e as CLIError { throw e } catch { throw .badInput("\(store): \(error)") }
+    do { return try body() } catch let e as CLIError { throw e } catch {
+        throw .badInput("\(EvidenceLoading.StoreChoice.displayName(store)): \(error)")
+    }
 }

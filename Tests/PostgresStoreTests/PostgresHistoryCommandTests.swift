@@ -64,7 +64,13 @@ struct PostgresHistoryCommandTests {
         #expect(accept.code == 0, "\(accept.err)")
         #expect(try server.count("SELECT COUNT(*) FROM finding_acceptance", database: db) == 1)
 
-        for r in [first, second, gate, history, accept] { #expect(!(r.out + r.err).contains(server.password)) }
+        // fleet reads the same database: the latest scan of each cluster.
+        let fleet = await kubeletAuthz(["fleet", "-o", "json", "--now", "2026-11-27"] + store, environment: env)
+        #expect(fleet.code == 0, "\(fleet.err)")
+        let clusters = (try jsonObject(fleet.out)["clusters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(Set(clusters) == [DemoClusterEdit.demoCluster, "west"], "\(fleet.out)")
+
+        for r in [first, second, gate, history, accept, fleet] { #expect(!(r.out + r.err).contains(server.password)) }
     }
 
     @Test("unreachable database: history, diff, accept, scan --save and serve exit 2 naming host, port and user, never the password")
@@ -75,7 +81,7 @@ struct PostgresHistoryCommandTests {
         let url = "postgres://alice:\(secret)@127.0.0.1:\(port)/fleet"
         let cluster = try DemoClusterEdit.copy().path
         let commands: [[String]] = [
-            ["history", "--store", url], ["diff", "--store", url],
+            ["history", "--store", url], ["diff", "--store", url], ["fleet", "--store", url],
             ["accept", "v1:0123456789abcdef", "--reason", "r", "--until", "2027-01-01", "--store", url],
             ["scan", "-f", cluster, "--save", "--store", url],
             ["serve", "-f", cluster, "--insecure-http", "--address", "127.0.0.1:0", "--store", url],
