@@ -9,7 +9,10 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let decisionCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// The label-resolved counters, so a decision costs a lookup and an atomic add, not a
+    /// label string built and a factory call.
+    private let decisionCounters = Mutex<[DecisionLabels: CoreMetrics.Counter]>([:])
+    private struct DecisionLabels: Hashable { let mode, subresource, verb, result: String }
     private let rejectedBatches = Mutex<[String: CoreMetrics.Counter]>([:])
 
     let decisionLatency: Metrics.Timer
@@ -52,7 +55,7 @@ public final class ServerMetrics: Sendable {
 
     /// One more decision (made, or recorded in observe mode) by mode, subresource, verb and result.
     func decision(mode: String, subresource: String, verb: String, result: String) {
-        let key = "\(mode)\u{1F}\(subresource)\u{1F}\(verb)\u{1F}\(result)"
+        let key = DecisionLabels(mode: mode, subresource: subresource, verb: verb, result: result)
         let counter = decisionCounters.withLock { counters in
             if let c = counters[key] { return c }
             let c = CoreMetrics.Counter(label: "kubelet_authz_decisions_total",
