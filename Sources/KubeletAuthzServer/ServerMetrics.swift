@@ -17,6 +17,7 @@ public final class ServerMetrics: Sendable {
 
     let decisionLatency: Metrics.Timer
     let malformedReviews: CoreMetrics.Counter
+    let shedReviews: CoreMetrics.Counter
     let auditEventsReceived: CoreMetrics.Counter
     let auditRecordsExtracted: CoreMetrics.Counter
     let auditRecordsStored: CoreMetrics.Counter
@@ -40,6 +41,7 @@ public final class ServerMetrics: Sendable {
         self.factory = factory
         decisionLatency = Metrics.Timer(label: "kubelet_authz_decision_duration_seconds", factory: factory)
         malformedReviews = CoreMetrics.Counter(label: "kubelet_authz_malformed_reviews_total", factory: factory)
+        shedReviews = CoreMetrics.Counter(label: "kubelet_authz_reviews_shed_total", factory: factory)
         auditEventsReceived = CoreMetrics.Counter(label: "kubelet_authz_audit_events_received_total", factory: factory)
         auditRecordsExtracted = CoreMetrics.Counter(label: "kubelet_authz_audit_records_extracted_total", factory: factory)
         auditRecordsStored = CoreMetrics.Counter(label: "kubelet_authz_audit_records_stored_total", factory: factory)

@@ -53,8 +53,9 @@ struct SubjectAccessReviewFieldReader {
                         if r.isNull() { s.extra = nil; return }
                         var extra: [String: [String]] = [:]
                         try r.object { key, r throws(Unsupported) in
-                            // Go's map[string]ExtraValue: a null value is an empty list.
-                            extra[key] = try r.optionalStrings() ?? []
+                            // `[String: [String]]` refuses a null value: the reference's error.
+                            guard let values = try r.optionalStrings() else { throw Unsupported() }
+                            extra[key] = values
                         }
                         s.extra = extra
                     default: try r.skipValue()
