@@ -12,7 +12,9 @@
 #   RATE...          reviews per second to offer (default: 10000 20000)
 #
 # The review is the demo's unapproved `get nodes/proxy` by monitoring/netdata (a deny: the
-# policy lookup, the aggregation and the metrics all run). Prints one line per rate. Needs
+# policy lookup, the aggregation and the metrics all run). Prints one line per rate (failures
+# by kind: status:N, timeout, connection, tls, and "deadline" for a request not sent within 3 s
+# of being due), the server's established connections mid-run and the load average. Needs
 # openssl for the throwaway PKI. Environment: KUBELET_AUTHZ=/path/to/binary.
 set -euo pipefail
 
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
         --skip-build) skip_build=1 ;;
         --seconds) seconds=${2:?--seconds needs a number}; shift ;;
         --connections) connections=${2:?--connections needs a number}; shift ;;
-        -h|--help) sed -n '2,16p' "$SELF"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$SELF"; exit 0 ;;
         *) rates+=("$1") ;;
     esac
     shift
@@ -75,6 +77,12 @@ grep -q "Serving webhooks" "$work/serve.log" || { echo "run-serve-benchmark: ser
 echo "machine: $(machine_description); $(date -u +%Y-%m-%d)"
 for rate in "${rates[@]}"; do
     "$GEN" --url "https://127.0.0.1:$port/authorize" --rate "$rate" --seconds "$seconds" --connections "$connections" \
-        --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json"
+        --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json" &
+    gen=$!
+    # Keep-alive must really be used: the server's established connections, half-way through.
+    sleep $(( seconds / 2 + 1 ))
+    echo "established connections to the server mid-run: $(ss -Htn state established "( sport = :$port )" | wc -l)"
+    wait $gen
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "serve peak RSS: $(awk '/VmHWM/ { print $2 " kB" }' /proc/$server/status)"

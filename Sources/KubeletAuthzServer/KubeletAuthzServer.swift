@@ -126,7 +126,16 @@ public final class KubeletAuthzServer: Sendable {
         let router = Router()
         let authorizeLimit = configuration.authorizeBodyLimit, auditLimit = configuration.auditBodyLimit
         let metrics = self.metrics
+        let admission = ReviewAdmission(limit: configuration.authorizeConcurrency)
+        let overloaded = WebhookAnswer.failure(429, reason: "TooManyRequests",
+                                               message: "kubelet-authz: \(admission.limit) reviews are being answered; retry",
+                                               retryAfter: configuration.retryAfterSeconds).response
         router.post("authorize") { request, _ -> Response in
+            guard admission.enter() else {
+                metrics.shedReviews.increment()
+                return overloaded
+            }
+            defer { admission.leave() }
             switch await Self.body(of: request, limit: authorizeLimit) {
             case .refused(let answer):
                 metrics.malformedReviews.increment()

@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable {
     /// Audit batches being committed at once; one more is answered 429 with Retry-After (the
     /// API server retries it) rather than queued without bound.
     public var auditConcurrency = 4
+    /// Reviews answered at once; one more is answered 429 with Retry-After (`ReviewAdmission`).
+    public var authorizeConcurrency = 1024
     /// The `Retry-After` given with 429 and 503, in seconds.
     public var retryAfterSeconds = 1
     /// The audit webhook's batches are stored under this stream name.

@@ -9,11 +9,15 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let decisionCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// The label-resolved counters, so a decision costs a lookup and an atomic add, not a
+    /// label string built and a factory call.
+    private let decisionCounters = Mutex<[DecisionLabels: CoreMetrics.Counter]>([:])
+    private struct DecisionLabels: Hashable { let mode, subresource, verb, result: String }
     private let rejectedBatches = Mutex<[String: CoreMetrics.Counter]>([:])
 
     let decisionLatency: Metrics.Timer
     let malformedReviews: CoreMetrics.Counter
+    let shedReviews: CoreMetrics.Counter
     let auditEventsReceived: CoreMetrics.Counter
     let auditRecordsExtracted: CoreMetrics.Counter
     let auditRecordsStored: CoreMetrics.Counter
@@ -37,6 +41,7 @@ public final class ServerMetrics: Sendable {
         self.factory = factory
         decisionLatency = Metrics.Timer(label: "kubelet_authz_decision_duration_seconds", factory: factory)
         malformedReviews = CoreMetrics.Counter(label: "kubelet_authz_malformed_reviews_total", factory: factory)
+        shedReviews = CoreMetrics.Counter(label: "kubelet_authz_reviews_shed_total", factory: factory)
         auditEventsReceived = CoreMetrics.Counter(label: "kubelet_authz_audit_events_received_total", factory: factory)
         auditRecordsExtracted = CoreMetrics.Counter(label: "kubelet_authz_audit_records_extracted_total", factory: factory)
         auditRecordsStored = CoreMetrics.Counter(label: "kubelet_authz_audit_records_stored_total", factory: factory)
@@ -52,7 +57,7 @@ public final class ServerMetrics: Sendable {
 
     /// One more decision (made, or recorded in observe mode) by mode, subresource, verb and result.
     func decision(mode: String, subresource: String, verb: String, result: String) {
-        let key = "\(mode)\u{1F}\(subresource)\u{1F}\(verb)\u{1F}\(result)"
+        let key = DecisionLabels(mode: mode, subresource: subresource, verb: verb, result: result)
         let counter = decisionCounters.withLock { counters in
             if let c = counters[key] { return c }
             let c = CoreMetrics.Counter(label: "kubelet_authz_decisions_total",

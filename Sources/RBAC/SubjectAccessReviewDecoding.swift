@@ -52,8 +52,16 @@ extension SubjectAccessReview {
         var spec: Spec?
     }
 
-    /// Decodes one review from JSON, with errors that name the field at fault.
+    /// Decodes one review from JSON, with errors that name the field at fault. The usual
+    /// review is read by `SubjectAccessReviewFieldReader`; everything else, errors included,
+    /// by `JSONDecoder`.
     public static func decode(_ data: Data) throws(DecodeError) -> SubjectAccessReview {
+        if let review = data.withUnsafeBytes(SubjectAccessReviewFieldReader.read) { return review }
+        return try decodeWithJSONDecoder(data)
+    }
+
+    /// The reference decoding, which the field reader is held to.
+    static func decodeWithJSONDecoder(_ data: Data) throws(DecodeError) -> SubjectAccessReview {
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: data)

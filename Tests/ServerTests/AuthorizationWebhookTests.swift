@@ -48,6 +48,23 @@ import TestSupport
         try await server.stop()
     }
 
+    /// No room for another review: 429 with Retry-After at once, counted, not a queue.
+    @Test func overloadIsAnswered429WithRetryAfter() async throws {
+        var config = TestServer.configuration(mode: .enforce, pki: Self.pki)
+        config.authorizeConcurrency = 0
+        let server = try await TestServer.start(config)
+        let client = try APIServerClient(port: server.port, pki: Self.pki)
+        let refused = try await client.post("/authorize", kubeletReview(user: "system:serviceaccount:monitoring:netdata", groups: [],
+                                                                         verb: "get", subresource: "proxy", node: "gpu-node-1"))
+        #expect(refused.status == 429)
+        #expect(refused.headers.contains { $0.0.lowercased() == "retry-after" && $0.1 == "1" })
+        let status = try #require(try JSONSerialization.jsonObject(with: refused.body) as? [String: Any])
+        #expect(status["kind"] as? String == "Status" && status["reason"] as? String == "TooManyRequests" && status["code"] as? Int == 429)
+        #expect(try await client.get("/metrics").body.contains("kubelet_authz_reviews_shed_total 1"))
+        try await client.shutdown()
+        try await server.stop()
+    }
+
     /// The kubelet asks nodes/pods, then nodes/proxy, and treats a deny like no opinion between
     /// them: a path is refused only when every check of its set is denied.
     @Test func enforceDeniesBothChecksOfAnUnapprovedPodsList() async throws {
