@@ -37,14 +37,29 @@ import TestSupport
         try await server.stop()
     }
 
+    /// The server's certificate and key as files of their own, as a Secret mount has them.
+    static func servingFiles(of pki: TestPKI) throws -> (URL, String, String) {
+        let dir = Fixtures.temporaryDirectory()
+        let cert = dir.appendingPathComponent("tls.crt").path, key = dir.appendingPathComponent("tls.key").path
+        try FileManager.default.copyItem(atPath: pki.serverCert, toPath: cert)
+        try FileManager.default.copyItem(atPath: pki.serverKey, toPath: key)
+        return (dir, cert, key)
+    }
+
+    /// Replaces both files by rename, as a Secret mount's update does.
+    static func renew(cert: String, key: String, with pki: TestPKI) throws {
+        for (from, to) in [(pki.serverCert, cert), (pki.serverKey, key)] {
+            let staged = to + ".new"
+            try FileManager.default.copyItem(atPath: from, toPath: staged)
+            #expect(rename(staged, to) == 0)
+        }
+    }
+
     /// A renewed certificate (files replaced by rename, as a Secret mount updates) is served to
     /// new connections; the old one is no longer.
     @Test func certificateReloadedWhenItsFilesChange() async throws {
         let first = try TestPKI.make(), second = try TestPKI.make()
-        let dir = Fixtures.temporaryDirectory()
-        let cert = dir.appendingPathComponent("tls.crt").path, key = dir.appendingPathComponent("tls.key").path
-        try FileManager.default.copyItem(atPath: first.serverCert, toPath: cert)
-        try FileManager.default.copyItem(atPath: first.serverKey, toPath: key)
+        let (_, cert, key) = try Self.servingFiles(of: first)
         var config = TestServer.configuration(mode: .enforce, pki: nil)
         config.tls = .init(certificate: cert, privateKey: key)
         let server = try await TestServer.start(config)
@@ -53,11 +68,7 @@ import TestSupport
         try await oldTrust.shutdown()
         #expect(try server.server.reloadCertificateIfChanged() == false)
 
-        for (from, to) in [(second.serverCert, cert), (second.serverKey, key)] {
-            let staged = to + ".new"
-            try FileManager.default.copyItem(atPath: from, toPath: staged)
-            #expect(rename(staged, to) == 0)
-        }
+        try Self.renew(cert: cert, key: key, with: second)
         #expect(try server.server.reloadCertificateIfChanged() == true)
         let newTrust = try APIServerClient(port: server.port, pki: second, clientCertificate: false)
         #expect(try await newTrust.post("/authorize", Self.review).status == 200)
@@ -65,6 +76,51 @@ import TestSupport
         let stale = try APIServerClient(port: server.port, pki: first, clientCertificate: false, connectTimeout: 1)
         await #expect(throws: (any Error).self) { _ = try await stale.post("/authorize", Self.review) }
         try await stale.shutdown()
+        try await server.stop()
+    }
+
+    /// A certificate renewed while reviews stream in loses none of them: connections opened
+    /// before keep the old certificate, new ones get the new one, and a client that trusts
+    /// only the new CA connects once the reload is done.
+    @Test func certificateReloadUnderLoadLosesNoReview() async throws {
+        let first = try TestPKI.make(), second = try TestPKI.make()
+        let (dir, cert, key) = try Self.servingFiles(of: first)
+        let bothCAs = dir.appendingPathComponent("both-ca.crt").path
+        try (String(contentsOfFile: first.caCert, encoding: .utf8) + "\n" + String(contentsOfFile: second.caCert, encoding: .utf8))
+            .write(toFile: bothCAs, atomically: true, encoding: .utf8)
+        var config = TestServer.configuration(mode: .enforce, pki: nil)
+        config.tls = .init(certificate: cert, privateKey: key)
+        let server = try await TestServer.start(config)
+        let client = try APIServerClient(port: server.port, pki: first, clientCertificate: false, trust: bothCAs, connectTimeout: 2)
+
+        let perWorker = 150
+        let statuses = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var seen: [String] = []
+                    for _ in 0..<perWorker {
+                        do { seen.append(String(try await client.post("/authorize", Self.review).status)) } catch { seen.append("\(error)") }
+                    }
+                    return seen
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(20))
+                try Self.renew(cert: cert, key: key, with: second)
+                #expect(try server.server.reloadCertificateIfChanged() == true)
+                return []
+            }
+            var all: [String] = []
+            for try await s in group { all += s }
+            return all
+        }
+        try await client.shutdown()
+        #expect(statuses.count == 4 * perWorker)
+        #expect(statuses.filter { $0 != "200" }.isEmpty, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+
+        let onlyNew = try APIServerClient(port: server.port, pki: second, clientCertificate: false)
+        #expect(try await onlyNew.post("/authorize", Self.review).status == 200)
+        try await onlyNew.shutdown()
         try await server.stop()
     }
 
