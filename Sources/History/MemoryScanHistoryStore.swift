@@ -52,11 +52,7 @@ public final class MemoryScanHistoryStore: ScanHistoryStore, @unchecked Sendable
     public func findingLifecycles(cluster: String) throws -> [FindingLifecycle] {
         lock.withLock {
             let latest = rows.filter { $0.cluster == cluster }.map(\.time).max()
-            return (lifecycles[cluster] ?? [:]).values.map { l in
-                var l = l
-                if l.isOpen, let latest { l.lastSeen = latest }
-                return l
-            }.sorted { $0.fingerprint < $1.fingerprint }
+            return (lifecycles[cluster] ?? [:]).values.map { $0.reported(latestScan: latest) }.sorted { $0.fingerprint < $1.fingerprint }
         }
     }
 

@@ -37,4 +37,11 @@ public struct SavedScan: Codable, Hashable, Sendable {
 
     /// Scans in the order they were taken (ties: in the order saved).
     public static func chronological(_ a: SavedScan, _ b: SavedScan) -> Bool { (a.time, a.id) < (b.time, b.id) }
+
+    /// The parts of this scan stored under `hash` (several when two parts have equal content,
+    /// none for another scan's hash): how a store files the rows it reads back.
+    public func parts(withHash hash: String) -> [ContentBlob.Kind] {
+        [(ContentBlob.Kind.inventory, inventoryHash), (.findings, findingsHash), (.governance, governanceHash)]
+            .filter { $0.1 == hash }.map(\.0)
+    }
 }

@@ -79,10 +79,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
                 for row in try session.query("SELECT hash, body FROM scan_content WHERE hash IN ($1, $2, $3)", b) {
                     let r = row.makeRandomAccess()
                     let hash = try r[0].decode(String.self)
-                    for (kind, wanted) in [(ContentBlob.Kind.inventory, scan.inventoryHash), (.findings, scan.findingsHash), (.governance, scan.governanceHash)]
-                    where hash == wanted {
-                        out[kind] = ContentBlob(kind: kind, hash: wanted, body: try r[1].decode(Data.self))
-                    }
+                    for kind in scan.parts(withHash: hash) { out[kind] = ContentBlob(kind: kind, hash: hash, body: try r[1].decode(Data.self)) }
                 }
                 return out
             }

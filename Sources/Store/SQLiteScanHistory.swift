@@ -101,11 +101,8 @@ extension EvidenceStore: ScanHistoryStore {
                 q.bind(1, scan.inventoryHash); q.bind(2, scan.findingsHash); q.bind(3, scan.governanceHash)
                 var out: [ContentBlob.Kind: ContentBlob] = [:]
                 while try q.step() {
-                    let hash = q.text(0)
-                    for (kind, wanted) in [(ContentBlob.Kind.inventory, scan.inventoryHash), (.findings, scan.findingsHash), (.governance, scan.governanceHash)]
-                    where hash == wanted {
-                        out[kind] = ContentBlob(kind: kind, hash: wanted, body: q.data(1))
-                    }
+                    guard let hash = q.text(0) else { continue }
+                    for kind in scan.parts(withHash: hash) { out[kind] = ContentBlob(kind: kind, hash: hash, body: q.data(1)) }
                 }
                 return out
             }
@@ -117,11 +114,7 @@ extension EvidenceStore: ScanHistoryStore {
         try history {
             try lock.withLock {
                 let latest = try latestScan(cluster: cluster)?.time
-                return try storedLifecycles(cluster: cluster).map { l in
-                    var l = l
-                    if l.isOpen, let latest { l.lastSeen = latest }
-                    return l
-                }
+                return try storedLifecycles(cluster: cluster).map { $0.reported(latestScan: latest) }
             }
         }
     }
