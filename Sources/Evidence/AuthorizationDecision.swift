@@ -20,8 +20,12 @@ public struct AuthorizationDecision: Hashable, Sendable {
         /// `observe` or `enforce`: whether the verdict was given or only recorded.
         public var mode: String
         public var verdict: Verdict
+        /// The cluster whose API server asked (`serve --cluster`, else its kube-system UID);
+        /// empty when the server was given none. One database keeps a fleet's decisions apart.
+        public var cluster: String
 
-        public init(user: String, node: String, subresource: String, verb: String, mode: String, verdict: Verdict) {
+        public init(user: String, node: String, subresource: String, verb: String, mode: String, verdict: Verdict, cluster: String = "") {
+            self.cluster = cluster
             self.user = user
             self.node = node
             self.subresource = subresource

@@ -4,6 +4,11 @@
 public protocol DecisionWriter: AnyObject, Sendable {
     /// Adds the aggregates in one commit: all of them or none.
     func add(_ decisions: [AuthorizationDecision]) throws
-    /// Every stored aggregate, most recently seen first.
-    func decisions() throws -> [AuthorizationDecision]
+    /// The stored aggregates of `cluster` (every cluster's when nil), most recently seen first.
+    func decisions(cluster: String?) throws -> [AuthorizationDecision]
+}
+
+extension DecisionWriter {
+    /// Every cluster's stored aggregates.
+    public func decisions() throws -> [AuthorizationDecision] { try decisions(cluster: nil) }
 }

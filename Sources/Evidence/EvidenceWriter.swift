@@ -6,10 +6,10 @@ public protocol EvidenceWriter: AnyObject {
     /// True when what is written outlives the process (a database): a later run resumes from
     /// its checkpoints, so a half-written last line can wait for it.
     var isPersistent: Bool { get }
-    /// Where the file at `path` was left, or nil when it was never read.
-    func checkpoint(path: String) throws -> FileCheckpoint?
-    /// Where the file at `path` of `cluster` was left: a store shared by clusters keeps a
-    /// checkpoint per cluster and file (two clusters' `/var/log/audit.log` are two files).
+    /// Where the file at `path` of `cluster` was left, or nil when it was never read into this
+    /// store for that cluster: checkpoints are kept per cluster and file (two clusters'
+    /// `/var/log/audit.log` are two files, and the same file ingested under two cluster names
+    /// resumes for each on its own).
     func checkpoint(path: String, cluster: String) throws -> FileCheckpoint?
     /// Writes the batch. The writer owns its records from here (it may move them rather than
     /// copy them). A request already stored keeps its richer copy; between equally rich
@@ -26,8 +26,8 @@ extension EvidenceWriter {
 }
 
 extension EvidenceWriter {
-    /// A store of one cluster's files (memory, SQLite) keeps one checkpoint per path.
-    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
-        try checkpoint(path: path)
+    /// The checkpoint of a file ingested under no cluster name.
+    public func checkpoint(path: String) throws -> FileCheckpoint? {
+        try checkpoint(path: path, cluster: "")
     }
 }

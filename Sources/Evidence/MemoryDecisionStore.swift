@@ -15,7 +15,7 @@ public final class MemoryDecisionStore: DecisionWriter, @unchecked Sendable {
         }
     }
 
-    public func decisions() throws -> [AuthorizationDecision] {
-        lock.withLock { rows.values.sorted { $0.lastSeen > $1.lastSeen } }
+    public func decisions(cluster: String?) throws -> [AuthorizationDecision] {
+        lock.withLock { rows.values.filter { cluster == nil || $0.key.cluster == cluster }.sorted { $0.lastSeen > $1.lastSeen } }
     }
 }

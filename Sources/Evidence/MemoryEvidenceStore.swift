@@ -3,29 +3,36 @@ import Foundation
 /// Evidence kept in memory (`--no-db`, tests, a receiver that needs no history): what the
 /// database does, forgotten at exit.
 public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sendable {
+    /// Malformed lines, checkpoints and batches are kept per cluster, as records are (their
+    /// key names the cluster).
     private struct Place: Hashable, Comparable {
-        let file: String, line: Int
-        static func < (a: Place, b: Place) -> Bool { (a.file, a.line) < (b.file, b.line) }
+        let cluster: String, file: String, line: Int
+        static func < (a: Place, b: Place) -> Bool { (a.file, a.line, a.cluster) < (b.file, b.line, b.cluster) }
     }
-    private struct StreamBatch: Hashable { let name: String, batch: String }
+    private struct FileKey: Hashable { let cluster: String, path: String }
+    private struct StreamBatch: Hashable { let cluster: String, name: String, batch: String }
 
     // Commits may come from several threads (one at a time); reads may come from any.
     private let lock = NSLock()
     private var set = AuditRecordSet()
     private var malformed: [Place: String] = [:]
-    private var files: [String: (checkpoint: FileCheckpoint, counts: AuditScanCounts)] = [:]
+    private var files: [FileKey: (checkpoint: FileCheckpoint, counts: AuditScanCounts)] = [:]
     private var batches: [StreamBatch: AuditScanCounts] = [:]
 
     public init() {}
 
     public var isPersistent: Bool { false }
 
-    public func inputs() throws -> [String] {
-        lock.withLock { (Array(files.keys) + batches.keys.map { "\($0.name)#\($0.batch)" }).sorted() }
+    public func inputs(cluster: String?) throws -> [String] {
+        lock.withLock {
+            let paths = files.keys.filter { cluster == nil || $0.cluster == cluster }.map(\.path)
+            let streams = batches.keys.filter { cluster == nil || $0.cluster == cluster }.map { "\($0.name)#\($0.batch)" }
+            return Array(Set(paths + streams)).sorted()
+        }
     }
 
-    public func checkpoint(path: String) throws -> FileCheckpoint? {
-        lock.withLock { files[path]?.checkpoint }
+    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
+        lock.withLock { files[FileKey(cluster: cluster, path: path)]?.checkpoint }
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
@@ -37,50 +44,60 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
         lock.lock()
         defer { lock.unlock() }
         // Checked before anything is written: a batch that lost the race leaves no trace.
-        if case .file(let path, _, _, _, let after) = batch.input, !after.holds(for: files[path]?.checkpoint) {
-            throw EvidenceWriteConflict(path: path, expected: after, found: files[path]?.checkpoint)
+        let cluster = batch.cluster
+        if case .file(let path, _, _, _, let after) = batch.input, !after.holds(for: files[FileKey(cluster: cluster, path: path)]?.checkpoint) {
+            throw EvidenceWriteConflict(path: path, expected: after, found: files[FileKey(cluster: cluster, path: path)]?.checkpoint)
         }
         if case .stream(let name, let id) = batch.input {
-            set.removeAll { if case .stream(name, id) = $0.source { true } else { false } }
+            set.removeAll { r in
+                guard r.cluster == cluster, case .stream(name, id) = r.source else { return false }
+                return true
+            }
             let filed = EvidenceSource.malformedName(stream: name, batch: id)
-            malformed = malformed.filter { $0.key.file != filed }
+            malformed = malformed.filter { $0.key.file != filed || $0.key.cluster != cluster }
         }
         set.add(taking: consume records)
-        for m in batch.malformed where malformed[Place(file: m.file, line: m.line)] == nil {
-            malformed[Place(file: m.file, line: m.line)] = m.reason
+        for m in batch.malformed where malformed[Place(cluster: cluster, file: m.file, line: m.line)] == nil {
+            malformed[Place(cluster: cluster, file: m.file, line: m.line)] = m.reason
         }
         switch batch.input {
         case .file(let path, let identity, let checkpoint, let continues, _):
+            let key = FileKey(cluster: cluster, path: path)
             var counts = batch.counts
-            if continues, let earlier = files[path], earlier.checkpoint.identity == identity { counts.add(earlier.counts) }
-            files[path] = (checkpoint, counts)
+            if continues, let earlier = files[key], earlier.checkpoint.identity == identity { counts.add(earlier.counts) }
+            files[key] = (checkpoint, counts)
         case .stream(let name, let id):
-            batches[StreamBatch(name: name, batch: id)] = batch.counts
+            batches[StreamBatch(cluster: cluster, name: name, batch: id)] = batch.counts
         }
     }
 
-    public func records(since: Double?) throws -> [AuditRecord] {
+    public func records(since: Double?, cluster: String?) throws -> [AuditRecord] {
         let all = lock.withLock { set.ordered }
-        guard let since else { return all }
-        return all.filter { $0.time >= since }
+        guard since != nil || cluster != nil else { return all }
+        return all.filter { $0.time >= since ?? -Double.greatestFiniteMagnitude && (cluster == nil || $0.cluster == cluster) }
     }
 
-    public func totals() throws -> AuditScanCounts {
+    public func totals(cluster: String?) throws -> AuditScanCounts {
         lock.withLock {
             var total = AuditScanCounts()
-            for f in files.values { total.add(f.counts) }
-            for b in batches.values { total.add(b) }
+            for (key, f) in files where cluster == nil || key.cluster == cluster { total.add(f.counts) }
+            for (key, b) in batches where cluster == nil || key.cluster == cluster { total.add(b) }
             // As the database counts them: each malformed line once; candidates are a scan's
             // business, not stored.
-            total.malformed = malformed.count
+            total.malformed = malformed.keys.count(where: { cluster == nil || $0.cluster == cluster })
             total.candidates = 0
             return total
         }
     }
 
-    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+    public func malformedLines(limit: Int, cluster: String?) throws -> [MalformedLine] {
         lock.withLock {
-            malformed.keys.sorted().prefix(max(0, limit)).map { MalformedLine(file: $0.file, line: $0.line, reason: malformed[$0]!) }
+            malformed.keys.filter { cluster == nil || $0.cluster == cluster }.sorted().prefix(max(0, limit))
+                .map { MalformedLine(file: $0.file, line: $0.line, reason: malformed[$0]!) }
         }
+    }
+
+    public func freshness(recentSince: Double) throws -> [EvidenceFreshness] {
+        EvidenceFreshness.of(try records(since: nil), recentSince: recentSince)
     }
 }

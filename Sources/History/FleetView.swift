@@ -1,5 +1,6 @@
 /// One view across the clusters whose scans share a store (issue 14, "fleet"): each cluster's
-/// latest saved scan, its exec-capable subjects and overdue reviews, when it was saved, and —
+/// latest saved scan, its exec-capable subjects and overdue reviews, when it was saved, how
+/// fresh the audit evidence stored under its name is, and —
 /// the point of the view — the subjects present on more than one cluster with their kubelet
 /// access side by side, flagged where one cluster still grants `nodes/proxy` and another has
 /// moved the same subject to fine-grained subresources only (KEP-2862).
@@ -21,12 +22,26 @@ public struct FleetView: Codable, Hashable, Sendable {
         public var owner: String?
     }
 
+    /// How fresh a cluster's audit evidence in the store is: the time of its latest event
+    /// (seconds since 1970), and how many records came in the day before the view's time.
+    public struct Evidence: Codable, Hashable, Sendable {
+        public var latest: Double
+        public var lastDay: Int
+
+        public init(latest: Double, lastDay: Int) {
+            self.latest = latest
+            self.lastDay = lastDay
+        }
+    }
+
     public struct Cluster: Codable, Hashable, Sendable {
         public var name: String
         public var scanID: Int
-        /// When the latest scan was saved (seconds since 1970): the evidence freshness the
-        /// saved content can vouch for — a saved scan keeps no audit evidence times.
+        /// When the latest scan was saved (seconds since 1970).
         public var savedAt: Double
+        /// The audit evidence stored under the cluster's name (`evidence --cluster`, `serve`,
+        /// `scan --audit --store`); nil when there is none.
+        public var evidence: Evidence?
         public var release: String
         public var subjects: Int
         public var execCapable: [SubjectRef]
@@ -61,13 +76,17 @@ public struct FleetView: Codable, Hashable, Sendable {
     public var today: String
     public var clusters: [Cluster]
     public var shared: [SharedSubject]
+    /// Names the store holds audit evidence under but no saved scan ("" for evidence stored
+    /// under no name): evidence that no cluster row shows.
+    public var evidenceOnly: [String]
 
     /// `latest`: one entry per cluster (the caller picks each cluster's latest scan). A review is
     /// overdue when its next review date is before `today`, as KA022 judges it (both YYYY-MM-DD,
-    /// so text order is date order).
-    public static func of(_ latest: [Latest], today: String) -> FleetView {
+    /// so text order is date order). `evidence`: the freshness of each name's audit evidence.
+    public static func of(_ latest: [Latest], today: String, evidence: [String: Evidence] = [:]) -> FleetView {
         let sorted = latest.sorted { $0.scan.cluster < $1.scan.cluster }
-        let clusters = sorted.map { cluster($0, today: today) }
+        let clusters = sorted.map { cluster($0, today: today, evidence: evidence[$0.scan.cluster]) }
+        let scanned = Set(sorted.map(\.scan.cluster))
         var bySubject: [SubjectRef: [Grant]] = [:]
         for l in sorted {
             for s in l.content.subjects where !s.access.isEmpty {
@@ -81,15 +100,15 @@ public struct FleetView: Codable, Hashable, Sendable {
             let drift = !proxy.isEmpty && !fine.isEmpty
             return SharedSubject(subject: entry.key, grants: grants, proxyOn: drift ? proxy : [], fineGrainedOn: drift ? fine : [])
         }.sorted { $0.subject < $1.subject }
-        return FleetView(today: today, clusters: clusters, shared: shared)
+        return FleetView(today: today, clusters: clusters, shared: shared, evidenceOnly: evidence.keys.filter { !scanned.contains($0) }.sorted())
     }
 
-    static func cluster(_ l: Latest, today: String) -> Cluster {
+    static func cluster(_ l: Latest, today: String, evidence: Evidence?) -> Cluster {
         let overdue: [Review] = l.content.governance.compactMap { g in
             guard let next = g.nextReview, next < today else { return nil }
             return Review(subject: g.subject, nextReview: next, owner: g.owner)
         }
-        return Cluster(name: l.scan.cluster, scanID: l.scan.id, savedAt: l.scan.time, release: l.content.release,
+        return Cluster(name: l.scan.cluster, scanID: l.scan.id, savedAt: l.scan.time, evidence: evidence, release: l.content.release,
                        subjects: l.content.subjects.count, execCapable: l.content.subjects.filter(\.execCapable).map(\.subject).sorted(),
                        overdueReviews: overdue.sorted { $0.subject < $1.subject })
     }

@@ -27,18 +27,28 @@ public struct EnforcementPolicySource: Sendable {
         self.apiServerKubeletClient = apiServerKubeletClient
     }
 
-    /// The policy, and the scan it was built from (the dashboard shows it).
-    public func load(today: Day) async throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport) {
+    /// The cluster's objects as they are now.
+    public func snapshot() async throws -> ClusterSnapshot {
         // A server reads its input again at every reload: stdin can be read only once.
         if files.contains("-") { throw InputError("-f -: serve reads its cluster again at each reload, so it needs files or a live cluster, not stdin") }
-        let snapshot: ClusterSnapshot
-        if !files.isEmpty {
-            snapshot = try ClusterFileReader.read(files, stdin: { Data() })
-        } else if let live {
-            snapshot = try await live.read().snapshot
-        } else {
-            throw InputError("no cluster input: give -f FILE|DIR or reach a live cluster with --kubeconfig")
+        if !files.isEmpty { return try ClusterFileReader.read(files, stdin: { Data() }) }
+        if let live { return try await live.read().snapshot }
+        throw InputError("no cluster input: give -f FILE|DIR or reach a live cluster with --kubeconfig")
+    }
+
+    /// The cluster the server stores audit batches and decisions under
+    /// (`ClusterIdentity.forEvidence`): `--cluster`, else `$KUBELET_AUTHZ_CLUSTER`, else the
+    /// kube-system UID of the cluster it reads (read once, at start), else none.
+    public func storeCluster(explicit: String?, environment: [String: String]) async throws -> String {
+        if explicit != nil || ClusterIdentity.named(environment) != nil {
+            return try ClusterIdentity.forEvidence(explicit: explicit, environment: environment, snapshot: nil)
         }
+        return try ClusterIdentity.forEvidence(explicit: nil, environment: environment, snapshot: try await snapshot())
+    }
+
+    /// The policy, and the scan it was built from (the dashboard shows it).
+    public func load(today: Day) async throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport) {
+        let snapshot = try await snapshot()
         var registerValue: GovernanceRegister? = nil
         if let register {
             guard let data = FileManager.default.contents(atPath: register) else {

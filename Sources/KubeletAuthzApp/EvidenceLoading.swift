@@ -50,6 +50,13 @@ public struct EvidenceLoading {
     /// means the process's own stdin is streamed for `-`.
     public var stdin: Data?
     public var blockSize = 8 << 20
+    /// The cluster the logs are ingested under (`ClusterIdentity.forEvidence`): checkpoints are
+    /// per cluster and file, and the report covers this cluster's evidence only. Empty: stored
+    /// under no name, and the report covers every cluster the store holds.
+    public var cluster = ""
+
+    /// The cluster reads are limited to: nil (every cluster) when none is named.
+    var readScope: String? { cluster.isEmpty ? nil : cluster }
 
     public init(logs: [String], store: StoreChoice, since: Double? = nil, policy: AuditPolicy? = nil, stdin: Data? = nil) {
         self.logs = logs
@@ -68,6 +75,7 @@ public struct EvidenceLoading {
         }
         var ingestor = AuditIngestor(progress: progress)
         ingestor.blockSize = blockSize
+        ingestor.cluster = cluster
         if let stdin, sources.contains(where: \.isStdin) { ingestor.stdin = stdin }
         do {
             let target: EvidenceReader
@@ -79,7 +87,7 @@ public struct EvidenceLoading {
                 summary = try ingestor.ingest(sources, into: memory)
                 ingested()
                 target = memory
-                report = try Self.report(from: memory, policy: policy, since: since)
+                report = try Self.report(from: memory, policy: policy, since: since, cluster: readScope)
             case .sqlite(let path):
                 let database: EvidenceStore
                 do { database = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
@@ -90,11 +98,11 @@ public struct EvidenceLoading {
                 summary = try ingestor.ingest(sources, into: database)
                 ingested()
                 target = database
-                report = try Self.report(from: database, policy: policy, since: since)
+                report = try Self.report(from: database, policy: policy, since: since, cluster: readScope)
             }
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))
-            let stored = try target.inputs()
+            let stored = try target.inputs(cluster: readScope)
             // The store (with a copy of every record) is freed on another thread: tens of
             // thousands of records to release while the report is written, the second core idle.
             nonisolated(unsafe) let done = target
@@ -108,9 +116,9 @@ public struct EvidenceLoading {
         }
     }
 
-    static func report(from store: EvidenceReader, policy: AuditPolicy?, since: Double?) throws -> EvidenceReport {
-        EvidenceReport(records: try store.records(since: nil), counts: try store.totals(), malformed: try store.malformedLines(limit: 100),
-                       policy: policy, since: since)
+    static func report(from store: EvidenceReader, policy: AuditPolicy?, since: Double?, cluster: String?) throws -> EvidenceReport {
+        EvidenceReport(records: try store.records(since: nil, cluster: cluster), counts: try store.totals(cluster: cluster),
+                       malformed: try store.malformedLines(limit: 100, cluster: cluster), policy: policy, since: since)
     }
 
     /// Into the database through `MirroredEvidenceStore`: while the database was empty, the
@@ -138,9 +146,11 @@ public struct EvidenceLoading {
             // Standard input has no checkpoint to resume from, nor a conflict to lose a batch to.
             if mirrored.startedEmpty { _ = try ingestor.ingest(sources.filter { !$0.isStdin }, into: database) }
         }
-        guard var report = fromCopy else { return (summary, database, try Self.report(from: database, policy: policy, since: since)) }
-        report.counts = try database.totals()
-        report.malformed = try database.malformedLines(limit: 100)
+        guard var report = fromCopy else {
+            return (summary, database, try Self.report(from: database, policy: policy, since: since, cluster: readScope))
+        }
+        report.counts = try database.totals(cluster: readScope)
+        report.malformed = try database.malformedLines(limit: 100, cluster: readScope)
         return (summary, mirrored, report)
     }
 }

@@ -7,7 +7,10 @@ import RBAC
 /// subject, objects, and the message when there is no object), so acceptances, baselines and
 /// SARIF see one identity whichever side a finding came from.
 public enum ScanRecording {
-    public static func content(of report: ScanReport, findings: [Finding]) -> ScanContent {
+    /// - Parameter sourcePath: the name a source file is recorded by (`SourcePath.recorded`):
+    ///   the same file named relatively or absolutely must give the same content, or a re-save
+    ///   from another directory would store new parts and show as a change.
+    public static func content(of report: ScanReport, findings: [Finding], sourcePath: (String) -> String = { $0 }) -> ScanContent {
         var subjects: [SubjectAccessRecord] = []
         var governance: [GovernanceEntryRecord] = []
         subjects.reserveCapacity(report.subjects.count)
@@ -25,19 +28,22 @@ public enum ScanRecording {
             }
             subjects.append(SubjectAccessRecord(subject: ref, execCapable: s.inventory.execCapable, access: access,
                                                 grants: grants.values.map { .init(binding: $0.binding, role: $0.role, subresources: Array($0.subresources)) }))
-            if let g = s.governance { governance.append(record(g, ref)) }
+            if let g = s.governance { governance.append(record(g, ref, sourcePath: sourcePath)) }
         }
-        return ScanContent(release: report.profile.version.description, subjects: subjects, findings: findings.map(record), governance: governance)
+        return ScanContent(release: report.profile.version.description, subjects: subjects,
+                           findings: findings.map { record($0, sourcePath: sourcePath) }, governance: governance)
     }
 
     public static func subject(_ k: SubjectKey) -> SubjectRef { SubjectRef(kind: k.kind, namespace: k.namespace, name: k.name) }
 
     public static func key(_ s: SubjectRef) -> SubjectKey { SubjectKey(kind: s.kind, name: s.name, namespace: s.namespace) }
 
-    public static func record(_ f: Finding) -> FindingRecord {
+    public static func record(_ f: Finding, sourcePath: (String) -> String = { $0 }) -> FindingRecord {
         FindingRecord(fingerprint: f.fingerprint, rule: f.rule.id, severity: f.severity.description, subject: f.subject.map(subject),
                       message: f.message,
-                      locations: f.locations.map { .init(kind: $0.kind, namespace: $0.namespace, name: $0.name, file: $0.source?.file, line: $0.source?.line) })
+                      locations: f.locations.map {
+                          .init(kind: $0.kind, namespace: $0.namespace, name: $0.name, file: $0.source.map { sourcePath($0.file) }, line: $0.source?.line)
+                      })
     }
 
     /// The finding a record was saved from; nil for a rule this build does not know.
@@ -49,10 +55,10 @@ public enum ScanRecording {
                        })
     }
 
-    static func record(_ g: GovernanceRecord, _ subject: SubjectRef) -> GovernanceEntryRecord {
+    static func record(_ g: GovernanceRecord, _ subject: SubjectRef, sourcePath: (String) -> String) -> GovernanceEntryRecord {
         // The origin without its line: an entry moved in the register file is not a change.
         let origin: String = switch g.origin {
-        case .register(let l): "register \(l.file)"
+        case .register(let l): "register \(sourcePath(l.file))"
         case .serviceAccountAnnotations: "ServiceAccount annotations"
         case .bindingAnnotations(let b, _): "ClusterRoleBinding \(b) annotations"
         }

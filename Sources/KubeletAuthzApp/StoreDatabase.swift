@@ -7,7 +7,7 @@ import Store
 /// A database that keeps everything the tool stores: audit evidence, saved scans and the
 /// webhook's aggregated decisions. Two implement it: the SQLite file (`Store.EvidenceStore`)
 /// and a fleet's PostgreSQL (`PostgresStore.PostgresEvidenceStore`).
-public protocol StoreDatabase: ScanHistoryStore, EvidenceWriter, DecisionWriter {
+public protocol StoreDatabase: ScanHistoryStore, EvidenceWriter, EvidenceReader, DecisionWriter {
     /// True when it holds no audit evidence at all.
     func holdsNothing() throws -> Bool
 }

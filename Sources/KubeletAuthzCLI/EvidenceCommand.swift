@@ -2,6 +2,7 @@ import ArgumentParser
 import Evidence
 import Foundation
 import KubeJSON
+import KubeletAuthzApp
 import Reports
 
 enum EvidenceFormat: String, CaseIterable { case table, json, csv }
@@ -21,7 +22,10 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         Without --store (or $KUBELET_AUTHZ_STORE) the report covers the given logs only and nothing \
         is written. With a store, records go to that evidence database keyed by request (auditID, time received, \
         node, access path): ingesting the same files again, or after an interrupted run, never \
-        counts twice.
+        counts twice. Each cluster's evidence is kept apart in a shared store: --cluster NAME \
+        (else $KUBELET_AUTHZ_CLUSTER) names the cluster the logs come from; checkpoints are per \
+        cluster and file, and the report covers that cluster's evidence only. Without a name \
+        the evidence is stored under none and the report covers every cluster in the store.
         """ + "\n\n" + HelpExamples.section(examples)
     )
 
@@ -29,12 +33,15 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz evidence /var/log/kubernetes/audit/
         kubelet-authz evidence audit.log audit-2026-11-20T10-00-00.000.log.gz \\
             --audit-policy policy.yaml -o json
+        kubelet-authz evidence --store postgres://ka@db:5432/fleet --cluster prod-eu audit.log
         kubectl logs -n kube-system kube-apiserver-cp-1 \\
             | kubelet-authz evidence --no-db -
         """
 
     @Argument(help: ArgumentHelp("Audit logs: files, directories, or - for stdin.", valueName: "LOG")) var logs: [String] = []
     @OptionGroup var store: EvidenceStoreOptions
+    @Option(help: ArgumentHelp("The cluster the logs come from: stored under this name, resumed per cluster and file, and the report limited to it. Default: $KUBELET_AUTHZ_CLUSTER, else none (the report covers every cluster in the store).", valueName: "NAME"))
+    var cluster: String?
     @Flag(help: "Accept logs in which no line is an audit event (by default an error: the wrong file must not pass as \"no use\").")
     var allowEmpty = false
     @Option(name: .shortAndLong, help: ArgumentHelp("Output: table, json, csv, jsonpath=TEMPLATE, jsonpath-file=FILE.", valueName: "FORMAT"),
@@ -44,7 +51,11 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
     func run() async throws {
         let output = try OutputRequest<EvidenceFormat>(self.output, names: false, command: "evidence")
         let timings = PhaseTimer()
-        let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, timings: timings)
+        let name: String
+        do { name = try ClusterIdentity.forEvidence(explicit: cluster, environment: ConsoleIO.current.environment, snapshot: nil) } catch {
+            throw CLIError.badInput(error.message)
+        }
+        let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, cluster: name, timings: timings)
         switch output {
         case .format(.table): ConsoleIO.out(EvidenceOutput.table(report))
         case .format(.json):

@@ -20,6 +20,12 @@ struct EvidenceStoreOptions: ParsableArguments {
     var db: String? {
         if let store { return store }
         if noDB { return nil }
+        return Self.fromEnvironment()
+    }
+
+    /// The store the environment names: `$KUBELET_AUTHZ_STORE`, else `$KUBELET_AUTHZ_DB` (empty
+    /// values ignored). Every command that opens a store reads it here.
+    static func fromEnvironment() -> String? {
         let env = ConsoleIO.current.environment
         return [env["KUBELET_AUTHZ_STORE"], env["KUBELET_AUTHZ_DB"]].compactMap { $0 }.first { !$0.isEmpty }
     }
@@ -61,7 +67,9 @@ struct EvidenceStoreOptions: ParsableArguments {
     /// then holds: the given logs alone without a store; with one, earlier inputs too, which it
     /// names on stderr.
     /// - Parameter allowEmpty: accept logs in which no line is an audit event.
-    func load(logs: [String], allowEmpty: Bool, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
+    /// - Parameter cluster: what the logs are stored under, and the report limited to
+    ///   (`ClusterIdentity.forEvidence`); empty for no name (the report covers every cluster).
+    func load(logs: [String], allowEmpty: Bool, cluster: String, timings: PhaseTimer = PhaseTimer()) throws -> (EvidenceReport, [String]) {
         if store != nil && noDB { throw CLIError.badInput("give either --store (or --db) or --no-db, not both") }
         let path = db
         if path == nil && logs.isEmpty {
@@ -72,6 +80,7 @@ struct EvidenceStoreOptions: ParsableArguments {
                                       since: try sinceSeconds(), policy: try policy(),
                                       stdin: console.stdinIsProcessStdin ? nil : console.readStdin())
         loading.blockSize = 8 << 20
+        loading.cluster = cluster
         let meter = ProgressMeter(mode: progress)
         let result: EvidenceLoading.Result
         do {
@@ -91,6 +100,9 @@ struct EvidenceStoreOptions: ParsableArguments {
             ConsoleIO.err("Evidence database \(EvidenceLoading.StoreChoice.displayName(path)): \(result.storeInputs.count) input\(result.storeInputs.count == 1 ? "" : "s")" +
                           (others.isEmpty ? "; the report covers the given logs only\n"
                                           : "; the report also covers \(others.count) earlier: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? ", …" : "")\n"))
+            ConsoleIO.err(cluster.isEmpty
+                ? "Note: no cluster named (--cluster NAME or $\(ClusterIdentity.environmentVariable)): evidence is stored under no name and the report covers every cluster in the store\n"
+                : "Cluster \(cluster): the report covers its evidence only\n")
         }
         timings.mark("report")
         return (result.report, result.inputs)

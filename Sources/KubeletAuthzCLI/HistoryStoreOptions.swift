@@ -19,10 +19,8 @@ struct HistoryStoreOptions: ParsableArguments {
     /// The flag, else the environment, else the default file.
     static func path(explicit: String?) throws(CLIError) -> String {
         if let explicit { return explicit }
+        if let fromEnvironment = EvidenceStoreOptions.fromEnvironment() { return fromEnvironment }
         let env = ConsoleIO.current.environment
-        if let fromEnvironment = [env["KUBELET_AUTHZ_STORE"], env["KUBELET_AUTHZ_DB"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) {
-            return fromEnvironment
-        }
         if let data = env["XDG_DATA_HOME"], !data.isEmpty { return data + "/kubelet-authz/kubelet-authz.sqlite" }
         if let home = env["HOME"], !home.isEmpty { return home + "/.local/share/kubelet-authz/kubelet-authz.sqlite" }
         throw .badInput("no store: give --store PATH (neither $KUBELET_AUTHZ_STORE, $XDG_DATA_HOME nor $HOME is set)")

@@ -98,7 +98,12 @@ struct PlanCommand: AsyncParsableCommand, DocumentedByExamples {
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
         var evidenceValue: ScanEvidence? = nil
         if !auditLogs.isEmpty || evidence.db != nil {
-            let (report, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty, timings: timings)
+            // The evidence of this cluster, as `scan` joins it (`ClusterIdentity.forEvidence`).
+            let cluster: String
+            do { cluster = try ClusterIdentity.forEvidence(explicit: nil, environment: ConsoleIO.current.environment, snapshot: snapshot) } catch {
+                throw CLIError.badInput(error.message)
+            }
+            let (report, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty, cluster: cluster, timings: timings)
             evidenceValue = ScanEvidence(report: report, unusedDays: minEvidenceDays)
         }
         let plan: KubeletPlan

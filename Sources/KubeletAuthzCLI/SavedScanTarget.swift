@@ -14,10 +14,11 @@ struct SavedScanTarget {
     /// The store as messages name it: a URL without its password.
     var name: String { EvidenceLoading.StoreChoice.displayName(path) }
 
-    static func open(store explicit: String?, cluster: String?, snapshot: ClusterSnapshot) throws(CLIError) -> SavedScanTarget {
+    static func open(store explicitStore: String?, cluster: String?, snapshot: ClusterSnapshot) throws(CLIError) -> SavedScanTarget {
         let name: String
-        do { name = try ClusterIdentity.resolve(explicit: cluster, snapshot: snapshot) } catch { throw .badInput(error.message) }
-        let path = try HistoryStoreOptions.path(explicit: explicit)
+        let explicit = cluster ?? ClusterIdentity.named(ConsoleIO.current.environment)
+        do { name = try ClusterIdentity.resolve(explicit: explicit, snapshot: snapshot) } catch { throw .badInput(error.message) }
+        let path = try HistoryStoreOptions.path(explicit: explicitStore)
         return SavedScanTarget(path: path, store: try HistoryStoreOptions.open(path, creating: true), cluster: name)
     }
 
@@ -39,7 +40,7 @@ struct SavedScanTarget {
         let (store, cluster, time) = (self.store, self.cluster, Date().timeIntervalSince1970)
         DispatchQueue.global().async {
             pending.outcome = Result {
-                let content = ScanRecording.content(of: report, findings: findings)
+                let content = ScanRecording.content(of: report, findings: findings, sourcePath: SourcePath.recorded)
                 let previous = try store.scans(cluster: cluster, since: nil).last
                 return (try store.save(content, cluster: cluster, time: time), previous)
             }

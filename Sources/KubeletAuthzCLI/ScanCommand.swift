@@ -85,7 +85,7 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
     var tenantLabel: String?
     @Flag(help: "Save the scan (inventory, findings, governance) in the store of saved scans: --store, else $KUBELET_AUTHZ_STORE, else $XDG_DATA_HOME/kubelet-authz/kubelet-authz.sqlite. An unchanged cluster adds one row. See `kubelet-authz history` and `diff`.")
     var save = false
-    @Option(name: .customLong("cluster"), help: ArgumentHelp("With --save: the cluster's name in the history (default: the kube-system Namespace's UID).", valueName: "NAME"))
+    @Option(name: .customLong("cluster"), help: ArgumentHelp("With --save: the cluster's name in the history; with --store: the cluster its audit evidence is stored under, and the evidence joined limited to it (default: $KUBELET_AUTHZ_CLUSTER, else the kube-system Namespace's UID).", valueName: "NAME"))
     var clusterName: String?
 
     func run() async throws {
@@ -141,7 +141,9 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
                                                                  live: source.live, featureGates: gates)
         timings.mark("read")
         do { try EmptyInputRule.check(snapshot, allowEmpty: allowEmpty) } catch { throw CLIError.badInput(error.message) }
-        if clusterName != nil && !save { throw CLIError.badInput("--cluster names the cluster a scan is saved under: use it with --save") }
+        if clusterName != nil && !save && evidence.db == nil {
+            throw CLIError.badInput("--cluster names the cluster a scan is saved, or its audit evidence stored, under: use it with --save or --store")
+        }
         let history = try save ? SavedScanTarget.open(store: evidence.store, cluster: clusterName, snapshot: snapshot) : nil
         var evidenceValue: ScanEvidence? = nil
         if auditLogs.isEmpty, evidence.store == nil, let fromEnvironment = evidence.db {
@@ -150,7 +152,11 @@ struct ScanCommand: AsyncParsableCommand, DocumentedByExamples {
         // A store named only to save into joins no evidence unless it holds some.
         if !auditLogs.isEmpty || (evidence.db != nil && !(history?.holdsNoEvidence(evidence.db!) ?? false)) {
             guard unusedDays > 0 else { throw CLIError.badInput("--unused-days must be a positive number of days") }
-            let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty)
+            let cluster: String
+            do { cluster = try ClusterIdentity.forEvidence(explicit: clusterName, environment: ConsoleIO.current.environment, snapshot: snapshot) } catch {
+                throw CLIError.badInput(error.message)
+            }
+            let (evidenceReport, _) = try evidence.load(logs: auditLogs, allowEmpty: allowEmpty, cluster: cluster)
             evidenceValue = ScanEvidence(report: evidenceReport, unusedDays: unusedDays)
         }
         var options = ScanOptions(kubeVersion: version, featureGates: gates, now: day, register: registerValue, evidence: evidenceValue,

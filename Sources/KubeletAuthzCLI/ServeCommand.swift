@@ -46,8 +46,10 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     @Option(help: ArgumentHelp("Require client certificates signed by this CA (the client certificate of the API server's webhook kubeconfig).", valueName: "FILE"))
     var clientCaFile: String?
     @Flag(help: "Serve plain HTTP, without TLS (for tests only: the webhooks carry who may reach which kubelet).") var insecureHttp = false
-    @Option(help: ArgumentHelp("Evidence database for audit batches and aggregated decisions: an SQLite file, or a fleet's PostgreSQL database as postgres://USER@HOST:PORT/DB (password from $PGPASSWORD or ~/.pgpass), which every replica may share. Default: memory only.", valueName: "PATH|URL"))
+    @Option(help: ArgumentHelp("Evidence database for audit batches and aggregated decisions: an SQLite file, or a fleet's PostgreSQL database as postgres://USER@HOST:PORT/DB (password from $PGPASSWORD or ~/.pgpass), which every replica may share. Default: $KUBELET_AUTHZ_STORE (or $KUBELET_AUTHZ_DB), else memory only.", valueName: "PATH|URL"))
     var store: String?
+    @Option(help: ArgumentHelp("With a store: the cluster audit batches and decisions are stored under. Default: $KUBELET_AUTHZ_CLUSTER, else the kube-system Namespace's UID of the cluster served.", valueName: "NAME"))
+    var cluster: String?
     @Option(help: ArgumentHelp("Serve the dashboard on its own listener (keep it on loopback: it shows who can exec where). Default: no dashboard.", valueName: "HOST:PORT"))
     var dashboardAddress: String?
     @Option(help: ArgumentHelp("Serve only /healthz, /readyz and /metrics, over plain HTTP, on this listener too: for the kubelet's probes and Prometheus, which present no client certificate. Default: none.", valueName: "HOST:PORT"))
@@ -98,13 +100,21 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
                                        apiServerKubeletClient: apiserverKubeletClient)
     }
 
-    func stores() throws(CLIError) -> StoreAccess {
-        guard let store else { return StoreAccess(evidence: MemoryEvidenceStore(), decisions: MemoryDecisionStore()) }
+    /// The store (`--store`, else `$KUBELET_AUTHZ_STORE`, as every command reads it), and the
+    /// cluster its rows are stored under.
+    func stores(_ source: EnforcementPolicySource) async throws -> StoreAccess {
+        guard let store = store ?? EvidenceStoreOptions.fromEnvironment() else {
+            return StoreAccess(evidence: MemoryEvidenceStore(), decisions: MemoryDecisionStore())
+        }
+        let environment = ConsoleIO.current.environment
         do {
-            let db = try EvidenceLoading.StoreChoice.openDatabase(store, environment: ConsoleIO.current.environment)
-            return StoreAccess(evidence: db, decisions: db)
-        } catch {
-            throw .badInput(error.message)
+            let name = try await source.storeCluster(explicit: cluster, environment: environment)
+            let db = try EvidenceLoading.StoreChoice.openDatabase(store, environment: environment)
+            ConsoleIO.err("Storing audit batches and decisions in \(EvidenceLoading.StoreChoice.displayName(store)) " +
+                          (name.isEmpty ? "under no cluster name (give --cluster NAME to keep clusters apart)\n" : "under cluster \(name)\n"))
+            return StoreAccess(evidence: db, decisions: db, cluster: name)
+        } catch let error as InputError {
+            throw CLIError.badInput(error.message)
         }
     }
 
@@ -112,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
         if printConfig || printConfigDir != nil { return try printDeployment() }
         let config = try configuration()
         let source = try source()
-        let stores = try stores()
+        let stores = try await stores(source)
         let mode = config.mode
         let server: KubeletAuthzServer
         do {

@@ -45,10 +45,13 @@ public final class AuditWebhook: Sendable {
         defer { inFlight.withLock { $0 -= 1 } }
         let id = Self.batchID(body)
         let stream = self.stream
+        let cluster = store.cluster
         let counts: AuditScanCounts
         do {
             counts = try await store.run { evidence, _ in
-                try AuditIngestor().ingest(body: body, stream: stream, batch: id, into: evidence, durable: true)
+                var ingestor = AuditIngestor()
+                ingestor.cluster = cluster
+                return try ingestor.ingest(body: body, stream: stream, batch: id, into: evidence, durable: true)
             }
         } catch {
             metrics.storeErrors.increment()

@@ -17,7 +17,12 @@ struct DecisionFlusher: Service {
     }
 
     func flush() async {
-        let rows = aggregator.drain()
+        let cluster = store.cluster
+        let rows = aggregator.drain().map { d in
+            var d = d
+            d.key.cluster = cluster
+            return d
+        }
         guard !rows.isEmpty else { return }
         do {
             try await store.run { _, decisions in try decisions.add(rows) }

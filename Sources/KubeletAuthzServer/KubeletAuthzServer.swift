@@ -181,7 +181,8 @@ public final class KubeletAuthzServer: Sendable {
     func dashboardRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/") { [self] _, _ -> Response in
-            let stored = (try? await store.run { _, decisions in try decisions.decisions() }) ?? []
+            let cluster = store.cluster.isEmpty ? nil : store.cluster
+            let stored = (try? await store.run { _, decisions in try decisions.decisions(cluster: cluster) }) ?? []
             let view = DashboardView(policy: policy.policy, decisions: stored, mode: configuration.mode)
             let html = await dashboard(view)
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))

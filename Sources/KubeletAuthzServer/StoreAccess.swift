@@ -9,10 +9,15 @@ public final class StoreAccess: @unchecked Sendable {
     private let evidence: EvidenceWriter
     private let decisions: DecisionWriter
     private let queue = DispatchQueue(label: "kubelet-authz.store")
+    /// The cluster audit batches and decisions are stored under (`serve --cluster`, else the
+    /// kube-system UID; `ClusterIdentity.forEvidence`): one database keeps a fleet's apart.
+    /// Empty: no name, and the dashboard shows every cluster's decisions.
+    public let cluster: String
 
-    public init(evidence: EvidenceWriter, decisions: DecisionWriter) {
+    public init(evidence: EvidenceWriter, decisions: DecisionWriter, cluster: String = "") {
         self.evidence = evidence
         self.decisions = decisions
+        self.cluster = cluster
     }
 
     /// Runs `body` with the stores on the store thread.

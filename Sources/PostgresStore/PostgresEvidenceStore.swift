@@ -42,10 +42,6 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
 
     public var isPersistent: Bool { true }
 
-    public func checkpoint(path: String) throws -> FileCheckpoint? {
-        try checkpoint(path: path, cluster: "")
-    }
-
     public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
         try lock.withLock { try stored(cluster: cluster, path: path)?.checkpoint }
     }
@@ -268,16 +264,17 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
 
     // MARK: Reading
 
-    public func records(since: Double?) throws -> [AuditRecord] {
+    public func records(since: Double?, cluster: String?) throws -> [AuditRecord] {
         final class Collected: @unchecked Sendable { var records: [AuditRecord] = [] }  // filled on the session's one thread
         let collected = Collected()
         var b = PostgresBindings()
         b.append(since ?? -Double.greatestFiniteMagnitude)
+        b.append(cluster)
         try lock.withLock {
             try session.forEachRow("""
                 SELECT audit_id, path, time, timestamp, level, stage, user_name, groups, uid, pod_name, credential_id, node, verb,
                        subresource, kubelet_path, decision, reason, code, source_name, source_line, cluster, source_offset, source_batch
-                FROM audit_record WHERE time >= $1
+                FROM audit_record WHERE time >= $1 AND ($2::text IS NULL OR cluster = $2)
                 """, b) { row in
                 collected.records.append(try Self.record(row.makeRandomAccess()))
             }
@@ -306,18 +303,20 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
             reason: try r[16].decode(String.self), code: try r[17].decode(Int?.self), cluster: try r[20].decode(String.self), source: source)
     }
 
-    public func totals() throws -> AuditScanCounts {
-        try lock.withLock {
+    public func totals(cluster: String?) throws -> AuditScanCounts {
+        var b = PostgresBindings()
+        b.append(cluster)
+        return try lock.withLock {
             let row = try session.query("""
                 SELECT f.lines + b.lines, f.events + b.events, f.bytes + b.bytes, f.reviews + b.reviews, f.proxy + b.proxy, m.n
                 FROM (SELECT COALESCE(SUM(lines), 0)::int8 AS lines, COALESCE(SUM(events), 0)::int8 AS events,
                              COALESCE(SUM(bytes), 0)::int8 AS bytes, COALESCE(SUM(kubelet_reviews), 0)::int8 AS reviews,
-                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_file) f,
+                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_file WHERE $1::text IS NULL OR cluster = $1) f,
                      (SELECT COALESCE(SUM(lines), 0)::int8 AS lines, COALESCE(SUM(events), 0)::int8 AS events,
                              COALESCE(SUM(bytes), 0)::int8 AS bytes, COALESCE(SUM(kubelet_reviews), 0)::int8 AS reviews,
-                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_batch) b,
-                     (SELECT COUNT(*)::int8 AS n FROM malformed_line) m
-                """).first?.makeRandomAccess()
+                             COALESCE(SUM(node_proxy), 0)::int8 AS proxy FROM ingested_batch WHERE $1::text IS NULL OR cluster = $1) b,
+                     (SELECT COUNT(*)::int8 AS n FROM malformed_line WHERE $1::text IS NULL OR cluster = $1) m
+                """, b).first?.makeRandomAccess()
             var c = AuditScanCounts()
             guard let row else { return c }
             c.lines = try row[0].decode(Int.self); c.events = try row[1].decode(Int.self); c.bytes = try row[2].decode(Int.self)
@@ -326,21 +325,44 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         }
     }
 
-    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+    public func malformedLines(limit: Int, cluster: String?) throws -> [MalformedLine] {
         var b = PostgresBindings()
         b.append(limit)
+        b.append(cluster)
         return try lock.withLock {
-            try session.query("SELECT source_name, line, reason FROM malformed_line ORDER BY source_name, line, cluster LIMIT $1", b).map {
+            try session.query("""
+                SELECT source_name, line, reason FROM malformed_line WHERE $2::text IS NULL OR cluster = $2
+                ORDER BY source_name, line, cluster LIMIT $1
+                """, b).map {
                 let r = $0.makeRandomAccess()
                 return MalformedLine(file: try r[0].decode(String.self), line: try r[1].decode(Int.self), reason: try r[2].decode(String.self))
             }
         }
     }
 
-    public func inputs() throws -> [String] {
-        try lock.withLock {
-            try session.query("SELECT path FROM ingested_file UNION SELECT stream || '#' || batch FROM ingested_batch ORDER BY 1").map {
+    public func inputs(cluster: String?) throws -> [String] {
+        var b = PostgresBindings()
+        b.append(cluster)
+        return try lock.withLock {
+            try session.query("""
+                SELECT path FROM ingested_file WHERE $1::text IS NULL OR cluster = $1
+                UNION SELECT stream || '#' || batch FROM ingested_batch WHERE $1::text IS NULL OR cluster = $1 ORDER BY 1
+                """, b).map {
                 try $0.makeRandomAccess()[0].decode(String.self)
+            }
+        }
+    }
+
+    /// Per cluster, one pass over the records (no index serves it; `fleet` asks once per run).
+    public func freshness(recentSince: Double) throws -> [EvidenceFreshness] {
+        var b = PostgresBindings()
+        b.append(recentSince)
+        return try lock.withLock {
+            try session.query("""
+                SELECT cluster, MAX(time), COUNT(*) FILTER (WHERE time >= $1)::int8 FROM audit_record GROUP BY cluster ORDER BY cluster
+                """, b).map {
+                let r = $0.makeRandomAccess()
+                return EvidenceFreshness(cluster: try r[0].decode(String.self), latest: try r[1].decode(Double.self), recent: try r[2].decode(Int.self))
             }
         }
     }

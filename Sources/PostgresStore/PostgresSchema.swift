@@ -75,6 +75,13 @@ struct PostgresSchema {
                 count BIGINT NOT NULL, first_seen DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL,
                 PRIMARY KEY (user_name, node, subresource, verb, mode, verdict));
             """),
+        // Decisions per cluster (`serve --cluster`), as the evidence tables already are; rows
+        // stored before are kept under "".
+        Migration(version: 4, name: "authorization decisions per cluster", sql: """
+            ALTER TABLE authorization_decision ADD COLUMN cluster TEXT COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE authorization_decision DROP CONSTRAINT authorization_decision_pkey;
+            ALTER TABLE authorization_decision ADD PRIMARY KEY (cluster, user_name, node, subresource, verb, mode, verdict);
+            """),
     ]
 
     /// The advisory lock every migrator takes (an arbitrary constant, "kaSchema").

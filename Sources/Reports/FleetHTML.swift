@@ -9,11 +9,14 @@ public enum FleetHTML {
         var o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kubelet-authz fleet</title>\n"
         o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         o += "<style>\n\(ScanHTMLStyle.css)\n</style>\n</head>\n<body>\n<h1>Fleet</h1>\n"
-        o += "<table>\n<tr><th>Cluster</th><th>Scan</th><th>Saved</th><th>Release</th><th>Subjects</th><th>Exec-capable</th><th>Overdue reviews</th></tr>\n"
+        o += "<table>\n<tr><th>Cluster</th><th>Scan</th><th>Saved</th><th>Latest evidence</th><th>Evidence 24h</th><th>Release</th><th>Subjects</th><th>Exec-capable</th><th>Overdue reviews</th></tr>\n"
         for c in v.clusters {
-            o += row([c.name, String(c.scanID), HistoryTime.text(c.savedAt), c.release, String(c.subjects), String(c.execCapable.count), String(c.overdueReviews.count)])
+            o += row([c.name, String(c.scanID), HistoryTime.text(c.savedAt)] + FleetMarkdown.evidenceCells(c) +
+                     [c.release, String(c.subjects), String(c.execCapable.count), String(c.overdueReviews.count)])
         }
-        o += "</table>\n<h2>Subjects on more than one cluster</h2>\n"
+        o += "</table>\n"
+        if let line = FleetMarkdown.evidenceOnlyLine(v) { o += "<p>\(e(line))</p>\n" }
+        o += "<h2>Subjects on more than one cluster</h2>\n"
         if v.shared.isEmpty { o += "<p>None.</p>\n" } else {
             o += "<table>\n<tr><th>Subject</th><th>Cluster</th><th>Exec</th><th>Kubelet access</th><th>Drift</th></tr>\n"
             for s in v.shared {

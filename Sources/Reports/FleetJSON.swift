@@ -4,12 +4,18 @@ import KubeJSON
 /// `kubelet-authz fleet -o json`.
 public enum FleetJSON {
     public static func document(_ v: FleetView) -> JSONValue {
-        .object([("today", .string(v.today)), ("clusters", .array(v.clusters.map(cluster))), ("shared", .array(v.shared.map(shared)))])
+        .object([("today", .string(v.today)), ("clusters", .array(v.clusters.map(cluster))), ("shared", .array(v.shared.map(shared))),
+                 ("evidenceOnly", .strings(v.evidenceOnly))])
     }
 
-    /// `savedAt` is the freshness: a saved scan keeps no audit evidence times.
+    /// `evidence`: the latest audit event stored under the cluster's name and the records of
+    /// the last day; null when none is stored.
     static func cluster(_ c: FleetView.Cluster) -> JSONValue {
-        .object([("name", .string(c.name)), ("scan", .integer(c.scanID)), ("savedAt", .string(HistoryTime.text(c.savedAt))),
+        let evidence: JSONValue = c.evidence.map { e in
+            .object([("latest", .string(HistoryTime.text(e.latest))), ("lastDay", .integer(e.lastDay))])
+        } ?? .null
+        return .object([("name", .string(c.name)), ("scan", .integer(c.scanID)), ("savedAt", .string(HistoryTime.text(c.savedAt))),
+                 ("evidence", evidence),
                  ("release", .string(c.release)), ("subjects", .integer(c.subjects)),
                  ("execCapableCount", .integer(c.execCapable.count)), ("execCapable", .array(c.execCapable.map(DiffJSON.subject))),
                  ("overdueReviews", .array(c.overdueReviews.map(review)))])

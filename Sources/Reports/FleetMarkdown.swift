@@ -3,10 +3,12 @@ import History
 /// `kubelet-authz fleet -o markdown`: the same sections as the table, for a review document.
 public enum FleetMarkdown {
     public static func render(_ v: FleetView) -> String {
-        var o = "## Fleet\n\n| Cluster | Scan | Saved | Release | Subjects | Exec-capable | Overdue reviews |\n|---|---|---|---|---|---|---|\n"
+        var o = "## Fleet\n\n| Cluster | Scan | Saved | Latest evidence | Evidence 24h | Release | Subjects | Exec-capable | Overdue reviews |\n|---|---|---|---|---|---|---|---|---|\n"
         for c in v.clusters {
-            o += "| \(cell(c.name)) | \(c.scanID) | \(HistoryTime.text(c.savedAt)) | \(cell(c.release)) | \(c.subjects) | \(c.execCapable.count) | \(c.overdueReviews.count) |\n"
+            let evidence = evidenceCells(c)
+            o += "| \(cell(c.name)) | \(c.scanID) | \(HistoryTime.text(c.savedAt)) | \(evidence[0]) | \(evidence[1]) | \(cell(c.release)) | \(c.subjects) | \(c.execCapable.count) | \(c.overdueReviews.count) |\n"
         }
+        if let line = evidenceOnlyLine(v) { o += "\n" + cell(line) + "\n" }
         o += "\n### Subjects on more than one cluster\n\n"
         if v.shared.isEmpty { o += "None.\n" } else {
             o += "| Subject | Cluster | Exec | Kubelet access | Drift |\n|---|---|---|---|---|\n"
@@ -23,6 +25,20 @@ public enum FleetMarkdown {
                 : "; overdue: " + c.overdueReviews.map { "\(cell($0.subject.description)) (due \($0.nextReview))" }.joined(separator: ", ") + "\n"
         }
         return o
+    }
+
+    /// A cluster's evidence freshness as two cells: the latest event's time and the records of
+    /// the last day, or "none" when no evidence is stored under its name.
+    static func evidenceCells(_ c: FleetView.Cluster) -> [String] {
+        guard let e = c.evidence else { return ["none", "0"] }
+        return [HistoryTime.text(e.latest), String(e.lastDay)]
+    }
+
+    /// Evidence under names no saved scan has (a cluster ingested but never scanned, or
+    /// evidence stored under no name); nil when there is none.
+    static func evidenceOnlyLine(_ v: FleetView) -> String? {
+        guard !v.evidenceOnly.isEmpty else { return nil }
+        return "Audit evidence without a saved scan, under: " + v.evidenceOnly.map { $0.isEmpty ? "(no cluster name)" : $0 }.joined(separator: ", ")
     }
 
     /// The drift cell of one cluster's row: empty when the clusters agree.

@@ -5,9 +5,12 @@ import History
 /// subjects and overdue reviews.
 public enum FleetText {
     public static func render(_ v: FleetView) -> String {
-        var o = Table(headers: ["CLUSTER", "SCAN", "SAVED", "RELEASE", "SUBJECTS", "EXEC-CAPABLE", "OVERDUE REVIEWS"], rows: v.clusters.map { c in
-            [c.name, String(c.scanID), HistoryTime.text(c.savedAt), c.release, String(c.subjects), String(c.execCapable.count), String(c.overdueReviews.count)]
+        var o = Table(headers: ["CLUSTER", "SCAN", "SAVED", "LATEST EVIDENCE", "EVIDENCE 24H", "RELEASE", "SUBJECTS", "EXEC-CAPABLE", "OVERDUE REVIEWS"],
+                      rows: v.clusters.map { c in
+            [c.name, String(c.scanID), HistoryTime.text(c.savedAt)] + FleetMarkdown.evidenceCells(c) +
+                [c.release, String(c.subjects), String(c.execCapable.count), String(c.overdueReviews.count)]
         }).render()
+        if let line = FleetMarkdown.evidenceOnlyLine(v) { o += line + "\n" }
         o += "\nSubjects on more than one cluster (reviews judged at \(v.today)):\n"
         o += v.shared.isEmpty ? "  none\n" : Table(headers: ["SUBJECT", "CLUSTER", "EXEC", "KUBELET ACCESS", "DRIFT"], rows: v.shared.flatMap { s in
             s.grants.map { g in

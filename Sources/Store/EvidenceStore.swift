@@ -91,6 +91,39 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         m.register("v5", Self.scanHistorySchema)
         // v6: the authorization webhook's decisions, aggregated (see `DecisionTable`).
         m.register("v6") { db in try db.execute(DecisionTable.schema) }
+        // v7: one database for several clusters, as the PostgreSQL store keeps them: files'
+        // checkpoints and counts, stream batches and malformed lines are per cluster (the same
+        // log ingested for two clusters resumes for each), and so are the webhook's decisions.
+        // SQLite cannot change a primary key, so the tables are rebuilt; what was there is kept
+        // under cluster "", the name it was ingested under.
+        m.register("v7") { db in
+            try db.execute("""
+                CREATE TABLE ingested_file_v7 (
+                    cluster TEXT NOT NULL, path TEXT NOT NULL, identity TEXT NOT NULL, offset INTEGER NOT NULL, line INTEGER NOT NULL,
+                    complete BOOLEAN NOT NULL, lines INTEGER NOT NULL, events INTEGER NOT NULL, kubelet_reviews INTEGER NOT NULL,
+                    node_proxy INTEGER NOT NULL, malformed INTEGER NOT NULL, bytes INTEGER NOT NULL, updated TEXT NOT NULL,
+                    PRIMARY KEY (cluster, path));
+                INSERT INTO ingested_file_v7 SELECT '', path, identity, offset, line, complete, lines, events, kubelet_reviews,
+                    node_proxy, malformed, bytes, updated FROM ingested_file;
+                DROP TABLE ingested_file;
+                ALTER TABLE ingested_file_v7 RENAME TO ingested_file;
+                CREATE TABLE ingested_batch_v7 (
+                    cluster TEXT NOT NULL, stream TEXT NOT NULL, batch TEXT NOT NULL, lines INTEGER NOT NULL, events INTEGER NOT NULL,
+                    kubelet_reviews INTEGER NOT NULL, node_proxy INTEGER NOT NULL, bytes INTEGER NOT NULL, updated TEXT NOT NULL,
+                    PRIMARY KEY (cluster, stream, batch));
+                INSERT INTO ingested_batch_v7 SELECT '', stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated
+                    FROM ingested_batch;
+                DROP TABLE ingested_batch;
+                ALTER TABLE ingested_batch_v7 RENAME TO ingested_batch;
+                CREATE TABLE malformed_line_v7 (
+                    cluster TEXT NOT NULL, source_file TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,
+                    PRIMARY KEY (cluster, source_file, line));
+                INSERT INTO malformed_line_v7 SELECT '', source_file, line, reason FROM malformed_line;
+                DROP TABLE malformed_line;
+                ALTER TABLE malformed_line_v7 RENAME TO malformed_line;
+                """)
+            try db.execute(DecisionTable.perCluster)
+        }
         return m
     }
 
@@ -131,25 +164,25 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         r.groups = joined.isEmpty ? [] : joined.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    public func checkpoint(path: String) throws -> FileCheckpoint? {
-        try lock.withLock { try storedCheckpoint(path) }
+    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
+        try lock.withLock { try storedCheckpoint(path, cluster: cluster) }
     }
 
-    private func storedCheckpoint(_ path: String) throws -> FileCheckpoint? {
-        let q = try db.prepare("SELECT identity, offset, line, complete FROM ingested_file WHERE path = ?")
-        q.bind(1, path)
+    private func storedCheckpoint(_ path: String, cluster: String) throws -> FileCheckpoint? {
+        let q = try db.prepare("SELECT identity, offset, line, complete FROM ingested_file WHERE cluster = ? AND path = ?")
+        q.bind(1, cluster); q.bind(2, path)
         guard try q.step() else { return nil }
         return FileCheckpoint(identity: q.text(0) ?? "", offset: q.int(1) ?? 0, line: q.int(2) ?? 0, complete: q.int(3) == 1)
     }
 
     /// What an earlier send of a stream batch wrote, removed so that this send replaces it
     /// (its counts row is replaced where it is written).
-    private func replace(stream name: String, batch id: String) throws {
-        let records = try db.prepare("DELETE FROM audit_record WHERE source_file = ? AND source_batch = ?")
-        records.bind(1, name); records.bind(2, id)
+    private func replace(stream name: String, batch id: String, cluster: String) throws {
+        let records = try db.prepare("DELETE FROM audit_record WHERE source_file = ? AND source_batch = ? AND cluster = ?")
+        records.bind(1, name); records.bind(2, id); records.bind(3, cluster)
         try records.run()
-        let malformed = try db.prepare("DELETE FROM malformed_line WHERE source_file = ?")
-        malformed.bind(1, EvidenceSource.malformedName(stream: name, batch: id))
+        let malformed = try db.prepare("DELETE FROM malformed_line WHERE cluster = ? AND source_file = ?")
+        malformed.bind(1, cluster); malformed.bind(2, EvidenceSource.malformedName(stream: name, batch: id))
         try malformed.run()
     }
 
@@ -176,10 +209,10 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         // can move the checkpoint between this check and the commit.
         switch batch.input {
         case .file(let path, _, _, _, let after):
-            let stored = try storedCheckpoint(path)
+            let stored = try storedCheckpoint(path, cluster: batch.cluster)
             guard after.holds(for: stored) else { throw EvidenceWriteConflict(path: path, expected: after, found: stored) }
         case .stream(let name, let id):
-            try replace(stream: name, batch: id)
+            try replace(stream: name, batch: id, cluster: batch.cluster)
         }
         let raw = try db.prepare("""
             INSERT INTO audit_record (request_key, audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id,
@@ -215,35 +248,38 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
             }
             try raw.run()
         }
-        let bad = try db.prepare("INSERT OR IGNORE INTO malformed_line (source_file, line, reason) VALUES (?, ?, ?)")
+        let bad = try db.prepare("INSERT OR IGNORE INTO malformed_line (cluster, source_file, line, reason) VALUES (?, ?, ?, ?)")
         for m in batch.malformed {
-            bad.bind(1, m.file); bad.bind(2, m.line); bad.bind(3, m.reason)
+            bad.bind(1, batch.cluster); bad.bind(2, m.file); bad.bind(3, m.line); bad.bind(4, m.reason)
             try bad.run()
         }
         let now = AuditTimestamp.text(Date().timeIntervalSince1970)
         switch batch.input {
         case .file(let path, let identity, let checkpoint, let continues, _):
-            try record(file: path, identity: identity, checkpoint: checkpoint, continues: continues, counts: batch.counts, now: now)
+            try record(file: path, cluster: batch.cluster, identity: identity, checkpoint: checkpoint, continues: continues,
+                       counts: batch.counts, now: now)
         case .stream(let name, let id):
             let c = batch.counts
             let q = try db.prepare("""
-                INSERT OR REPLACE INTO ingested_batch (stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO ingested_batch (cluster, stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            q.bind(1, name); q.bind(2, id); q.bind(3, c.lines); q.bind(4, c.events); q.bind(5, c.kubeletReviews)
-            q.bind(6, c.nodeProxy); q.bind(7, c.bytes); q.bind(8, now)
+            q.bind(1, batch.cluster); q.bind(2, name); q.bind(3, id); q.bind(4, c.lines); q.bind(5, c.events); q.bind(6, c.kubeletReviews)
+            q.bind(7, c.nodeProxy); q.bind(8, c.bytes); q.bind(9, now)
             try q.run()
         }
     }
 
     /// A file's checkpoint and counts: counts add up from batch to batch of one read, and
     /// restart with a read from the start (or a new file under the name).
-    private func record(file path: String, identity: String, checkpoint: FileCheckpoint, continues: Bool, counts: AuditScanCounts,
-                        now: String) throws {
+    private func record(file path: String, cluster: String, identity: String, checkpoint: FileCheckpoint, continues: Bool,
+                        counts: AuditScanCounts, now: String) throws {
         var base = AuditScanCounts()
         if continues {
-            let q = try db.prepare("SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE path = ?")
-            q.bind(1, path)
+            let q = try db.prepare("""
+                SELECT identity, lines, events, kubelet_reviews, node_proxy, malformed, bytes FROM ingested_file WHERE cluster = ? AND path = ?
+                """)
+            q.bind(1, cluster); q.bind(2, path)
             if try q.step(), q.text(0) == identity {
                 base.lines = q.int(1) ?? 0; base.events = q.int(2) ?? 0; base.kubeletReviews = q.int(3) ?? 0
                 base.nodeProxy = q.int(4) ?? 0; base.malformed = q.int(5) ?? 0; base.bytes = q.int(6) ?? 0
@@ -251,29 +287,31 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         }
         base.add(counts)
         let q = try db.prepare("""
-            INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
+            INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated,
+                                       cluster)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(cluster, path) DO UPDATE SET identity = excluded.identity, offset = excluded.offset, line = excluded.line,
                 complete = excluded.complete, lines = excluded.lines, events = excluded.events,
                 kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
                 bytes = excluded.bytes, updated = excluded.updated
             """)
         q.bind(1, path); q.bind(2, identity); q.bind(3, checkpoint.offset); q.bind(4, checkpoint.line); q.bind(5, checkpoint.complete ? 1 : 0)
         q.bind(6, base.lines); q.bind(7, base.events); q.bind(8, base.kubeletReviews); q.bind(9, base.nodeProxy)
-        q.bind(10, base.malformed); q.bind(11, base.bytes); q.bind(12, now)
+        q.bind(10, base.malformed); q.bind(11, base.bytes); q.bind(12, now); q.bind(13, cluster)
         try q.run()
     }
 
     /// Every stored record at or after `since` (epoch seconds), in time order. Repeated values
     /// (users, nodes, reasons) come back as one shared string each.
-    public func records(since: Double? = nil) throws -> [AuditRecord] {
+    public func records(since: Double? = nil, cluster: String? = nil) throws -> [AuditRecord] {
         try lock.withLock {
             let raw = try db.prepare("""
                 SELECT audit_id, path, time, timestamp, level, stage, user, groups, uid, pod_name, credential_id, node, verb,
                        subresource, kubelet_path, decision, reason, code, source_file, source_line, cluster, source_offset, source_batch
-                FROM audit_record WHERE time >= ?
+                FROM audit_record WHERE time >= ?\(cluster == nil ? "" : " AND cluster = ?")
                 """)
             raw.bind(1, since ?? -Double.greatestFiniteMagnitude)
+            if let cluster { raw.bind(2, cluster) }
             let interner = StringInterner()
             var out: [AuditRecord] = []
             while try raw.step() {
@@ -303,39 +341,58 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
         return .file(path: name, line: raw.int(19) ?? 0, offset: raw.int(21) ?? 0)
     }
 
-    public func inputs() throws -> [String] {
+    public func inputs(cluster: String?) throws -> [String] {
         try lock.withLock {
-            let q = try db.prepare("SELECT path FROM ingested_file UNION SELECT stream || '#' || batch FROM ingested_batch ORDER BY 1")
+            let q = try db.prepare("""
+                SELECT path FROM ingested_file WHERE ?1 IS NULL OR cluster = ?1
+                UNION SELECT stream || '#' || batch FROM ingested_batch WHERE ?1 IS NULL OR cluster = ?1 ORDER BY 1
+                """)
+            q.bind(1, cluster)
             var out: [String] = []
             while try q.step() { if let t = q.text(0) { out.append(t) } }
             return out
         }
     }
 
-    public func totals() throws -> AuditScanCounts {
+    public func totals(cluster: String?) throws -> AuditScanCounts {
         try lock.withLock {
             var c = AuditScanCounts()
             for table in ["ingested_file", "ingested_batch"] {
                 let q = try db.prepare("""
                     SELECT COALESCE(SUM(lines),0), COALESCE(SUM(events),0), COALESCE(SUM(bytes),0),
-                           COALESCE(SUM(kubelet_reviews),0), COALESCE(SUM(node_proxy),0) FROM \(table)
+                           COALESCE(SUM(kubelet_reviews),0), COALESCE(SUM(node_proxy),0) FROM \(table) WHERE ?1 IS NULL OR cluster = ?1
                     """)
+                q.bind(1, cluster)
                 guard try q.step() else { continue }
                 c.lines += q.int(0) ?? 0; c.events += q.int(1) ?? 0; c.bytes += q.int(2) ?? 0
                 c.kubeletReviews += q.int(3) ?? 0; c.nodeProxy += q.int(4) ?? 0
             }
-            let q = try db.prepare("SELECT COUNT(*) FROM malformed_line")
+            let q = try db.prepare("SELECT COUNT(*) FROM malformed_line WHERE ?1 IS NULL OR cluster = ?1")
+            q.bind(1, cluster)
             c.malformed = try q.step() ? q.int(0) ?? 0 : 0
             return c
         }
     }
 
-    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+    public func malformedLines(limit: Int, cluster: String?) throws -> [MalformedLine] {
         try lock.withLock {
-            let q = try db.prepare("SELECT source_file, line, reason FROM malformed_line ORDER BY source_file, line LIMIT ?")
-            q.bind(1, limit)
+            let q = try db.prepare("""
+                SELECT source_file, line, reason FROM malformed_line WHERE ?2 IS NULL OR cluster = ?2 ORDER BY source_file, line, cluster LIMIT ?1
+                """)
+            q.bind(1, limit); q.bind(2, cluster)
             var out: [MalformedLine] = []
             while try q.step() { out.append(MalformedLine(file: q.text(0) ?? "", line: q.int(1) ?? 0, reason: q.text(2) ?? "")) }
+            return out
+        }
+    }
+
+    /// Per cluster: a scan of the records (no index serves it; `fleet` asks once per run).
+    public func freshness(recentSince: Double) throws -> [EvidenceFreshness] {
+        try lock.withLock {
+            let q = try db.prepare("SELECT cluster, MAX(time), SUM(time >= ?) FROM audit_record GROUP BY cluster ORDER BY cluster")
+            q.bind(1, recentSince)
+            var out: [EvidenceFreshness] = []
+            while try q.step() { out.append(EvidenceFreshness(cluster: q.text(0) ?? "", latest: q.double(1), recent: q.int(2) ?? 0)) }
             return out
         }
     }

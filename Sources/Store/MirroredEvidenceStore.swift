@@ -50,9 +50,9 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         }
     }
 
-    public func checkpoint(path: String) throws -> FileCheckpoint? {
+    public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
         try settle()
-        return try database.checkpoint(path: path)
+        return try database.checkpoint(path: path, cluster: cluster)
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
@@ -101,22 +101,27 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
 
     // MARK: EvidenceReader: records from the copy when it holds, the rest (small) from the database.
 
-    public func records(since: Double?) throws -> [AuditRecord] {
-        try copyHolds() ? try memory.records(since: since) : try database.records(since: since)
+    public func records(since: Double?, cluster: String?) throws -> [AuditRecord] {
+        try copyHolds() ? try memory.records(since: since, cluster: cluster) : try database.records(since: since, cluster: cluster)
     }
 
-    public func totals() throws -> AuditScanCounts {
+    public func totals(cluster: String?) throws -> AuditScanCounts {
         try settle()
-        return try database.totals()
+        return try database.totals(cluster: cluster)
     }
 
-    public func malformedLines(limit: Int) throws -> [MalformedLine] {
+    public func malformedLines(limit: Int, cluster: String?) throws -> [MalformedLine] {
         try settle()
-        return try database.malformedLines(limit: limit)
+        return try database.malformedLines(limit: limit, cluster: cluster)
     }
 
-    public func inputs() throws -> [String] {
+    public func inputs(cluster: String?) throws -> [String] {
         try settle()
-        return try database.inputs()
+        return try database.inputs(cluster: cluster)
+    }
+
+    public func freshness(recentSince: Double) throws -> [EvidenceFreshness] {
+        try settle()
+        return try database.freshness(recentSince: recentSince)
     }
 }

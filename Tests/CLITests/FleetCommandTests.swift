@@ -1,6 +1,8 @@
 import CLITestSupport
+import Evidence
 import Foundation
 import History
+import Reports
 import Store
 import TestSupport
 import Testing
@@ -116,6 +118,57 @@ struct FleetCommandTests {
         #expect(html.code == 0 && html.out.hasPrefix("<!DOCTYPE html>") && html.out.contains("nodes/proxy here; fine-grained on b"))
     }
 
+    /// Evidence freshness per cluster from the evidence stored under each name: cluster a has the
+    /// demo's audit log (last event 2026-11-26), b the fixture API server log (all on
+    /// 2026-11-27), and evidence under no name shows as evidence without a saved scan.
+    @Test("evidence freshness per cluster: the latest event and the records of the last day, in every format")
+    func evidenceFreshness() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        let db = dir.appendingPathComponent("fleet.sqlite").path
+        for (cluster, files) in [("a", try Self.copyOfDemo(dir, "a")), ("b", try Self.copyOfDemo(dir, "b"))] {
+            let r = await kubeletAuthz(["scan", "-f", files, "--register", Self.register, "--now", Self.day, "--save", "--store", db, "--cluster", cluster])
+            #expect(r.code == 0, "\(r.err)")
+        }
+        let before = try jsonObject(await kubeletAuthz(["fleet", "--store", db, "--now", Self.day, "-o", "json"]).out)
+        #expect((before["clusters"] as? [[String: Any]] ?? []).allSatisfy { $0["evidence"] is NSNull }, "no evidence stored yet")
+
+        let logs = [("a", Self.examples.appendingPathComponent("audit/audit.log").path), ("b", Fixtures.url("audit-kube-apiserver-1.36.jsonl").path)]
+        var alone: [String: [String: Any]] = [:]
+        for (cluster, log) in logs {
+            let r = await kubeletAuthz(["evidence", "--store", db, "--cluster", cluster, "-o", "json", log])
+            #expect(r.code == 0, "\(r.err)")
+            alone[cluster] = try jsonObject(r.out)
+        }
+        #expect(await kubeletAuthz(["evidence", "--store", db, Fixtures.url("audit-kube-apiserver-1.36.jsonl").path]).code == 0)
+
+        let run = await kubeletAuthz(["fleet", "--store", db, "--now", Self.day, "-o", "json"])
+        #expect(run.code == 0, "\(run.err)")
+        let fleet = try jsonObject(run.out)
+        #expect(fleet["evidenceOnly"] as? [String] == [""])
+        func latest(_ report: [String: Any]?) throws -> String {
+            HistoryTime.text(try #require(AuditTimestamp.seconds((report?["window"] as? [String: Any])?["last"] as? String ?? "")))
+        }
+        for c in fleet["clusters"] as? [[String: Any]] ?? [] {
+            let name = c["name"] as? String ?? ""
+            let report = try #require(alone[name])
+            let evidence = try #require(c["evidence"] as? [String: Any], "\(name)")
+            // The latest event of the cluster's own log (to the second), and its records of 2026-11-27.
+            #expect(evidence["latest"] as? String == (try latest(report)), "\(name)")
+            let events = report["events"] as? [String: Any] ?? [:]
+            let records = (events["uniqueKubeletReviews"] as? Int ?? 0) + (events["uniqueNodeProxy"] as? Int ?? 0)
+            #expect(evidence["lastDay"] as? Int == (name == "a" ? 0 : records), "\(name): \(evidence)")
+            #expect(records > 0)
+        }
+        let aLatest = try latest(alone["a"])
+        let table = await kubeletAuthz(["fleet", "--store", db, "--now", Self.day])
+        #expect(table.out.contains("LATEST EVIDENCE") && table.out.contains("EVIDENCE 24H"), "\(table.out)")
+        #expect(table.out.contains("Audit evidence without a saved scan, under: (no cluster name)"), "\(table.out)")
+        let markdown = await kubeletAuthz(["fleet", "--store", db, "--now", Self.day, "-o", "markdown"])
+        #expect(markdown.out.contains("| Latest evidence | Evidence 24h |") && markdown.out.contains("| \(aLatest) | 0 |"), "\(markdown.out)")
+        let html = await kubeletAuthz(["fleet", "--store", db, "--now", Self.day, "-o", "html"])
+        #expect(html.out.contains("<th>Latest evidence</th>") && html.out.contains("<td>\(aLatest)</td><td>0</td>"), "\(html.out)")
+    }
+
     @Test("no saved scans: exit 2, saying to run scan --save --cluster NAME")
     func empty() async throws {
         let dir = Fixtures.temporaryDirectory()
@@ -127,3 +180,4 @@ struct FleetCommandTests {
         #expect(none.code == 2 && none.err.contains("no saved scans in \(db)") && none.err.contains("scan --save --cluster NAME"), "\(none.err)")
     }
 }
+

@@ -15,7 +15,7 @@ public struct EvidenceStoreConformance: Sendable {
     public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case recordsRoundTrip, since, richerCopyWins, tieBreakBySource, clustersAreSeparate, checkpoints, fileTotals,
              streamBatchesOnce, streamBatchResendReplaces, malformedOnce, reopened, inputsListed, checkpointPrecondition,
-             interleavedWriters
+             interleavedWriters, checkpointsPerCluster, readsByCluster, streamBatchesPerCluster, freshnessPerCluster
         public var testDescription: String { rawValue }
     }
 
@@ -46,6 +46,10 @@ public struct EvidenceStoreConformance: Sendable {
         case .streamBatchResendReplaces: try streamBatchResendReplaces()
         case .checkpointPrecondition: try checkpointPrecondition()
         case .interleavedWriters: try interleavedWriters()
+        case .checkpointsPerCluster: try checkpointsPerCluster()
+        case .readsByCluster: try readsByCluster()
+        case .streamBatchesPerCluster: try streamBatchesPerCluster()
+        case .freshnessPerCluster: try freshnessPerCluster()
         }
     }
 
@@ -319,5 +323,100 @@ public struct EvidenceStoreConformance: Sendable {
         #expect(try again.totals() == (try store.totals()))
         #expect(try again.checkpoint(path: "/a.log") == FileCheckpoint(identity: "id-1", offset: 77, line: 3, complete: true))
         #expect(try again.malformedLines(limit: 5).count == 1)
+    }
+
+    // MARK: One store, several clusters
+
+    /// The same path read for two clusters has two checkpoints and two counts: each resumes
+    /// on its own, and one cluster's checkpoint is no precondition for the other's batches.
+    func checkpointsPerCluster() throws {
+        let store = try make()
+        let path = "/var/log/kubernetes/audit.log"
+        try store.commit(Self.fileBatch(path, records: [Self.record("a", time: 1_800_000_000, cluster: "prod-eu", source: Self.file(path, line: 1))],
+                                        counts: Self.counts(lines: 10, events: 10, reviews: 1, bytes: 1000), offset: 1000, line: 10,
+                                        complete: false, after: .unread, cluster: "prod-eu"))
+        #expect(try store.checkpoint(path: path, cluster: "prod-eu") == FileCheckpoint(identity: "id-1", offset: 1000, line: 10, complete: false))
+        #expect(try store.checkpoint(path: path, cluster: "prod-us") == nil)
+        #expect(try store.checkpoint(path: path) == nil, "no checkpoint under no cluster name either")
+        // prod-us reads the file from the start: its precondition is "unread", which holds for it.
+        try store.commit(Self.fileBatch(path, records: [Self.record("a", time: 1_800_000_000, cluster: "prod-us", source: Self.file(path, line: 1))],
+                                        counts: Self.counts(lines: 20, events: 20, reviews: 1, bytes: 2000), offset: 2000, line: 20,
+                                        after: .unread, cluster: "prod-us"))
+        // prod-eu goes on from its own checkpoint, not prod-us's.
+        try store.commit(Self.fileBatch(path, counts: Self.counts(lines: 10, events: 10, bytes: 1000), offset: 2000, line: 20, continues: true,
+                                        after: .at(FileCheckpoint(identity: "id-1", offset: 1000, line: 10, complete: false)), cluster: "prod-eu"))
+        #expect(throws: EvidenceWriteConflict.self) {
+            try store.commit(Self.fileBatch(path, offset: 3000, line: 30, continues: true,
+                                            after: .at(FileCheckpoint(identity: "id-1", offset: 1000, line: 10, complete: false)), cluster: "prod-us"))
+        }
+        #expect(try store.checkpoint(path: path, cluster: "prod-eu") == FileCheckpoint(identity: "id-1", offset: 2000, line: 20, complete: true))
+        #expect(try store.checkpoint(path: path, cluster: "prod-us") == FileCheckpoint(identity: "id-1", offset: 2000, line: 20, complete: true))
+        #expect(try store.totals(cluster: "prod-eu") == Self.counts(lines: 20, events: 20, reviews: 1, bytes: 2000))
+        #expect(try store.totals(cluster: "prod-us") == Self.counts(lines: 20, events: 20, reviews: 1, bytes: 2000))
+        #expect(try store.totals() == Self.counts(lines: 40, events: 40, reviews: 2, bytes: 4000))
+    }
+
+    /// Records, counts, malformed lines and inputs of one cluster; nil reads them all.
+    func readsByCluster() throws {
+        let store = try make()
+        let eu = [Self.record("a", time: 1_800_000_001, cluster: "prod-eu", source: Self.file("/eu.log", line: 1)),
+                  Self.record("b", time: 1_800_000_003, cluster: "prod-eu", source: Self.file("/eu.log", line: 2))]
+        let us = [Self.record("c", time: 1_800_000_002, cluster: "prod-us", source: Self.file("/us.log", line: 1))]
+        try store.commit(Self.fileBatch("/eu.log", records: eu, malformed: [MalformedLine(file: "/eu.log", line: 3, reason: "truncated")],
+                                        counts: Self.counts(lines: 3, events: 2, reviews: 2, bytes: 300), cluster: "prod-eu"))
+        try store.commit(Self.fileBatch("/us.log", records: us, counts: Self.counts(lines: 1, events: 1, reviews: 1, bytes: 100), cluster: "prod-us"))
+        try store.commit(EvidenceBatch(cluster: "prod-us", input: .stream(name: "webhook", batch: "1"),
+                                       records: [Self.record("d", time: 1_800_000_004, cluster: "prod-us", source: .stream(name: "webhook", batch: "1"))],
+                                       counts: Self.counts(lines: 1, events: 1, reviews: 1, bytes: 50)))
+        #expect(try store.records(since: nil, cluster: "prod-eu").map(\.auditID) == ["a", "b"])
+        #expect(try store.records(since: nil, cluster: "prod-us").map(\.auditID) == ["c", "d"])
+        #expect(try store.records(since: 1_800_000_002.5, cluster: "prod-us").map(\.auditID) == ["d"])
+        #expect(try store.records(since: nil, cluster: "staging").isEmpty)
+        #expect(try store.records(since: nil).map(\.auditID) == ["a", "c", "b", "d"])
+        var euCounts = Self.counts(lines: 3, events: 2, reviews: 2, bytes: 300)
+        euCounts.malformed = 1
+        #expect(try store.totals(cluster: "prod-eu") == euCounts)
+        #expect(try store.totals(cluster: "prod-us") == Self.counts(lines: 2, events: 2, reviews: 2, bytes: 150))
+        #expect(try store.malformedLines(limit: 10, cluster: "prod-us").isEmpty)
+        #expect(try store.malformedLines(limit: 10, cluster: "prod-eu").map(\.line) == [3])
+        #expect(try store.inputs(cluster: "prod-eu") == ["/eu.log"])
+        #expect(try store.inputs(cluster: "prod-us") == ["/us.log", "webhook#1"])
+        #expect(try store.inputs() == ["/eu.log", "/us.log", "webhook#1"])
+    }
+
+    /// Two clusters' webhooks may number their batches alike: a resend replaces only its own
+    /// cluster's batch.
+    func streamBatchesPerCluster() throws {
+        let store = try make()
+        func batch(_ cluster: String, _ ids: [String], malformed: [Int] = []) -> EvidenceBatch {
+            let source = EvidenceSource.stream(name: "webhook", batch: "7")
+            return EvidenceBatch(cluster: cluster, input: .stream(name: "webhook", batch: "7"),
+                                 records: ids.enumerated().map { Self.record($1, time: 1_800_000_000 + Double($0), cluster: cluster, source: source) },
+                                 malformed: malformed.map { MalformedLine(file: EvidenceSource.malformedName(stream: "webhook", batch: "7"), line: $0, reason: "truncated") },
+                                 counts: Self.counts(lines: ids.count, events: ids.count, reviews: ids.count, bytes: 10 * ids.count))
+        }
+        try store.commit(batch("prod-eu", ["a", "b"], malformed: [3]))
+        try store.commit(batch("prod-us", ["c"], malformed: [5]))
+        try store.commit(batch("prod-us", ["c", "d"]))
+        #expect(try store.records(since: nil, cluster: "prod-eu").map(\.auditID) == ["a", "b"])
+        #expect(try store.records(since: nil, cluster: "prod-us").map(\.auditID) == ["c", "d"])
+        #expect(try store.malformedLines(limit: 10).map(\.line) == [3])
+        #expect(try store.totals().events == 4)
+    }
+
+    /// Per cluster: the latest event and the records at or after a time.
+    func freshnessPerCluster() throws {
+        let store = try make()
+        #expect(try store.freshness(recentSince: 0).isEmpty)
+        try store.commit(Self.fileBatch("/eu.log", records: [
+            Self.record("a", time: 1_800_000_000, cluster: "prod-eu", source: Self.file("/eu.log", line: 1)),
+            Self.record("b", time: 1_800_090_000, cluster: "prod-eu", source: Self.file("/eu.log", line: 2)),
+            Self.record("c", time: 1_800_086_400, cluster: "prod-eu", source: Self.file("/eu.log", line: 3)),
+        ], cluster: "prod-eu"))
+        try store.commit(Self.fileBatch("/old.log", records: [Self.record("d", time: 1_700_000_000, source: Self.file("/old.log", line: 1))]))
+        #expect(try store.freshness(recentSince: 1_800_086_400) == [
+            EvidenceFreshness(cluster: "", latest: 1_700_000_000, recent: 0),
+            EvidenceFreshness(cluster: "prod-eu", latest: 1_800_090_000, recent: 2),
+        ])
     }
 }

@@ -164,7 +164,7 @@ struct IngestTests {
         struct Killed: Error {}
         init(_ inner: EvidenceStore, after: Int) { self.inner = inner; left = after }
         var isPersistent: Bool { true }
-        func checkpoint(path: String) throws -> FileCheckpoint? { try inner.checkpoint(path: path) }
+        func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? { try inner.checkpoint(path: path, cluster: cluster) }
         func commit(_ batch: consuming EvidenceBatch) throws {
             if left == 0 { throw Killed() }
             left -= 1

@@ -75,7 +75,7 @@ struct ParallelScanTests {
         var commits: [Commit] = []
         init(_ inner: EvidenceWriter) { self.inner = inner }
         var isPersistent: Bool { inner.isPersistent }
-        func checkpoint(path: String) throws -> FileCheckpoint? { try inner.checkpoint(path: path) }
+        func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? { try inner.checkpoint(path: path, cluster: cluster) }
         func commit(_ batch: consuming EvidenceBatch) throws {
             let batch = batch
             commits.append(Commit(input: batch.input, records: batch.records, malformed: batch.malformed, counts: batch.counts))

@@ -85,3 +85,63 @@ struct StoreMigrationV3Tests {
         #expect(try EvidenceStore(path: path).records().contains(fresh))
     }
 }
+
+@Suite("Evidence database migrations, v7")
+struct StoreMigrationV7Tests {
+    /// A database written by the previous schema (v6: one checkpoint per path, decisions without
+    /// a cluster) opened by this release: what it held stays under no cluster name, and the same
+    /// log ingested for a named cluster is read for it from the start.
+    @Test("a v6 database upgrades in place: its checkpoints, counts, batches and decisions are kept under no cluster name")
+    func perCluster() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let log = dir.appendingPathComponent("audit.log")
+        try Fixtures.data("audit-kube-apiserver-1.36.jsonl").write(to: log)
+        let source = AuditSource(path: log.path)
+        // What the previous release stored for this log: its checkpoint and counts.
+        let memory = MemoryEvidenceStore()
+        _ = try AuditIngestor().ingest([source], into: memory)
+        let checkpoint = try #require(try memory.checkpoint(path: source.canonicalPath))
+        let counts = try memory.totals()
+
+        let path = dir.appendingPathComponent("v6.sqlite").path
+        do {
+            let db = try SQLiteConnection(path: path)
+            try EvidenceStore.migrator.migrate(db, upTo: "v6")
+            let file = try db.prepare("""
+                INSERT INTO ingested_file (path, identity, offset, line, complete, lines, events, kubelet_reviews, node_proxy, malformed, bytes, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-12-01T00:00:00Z')
+                """)
+            file.bind(1, source.canonicalPath); file.bind(2, checkpoint.identity); file.bind(3, checkpoint.offset); file.bind(4, checkpoint.line)
+            file.bind(5, checkpoint.complete ? 1 : 0); file.bind(6, counts.lines); file.bind(7, counts.events); file.bind(8, counts.kubeletReviews)
+            file.bind(9, counts.nodeProxy); file.bind(10, counts.malformed); file.bind(11, counts.bytes)
+            try file.run()
+            try db.execute("""
+                INSERT INTO ingested_batch (stream, batch, lines, events, kubelet_reviews, node_proxy, bytes, updated)
+                    VALUES ('webhook', '7', 1, 2, 2, 0, 900, '2026-12-01T00:00:00Z');
+                INSERT INTO malformed_line (source_file, line, reason) VALUES ('webhook batch 7', 1, 'truncated');
+                INSERT INTO authorization_decision (user, node, subresource, verb, mode, verdict, count, first_seen, last_seen)
+                    VALUES ('system:serviceaccount:monitoring:agent', 'gpu-node-1', 'proxy', 'get', 'observe', 'deny', 4, 100, 200);
+                """)
+        }
+        let store = try EvidenceStore(path: path)
+        #expect(try store.checkpoint(path: source.canonicalPath) == checkpoint)
+        #expect(try store.checkpoint(path: source.canonicalPath, cluster: "prod-eu") == nil)
+        #expect(try store.inputs(cluster: "") == [source.canonicalPath, "webhook#7"])
+        #expect(try store.totals(cluster: "").events == counts.events + 2)
+        #expect(try store.totals(cluster: "").malformed == 1)
+        #expect(try store.decisions().map { [$0.key.cluster, $0.key.user, String($0.count)] } == [["", "system:serviceaccount:monitoring:agent", "4"]])
+        // Under no name the log was read already; for prod-eu it is read whole.
+        #expect(try AuditIngestor().ingest([source], into: store).skippedFiles == [source.displayName])
+        var forEU = AuditIngestor()
+        forEU.cluster = "prod-eu"
+        let read = try forEU.ingest([source], into: store)
+        #expect(read.skippedFiles.isEmpty)
+        #expect(try store.records(since: nil, cluster: "prod-eu").count == memory.all.count)
+        #expect(try store.checkpoint(path: source.canonicalPath, cluster: "prod-eu") == checkpoint)
+        #expect(try store.totals(cluster: "prod-eu").events == counts.events)
+        let applied = try SQLiteConnection(path: path).prepare("SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        var ids: [String] = []
+        while try applied.step() { ids.append(applied.text(0) ?? "") }
+        #expect(ids == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+    }
+}

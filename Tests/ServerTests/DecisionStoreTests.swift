@@ -1,5 +1,7 @@
 import Evidence
 import Foundation
+import PostgresStore
+import PostgresTestSupport
 import Store
 import Testing
 import TestSupport
@@ -25,6 +27,29 @@ struct DecisionStoreTests {
         let rows = try store.decisions()
         #expect(rows == [AuthorizationDecision(key: Self.key("a", .deny), count: 5, firstSeen: 90, lastSeen: 300),
                          AuthorizationDecision(key: Self.key("b", .noOpinion), count: 1, firstSeen: 150, lastSeen: 150)])
+    }
+
+    /// Two clusters' webhooks sharing a store: the same check counts per cluster, each read
+    /// back by its cluster, and all of them with none named.
+    @Test(arguments: 0..<2) func decisionsPerCluster(store index: Int) throws {
+        try Self.perCluster(try Self.stores[index]())
+    }
+
+    @Test(.enabled(if: PostgresTestServer.enabled)) func decisionsPerClusterOnPostgres() throws {
+        try Self.perCluster(try PostgresEvidenceStore(url: try PostgresTestServer.require().makeDatabase(), environment: [:]))
+    }
+
+    static func perCluster(_ store: any DecisionWriter) throws {
+        var eu = Self.key("a", .deny), us = Self.key("a", .deny)
+        eu.cluster = "prod-eu"
+        us.cluster = "prod-us"
+        try store.add([AuthorizationDecision(key: eu, count: 3, firstSeen: 100, lastSeen: 200),
+                       AuthorizationDecision(key: us, count: 1, firstSeen: 150, lastSeen: 300)])
+        try store.add([AuthorizationDecision(key: eu, count: 2, firstSeen: 90, lastSeen: 210)])
+        #expect(try store.decisions(cluster: "prod-eu") == [AuthorizationDecision(key: eu, count: 5, firstSeen: 90, lastSeen: 210)])
+        #expect(try store.decisions(cluster: "prod-us") == [AuthorizationDecision(key: us, count: 1, firstSeen: 150, lastSeen: 300)])
+        #expect(try store.decisions().map(\.key.cluster) == ["prod-us", "prod-eu"])
+        #expect(try store.decisions(cluster: "").isEmpty)
     }
 
     @Test func sqliteKeepsDecisionsAcrossReopening() throws {

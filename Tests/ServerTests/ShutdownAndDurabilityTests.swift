@@ -111,11 +111,14 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(binary: URL, store: String, log: String) throws {
+    /// - Parameter store: `--store`, when given; `extra`: more arguments; `environment`: the
+    ///   process's whole environment when given (else the test's).
+    init(binary: URL, store: String?, log: String, extra: [String] = [], environment: [String: String]? = nil) throws {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = binary
         process.arguments = ["serve", "-f", TestServer.examples + "/ai-cluster", "--register", TestServer.examples + "/register.yaml",
-                             "--insecure-http", "--address", "127.0.0.1:0", "--store", store]
+                             "--insecure-http", "--address", "127.0.0.1:0"] + (store.map { ["--store", $0] } ?? []) + extra
+        if let environment { process.environment = environment }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
