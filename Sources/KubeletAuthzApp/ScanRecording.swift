@@ -1,3 +1,4 @@
+import Foundation
 import Governance
 import History
 import RBAC
@@ -30,8 +31,22 @@ public enum ScanRecording {
                                                 grants: grants.values.map { .init(binding: $0.binding, role: $0.role, subresources: Array($0.subresources)) }))
             if let g = s.governance { governance.append(record(g, ref, sourcePath: sourcePath)) }
         }
+        // Messages name a register entry as `register FILE:LINE` (`GovernanceRecord.Origin`):
+        // the file as recorded there too.
+        var registers: [String: String] = [:]
+        for s in report.subjects {
+            if case .register(let l)? = s.governance?.origin, registers[l.file] == nil, sourcePath(l.file) != l.file {
+                registers[l.file] = sourcePath(l.file)
+            }
+        }
         return ScanContent(release: report.profile.version.description, subjects: subjects,
-                           findings: findings.map { record($0, sourcePath: sourcePath) }, governance: governance)
+                           findings: findings.map { f in
+                               var r = record(f, sourcePath: sourcePath)
+                               for (given, recorded) in registers {
+                                   r.message = r.message.replacingOccurrences(of: "register \(given):", with: "register \(recorded):")
+                               }
+                               return r
+                           }, governance: governance)
     }
 
     public static func subject(_ k: SubjectKey) -> SubjectRef { SubjectRef(kind: k.kind, namespace: k.namespace, name: k.name) }
