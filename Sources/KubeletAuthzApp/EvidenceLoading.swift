@@ -40,6 +40,9 @@ public struct EvidenceLoading {
         /// What the store held evidence from besides these inputs (their canonical paths, and
         /// stdin batches).
         public let earlierInputs: [String]
+        /// Whether the store holds evidence under other cluster names than the one read
+        /// (always false when reading every cluster's).
+        public let otherClustersHoldEvidence: Bool
     }
 
     public var logs: [String]
@@ -103,12 +106,14 @@ public struct EvidenceLoading {
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))
             let stored = try target.inputs(cluster: readScope)
+            let others = try readScope != nil && stored.count < target.inputs(cluster: nil).count
             // The store (with a copy of every record) is freed on another thread: tens of
             // thousands of records to release while the report is written, the second core idle.
             nonisolated(unsafe) let done = target
             DispatchQueue.global().async { withExtendedLifetime(done) {} }
             return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
-                          readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) })
+                          readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) },
+                          otherClustersHoldEvidence: others)
         } catch let e as InputError {
             throw e
         } catch {

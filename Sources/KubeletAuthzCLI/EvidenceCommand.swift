@@ -33,7 +33,8 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         kubelet-authz evidence /var/log/kubernetes/audit/
         kubelet-authz evidence audit.log audit-2026-11-20T10-00-00.000.log.gz \\
             --audit-policy policy.yaml -o json
-        kubelet-authz evidence --store postgres://ka@db:5432/fleet --cluster prod-eu audit.log
+        kubelet-authz evidence audit.log --cluster prod-eu \\
+            --store postgres://ka@db:5432/fleet
         kubectl logs -n kube-system kube-apiserver-cp-1 \\
             | kubelet-authz evidence --no-db -
         """

@@ -102,7 +102,9 @@ struct EvidenceStoreOptions: ParsableArguments {
                                           : "; the report also covers \(others.count) earlier: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? ", …" : "")\n"))
             ConsoleIO.err(cluster.isEmpty
                 ? "Note: no cluster named (--cluster NAME or $\(ClusterIdentity.environmentVariable)): evidence is stored under no name and the report covers every cluster in the store\n"
-                : "Cluster \(cluster): the report covers its evidence only\n")
+                : "Cluster \(cluster): the report covers its evidence only" +
+                  (result.storeInputs.isEmpty && result.otherClustersHoldEvidence
+                   ? " (none yet; the store holds evidence under other cluster names: name the one it was ingested under with --cluster)\n" : "\n"))
         }
         timings.mark("report")
         return (result.report, result.inputs)

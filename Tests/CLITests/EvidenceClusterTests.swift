@@ -52,6 +52,13 @@ struct EvidenceClusterTests {
         let (euEvents, usEvents) = (try jsonObject(ingestEU.out)["events"] as? [String: Any], try jsonObject(ingestUS.out)["events"] as? [String: Any])
         #expect(both?["read"] as? Int == (euEvents?["read"] as? Int ?? 0) + (usEvents?["read"] as? Int ?? 0))
 
+        // A name nothing was ingested under: an empty report, and a note that other names hold evidence.
+        let unknown = await kubeletAuthz(["evidence", "--store", db, "--cluster", "staging", "-o", "json"])
+        #expect(unknown.code == 0, "\(unknown.err)")
+        #expect((try jsonObject(unknown.out)["usage"] as? [Any])?.isEmpty == true)
+        #expect(unknown.err.contains("the store holds evidence under other cluster names"), "\(unknown.err)")
+        #expect(!ingestEU.err.contains("other cluster names"))
+
         let blank = await kubeletAuthz(["evidence", "--store", db, "--cluster", " ", Self.fixture])
         #expect(blank.code == 2 && blank.err.contains("--cluster \"\""), "\(blank.err)")
     }
