@@ -1,5 +1,6 @@
 import CLITestSupport
 import Foundation
+import KubeletAuthzApp
 import TestSupport
 import Testing
 
@@ -97,5 +98,28 @@ struct EvidenceClusterTests {
         let caughtUp = await kubeletAuthz(["evidence", "--store", db, "--cluster", "prod-us", "-o", "json", log.path])
         #expect(caughtUp.err.contains("Resumed where an earlier ingest stopped"), "\(caughtUp.err)")
         #expect(try Self.said(caughtUp.out) == whole)
+    }
+
+    /// `scan --audit … --store` ingests under the cluster `scan --save` names: `--cluster`, else
+    /// the kube-system Namespace's UID of the files scanned (examples/ai-cluster/namespaces.yaml).
+    @Test("scan --audit --store: stored under --cluster, else the kube-system UID; evidence --cluster reads it back")
+    func scanIngestsUnderItsCluster() async throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("scan.sqlite").path
+        let demoCluster = Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster").path
+        let demoLog = try await Self.alone(Self.demo)
+        let named = await kubeletAuthz(["scan", "-f", demoCluster, "--audit", Self.demo, "--store", db, "--cluster", "prod-us", "--now", "2026-11-27"])
+        #expect(named.code == 0, "\(named.err)")
+        let back = await kubeletAuthz(["evidence", "--store", db, "--cluster", "prod-us", "-o", "json"])
+        #expect(try Self.said(back.out) == demoLog)
+
+        let uid = try #require(ClusterFileReader.read([demoCluster], stdin: { Data() }).namespaces.first { $0.name == "kube-system" }?.uid)
+        let unnamed = await kubeletAuthz(["scan", "-f", demoCluster, "--audit", Self.fixture, "--store", db, "--now", "2026-11-27"])
+        #expect(unnamed.code == 0, "\(unnamed.err)")
+        #expect(unnamed.err.contains("Cluster \(uid): the report covers its evidence only"), "\(unnamed.err)")
+        let byUID = await kubeletAuthz(["evidence", "--store", db, "--cluster", uid, "-o", "json"])
+        #expect(try Self.said(byUID.out) == (try await Self.alone(Self.fixture)))
+        // --cluster without --save or a store names nothing.
+        let loose = await kubeletAuthz(["scan", "-f", demoCluster, "--cluster", "prod-us"])
+        #expect(loose.code == 2 && loose.err.contains("use it with --save or --store"), "\(loose.err)")
     }
 }
