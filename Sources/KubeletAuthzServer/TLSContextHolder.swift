@@ -57,7 +57,12 @@ public final class TLSContextHolder: Sendable {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(files.certificate).map { NIOSSLCertificateSource.certificate($0) }
             guard !chain.isEmpty else { throw LoadError(description: "--tls-cert-file \(files.certificate): no certificate in the file") }
-            let key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+            let keyPEM = try String(contentsOfFile: files.privateKey, encoding: .utf8)
+            let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
+            if case .certificate(let leaf) = chain[0],
+               let reason = ServingKeyPairCheck.mismatch(leaf: leaf, keyPEMFile: files.privateKey, keyPEM: keyPEM) {
+                throw LoadError(description: "--tls-private-key-file: \(reason)")
+            }
             var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             config.minimumTLSVersion = .tlsv12
             if let ca = files.clientCA {

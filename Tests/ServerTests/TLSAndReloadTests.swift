@@ -79,6 +79,37 @@ import TestSupport
         try await server.stop()
     }
 
+    /// A renewal seen half written (the new certificate beside the old key, the moment between
+    /// the two renames) is refused and the previous pair stays served; once the key lands too,
+    /// the new pair is installed. Installing the mismatched pair would fail every handshake.
+    @Test func halfWrittenRenewalKeepsThePreviousCertificate() async throws {
+        let first = try TestPKI.make(), second = try TestPKI.make()
+        let (_, cert, key) = try Self.servingFiles(of: first)
+        var config = TestServer.configuration(mode: .enforce, pki: nil)
+        config.tls = .init(certificate: cert, privateKey: key)
+        config.certificateCheckInterval = .seconds(3600)
+        let server = try await TestServer.start(config)
+
+        let staged = cert + ".new"
+        try FileManager.default.copyItem(atPath: second.serverCert, toPath: staged)
+        #expect(rename(staged, cert) == 0)
+        #expect {
+            try server.server.reloadCertificateIfChanged()
+        } throws: { error in
+            "\(error)".contains("is not the key of the certificate") && "\(error)".contains(key)
+        }
+        let oldTrust = try APIServerClient(port: server.port, pki: first, clientCertificate: false)
+        #expect(try await oldTrust.post("/authorize", Self.review).status == 200)
+        try await oldTrust.shutdown()
+
+        try Self.renew(cert: cert, key: key, with: second)
+        #expect(try server.server.reloadCertificateIfChanged() == true)
+        let newTrust = try APIServerClient(port: server.port, pki: second, clientCertificate: false)
+        #expect(try await newTrust.post("/authorize", Self.review).status == 200)
+        try await newTrust.shutdown()
+        try await server.stop()
+    }
+
     /// A certificate renewed while reviews stream in loses none of them: connections opened
     /// before keep the old certificate, new ones get the new one, and a client that trusts
     /// only the new CA connects once the reload is done.
