@@ -39,6 +39,12 @@ public struct EnforcementPolicySource: Sendable {
         } else {
             throw InputError("no cluster input: give -f FILE|DIR or reach a live cluster with --kubeconfig")
         }
+        return try policy(from: snapshot, today: today)
+    }
+
+    /// The policy for a cluster already read (a full read, or what the watches keep), with
+    /// the register read again.
+    public func policy(from snapshot: ClusterSnapshot, today: Day) throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport) {
         var registerValue: GovernanceRegister? = nil
         if let register {
             guard let data = FileManager.default.contents(atPath: register) else {
