@@ -15,10 +15,26 @@ import Yams
 final class WatchStreams: @unchecked Sendable {
     private let lock = NSLock()
     private var open: [String: [AsyncStream<String>.Continuation]] = [:]
+    private var closed = false
+    private var refusals: [String: [Int]] = [:]
 
+    /// The next watch requests of `path` are answered with these statuses, one each, instead of a stream.
+    func refuseNext(_ path: String, with statuses: [Int]) {
+        lock.lock(); refusals[path, default: []] += statuses; lock.unlock()
+    }
+
+    func takeRefusal(_ path: String) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard let first = refusals[path]?.first else { return nil }
+        refusals[path]?.removeFirst()
+        return first
+    }
+
+    /// A new watch's stream; once `finishAll` was called, one that ends at once.
     func add(_ path: String) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-        lock.lock(); open[path, default: []].append(continuation); lock.unlock()
+        lock.lock(); open[path, default: []].append(continuation); let ended = closed; lock.unlock()
+        if ended { continuation.finish() }
         return stream
     }
 
@@ -29,7 +45,7 @@ final class WatchStreams: @unchecked Sendable {
     }
 
     func finishAll() {
-        lock.lock(); let all = open.values.flatMap { $0 }; lock.unlock()
+        lock.lock(); closed = true; let all = open.values.flatMap { $0 }; lock.unlock()
         for c in all { c.finish() }
     }
 }
@@ -54,6 +70,10 @@ struct WatchedAPIServer {
             if parts[0] == "/version" { return .init(status: 200, body: Wire.version) }
             if query.split(separator: "&").contains("watch=1") {
                 guard LiveClusterReader.kinds[parts[0]] != nil else { return .init(status: 404, body: Wire.status(404, "NotFound", "not found")) }
+                if let status = streams.takeRefusal(parts[0]) {
+                    let reason = status == 410 ? "Expired" : "InternalError"
+                    return .init(status: status, body: Wire.status(status, reason, status == 410 ? "too old resource version: 4711 (4890)" : "etcd leader changed"))
+                }
                 return .init(status: 200, body: "", stream: streams.add(parts[0]))
             }
             return cluster.page(path: parts[0], query: query) ?? .init(status: 404, body: Wire.status(404, "NotFound", "not found"))
@@ -223,12 +243,15 @@ struct ClusterWatchTests {
         #expect(api.watches(Self.bindings).count == 1)
         #expect(api.lists(Self.bindings) == listsBefore)
         #expect(try await serve.metric("kubelet_authz_policy_reloads_total", []) >= 3)
+        // SIGHUP's reload still reads the whole cluster.
+        #expect(await serve.server.reload() == nil)
+        #expect(api.lists(Self.bindings) == listsBefore + 1)
         // The API server ends its watches as the connections close.
         api.streams.finishAll()
         try await serve.stop()
     }
 
-    @Test("an ERROR event with a 410 Expired Status lists again, watches from the new list, and is counted as relist_410")
+    @Test("an ERROR event with a 410 Expired Status, or a 410 answer to the watch, lists again and is counted as relist_410; a 500 is waited out without a list")
     func expiredResourceVersionRelists() async throws {
         let api = try WatchedAPIServer()
         defer { api.stop() }
@@ -244,6 +267,16 @@ struct ClusterWatchTests {
         }
         // Only that resource was listed again.
         #expect(api.lists("/api/v1/nodes") == 1)
+
+        // The same from the watch request itself: an HTTP 410 lists again; a 500 is waited out
+        // and watched again from the same version, without a list.
+        api.streams.refuseNext(Self.bindings, with: [410, 500])
+        api.streams.stream(Self.bindings, 1)?.finish()
+        _ = try await api.stream(Self.bindings, 2)
+        #expect(api.lists(Self.bindings) == 3)
+        #expect(try await serve.metric("kubelet_authz_watch_restarts_total", [#"resource="clusterrolebindings""#, #"reason="relist_410""#]) == 2)
+        #expect(try await serve.metric("kubelet_authz_watch_restarts_total", [#"resource="clusterrolebindings""#, #"reason="error""#]) == 1)
+        #expect(api.watches(Self.bindings).suffix(2).allSatisfy { $0.contains("resourceVersion=4711") })
         api.streams.finishAll()
         try await serve.stop()
     }
