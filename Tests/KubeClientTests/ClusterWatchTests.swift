@@ -201,10 +201,16 @@ struct ClusterWatchTests {
     }
 
     static func resourceVersion(_ object: String, _ version: String) throws -> String {
+        try edited(object) { o in
+            var metadata = o["metadata"] as? [String: Any] ?? [:]
+            metadata["resourceVersion"] = version
+            o["metadata"] = metadata
+        }
+    }
+
+    static func edited(_ object: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
         var o = try JSONSerialization.jsonObject(with: Data(object.utf8)) as! [String: Any]
-        var metadata = o["metadata"] as? [String: Any] ?? [:]
-        metadata["resourceVersion"] = version
-        o["metadata"] = metadata
+        edit(&o)
         return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
     }
 
@@ -304,7 +310,7 @@ struct ClusterWatchTests {
         try await serve.stop()
     }
 
-    @Test("malformed watch lines are counted and skipped; the same watch goes on")
+    @Test("malformed watch lines are counted and skipped, the same watch goes on; an object the decoder refuses fails the rebuild, counted, the old policy kept")
     func malformedLinesAreSkipped() async throws {
         let api = try WatchedAPIServer()
         defer { api.stop() }
@@ -319,6 +325,21 @@ struct ClusterWatchTests {
         #expect(try await serve.metric("kubelet_authz_watch_malformed_events_total", [#"resource="clusterrolebindings""#]) == 4)
         #expect(api.watches(Self.bindings).count == 1)
         #expect(try await serve.metric("kubelet_authz_watch_restarts_total", [#"resource="clusterrolebindings""#]) == 0)
+
+        // A well-formed event whose object the decoder refuses (subjects not a list) fails the
+        // rebuild: counted, and the policy in force stays; once it is gone the policy rebuilds.
+        let broken = try Self.edited(try Self.approvedBinding()) { o in
+            o["metadata"] = ["name": "kubecost-node-proxy-broken", "resourceVersion": "4720"]
+            o["subjects"] = "not a list"
+        }
+        let generation = try #require(serve.server.policy.policy?.generation)
+        watch.yield(watchLine("ADDED", broken))
+        try await eventually("the failed rebuild counted") { try await serve.metric("kubelet_authz_policy_reload_failures_total", []) == 1 }
+        #expect(serve.server.policy.policy?.generation == generation)
+        #expect(try await serve.verdict(user: Self.kubecost) == WatchingServe.Verdict.noOpinion)
+        watch.yield(watchLine("DELETED", broken))
+        try await eventually("the policy rebuilt") { (serve.server.policy.policy?.generation ?? 0) > generation }
+        #expect(try await serve.metric("kubelet_authz_policy_reload_failures_total", []) == 1)
         api.streams.finishAll()
         try await serve.stop()
     }
