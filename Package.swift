@@ -93,7 +93,7 @@ let package = Package(
         // Edge: the HTTP server (`serve`) — the authorization and audit webhooks, metrics, health.
         .target(name: "KubeletAuthzServer", dependencies: [
             "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditScanning", "AuditInput", "Store",
-            "KubeletAuthzApp",
+            "KubeletAuthzApp", "KubeClient",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -138,6 +138,8 @@ let package = Package(
         ]),
         .testTarget(name: "KubeClientTests", dependencies: [
             "KubeClient", "KubeletAuthzCLI", "Governance", "Cluster", "RBAC", "KubeletModel", "TestSupport", "CLITestSupport", "TestPKI",
+            // The watch tests run `serve --kubeconfig` against the fake API server.
+            "KubeletAuthzApp", "KubeletAuthzServer", "Evidence", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),

@@ -86,6 +86,10 @@ public final class KubeAPIClient: @unchecked Sendable {
         // This client retries on its own terms; AsyncHTTPClient's retries would hold a
         // refused certificate until the request's deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // A watch holds its connection for minutes; over HTTP/1.1 `serve --kubeconfig` holds one
+        // per watched list (nine), and a relist needs one more. AsyncHTTPClient's default of 8 per
+        // host would leave the ninth watch, and every list after it, waiting for good.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
         // tls-server-name: send it as SNI and verify the certificate against it, while
         // connecting to the server's own address — AsyncHTTPClient's dnsOverride does exactly
         // that. Unlike client-go the Host header carries the name too; the API server ignores it.
@@ -169,20 +173,7 @@ public final class KubeAPIClient: @unchecked Sendable {
         var refreshed = false
         while true {
             attempt += 1
-            var request = HTTPClientRequest(url: requestBase + path)
-            request.method = method
-            request.headers.add(name: "Accept", value: "application/json")
-            request.headers.add(name: "User-Agent", value: "kubelet-authz")
-            if let t = try await token(refreshed) {
-                guard Self.validToken(t) else {
-                    throw KubeAPIError("\(who): the bearer token contains a line break or another control character (check the kubeconfig's token or tokenFile)")
-                }
-                request.headers.add(name: "Authorization", value: "Bearer " + t)
-            }
-            if let body {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: body))
-            }
+            let request = try await prepared(method, path, body: body, refreshToken: refreshed)
             var attemptTimeout = timeout
             if let deadline {
                 let left = deadline - ContinuousClock.now
@@ -194,10 +185,7 @@ public final class KubeAPIClient: @unchecked Sendable {
                 response = try await http.execute(request, timeout: attemptTimeout)
             } catch {
                 // A certificate the CA does not vouch for will not start vouching on retry.
-                if let mismatch = error as? ServerIdentity.Mismatch {
-                    let valid = mismatch.validFor.isEmpty ? "no names" : mismatch.validFor.joined(separator: ", ")
-                    throw KubeAPIError("\(who): the server's certificate is valid for \(valid), not \(mismatch.name) (check the kubeconfig's server and tls-server-name)")
-                }
+                if let mismatch = certificateMismatch(error) { throw mismatch }
                 var failure = TransportFailure(error)
                 // A deadline is --request-timeout's only when the whole request's time is up; an
                 // attempt that ran out of its own limit may be tried again.
@@ -228,6 +216,85 @@ public final class KubeAPIClient: @unchecked Sendable {
                 }
             }
             return (code, data)
+        }
+    }
+
+    /// A request with the headers every call sends, and the bearer token when there is one.
+    func prepared(_ method: HTTPMethod, _ path: String, body: Data?, refreshToken: Bool) async throws -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: requestBase + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "kubelet-authz")
+        if let t = try await token(refreshToken) {
+            guard Self.validToken(t) else {
+                throw KubeAPIError("\(who): the bearer token contains a line break or another control character (check the kubeconfig's token or tokenFile)")
+            }
+            request.headers.add(name: "Authorization", value: "Bearer " + t)
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
+    }
+
+    /// A server certificate not valid for the name dialled, in the user's words.
+    func certificateMismatch(_ error: Error) -> KubeAPIError? {
+        guard let mismatch = error as? ServerIdentity.Mismatch else { return nil }
+        let valid = mismatch.validFor.isEmpty ? "no names" : mismatch.validFor.joined(separator: ", ")
+        return KubeAPIError("\(who): the server's certificate is valid for \(valid), not \(mismatch.name) (check the kubeconfig's server and tls-server-name)")
+    }
+
+    /// How a streamed GET ended.
+    public enum StreamEnd: Sendable {
+        /// The body ended: the server closed it (a watch's `timeoutSeconds` ran out, or it
+        /// stopped watching).
+        case ended
+        /// A non-2xx answer, with its body (a Status).
+        case refused(KubeAPIError)
+    }
+
+    /// A GET whose answer is read as it arrives, one line at a time: a watch. Not retried (the
+    /// caller decides what a failure means); a 401 asks the token source once more, as `send`
+    /// does. Throws when no answer came or the connection broke.
+    /// - Parameter maxLine: the longest line read; a longer one ends the stream with an error.
+    public func streamLines(_ path: String, maxLine: Int = 64 << 20, line: (Data) async throws -> Void) async throws -> StreamEnd {
+        if let setupError { throw setupError }
+        var refreshed = false
+        while true {
+            let request = try await prepared(.GET, path, body: nil, refreshToken: refreshed)
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request, timeout: timeout)
+            } catch {
+                if let mismatch = certificateMismatch(error) { throw mismatch }
+                throw KubeAPIError("\(who): GET \(path): \(TransportFailure(error).text(tlsHint: tlsHint))")
+            }
+            let code = Int(response.status.code)
+            guard (200...299).contains(code) else {
+                let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
+                if code == 401 && !refreshed && refreshesTokenOn401 {
+                    refreshed = true
+                    continue
+                }
+                return .refused(self.error(code, body, verb: "watch", path: path))
+            }
+            var splitter = LineSplitter(limit: maxLine)
+            do {
+                for try await chunk in response.body {
+                    for complete in try splitter.append(chunk.readableBytesView) { try await line(complete) }
+                }
+            } catch let tooLong as LineSplitter.LineTooLong {
+                throw KubeAPIError("\(who): GET \(path): a line of the answer is longer than \(tooLong.limit >> 20) MiB")
+            } catch let error as KubeAPIError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw KubeAPIError("\(who): GET \(path): \(TransportFailure(error).text(tlsHint: tlsHint))")
+            }
+            if let last = splitter.finish() { try await line(last) }
+            return .ended
         }
     }
 

@@ -35,6 +35,9 @@ public enum LiveClusterReader {
         public var pages: [(path: String, data: Data)]
         /// ConfigMap kube-system/kubeadm-config as the API server sent it, on kubeadm clusters.
         public var kubeadmConfig: Data? = nil
+        /// What could not be read (403 on an optional read), also among the snapshot's warnings:
+        /// a snapshot rebuilt from watches says it again.
+        public var accessWarnings: [InputWarning] = []
     }
 
     /// kubeadm's configuration: read with `get` on that one ConfigMap (never a list of
@@ -51,18 +54,29 @@ public enum LiveClusterReader {
     static func readList(_ path: String, _ client: KubeAPIClient, into snapshot: inout ClusterSnapshot,
                          pages: inout [(String, Data)]) async throws {
         for page in try await client.list(path) {
-            do {
-                snapshot.merge(try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client)))
-            } catch {
-                throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
-            }
+            snapshot.merge(try decode(page, path: path, client))
             pages.append((path, page))
         }
     }
 
+    /// The objects of one list page, cited as live objects: the one decoding of what the API
+    /// server sends, for the pages read here and for the objects a watch keeps
+    /// (`WatchedObjects.listDocument`).
+    public static func decode(_ page: Data, path: String, _ client: KubeAPIClient) throws -> ClusterSnapshot {
+        do {
+            return try ClusterDocumentDecoder.decode(page, source: client.server + path, objectPrefix: objectPrefix(client))
+        } catch {
+            throw KubeAPIError("\(client.server)\(path): the answer is not a Kubernetes list: \(error)")
+        }
+    }
+
+    /// Every list read, in order: those of `paths`, then ValidatingAdmissionPolicies.
+    public static var allPaths: [String] { paths + [admissionPoliciesPath] }
+
     public static func read(_ client: KubeAPIClient) async throws -> Result {
         var snapshot = ClusterSnapshot()
         var pages: [(String, Data)] = []
+        var accessWarnings: [InputWarning] = []
         struct Version: Decodable { var gitVersion: String? }
         let versionData = try await client.get("/version")
         let version = (try? JSONDecoder().decode(Version.self, from: versionData))?.gitVersion
@@ -79,17 +93,19 @@ public enum LiveClusterReader {
         } catch let e as KubeAPIError where e.status == 404 {
             // Not a kubeadm cluster: nothing to read.
         } catch let e as KubeAPIError where e.status == 403 {
-            snapshot.warnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
+            accessWarnings.append(InputWarning(location: nil, message: "cannot read ConfigMap kube-system/kubeadm-config (403 Forbidden): whether the API server's kubelet client lost its access in a kubeadm upgrade (KA014) is not judged; deploy/kubelet-authz-reader.yaml grants that one get"))
         }
         do {
             try await readList(admissionPoliciesPath, client, into: &snapshot, pages: &pages)
         } catch let e as KubeAPIError where e.status == 404 {
             // Before 1.30, or with the API turned off: no policy to judge.
         } catch let e as KubeAPIError where e.status == 403 {
-            snapshot.warnings.append(InputWarning(location: nil, message: "cannot list ValidatingAdmissionPolicies (403 Forbidden): an installed kubelet-authz guardrail is not judged (KA048, KA049); deploy/kubelet-authz-reader.yaml grants that list"))
+            accessWarnings.append(InputWarning(location: nil, message: "cannot list ValidatingAdmissionPolicies (403 Forbidden): an installed kubelet-authz guardrail is not judged (KA048, KA049); deploy/kubelet-authz-reader.yaml grants that list"))
         }
+        snapshot.warnings += accessWarnings
         snapshot.resolveDuplicates()
         snapshot.serverVersion = version
-        return Result(snapshot: snapshot, serverVersion: version, server: client.server, pages: pages, kubeadmConfig: kubeadmConfig)
+        return Result(snapshot: snapshot, serverVersion: version, server: client.server, pages: pages, kubeadmConfig: kubeadmConfig,
+                      accessWarnings: accessWarnings)
     }
 }

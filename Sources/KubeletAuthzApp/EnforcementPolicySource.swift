@@ -48,7 +48,12 @@ public struct EnforcementPolicySource: Sendable {
 
     /// The policy, and the scan it was built from (the dashboard shows it).
     public func load(today: Day) async throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport) {
-        let snapshot = try await snapshot()
+        try policy(from: try await snapshot(), today: today)
+    }
+
+    /// The policy for a cluster already read (a full read, or what the watches keep), with
+    /// the register read again.
+    public func policy(from snapshot: ClusterSnapshot, today: Day) throws -> (policy: KubeletEnforcementPolicy, scan: ScanReport) {
         var registerValue: GovernanceRegister? = nil
         if let register {
             guard let data = FileManager.default.contents(atPath: register) else {

@@ -127,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
         let server: KubeletAuthzServer
         do {
             server = try KubeletAuthzServer(configuration: config, store: stores, load: { day in try await source.load(today: day) },
+                                            watch: source.live.map { PolicyWatch(source: source, cluster: LiveClusterWatch(live: $0)) },
                                             dashboard: { view in ServeDashboard.page(view, mode: mode, now: Date()) })
         } catch {
             throw CLIError.badInput(error.description)

@@ -26,17 +26,22 @@ public final class KubeletAuthzServer: Sendable {
     let aggregator = DecisionAggregator()
     let store: StoreAccess
     let load: PolicyLoad
+    /// A live cluster kept current by watches; nil: the policy changes only on SIGHUP.
+    let watch: PolicyWatch?
     let tls: TLSContextHolder?
     let dashboard: DashboardRenderer
     let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
 
-    public init(configuration: ServerConfiguration, store: StoreAccess, load: @escaping PolicyLoad,
+    /// - Parameter watch: a live cluster's watches: the first policy comes from their first
+    ///   list and is rebuilt as they report changes; `load` (a full read) serves SIGHUP.
+    public init(configuration: ServerConfiguration, store: StoreAccess, load: @escaping PolicyLoad, watch: PolicyWatch? = nil,
                 dashboard: @escaping DashboardRenderer = { DashboardView.plainPage($0) },
                 logger: Logger = Logger(label: "kubelet-authz")) throws(TLSContextHolder.LoadError) {
         self.configuration = configuration
         self.store = store
         self.load = load
+        self.watch = watch
         self.dashboard = dashboard
         self.logger = logger
         tls = try configuration.tls.map { files throws(TLSContextHolder.LoadError) in try TLSContextHolder(files: files) }
@@ -46,9 +51,15 @@ public final class KubeletAuthzServer: Sendable {
     /// error is returned (and counted).
     @discardableResult
     public func reload() async -> (any Error)? {
+        await reload(using: load)
+    }
+
+    /// Builds the policy with `build` and installs it whole, as `reload` does.
+    @discardableResult
+    func reload(using build: PolicyLoad) async -> (any Error)? {
         let now = configuration.clock()
         do {
-            let (enforcement, scan) = try await load(UTCDay.day(epochSeconds: now))
+            let (enforcement, scan) = try await build(UTCDay.day(epochSeconds: now))
             let generation = policy.install(enforcement, scan: scan, at: now)
             metrics.policyReloads.increment()
             logger.info("policy \(generation) loaded from \(enforcement.source): \(enforcement.records.count) governance records")
@@ -65,7 +76,8 @@ public final class KubeletAuthzServer: Sendable {
     /// - Parameter handleSignals: trap SIGTERM/SIGINT (shutdown) and SIGHUP (reload); tests
     ///   running several servers in one process say false.
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Listener, Int) async -> Void = { _, _ in }) async throws {
-        if let error = await reload() { throw error }
+        // With watches, the first list is the first policy; readiness waits for it.
+        if let error = await reload(using: watch?.start ?? load) { throw error }
         let webhook = AuthorizationWebhook(mode: configuration.mode, policy: policy, aggregator: aggregator, metrics: metrics,
                                            clock: configuration.clock)
         let audit = AuditWebhook(store: store, metrics: metrics, stream: configuration.auditStream,
@@ -80,6 +92,10 @@ public final class KubeletAuthzServer: Sendable {
         var services: [any Service] = [DecisionFlusher(aggregator: aggregator, store: store, metrics: metrics,
                                                        interval: configuration.decisionFlushInterval, logger: logger)]
         if handleSignals { services.append(ReloadOnHangup(reload: { [self] in _ = await reload() })) }
+        if let watch {
+            services.append(ClusterWatchService(watch: watch, settle: configuration.watchSettle, metrics: metrics, logger: logger,
+                                                rebuild: { [self] in _ = await reload(using: watch.rebuild) }))
+        }
         if let tls {
             services.append(CertificateWatcher(holder: tls, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger))
         }

@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public var healthAddress: ListenAddress?
     /// How often the aggregated decisions are written to the store.
     public var decisionFlushInterval: Duration = .seconds(5)
+    /// With a live cluster: how long the watched objects must stay unchanged before the policy
+    /// is rebuilt from them, so that a burst of events rebuilds once.
+    public var watchSettle: Duration = .seconds(1)
     /// How often the certificate and key files are checked for a change.
     public var certificateCheckInterval: Duration = .seconds(2)
     /// A SubjectAccessReview is a few hundred bytes; `extra` can add some. 1 MiB is generous

@@ -13,7 +13,8 @@ public final class ServerMetrics: Sendable {
     /// label string built and a factory call.
     private let decisionCounters = Mutex<[DecisionLabels: CoreMetrics.Counter]>([:])
     private struct DecisionLabels: Hashable { let mode, subresource, verb, result: String }
-    private let rejectedBatches = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// Counters with labels, made at their first use and kept by name and label values.
+    private let labelledCounters = Mutex<[[String]: CoreMetrics.Counter]>([:])
 
     let decisionLatency: Metrics.Timer
     let malformedReviews: CoreMetrics.Counter
@@ -71,13 +72,27 @@ public final class ServerMetrics: Sendable {
 
     /// An audit batch answered with an error (`too_large`, `overload`, `store_error`, `malformed`).
     func rejectedBatch(reason: String) {
-        let counter = rejectedBatches.withLock { counters in
-            if let c = counters[reason] { return c }
-            let c = CoreMetrics.Counter(label: "kubelet_authz_audit_batches_rejected_total", dimensions: [("reason", reason)], factory: factory)
-            counters[reason] = c
+        counter("kubelet_authz_audit_batches_rejected_total", [("reason", reason)]).increment()
+    }
+
+    /// A watch of the live cluster started again (`relist_410`, `stream_end`, `error`).
+    func watchRestart(resource: String, reason: String) {
+        counter("kubelet_authz_watch_restarts_total", [("resource", resource), ("reason", reason)]).increment()
+    }
+
+    /// A line of a watch stream that is not a WatchEvent, skipped.
+    func watchMalformedEvent(resource: String) {
+        counter("kubelet_authz_watch_malformed_events_total", [("resource", resource)]).increment()
+    }
+
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = [label] + dimensions.flatMap { [$0.0, $0.1] }
+        return labelledCounters.withLock { counters in
+            if let c = counters[key] { return c }
+            let c = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = c
             return c
         }
-        counter.increment()
     }
 
     /// The Prometheus text exposition, with the policy's age as of now.

@@ -20,6 +20,9 @@ final class FakeAPIServer: @unchecked Sendable {
         var status: Int
         var body: String
         var headers: [(String, String)] = []
+        /// A body sent chunk by chunk as the test yields them (a watch), chunked, and ended when
+        /// the test finishes the stream; `body` is then unused.
+        var stream: AsyncStream<String>? = nil
     }
 
     let channel: Channel
@@ -79,6 +82,20 @@ final class FakeAPIServer: @unchecked Sendable {
                 guard let h = head, let server = server.server else { return }
                 let r = server.record(Request(method: h.method.rawValue, uri: h.uri, headers: h.headers.map { ($0.name, $0.value) },
                                                    body: String(buffer: body)))
+                if let stream = r.stream {
+                    // No Content-Length: NIO sends the body chunked, as the API server sends a watch.
+                    var headers = HTTPHeaders([("Content-Type", "application/json")])
+                    for (k, v) in r.headers { headers.add(name: k, value: v) }
+                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: r.status), headers: headers))), promise: nil)
+                    let channel = context.channel
+                    Task {
+                        for await chunk in stream {
+                            try? await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: chunk))))
+                        }
+                        try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+                    }
+                    return
+                }
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(r.body.utf8.count))])
                 for (k, v) in r.headers { headers.add(name: k, value: v) }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: r.status), headers: headers))), promise: nil)
