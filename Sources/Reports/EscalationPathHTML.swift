@@ -9,7 +9,7 @@ import Governance
 enum EscalationPathHTML {
     /// Subjects whose paths are drawn at most; the rest are named.
     static let subjectLimit = BindingChainHTML.subjectLimit
-    static let boxW = 200.0, gap = 28.0, rowGap = 34.0
+    static let boxW = 204.0, gap = 28.0, rowGap = 34.0
 
     static func html(_ r: AIWorkloadReview, firstFigure: Int) -> String {
         let escalating = r.subjects.filter { !$0.escalations.isEmpty }
@@ -64,10 +64,14 @@ enum EscalationPathHTML {
 
     static func red(_ kind: EscalationStep.Kind) -> Bool { [.subject, .kubeletAccess, .reachedRole].contains(kind) }
 
-    /// The lines a step's box holds: its name, and for the reached role its powers.
-    static func lines(_ step: EscalationStep) -> [String] {
-        let width = BindingChainHTML.chars(boxW)
-        let name = BindingChainHTML.lines(step.name, width: width)
+    /// The lines a step's box `w` wide holds: its name (a long `namespace/name` broken after
+    /// the slash), and for the reached role its powers.
+    static func lines(_ step: EscalationStep, w: Double) -> [String] {
+        let width = BindingChainHTML.chars(w)
+        var name = [HTMLText.clipped(step.name, to: width)]
+        if step.name.count > width, let slash = step.name.firstIndex(of: "/") {
+            name = [String(step.name[...slash]), String(step.name[step.name.index(after: slash)...])].map { HTMLText.clipped($0, to: width) }
+        }
         guard !step.powers.isEmpty else { return name }
         let powers = BindingChainHTML.lines(words: step.powers.enumerated().map { $0.offset < step.powers.count - 1 ? $0.element + ";" : $0.element }, width: width)
         return Array((name.prefix(1) + powers).prefix(BindingChainHTML.maxLines + 1))
@@ -77,11 +81,13 @@ enum EscalationPathHTML {
         // The first row ends at the node; the second starts at the pod, under the first box.
         let split = (steps.firstIndex { $0.kind == .node } ?? (steps.count / 2)) + 1
         let rows = [Array(steps.prefix(split)), Array(steps.dropFirst(split))]
-        let texts = rows.map { $0.map(lines) }
-        let heights = texts.map { row in max(50, 24 + Double(row.map(\.count).max() ?? 1) * BindingChainHTML.lineH) }
-        let tops = [2.0, 2.0 + heights[0] + rowGap]
         let columns = Double(max(rows[0].count, rows[1].count))
         let width = 2 + columns * boxW + (columns - 1) * gap + 2
+        // The last box (the powers gained) takes the rest of the second row.
+        let widths = rows.indices.map { r in rows[r].indices.map { i in r == 1 && i == rows[r].count - 1 ? width - 2 - Double(i) * (boxW + gap) - 2 : boxW } }
+        let texts = rows.indices.map { r in rows[r].indices.map { i in lines(rows[r][i], w: widths[r][i]) } }
+        let heights = texts.map { row in max(50, 24 + Double(row.map(\.count).max() ?? 1) * BindingChainHTML.lineH) }
+        let tops = [2.0, 2.0 + heights[0] + rowGap]
         let height = tops[1] + heights[1] + 2
         var o = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"escalation-path\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" \(AccessMatrixHTML.font) font-size=\"11.5\">\n"
         o += "<title>How \(HTMLText.escape(subject.description)) reaches \(HTMLText.escape(reached.serviceAccount.description))</title>\n"
@@ -89,7 +95,7 @@ enum EscalationPathHTML {
         for (r, row) in rows.enumerated() {
             for (i, step) in row.enumerated() {
                 let x = 2 + Double(i) * (boxW + gap), y = tops[r], h = heights[r]
-                o += BindingChainHTML.box(x: x, y: y, w: boxW, h: h, kind: label(step), lines: texts[r][i], full: step.text, red: red(step.kind), cls: step.kind.rawValue)
+                o += BindingChainHTML.box(x: x, y: y, w: widths[r][i], h: h, kind: label(step), lines: texts[r][i], full: step.text, red: red(step.kind), cls: step.kind.rawValue)
                 if i > 0 { o += BindingChainHTML.arrow(from: (x - gap, y + h / 2), to: (x, y + h / 2), colour: colour) }
             }
         }

@@ -13,7 +13,7 @@ import TestSupport
 /// console message, its matrix holds the subjects of the scan the policy was built from, its
 /// evidence shows the denials (as the webhook answered them) by subject and node and the recent
 /// decisions, and the AI-workload review is there with its escalation paths drawn. The
-/// screenshot goes to docs/images/dashboard.png for the README.
+/// screenshot of its summary and evidence goes to docs/images/dashboard.png for the README.
 @Suite("Dashboard in headless Chromium", .serialized)
 struct DashboardBrowserTests {
     struct Asked: Hashable {
@@ -60,8 +60,11 @@ struct DashboardBrowserTests {
         let dashboardPort = try #require(server.dashboardPort)
         // The decisions are flushed every 50 ms; the page reads the store.
         let probe = try APIServerClient(port: dashboardPort, pki: nil)
+        var served = ""
         for _ in 0..<100 {
-            if try await probe.get("/").body.contains("<table class=\"denials\">") { break }
+            served = try await probe.get("/").body
+            // One decision per review: all of them flushed.
+            if served.contains(">From the authorization webhook (enforce mode), ") && served.contains(": \(answers.count) decisions by ") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         try await probe.shutdown()
@@ -77,6 +80,8 @@ struct DashboardBrowserTests {
             }
             let evidence = try #require(ScanHTMLTestsSupport.between(dom, "<section id=\"evidence\">", "</section>"))
             #expect(evidence.contains("From the authorization webhook (enforce mode)"))
+            let subjects = Set(answers.keys.map(\.subject)).count, nodes = Set(answers.keys.map(\.node)).count
+            #expect(evidence.contains(": \(answers.count) decisions by \(subjects) subjects on \(nodes) nodes"), "\(evidence.prefix(600))")
             let denials = try #require(ScanHTMLTestsSupport.between(evidence, "<table class=\"denials\">", "</table>"))
             let recent = try #require(ScanHTMLTestsSupport.between(evidence, "<table class=\"decisions\">", "</table>"))
             for (asked, wasDenied) in answers {
@@ -91,10 +96,17 @@ struct DashboardBrowserTests {
             #expect(ai.components(separatedBy: "class=\"escalation-path\"").count - 1 == paths.count)
         }
 
-        try HeadlessChromium.open(url: url, { ["--screenshot=\($0.appendingPathComponent("dashboard.png").path)", "--window-size=1280,2000"] }, what: "the dashboard") { r in
+        // The docs show what only the dashboard has: its live evidence, under the summary. A
+        // headless screenshot cannot scroll to a fragment (it comes out blank), so the page the
+        // server served is photographed with the sections between those two hidden.
+        let shown = served.replacingOccurrences(of: "</head>", with: "<style>section:not(.summary):not(#evidence) { display: none; }</style></head>")
+        #expect(shown != served)
+        try HeadlessChromium.open(page: shown, { ["--screenshot=\($0.appendingPathComponent("dashboard.png").path)", "--window-size=1280,1100"] }, what: "the dashboard") { r in
             let png = try Data(contentsOf: r.dir.appendingPathComponent("dashboard.png"))
             let size = try #require(HeadlessChromium.pngSize(png))
-            #expect(size.width == 1280 && size.height == 2000, "\(size)")
+            #expect(size.width == 1280 && size.height == 1100, "\(size)")
+            // A blank page of this size compresses to about 7 KB; text and tables to far more.
+            #expect(png.count > 40_000, "\(png.count) bytes: a blank screenshot?")
             let docs = Fixtures.repositoryRoot.appendingPathComponent("docs/images")
             try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
             try png.write(to: docs.appendingPathComponent("dashboard.png"))
