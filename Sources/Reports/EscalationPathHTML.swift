@@ -9,7 +9,7 @@ import Governance
 enum EscalationPathHTML {
     /// Subjects whose paths are drawn at most; the rest are named.
     static let subjectLimit = BindingChainHTML.subjectLimit
-    static let boxW = 204.0, gap = 28.0, rowGap = 34.0
+    static let boxW = 210.0, gap = 28.0, rowGap = 34.0
 
     static func html(_ r: AIWorkloadReview, firstFigure: Int) -> String {
         let escalating = r.subjects.filter { !$0.escalations.isEmpty }

@@ -73,7 +73,7 @@ enum ScanHTMLStyle {
       section { break-before: page; margin-top: 0; }
       section.summary, section#matrix { break-before: auto; }
       section#matrix { margin-top: 8mm; }
-      h2 { break-after: avoid; }
+      h2, h3, h4, .escalation > p.muted { break-after: avoid; }
       .cards { grid-template-columns: repeat(5, 1fr); }
       figure, .chain { break-inside: avoid; }
       /* The exec marks stay red, as outlines: no dark fill on paper. */
