@@ -428,16 +428,9 @@ struct NodeReach: Hashable {
 }
 
 extension AISubjectReview {
-    /// The escalation as the chain a reviewer follows: subject → binding → role → nodes/proxy →
-    /// node → pod → ServiceAccount → its binding → its role. Nil when no pod of the
-    /// identity has its token mounted.
+    /// The escalation as the chain a reviewer follows, one line per step (`steps(to:)`). Nil
+    /// when no pod of the identity has its token mounted.
     public func path(to r: ReachedIdentity) -> [String]? {
-        guard let pod = r.pods.first, let power = r.powers.first else { return nil }
-        var steps = [subject.description]
-        if let g = execGrant { steps += ["ClusterRoleBinding \(g.binding.name)", "ClusterRole \(g.role.name)"] }
-        steps += ["nodes/proxy (exec)", "node \(pod.node)", "Pod \(pod.namespace)/\(pod.name)", r.serviceAccount.description,
-                  "ClusterRoleBinding \(power.binding)",
-                  "ClusterRole \(power.role): " + r.powers.filter { $0.binding == power.binding }.map(\.kind.label).joined(separator: ", ")]
-        return steps
+        steps(to: r)?.map(\.text)
     }
 }

@@ -21,7 +21,7 @@ enum KubectlArguments {
         "--tenant-label",
         "--cluster", "--reason", "--until",
         "--mode", "--address", "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--dashboard-address", "--never-deny",
-        "--health-address", "--print-config-dir",
+        "--health-address", "--print-config-dir", "--dashboard-client-ca-file",
     ]
 
     static func normalize(_ arguments: [String]) -> [String] {

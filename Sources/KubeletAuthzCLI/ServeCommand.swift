@@ -50,8 +50,10 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     var store: String?
     @Option(help: ArgumentHelp("With a store: the cluster audit batches and decisions are stored under. Default: $KUBELET_AUTHZ_CLUSTER, else the kube-system Namespace's UID of the cluster served.", valueName: "NAME"))
     var cluster: String?
-    @Option(help: ArgumentHelp("Serve the dashboard on its own listener (keep it on loopback: it shows who can exec where). Default: no dashboard.", valueName: "HOST:PORT"))
+    @Option(help: ArgumentHelp("Serve the dashboard on its own listener: plain HTTP on a loopback address only (it shows who can exec where), unless --dashboard-client-ca-file is given. Default: no dashboard.", valueName: "HOST:PORT"))
     var dashboardAddress: String?
+    @Option(help: ArgumentHelp("Serve the dashboard over HTTPS with the --tls-cert-file certificate, and require client certificates signed by this CA; then --dashboard-address may be any address.", valueName: "FILE"))
+    var dashboardClientCaFile: String?
     @Option(help: ArgumentHelp("Serve only /healthz, /readyz and /metrics, over plain HTTP, on this listener too: for the kubelet's probes and Prometheus, which present no client certificate. Default: none.", valueName: "HOST:PORT"))
     var healthAddress: String?
     @Flag(help: "Print, without serving, every file a deployer needs for --address and --mode (AuthorizationConfiguration, webhook kubeconfigs, audit policy rules, kube-apiserver flags, workload, certificate recipe) as one YAML stream.")
@@ -79,14 +81,17 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
         default:
             throw .badInput("give both --tls-cert-file and --tls-private-key-file")
         }
+        var config: ServerConfiguration
         do {
-            var config = ServerConfiguration(mode: mode, address: try ListenAddress(address, option: "--address"), tls: tls)
+            config = ServerConfiguration(mode: mode, address: try ListenAddress(address, option: "--address"), tls: tls)
             config.dashboardAddress = try dashboardAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--dashboard-address") }
             config.healthAddress = try healthAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--health-address") }
-            return config
+            config.dashboardClientCA = dashboardClientCaFile
         } catch {
             throw .badInput(error.description)
         }
+        do { _ = try DashboardAccess.decide(config) } catch { throw .badInput(error.description) }
+        return config
     }
 
     func source() throws(CLIError) -> EnforcementPolicySource {
@@ -136,7 +141,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
             try await server.run { listener, port in
                 let (what, host) = switch listener {
                 case .webhook: ("webhooks on \(config.tls == nil ? "http" : "https")", config.address.host)
-                case .dashboard: ("dashboard on http", config.dashboardAddress?.host ?? "")
+                case .dashboard: ("dashboard on \(config.dashboardClientCA == nil ? "http" : "https")", config.dashboardAddress?.host ?? "")
                 case .health: ("health and metrics on http", config.healthAddress?.host ?? "")
                 }
                 ConsoleIO.err("Serving \(what)://\(ListenAddress(host: host, port: port)) (mode \(config.mode.rawValue))\n")

@@ -29,6 +29,8 @@ public final class KubeletAuthzServer: Sendable {
     /// A live cluster kept current by watches; nil: the policy changes only on SIGHUP.
     let watch: PolicyWatch?
     let tls: TLSContextHolder?
+    /// The dashboard's TLS context when it requires client certificates (`DashboardAccess`).
+    let dashboardTLS: TLSContextHolder?
     let dashboard: DashboardRenderer
     let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
@@ -45,6 +47,9 @@ public final class KubeletAuthzServer: Sendable {
         self.dashboard = dashboard
         self.logger = logger
         tls = try configuration.tls.map { files throws(TLSContextHolder.LoadError) in try TLSContextHolder(files: files) }
+        let access: DashboardAccess?
+        do { access = try DashboardAccess.decide(configuration) } catch { throw TLSContextHolder.LoadError(description: error.description) }
+        dashboardTLS = try access?.tls(configuration).map { files throws(TLSContextHolder.LoadError) in try TLSContextHolder(files: files) }
     }
 
     /// Loads the policy and installs it whole; on failure the previous policy stays and the
@@ -99,9 +104,12 @@ public final class KubeletAuthzServer: Sendable {
         if let tls {
             services.append(CertificateWatcher(holder: tls, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger))
         }
+        if let dashboardTLS {
+            services.append(CertificateWatcher(holder: dashboardTLS, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger))
+        }
         if let address = configuration.dashboardAddress {
-            // Plain HTTP on its own listener (loopback by default): it shows who can exec where.
-            services.append(Application(router: dashboardRouter(), server: HTTPServerBuilder.plainHTTP,
+            // On its own listener: plain HTTP on loopback, or HTTPS asking for client certificates.
+            services.append(Application(router: dashboardRouter(), server: HTTPServerBuilder.server(tls: dashboardTLS),
                                         configuration: .init(address: .hostname(address.host, port: address.port), serverName: "kubelet-authz"),
                                         onServerRunning: { channel in await onListening(.dashboard, channel.localAddress?.port ?? 0) },
                                         logger: logger))

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// The dashboard's own listener; nil: none.
     public var dashboardAddress: ListenAddress?
+    /// Require dashboard clients to present a certificate signed by this CA, over TLS with
+    /// `tls`'s certificate; nil: plain HTTP, on loopback only (`DashboardAccess`).
+    public var dashboardClientCA: String?
     /// A plain-HTTP listener with only `/healthz`, `/readyz` and `/metrics`, for the kubelet's
     /// probes and Prometheus: they present no client certificate, which the webhook listener
     /// requires once `--client-ca-file` is given. nil: none.

@@ -24,10 +24,7 @@ public enum AIReviewMarkdown {
             o += "| Subject | Collector | " + EvidenceKind.allCases.map(\.label).joined(separator: " | ") + " |\n"
             o += "|---|---|" + EvidenceKind.allCases.map { _ in "---" }.joined(separator: "|") + "|\n"
             for s in seeing {
-                let cells = EvidenceKind.allCases.map { k in
-                    let nodes = s.aiNodes.filter { $0.kinds.contains(k) }.map(\.node)
-                    return nodes.count == r.aiNodes.count ? "all" : nodes.joined(separator: ", ")
-                }
+                let cells = EvidenceKind.allCases.map { nodesSeeing($0, s, of: r) }
                 o += "| \(esc(s.subject.description)) | \(s.collector.map { "`\($0)`" } ?? "—") | " + cells.map(esc).joined(separator: " | ") + " |\n"
             }
             o += "\n"
@@ -68,6 +65,12 @@ public enum AIReviewMarkdown {
             o += "\n"
         }
         return o
+    }
+
+    /// The AI nodes where the subject sees `kind`: "all", or their names.
+    static func nodesSeeing(_ kind: EvidenceKind, _ s: AISubjectReview, of r: AIWorkloadReview) -> String {
+        let nodes = s.aiNodes.filter { $0.kinds.contains(kind) }.map(\.node)
+        return nodes.count == r.aiNodes.count ? "all" : nodes.joined(separator: ", ")
     }
 
     /// The first names of a list, then how many more.

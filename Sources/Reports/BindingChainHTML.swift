@@ -59,11 +59,14 @@ enum BindingChainHTML {
             }
             o += "</div>\n"
         }
-        if exec.count > subjectLimit {
-            o += "<p class=\"note\">\(exec.count - subjectLimit) more exec-capable subjects are not drawn (at most \(subjectLimit) are): "
-            o += exec.dropFirst(subjectLimit).map { HTMLText.escape($0.key.description) }.joined(separator: ", ") + ".</p>\n"
-        }
-        return o
+        return o + notDrawn(exec.map(\.key.description), limit: subjectLimit, what: "exec-capable subjects are")
+    }
+
+    /// The note naming the subjects past `limit` whose pictures are not drawn; empty when all are.
+    static func notDrawn(_ subjects: [String], limit: Int, what: String) -> String {
+        guard subjects.count > limit else { return "" }
+        return "<p class=\"note\">\(subjects.count - limit) more \(what) not drawn (at most \(limit) are): "
+            + subjects.dropFirst(limit).map(HTMLText.escape).joined(separator: ", ") + ".</p>\n"
     }
 
     static let boxW = [176.0, 206.0, 196.0, 236.0, 216.0]

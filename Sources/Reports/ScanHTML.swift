@@ -6,7 +6,8 @@ import Governance
 /// pictures inline SVG, no script and nothing fetched — that a security team can read on
 /// screen or print for an auditor. The sections follow `scan -o markdown`: who holds what
 /// (the matrix), how exec-capable subjects get it (their binding chains), whether the kubelets
-/// delegate to RBAC (when their configuration was read), the findings, the register's status,
+/// delegate to RBAC (when their configuration was read), the AI-workload review with its
+/// escalation paths drawn, the findings, the register's status,
 /// the evidence, and a sign-off table.
 public enum ScanHTML {
     /// Up to this many subjects the matrix is a picture; past it, a table (a picture of
@@ -60,6 +61,11 @@ public enum ScanHTML {
         o += section("matrix", "Who can reach the kubelets", AccessMatrixHTML.html(r))
         o += section("chains", "How exec-capable subjects get their access", BindingChainHTML.html(r))
         if let k = r.kubeletConfig { o += section("kubelet-config", "Do the kubelets delegate to RBAC?", KubeletConfigHTML.html(k)) }
+        if let ai = r.aiReview {
+            // Figures are numbered on from the binding chains' (the matrix is figure 1).
+            let figure = 2 + min(exec, chainSubjectLimit)
+            o += section("ai-review", "AI-workload review", AIReviewHTML.html(ai, firstFigure: figure))
+        }
         o += section("findings", "Findings", FindingsHTML.html(r))
         o += section("register", "Register status", RegisterStatusHTML.html(r))
         if let evidence = live ?? r.evidence.map(DashboardLiveEvidence.init(evidence:)) {

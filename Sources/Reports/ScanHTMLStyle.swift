@@ -58,6 +58,11 @@ enum ScanHTMLStyle {
     table.matrix svg { vertical-align: middle; }
     .note { border-left: 4px solid var(--high); background: var(--high-bg); padding: 6px 10px; margin: 8px 0; font-size: 13px; }
     ul.notes { margin: 6px 0; padding-left: 20px; font-size: 13px; }
+    h4 { font-size: 14px; margin: 16px 0 2px; }
+    ul.signals { margin: 0; padding-left: 16px; }
+    td.seen-sensitive { color: var(--crit); font-weight: 600; }
+    .escalation { margin-top: 10px; }
+    p.unreachable { color: var(--muted); font-size: 13px; }
     table.signoff td { height: 34px; }
     footer { margin-top: 40px; border-top: 1px solid var(--rule); padding-top: 8px; font-size: 12px; color: var(--muted); }
     @page { size: A4; margin: 14mm 12mm; }
@@ -68,7 +73,7 @@ enum ScanHTMLStyle {
       section { break-before: page; margin-top: 0; }
       section.summary, section#matrix { break-before: auto; }
       section#matrix { margin-top: 8mm; }
-      h2 { break-after: avoid; }
+      h2, h3, h4, .escalation > p.muted { break-after: avoid; }
       .cards { grid-template-columns: repeat(5, 1fr); }
       figure, .chain { break-inside: avoid; }
       /* The exec marks stay red, as outlines: no dark fill on paper. */
