@@ -156,6 +156,6 @@ let package = Package(
             "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",
             "History", "ScanHistoryConformance", .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeClient", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -56,17 +56,25 @@ public enum ServeWorkload {
               name: \(name)
               namespace: \(p.namespace)
             ---
-            # What serve reads from the API: the RBAC objects, listed then watched. Nothing else: the
-            # review names the node, the register is a mounted file, the evidence comes in on /audit.
-            # Roles and RoleBindings are read so the policy is the cluster's whole RBAC (they never grant
-            # nodes/<sub>, which is cluster-scoped, and the matrix shows that).
+            # What serve reads from the API, listed then watched: every list the live scan reads
+            # (LiveClusterReader.allPaths), so the policy and the dashboard are the scan's. Roles and
+            # RoleBindings make the policy the cluster's whole RBAC (they never grant nodes/<sub>, which
+            # is cluster-scoped, and the matrix shows that); nodes, pods and ServiceAccounts feed the
+            # AI review and escalation paths; ValidatingAdmissionPolicies the guardrail findings.
+            # ConfigMap kube-system/kubeadm-config is not granted: serve only warns without it.
             apiVersion: rbac.authorization.k8s.io/v1
             kind: ClusterRole
             metadata:
               name: \(name)
             rules:
+            - apiGroups: [""]
+              resources: ["nodes", "namespaces", "serviceaccounts", "pods"]
+              verbs: ["list", "watch"]
             - apiGroups: ["rbac.authorization.k8s.io"]
               resources: ["clusterroles", "clusterrolebindings", "roles", "rolebindings"]
+              verbs: ["list", "watch"]
+            - apiGroups: ["admissionregistration.k8s.io"]
+              resources: ["validatingadmissionpolicies"]
               verbs: ["list", "watch"]
             ---
             apiVersion: rbac.authorization.k8s.io/v1

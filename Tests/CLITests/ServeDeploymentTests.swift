@@ -1,5 +1,6 @@
 import Evidence
 import Foundation
+import KubeClient
 import KubeJSON
 import KubeletAuthzApp
 import KubeletModel
@@ -383,6 +384,30 @@ struct ServeDeploymentTests {
             // The server certificate does not pass as a client one: the purposes are distinct.
             let wrong = ChildProcess.run(["openssl", "verify", "-CAfile", dir + "/pki/ca.crt", "-purpose", "sslclient", dir + "/serve/server.crt"], stdin: Data())
             #expect(wrong.status != 0)
+        }
+    }
+
+    /// In the cluster serve runs without -f: it lists and watches what the live scan reads, and
+    /// a list the role misses is a 403 that stops it before its first policy.
+    @Test("the workload's ClusterRole grants list and watch on every list serve reads from a live cluster")
+    func clusterRoleCoversTheLiveReads() throws {
+        let artefacts = try ServeDeploymentRenderer.render(ServeDeploymentOptions())
+        let role = try #require(try artefacts.flatMap { a in a.format == .yaml ? try Self.documents(a.body) : [] }
+            .first { $0["kind"]?.stringValue == "ClusterRole" })
+        guard case .array(let rules)? = role["rules"] else { Issue.record("no rules"); return }
+        func strings(_ value: JSONValue?) -> [String] {
+            guard case .array(let items)? = value else { return [] }
+            return items.compactMap(\.stringValue)
+        }
+        for path in LiveClusterReader.allPaths {
+            // /api/v1/R is the core group; /apis/G/V/R names its group.
+            let parts = path.split(separator: "/").map(String.init)
+            let (group, resource) = parts[0] == "api" ? ("", parts[2]) : (parts[1], parts[3])
+            let granted = rules.contains { rule in
+                strings(rule["apiGroups"]).contains(group) && strings(rule["resources"]).contains(resource)
+                    && Set(["list", "watch"]).isSubset(of: strings(rule["verbs"]))
+            }
+            #expect(granted, "the serve ClusterRole does not grant list and watch on \(resource) in group \"\(group)\" (\(path))")
         }
     }
 
