@@ -450,14 +450,10 @@ struct JSONObjectReaderTests {
 
     @Test("the real-world manifests as JSON Lists, compact and indented (when checked out beside the repository)")
     func realWorld() throws {
-        let dir = Fixtures.repositoryRoot.appendingPathComponent("../shared/realworld/manifests")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
-            print("skipped: no real-world manifests at \(dir.path)")
-            return
-        }
+        guard let files = Fixtures.realWorldManifests() else { return }
         var read = 0, lists = 0
-        for name in names.filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted() {
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        for (name, url) in files {
+            let text = try String(contentsOf: url, encoding: .utf8)
             // Documents Yams reads as mappings; a manifest's other documents are not the point here.
             guard let documents = try? Yams.load_all(yaml: text) else { continue }
             let items = documents.compactMap { $0 as? [String: Any] }.filter { JSONSerialization.isValidJSONObject($0) }
