@@ -185,6 +185,7 @@ struct JSONObjectReader {
             case 2 where want.contains(.labels): m.labels = try r.ifPresent { try $0.stringMap() }
             case 2 where want.contains(.chartLabel): m.chartLabel = try r.ifPresent { try $0.chartLabel() }
             case 3 where want.contains(.annotations): m.annotations = try r.ifPresent { try $0.annotations() }
+            case 3 where want.contains(.allAnnotations): m.allAnnotations = try r.ifPresent { try $0.stringMap(skipping: ObjectWire.lastAppliedKey) }
             case 4 where want.contains(.uid): m.uid = try r.string()
             default: try r.skipValue()
             }
@@ -307,7 +308,6 @@ struct JSONObjectReader {
     static let podSpecKeys = Array(specKeys.prefix(6))
     static let containerKeys: [StaticString] = ["name", "image", "resources"]
     static let resourcesKeys: [StaticString] = ["requests", "limits"]
-    static let specOnly: [StaticString] = ["spec"]
     static let templateOnly: [StaticString] = ["template"]
     static let templateKeys: [StaticString] = ["metadata", "spec"]
 
@@ -325,7 +325,8 @@ struct JSONObjectReader {
             default:
                 s.jobTemplate = try r.ifPresent { r in
                     var j = ObjectWire.JobTemplate()
-                    try r.members(Self.specOnly) { _, r in
+                    try r.members(Self.templateKeys) { k, r in
+                        if k == 0 { j.metadata = try r.ifPresent { try $0.templateMeta() }; return }
                         j.spec = try r.ifPresent { r in
                             var js = ObjectWire.JobSpec()
                             try r.members(Self.templateOnly) { _, r in js.template = try r.ifPresent { try $0.template() } }
@@ -339,17 +340,17 @@ struct JSONObjectReader {
         return s
     }
 
+    /// A template's metadata: its `helm.sh/chart` label alone.
+    mutating func templateMeta() throws -> ObjectWire.TemplateMeta {
+        var m = ObjectWire.TemplateMeta()
+        try members(Self.labelsOnly) { _, r in m.labels = try r.ifPresent { try $0.chartLabel() } }
+        return m
+    }
+
     mutating func template() throws -> ObjectWire.Template {
         var t = ObjectWire.Template()
         try members(Self.templateKeys) { k, r in
-            if k == 0 {
-                t.metadata = try r.ifPresent { r in
-                    var m = ObjectWire.TemplateMeta()
-                    try r.members(Self.labelsOnly) { _, r in m.labels = try r.ifPresent { try $0.chartLabel() } }
-                    return m
-                }
-                return
-            }
+            if k == 0 { t.metadata = try r.ifPresent { try $0.templateMeta() }; return }
             t.spec = try r.ifPresent { r in
                 // A pod spec: the same members, less `template` and `jobTemplate`.
                 let s = try r.spec(Self.podSpecKeys)
@@ -510,7 +511,9 @@ struct JSONObjectReader {
     }
 
     /// `{ "key": "value", … }` (`[String: String]`): only strings; a repeated key gives up.
-    mutating func stringMap() throws -> [String: String] {
+    /// The member named `skipping` is skipped whatever it holds, and no String is made of it
+    /// (`KeptAnnotations`: kubectl's last-applied configuration).
+    mutating func stringMap(skipping: String? = nil) throws -> [String: String] {
         var out: [String: String] = [:]
         try expect(UInt8(ascii: "{"))
         skipSpace()
@@ -518,6 +521,7 @@ struct JSONObjectReader {
         repeat {
             let key = try rawString()
             try expect(UInt8(ascii: ":"))
+            if key == skipping { try skipValue(); continue }
             let value = try rawString()
             guard out.updateValue(value, forKey: key) == nil else { throw Unsure() }
         } while try next(UInt8(ascii: "}"))

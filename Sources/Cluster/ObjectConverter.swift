@@ -34,7 +34,7 @@ enum ObjectConverter {
             try requireName()
             let isCluster = kind == "ClusterRole"
             let role = Role(kind: isCluster ? .clusterRole : .role, name: name, namespace: namespace,
-                            rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.annotations?.values ?? [:],
+                            rules: o.rules ?? [], labels: meta.labels ?? [:], annotations: meta.keptAnnotations,
                             aggregationRule: isCluster ? o.aggregationRule.map { $0.clusterRoleSelectors ?? [] } : nil,
                             source: location)
             snapshot.roles.append(role)
@@ -47,13 +47,13 @@ enum ObjectConverter {
             }
             let binding = Binding(kind: isCluster ? .clusterRoleBinding : .roleBinding, name: name, namespace: namespace,
                                   roleRef: roleRef, subjects: o.subjects ?? [], labels: meta.labels ?? [:],
-                                  annotations: meta.annotations?.values ?? [:], source: location)
+                                  annotations: meta.keptAnnotations, source: location)
             snapshot.bindings.append(binding)
             snapshot.warnings += RBACObjectValidation.validate(binding).map { InputWarning(location: location, message: $0) }
         case "ServiceAccount":
             try requireName()
             snapshot.serviceAccounts.append(ServiceAccount(namespace: namespace, name: name, labels: meta.labels ?? [:],
-                                                           annotations: meta.annotations?.values ?? [:],
+                                                           annotations: meta.ownAnnotations,
                                                            automountServiceAccountToken: o.automountServiceAccountToken, source: location))
         case "Node":
             try requireName()
@@ -77,9 +77,11 @@ enum ObjectConverter {
                 return spec.template?.spec
             }()
             let sa = pod?.serviceAccountName ?? pod?.serviceAccount ?? "default"
-            // The object's own label, else its pod template's (a CronJob's, in its job template).
+            // The object's own label, else (a CronJob) its job template's, else its pod
+            // template's (a CronJob's, in its job template).
             let template = kind == "CronJob" ? o.spec?.jobTemplate?.spec?.template : kind == "Pod" ? nil : o.spec?.template
-            let chartLabel = (meta.labels?[HelmChartLabel.key] ?? meta.chartLabel?.value) ?? template?.metadata?.labels?.value
+            let jobLabel = kind == "CronJob" ? o.spec?.jobTemplate?.metadata?.labels?.value : nil
+            let chartLabel = (meta.labels?[HelmChartLabel.key] ?? meta.chartLabel?.value) ?? jobLabel ?? template?.metadata?.labels?.value
             let containers = (pod?.initContainers ?? []) + (pod?.containers ?? [])
             snapshot.workloads.append(Workload(kind: kind, namespace: namespace, name: name,
                                                serviceAccountName: sa.isEmpty ? "default" : sa, nodeName: pod?.nodeName,
@@ -90,7 +92,7 @@ enum ObjectConverter {
         case admissionPolicyKind:
             try requireName()
             snapshot.admissionPolicies.append(AdmissionPolicy(name: name, labels: meta.labels ?? [:],
-                                                              annotations: meta.annotations?.values ?? [:], source: location))
+                                                              annotations: meta.ownAnnotations, source: location))
         case "ConfigMap" where name == KubeadmConfig.name && namespace == KubeadmConfig.namespace:
             snapshot.kubeadmConfig = KubeadmConfig(clusterConfiguration: o.data?["ClusterConfiguration"], source: location)
         case snapshotInfoKind:

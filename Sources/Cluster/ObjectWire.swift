@@ -10,6 +10,9 @@ struct ObjectWire: Decodable, Equatable {
         var namespace: String?
         var labels: [String: String]?
         var annotations: KubeletAuthzAnnotations?
+        /// RBAC objects (`Fields.allAnnotations`): every annotation but kubectl's last-applied
+        /// configuration, so that a plan replacing the object keeps Helm's and Argo CD's.
+        var allAnnotations: [String: String]?
         /// Workloads only (`Fields.chartLabel`): `labels` less every key but `helm.sh/chart`.
         var chartLabel: ChartLabelWire?
         /// Namespaces only (`Fields.uid`): the kube-system Namespace's UID names the cluster.
@@ -49,7 +52,11 @@ struct ObjectWire: Decodable, Equatable {
         var spec: PodSpec?
     }
     struct JobSpec: Decodable, Equatable { var template: Template? }
-    struct JobTemplate: Decodable, Equatable { var spec: JobSpec? }
+    /// A CronJob's job template: its Jobs' labels (`helm.sh/chart` alone) and their spec.
+    struct JobTemplate: Decodable, Equatable {
+        var metadata: TemplateMeta?
+        var spec: JobSpec?
+    }
 
     /// Pod specs, controller specs and CronJob specs share this one shape.
     struct Spec: Decodable, Equatable {
@@ -117,17 +124,24 @@ struct ObjectWire: Decodable, Equatable {
         static let chartLabel = Fields(rawValue: 1 << 11)
         /// `metadata.uid` (Namespaces: the cluster's identity for saved scans).
         static let uid = Fields(rawValue: 1 << 12)
+        /// Every annotation but `lastAppliedKey` (`KeptAnnotations`), in place of `annotations`.
+        static let allAnnotations = Fields(rawValue: 1 << 13)
     }
+
+    /// kubectl's copy of the object as last applied: never read, often the largest value in
+    /// an object, and wrong on a replaced object (kubectl would diff against the old one).
+    static let lastAppliedKey = "kubectl.kubernetes.io/last-applied-configuration"
 
     /// An item without `kind` (typed lists) gets every field, and the list's kind decides
     /// later. Only RBAC kinds are judged by their group; kinds the analysis does not read are
     /// counted by name only.
     static func fields(for kind: String?) -> Fields {
-        guard let kind else { return [.apiVersion, .metadata, .labels, .annotations, .rules, .binding, .spec, .status, .automount, .uid] }
+        guard let kind else { return [.apiVersion, .metadata, .labels, .allAnnotations, .rules, .binding, .spec, .status, .automount, .uid] }
         let group: Fields = ObjectConverter.rbacKinds.contains(kind) ? [.apiVersion] : []
         switch kind {
-        case "ClusterRole", "Role": return group.union([.metadata, .labels, .annotations, .rules])
-        case "ClusterRoleBinding", "RoleBinding": return group.union([.metadata, .annotations, .binding])
+        // Labels and annotations whole: `plan -o yaml` writes these objects back complete.
+        case "ClusterRole", "Role": return group.union([.metadata, .labels, .allAnnotations, .rules])
+        case "ClusterRoleBinding", "RoleBinding": return group.union([.metadata, .labels, .allAnnotations, .binding])
         case "ServiceAccount": return [.metadata, .annotations, .automount]
         case "Node": return [.metadata, .labels, .status]
         case "Namespace": return [.metadata, .labels, .uid]
@@ -156,6 +170,7 @@ struct ObjectWire: Decodable, Equatable {
             if want.contains(.labels) { meta.labels = try m.decodeIfPresent([String: String].self, forKey: .labels) }
             else if want.contains(.chartLabel) { meta.chartLabel = try m.decodeIfPresent(ChartLabelWire.self, forKey: .labels) }
             if want.contains(.annotations) { meta.annotations = try m.decodeIfPresent(KubeletAuthzAnnotations.self, forKey: .annotations) }
+            else if want.contains(.allAnnotations) { meta.allAnnotations = try m.decodeIfPresent(KeptAnnotations.self, forKey: .annotations)?.values }
             if want.contains(.uid) { meta.uid = try m.decodeIfPresent(String.self, forKey: .uid) }
             metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig {
@@ -180,6 +195,15 @@ struct ObjectWire: Decodable, Equatable {
 
 extension ObjectWire.Meta {
     var isKubeadmConfig: Bool { name == KubeadmConfig.name && namespace == KubeadmConfig.namespace }
+
+    /// What an RBAC object keeps: every annotation read.
+    var keptAnnotations: [String: String] { allAnnotations ?? annotations?.values ?? [:] }
+
+    /// What other kinds keep: this tool's annotations (an item of a typed list, read before
+    /// its kind was known, has them all).
+    var ownAnnotations: [String: String] {
+        annotations?.values ?? allAnnotations?.filter { $0.key.hasPrefix(KubeletAuthzAnnotations.prefix) } ?? [:]
+    }
 }
 
 /// A list document: `kind: List` or a typed `…List`, whose items may omit their own kind.
@@ -192,6 +216,7 @@ struct ListWire: Decodable, Equatable {
 /// Only the `kubelet-authz.io/*` annotations: the others (last-applied configurations, Helm
 /// metadata) can be most of a cluster's bytes and are never read.
 struct KubeletAuthzAnnotations: Decodable, Equatable {
+    static let prefix = "kubelet-authz.io/"
     var values: [String: String] = [:]
 
     init(values: [String: String]) { self.values = values }
@@ -206,6 +231,18 @@ struct KubeletAuthzAnnotations: Decodable, Equatable {
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         for key in c.allKeys where key.stringValue.hasPrefix("kubelet-authz.io/") {
+            values[key.stringValue] = try c.decode(String.self, forKey: key)
+        }
+    }
+}
+
+/// Every annotation but `ObjectWire.lastAppliedKey`, which is skipped whatever it holds.
+struct KeptAnnotations: Decodable, Equatable {
+    var values: [String: String] = [:]
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: KubeletAuthzAnnotations.Key.self)
+        for key in c.allKeys where key.stringValue != ObjectWire.lastAppliedKey {
             values[key.stringValue] = try c.decode(String.self, forKey: key)
         }
     }

@@ -133,6 +133,7 @@ struct YAMLObjectReader {
             if want.contains(.labels) { meta.labels = try dictionary(lookup(m, "labels")) }
             else if want.contains(.chartLabel) { meta.chartLabel = try chartLabel(lookup(m, "labels")) }
             if want.contains(.annotations) { meta.annotations = try annotations(lookup(m, "annotations")) }
+            else if want.contains(.allAnnotations) { meta.allAnnotations = try keptAnnotations(lookup(m, "annotations")) }
             if want.contains(.uid) { meta.uid = try string(lookup(m, "uid")) }
             o.metadata = meta
             if want.contains(.kubeadmData), meta.isKubeadmConfig { o.data = try dictionary(lookup(n, "data")) }
@@ -204,6 +205,7 @@ struct YAMLObjectReader {
         if let t = try mapping(lookup(s, "template")) { spec.template = try template(t) }
         if let j = try mapping(lookup(s, "jobTemplate")) {
             var jobTemplate = ObjectWire.JobTemplate()
+            if let m = try mapping(lookup(j, "metadata")) { jobTemplate.metadata = try templateMeta(m) }
             if let js = try mapping(lookup(j, "spec")) {
                 var jobSpec = ObjectWire.JobSpec()
                 if let t = try mapping(lookup(js, "template")) { jobSpec.template = try template(t) }
@@ -214,9 +216,13 @@ struct YAMLObjectReader {
         return spec
     }
 
+    private func templateMeta(_ m: Node) throws(Unsure) -> ObjectWire.TemplateMeta {
+        ObjectWire.TemplateMeta(labels: try chartLabel(lookup(m, "labels")))
+    }
+
     private func template(_ t: Node) throws(Unsure) -> ObjectWire.Template {
         var template = ObjectWire.Template()
-        if let m = try mapping(lookup(t, "metadata")) { template.metadata = ObjectWire.TemplateMeta(labels: try chartLabel(lookup(m, "labels"))) }
+        if let m = try mapping(lookup(t, "metadata")) { template.metadata = try templateMeta(m) }
         if let s = try mapping(lookup(t, "spec")) {
             template.spec = ObjectWire.PodSpec(serviceAccountName: try string(lookup(s, "serviceAccountName")),
                                                serviceAccount: try string(lookup(s, "serviceAccount")),
@@ -335,6 +341,15 @@ struct YAMLObjectReader {
         guard let map = try mapping(v) else { return nil }
         var out: [String: String] = [:]
         for (key, value) in try keys(map) { out[key] = try text(value) }
+        return out
+    }
+
+    /// `KeptAnnotations`: every key but kubectl's last-applied configuration, whose value is
+    /// not looked at.
+    private func keptAnnotations(_ v: Node?) throws(Unsure) -> [String: String]? {
+        guard let map = try mapping(v) else { return nil }
+        var out: [String: String] = [:]
+        for (key, value) in try keys(map) where key != ObjectWire.lastAppliedKey { out[key] = try text(value) }
         return out
     }
 

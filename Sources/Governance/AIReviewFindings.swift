@@ -42,22 +42,23 @@ enum AIReviewFindings {
             let ways = s.reachableEscalations
             if let top = ways.first, let pod = top.pods.first {
                 var message = "\(s.subject) can exec into pod \(pod.namespace)/\(pod.name) on \(pod.node) and take the token of \(top.serviceAccount), which can "
-                    + top.powers.map(\.kind.label).joined(separator: ", ") + " (" + Self.chains(top.powers) + ")"
+                    + top.powers.map(\.label).joined(separator: ", ") + " (" + Self.chains(top.powers) + ")"
                 if ways.count > 1 { message += "; \(ways.count - 1) more identit\(ways.count == 2 ? "y" : "ies") with powers it lacks: " + list(ways.dropFirst().lazy.map { $0.serviceAccount.description }) }
                 out.append(Finding(.escalationThroughExec, severity: ways.contains(where: \.amountsToEverything) ? .critical : .high, subject: s.subject,
                                    message: message,
-                                   locations: at + ways.flatMap { w in w.powers.map { Finding.Location(kind: "ClusterRoleBinding", name: $0.binding, source: $0.bindingSource) } }))
+                                   locations: at + ways.flatMap { w in w.powers.map {
+                                       Finding.Location(kind: $0.bindingKind.rawValue, name: $0.binding,
+                                                        namespace: $0.namespace ?? "", source: $0.bindingSource)
+                                   } }))
             }
         }
         return out
     }
 
-    /// The ClusterRoleBinding → ClusterRole chains behind the powers, each once.
+    /// The binding → role chains behind the powers, each once.
     static func chains(_ powers: [IdentityPower]) -> String {
         var seen: [String] = []
-        for p in powers where !seen.contains("ClusterRoleBinding \(p.binding) → ClusterRole \(p.role)") {
-            seen.append("ClusterRoleBinding \(p.binding) → ClusterRole \(p.role)")
-        }
+        for p in powers where !seen.contains(p.chain) { seen.append(p.chain) }
         return seen.joined(separator: "; ")
     }
 

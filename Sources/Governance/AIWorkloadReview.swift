@@ -72,14 +72,16 @@ public struct ReachedIdentity: Hashable, Sendable {
     /// false` on the pod or its ServiceAccount): exec there yields nothing.
     public let podsWithoutToken: [PlacedPod]
 
-    public var strongest: IdentityPower.Kind { powers.map(\.kind).min { $0.rawValue < $1.rawValue } ?? .createPods }
+    /// The strongest power (`powers` is ordered so): cluster-wide before namespaced.
+    public var strongestPower: IdentityPower? { powers.first }
+    public var strongest: IdentityPower.Kind { strongestPower?.kind ?? .createPods }
     public var reachable: Bool { !pods.isEmpty }
 
     /// Everything, or the means to grant itself everything: impersonation (of a cluster
     /// administrator), or escalate and bind together (write a role with every permission and
-    /// bind it).
+    /// bind it). Cluster-wide powers only: a namespace's are bounded by it.
     public var amountsToEverything: Bool {
-        let kinds = Set(powers.map(\.kind))
+        let kinds = Set(powers.filter { $0.namespace == nil }.map(\.kind))
         return reachable && (kinds.contains(.everything) || kinds.contains(.impersonate) || kinds.isSuperset(of: [.escalate, .bind]))
     }
 }
@@ -216,7 +218,7 @@ public struct AIWorkloadReview: Sendable {
         var crossingsByKey: [CrossingKey: ([TenantCrossing], Int, Bool)] = [:]
         // Subjects with the same exec nodes and the same powers of their own escalate alike; the
         // positions of ServiceAccounts in the list find a subject's own token without a walk.
-        struct EscalationKey: Hashable { let nodes: Int, own: Set<IdentityPower.Kind> }
+        struct EscalationKey: Hashable { let nodes: Int, own: Set<IdentityPower.Scope> }
         var escalationsByKey: [EscalationKey: (all: [ReachedIdentity], at: [SubjectKey: Int])] = [:]
 
         var out: [AISubjectReview] = []
@@ -263,7 +265,7 @@ public struct AIWorkloadReview: Sendable {
             var escalations: [ReachedIdentity] = []
             var escalationCount = 0
             if !execNodes.isEmpty {
-                let key = EscalationKey(nodes: execNodesID, own: Set(powers.of(s.key).map(\.kind)))
+                let key = EscalationKey(nodes: execNodesID, own: Set(powers.of(s.key).map(\.scope)))
                 let all: [ReachedIdentity], at: [SubjectKey: Int]
                 if let known = escalationsByKey[key] { (all, at) = known } else {
                     // Subjects alike (every unpinned exec grant) reach the same pods: worked out once.
@@ -343,15 +345,16 @@ public struct AIWorkloadReview: Sendable {
 
     /// The reached identities with powers beyond `own`, strongest first; none when `own` is
     /// everything.
-    static func beyond(_ own: Set<IdentityPower.Kind>, _ reached: [ReachedIdentity]) -> [ReachedIdentity] {
-        guard !own.contains(.everything) else { return [] }
+    static func beyond(_ own: Set<IdentityPower.Scope>, _ reached: [ReachedIdentity]) -> [ReachedIdentity] {
+        guard !own.contains(IdentityPower.Scope(kind: .everything, namespace: nil)) else { return [] }
         var out: [ReachedIdentity] = []
         for r in reached {
-            let extra = r.powers.filter { !own.contains($0.kind) }
+            let extra = r.powers.filter { !$0.isCovered(by: own) }
             if !extra.isEmpty { out.append(ReachedIdentity(serviceAccount: r.serviceAccount, powers: extra, pods: r.pods, podsWithoutToken: r.podsWithoutToken)) }
         }
-        // Ranked once per key: reachable first, then by the strongest power, then by name.
-        let ranks = out.map { ($0.reachable ? 0 : 1, $0.strongest.rawValue) }
+        // Ranked once per key: reachable first, then by the strongest power (cluster-wide before
+        // kube-system before other namespaces), then by name.
+        let ranks = out.map { ($0.reachable ? 0 : 1, $0.strongestPower?.rank.scope ?? 3, $0.strongest.rawValue) }
         return out.indices.sorted { i, j in
             ranks[i] != ranks[j] ? ranks[i] < ranks[j] : out[i].serviceAccount < out[j].serviceAccount
         }.map { out[$0] }

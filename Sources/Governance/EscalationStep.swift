@@ -11,7 +11,8 @@ public struct EscalationStep: Hashable, Sendable {
         case node, pod
         /// The ServiceAccount whose token the pod mounts.
         case serviceAccount
-        /// That ServiceAccount's ClusterRoleBinding and ClusterRole, with the powers they give.
+        /// That ServiceAccount's binding and role (cluster-wide, or a RoleBinding in one
+        /// namespace), with the powers they give.
         case reachedBinding, reachedRole
     }
 
@@ -50,8 +51,8 @@ extension AISubjectReview {
         steps += [EscalationStep(.kubeletAccess, label: "", name: "nodes/proxy (exec)"), EscalationStep(.node, label: "node", name: pod.node),
                   EscalationStep(.pod, label: "Pod", name: "\(pod.namespace)/\(pod.name)"),
                   EscalationStep(.serviceAccount, label: sa.kind, name: sa.namespace.isEmpty ? sa.name : "\(sa.namespace)/\(sa.name)"),
-                  EscalationStep(.reachedBinding, label: "ClusterRoleBinding", name: power.binding),
-                  EscalationStep(.reachedRole, label: "ClusterRole", name: power.role, powers: r.powers.filter { $0.binding == power.binding }.map(\.kind.label))]
+                  EscalationStep(.reachedBinding, label: power.bindingLabel, name: power.bindingName),
+                  EscalationStep(.reachedRole, label: power.roleLabel, name: power.roleName, powers: r.powers.filter { $0.grantedAlike(power) }.map(\.label))]
         return steps
     }
 }

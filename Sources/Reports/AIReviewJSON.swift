@@ -35,18 +35,36 @@ public enum AIReviewJSON {
     /// Pods and nodes named per entry; the counts beside them say how many there are.
     static let namesShown = 3
 
+    /// `powers` and `via` say it briefly (a RoleBinding's power and binding with their
+    /// namespace: `secrets in kube-system`, `kube-system/NAME → ROLE`); `grants` in full.
     static func escalation(_ e: ReachedIdentity) -> JSONValue {
         var via: [String] = []
-        for p in e.powers where !via.contains("\(p.binding) → \(p.role)") { via.append("\(p.binding) → \(p.role)") }
+        for p in e.powers {
+            let step = (p.namespace.map { $0 + "/" } ?? "") + "\(p.binding) → \(p.role)"
+            if !via.contains(step) { via.append(step) }
+        }
         let account: JSONValue = .object([("namespace", .string(e.serviceAccount.namespace)), ("name", .string(e.serviceAccount.name))])
         return .object([
             ("serviceAccount", account),
-            ("powers", .strings(e.powers.map(\.kind.name))),
+            ("powers", .strings(e.powers.map(\.name))),
             ("via", .strings(via)),
+            ("grants", .array(e.powers.map(grant))),
             ("pods", .array(e.pods.prefix(namesShown).map(pod))),
             ("podCount", .integer(e.pods.count)),
             ("podsWithoutToken", .array(e.podsWithoutToken.prefix(namesShown).map(pod))),
             ("podWithoutTokenCount", .integer(e.podsWithoutToken.count)),
+        ])
+    }
+
+    /// One power: its kind, the namespace it holds in (null: every namespace), and the binding
+    /// and role that give it.
+    static func grant(_ p: IdentityPower) -> JSONValue {
+        .object([
+            ("power", .string(p.kind.name)),
+            ("namespace", p.namespace.map(JSONValue.string) ?? .null),
+            ("binding", .object([("kind", .string(p.bindingKind.rawValue)),
+                                 ("namespace", .string(p.namespace ?? "")), ("name", .string(p.binding))])),
+            ("role", .object([("kind", .string(p.roleKind.rawValue)), ("name", .string(p.role))])),
         ])
     }
 

@@ -48,11 +48,11 @@ public enum AIReviewMarkdown {
                     if let path = s.path(to: e) {
                         o += "  - " + path.map { "`\(esc($0))`" }.joined(separator: " → ") + "\n"
                         // The path names the first binding's powers; others come from other bindings.
-                        let elsewhere = e.powers.filter { $0.binding != e.powers[0].binding }
+                        let elsewhere = e.powers.filter { !$0.grantedAlike(e.powers[0]) }
                         if !elsewhere.isEmpty { o += "    - also: " + elsewhere.map { esc($0.description) }.joined(separator: "; ") + "\n" }
                         if e.pods.count > 1 { o += "    - \(e.pods.count) pods hold the token: " + esc(more(e.pods.map(\.description), of: e.pods.count)) + "\n" }
                     } else {
-                        o += "  - \(esc(e.serviceAccount.description)) (\(esc(e.powers.map { $0.kind.label }.joined(separator: ", ")))) — not reachable: no mounted token\n"
+                        o += "  - \(esc(e.serviceAccount.description)) (\(esc(e.powers.map(\.label).joined(separator: ", ")))) — not reachable: no mounted token\n"
                     }
                     if !e.podsWithoutToken.isEmpty {
                         o += "    - without a mounted token (`automountServiceAccountToken: false`): " + esc(more(e.podsWithoutToken.map(\.description), of: e.podsWithoutToken.count)) + "\n"

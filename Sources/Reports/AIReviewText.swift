@@ -27,7 +27,7 @@ public enum AIReviewText {
                 return n == 0 ? "-" : "\(n)n"
             }
             row.append(s.crossTenant.isEmpty ? "-" : s.crossTenant.map(\.tenant).joined(separator: ","))
-            row.append(s.reachableEscalations.first.map { "\($0.serviceAccount.namespace)/\($0.serviceAccount.name) (\($0.strongest.name))" } ?? "-")
+            row.append(s.reachableEscalations.first.map { "\($0.serviceAccount.namespace)/\($0.serviceAccount.name) (\($0.strongestPower?.name ?? ""))" } ?? "-")
             t.rows.append(row)
         }
         out += "\n" + style.bold("SUBJECTS") + " (evidence columns: AI nodes where the subject can read or do it)\n"

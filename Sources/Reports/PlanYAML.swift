@@ -13,13 +13,11 @@ public enum PlanYAML {
             o += "# nothing to change: no subject's kubelet grant can be narrowed provably (see -o markdown)\n"
             return o
         }
-        // Said in the output itself, where it is applied: the cluster reader keeps only
-        // kubelet-authz.io/* annotations (and no binding labels), so a replaced object carries
-        // fewer of them than the live one.
+        // Said in the output itself, where it is applied: a replaced object is the live one with
+        // its kubelet rules or subjects changed, and its owner's next sync would undo that.
         if plan.change.roles.contains(where: { !$0.isNew }) || !plan.change.bindings.isEmpty {
-            o += "# replaced objects carry their rules, subjects and roleRef in full, but not the labels and annotations the cluster reader does not keep\n"
-            o += "#   (only kubelet-authz.io/* annotations; no binding labels): apply with kubectl apply --server-side --force-conflicts --field-manager=kubelet-authz,\n"
-            o += "#   which keeps the fields other managers set, and carry the change into Helm values or GitOps sources, which would otherwise revert it on their next sync\n"
+            o += "# replaced objects carry their rules, subjects, roleRef, labels and annotations in full (less kubectl's last-applied configuration),\n"
+            o += "#   so Helm's and Argo CD's stay: carry the change into Helm values or GitOps sources too, which would otherwise revert it on their next sync\n"
         }
         var documents: [String] = []
         for r in plan.change.roles { documents.append(comments(r.comments) + role(r.role)) }

@@ -28,6 +28,20 @@ struct AIReviewCommandTests {
         #expect(path.first == "ServiceAccount monitoring/netdata" && path.contains("Pod kube-system/gpu-operator-6d8f9c7b5-xk2lp"))
         let escalations = try #require(netdata["escalations"] as? [[String: Any]])
         #expect((escalations.first?["powers"] as? [String])?.contains("escalate") == true)
+        // A power through a RoleBinding carries its namespace, binding and role.
+        let oncall = try #require(subjects.first { $0["name"] as? String == "ml-platform-oncall" })
+        let mirror = try #require((oncall["escalations"] as? [[String: Any]])?.first {
+            ($0["serviceAccount"] as? [String: Any])?["name"] as? String == "registry-mirror"
+        })
+        #expect(mirror["powers"] as? [String] == ["secrets in kube-system"])
+        #expect(mirror["via"] as? [String] == ["kube-system/registry-mirror → registry-mirror"])
+        let grant = try #require((mirror["grants"] as? [[String: Any]])?.first)
+        #expect(grant["power"] as? String == "secrets" && grant["namespace"] as? String == "kube-system")
+        #expect(grant["binding"] as? [String: String] == ["kind": "RoleBinding", "namespace": "kube-system", "name": "registry-mirror"])
+        #expect(grant["role"] as? [String: String] == ["kind": "Role", "name": "registry-mirror"])
+        let operatorGrant = try #require((escalations.first?["grants"] as? [[String: Any]])?.first)
+        #expect(operatorGrant["namespace"] is NSNull)
+        #expect((operatorGrant["binding"] as? [String: String])?["kind"] == "ClusterRoleBinding")
         // The pinned log reader: a list, one node.
         let reader = try #require(subjects.first { $0["name"] as? String == "gpu-log-reader" })
         #expect((reader["aiNodes"] as? [[String: Any]])?.compactMap { $0["node"] as? String } == ["gpu-node-1"])
@@ -45,6 +59,7 @@ struct AIReviewCommandTests {
             #expect(md.out.contains(heading), "\(heading)")
         }
         #expect(md.out.contains("without a mounted token (`automountServiceAccountToken: false`): kube-system/cluster-backup-7c9d4b6f8-m2q9z on gpu-node-2"))
+        #expect(md.out.contains("`ServiceAccount kube-system/registry-mirror` → `RoleBinding kube-system/registry-mirror` → `Role kube-system/registry-mirror: read secrets in namespace kube-system`"))
         let alone = await kubeletAuthz(["scan", "--demo", "--ai", "-o", "markdown"] + fixed)
         #expect(alone.out.hasPrefix("# AI-workload review\n"))
         #expect(alone.out.contains("KA043"))

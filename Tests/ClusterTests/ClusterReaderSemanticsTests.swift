@@ -183,18 +183,20 @@ extension ClusterReaderSemanticsTests {
         #expect(!e.message.contains("character"), "\(e.message)")
     }
 
-    /// Values as Helm's scaffold writes `helm.sh/chart` (`NAME-VERSION`, `+` as `_`), and
-    /// what is left when there is no version to strip.
+    /// Values as Helm's scaffold writes `helm.sh/chart` (`NAME-VERSION`, `+` as `_`; a short
+    /// `MAJOR.MINOR` version at the end too), and what is left when there is no version to strip.
     @Test("a helm.sh/chart label names its chart without the version", arguments: [
         ("fluent-bit-0.47.10", "fluent-bit"), ("fluent-bit-1.2.3-rc.1", "fluent-bit"), ("kube-state-metrics-5.27.0", "kube-state-metrics"),
         ("netdata-v3.7.100", "netdata"), ("x-1.0.0_build.7", "x"), ("x-1.0.0+build.7", "x"), ("k8s-1-agent-2.0.0", "k8s-1-agent"),
-        ("fluent-bit", "fluent-bit"), ("agent-1.2", "agent-1.2"), ("-1.2.3", "-1.2.3"), ("a-1.2.3x", "a-1.2.3x"), ("", nil),
+        ("fluent-bit", "fluent-bit"), ("agent-1.2", "agent"), ("agent-v1.2", "agent"), ("python-3.11-base", "python-3.11-base"),
+        ("agent-1.2-rc.1", "agent-1.2-rc.1"), ("k8s-1", "k8s-1"), ("agent-1.2.", "agent-1.2."), ("-1.2", "-1.2"),
+        ("-1.2.3", "-1.2.3"), ("a-1.2.3x", "a-1.2.3x"), ("", nil),
     ] as [(String, String?)])
     func helmChartLabel(value: String, chart: String?) {
         #expect(HelmChartLabel.chart(value) == chart)
     }
 
-    @Test("workloads keep their helm.sh/chart label's chart: their own, else their pod template's")
+    @Test("workloads keep their helm.sh/chart label's chart: their own, else a CronJob's job template's, else their pod template's")
     func workloadChart() throws {
         let text = """
         apiVersion: apps/v1
@@ -211,8 +213,24 @@ extension ClusterReaderSemanticsTests {
         kind: Pod
         metadata: {name: c, namespace: x, labels: {helm.sh/chart: ~}}
         spec: {template: {metadata: {labels: {helm.sh/chart: ignored-1.0.0}}}}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: d, namespace: x}
+        spec: {jobTemplate: {metadata: {labels: {helm.sh/chart: jobs-1.2}}, spec: {template: {metadata: {labels: {helm.sh/chart: pods-3.0.0}}}}}}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: e, namespace: x}
+        spec: {jobTemplate: {metadata: {labels: {app: y}}, spec: {template: {metadata: {labels: {helm.sh/chart: pods-3.0.0}}}}}}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: f, namespace: x}
+        spec: {jobTemplate: {metadata: {labels: {helm.sh/chart: not-a-cronjob-1.0.0}}}}
         """
         let s = try decode(text)
-        #expect(s.workloads.map(\.helmChart) == ["own", "job", nil])
+        // A CronJob's Jobs carry its job template's labels, nearer to it than its pods'.
+        #expect(s.workloads.map(\.helmChart) == ["own", "job", nil, "jobs", "pods", nil])
     }
 }

@@ -141,18 +141,23 @@ struct JSONObjectReaderTests {
             return .o((0..<Int.random(in: 0...3, using: &rng)).map { k in ("f:\(k)", noise(depth - 1)) })
         }
 
-        mutating func metadata(namespaced: Bool) -> J {
+        /// RBAC objects keep every annotation, which must then be strings; other kinds keep only
+        /// `kubelet-authz.io/*`, and the rest may hold anything.
+        mutating func metadata(namespaced: Bool, rbac: Bool = false) -> J {
             var m: [(String, J)] = [("name", .s(name()))]
             if namespaced && chance(0.9) { m.append(("namespace", .s(pick(["default", "kube-system", "ml", "ünïcode"])))) }
             if chance(0.6) {
                 var l: [(String, J)] = [("app", .s(name())), ("team", .s(pick(["sre", "ml"])))]
                 if chance(0.4) { l.append(("helm.sh/chart", chartLabel())) }
+                if chance(0.3) { l.append(("app.kubernetes.io/managed-by", .s(pick(["Helm", "argocd"])))); l.append(("argocd.argoproj.io/instance", .s(name()))) }
                 m.append(("labels", .o(l)))
             }
             if chance(0.6) {
                 var a: [(String, J)] = [("kubectl.kubernetes.io/last-applied-configuration", .s("{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"\(name())\"}}\n"))]
                 if chance(0.5) { a.append(("kubelet-authz.io/reviewed", .s(pick(["2026-11-01", "yes", "é"])))) }
-                if chance(0.3) { a.append(("helm.sh/count", .raw("3"))) }
+                if chance(0.3) { a.append(("helm.sh/count", rbac ? .s("3") : .raw("3"))) }
+                if chance(0.4) { a.append(("meta.helm.sh/release-name", .s(name()))); a.append(("meta.helm.sh/release-namespace", .s("ml"))) }
+                if chance(0.2) { a.shuffle(using: &rng) }
                 m.append(("annotations", .o(a)))
             }
             if chance(0.3) { m.append(("managedFields", .a([noise(5)]))) }
@@ -217,7 +222,8 @@ struct JSONObjectReaderTests {
             case "ClusterSnapshotInfo":
                 o.append(("serverVersion", .s("v1.3\(Int.random(in: 0..<7, using: &rng)).1")))
             default:
-                o.append(("metadata", metadata(namespaced: ["Role", "RoleBinding", "ServiceAccount", "Pod", "Deployment", "CronJob"].contains(kind))))
+                o.append(("metadata", metadata(namespaced: ["Role", "RoleBinding", "ServiceAccount", "Pod", "Deployment", "CronJob"].contains(kind),
+                                               rbac: rbac || kindless)))
             }
             switch kind {
             case "ClusterRole", "Role":
@@ -246,7 +252,8 @@ struct JSONObjectReaderTests {
                 o.append(("spec", .o([("replicas", .raw("3")), ("template", .o([("metadata", templateMetadata()), ("spec", podSpec())]))])))
             case "CronJob":
                 o.append(("spec", .o([("schedule", .s("*/5 * * * *")),
-                                      ("jobTemplate", .o([("spec", .o([("template", .o([("metadata", templateMetadata()), ("spec", podSpec())]))]))]))])))
+                                      ("jobTemplate", .o((chance(0.5) ? [("metadata", templateMetadata())] : [])
+                                                         + [("spec", .o([("template", .o([("metadata", templateMetadata()), ("spec", podSpec())]))]))]))])))
             case "ValidatingAdmissionPolicy":
                 o.append(("spec", .o([("failurePolicy", .s("Fail")), ("validations", .a([.o([("expression", .s("!has(object.rules)"))])]))])))
             case "ServiceAccount" where chance(0.4):
@@ -374,7 +381,14 @@ struct JSONObjectReaderTests {
         ("\"name\":\"a\"", "\"name\":\"a\",\"labels\":{\"x\":1}", nil),
         ("\"name\":\"a\"", "\"name\":\"a\",\"labels\":null,\"annotations\":{}", true),
         ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubelet-authz.io/x\":3}", nil),
-        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"other\":3,\"k\\u0075belet-authz.io/x\":\"y\"}", true),
+        // A role keeps every annotation, so each must be a string; kubectl's last-applied
+        // configuration is skipped whatever it holds.
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"other\":3,\"k\\u0075belet-authz.io/x\":\"y\"}", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"meta.helm.sh/release-name\":\"r\",\"kubectl.kubernetes.io/last-applied-configuration\":{\"a\":[1,null]}}", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":7,\"kubectl.kubernetes.io/last-applied-configuration\":\"x\"}", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubectl.kubernetes.io\\/last-applied-configuration\":\"{}\",\"x\":\"\\u00e9\"}", true),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"meta.helm.sh/release-name\":\"r\",\"meta.helm.sh/release-name\":\"s\"}", nil),
+        ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"x\":null}", nil),
         ("\"name\":\"a\"", "\"name\":\"a\",\"annotations\":{\"kubelet-authz.io/\\u0301x\":\"y\"}", true),
         ("\"verbs\":[\"get\"]", "\"verbs\":[]", true),
         ("\"verbs\":[\"get\"]", "\"verbs\":null", true),
@@ -420,20 +434,26 @@ struct JSONObjectReaderTests {
         ("\"metadata\":{\"labels\":{\"helm.sh/chart\":\"t-1.0.0\"}}", "\"metadata\":{\"name\":5,\"labels\":{\"x\":[1]}}", true),
     ]
 
+    /// Edits of `smallServiceAccount`'s annotations: only `kubelet-authz.io/*` is read, the rest
+    /// skipped whatever it holds.
+    static let serviceAccountEdits: [(String, String, Bool?)] = [
+        ("\"annotations\":{}", "\"annotations\":{\"other\":3,\"k\\u0075belet-authz.io/x\":\"y\"}", true),
+        ("\"annotations\":{}", "\"annotations\":{\"kubelet-authz.io/x\":3}", nil),
+        ("\"annotations\":{}", "\"annotations\":{\"meta.helm.sh/release-name\":[],\"kubelet-authz.io/owner\":\"t\"}", true),
+    ]
+
+    static let smallServiceAccount = #"{"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"a","namespace":"n","annotations":{}}}],"kind":"List"}"#
+
     static let smallWorkload = #"{"apiVersion":"v1","items":[{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"a","namespace":"n","labels":{}},"spec":{"template":{"metadata":{"labels":{"helm.sh/chart":"t-1.0.0"}},"spec":{"containers":[{"image":"i"}]}}}}],"kind":"List"}"#
 
     static let small = #"{"apiVersion":"v1","items":[{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"a"},"rules":[{"verbs":["get"],"resources":["nodes/proxy"]}]}],"kind":"List"}"#
 
     @Test("the real-world manifests as JSON Lists, compact and indented (when checked out beside the repository)")
     func realWorld() throws {
-        let dir = Fixtures.repositoryRoot.appendingPathComponent("../shared/realworld/manifests")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
-            print("skipped: no real-world manifests at \(dir.path)")
-            return
-        }
+        guard let files = Fixtures.realWorldManifests() else { return }
         var read = 0, lists = 0
-        for name in names.filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted() {
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        for (name, url) in files {
+            let text = try String(contentsOf: url, encoding: .utf8)
             // Documents Yams reads as mappings; a manifest's other documents are not the point here.
             guard let documents = try? Yams.load_all(yaml: text) else { continue }
             let items = documents.compactMap { $0 as? [String: Any] }.filter { JSONSerialization.isValidJSONObject($0) }
@@ -451,7 +471,8 @@ struct JSONObjectReaderTests {
 
     @Test("escapes, unicode, nulls, other types, repeated keys, nesting and numbers")
     func edits() {
-        for (base, edits, name) in [(Self.small, Self.edits, "edit"), (Self.smallWorkload, Self.workloadEdits, "workload edit")] {
+        for (base, edits, name) in [(Self.small, Self.edits, "edit"), (Self.smallWorkload, Self.workloadEdits, "workload edit"),
+                                    (Self.smallServiceAccount, Self.serviceAccountEdits, "service account edit")] {
             for (n, (from, to, mustRead)) in edits.enumerated() {
                 guard let range = base.range(of: from) else { Issue.record("\(name) \(n): \(from) not found"); continue }
                 let text = base.replacingCharacters(in: range, with: to)

@@ -167,6 +167,20 @@ struct AIWorkloadReviewTests {
         #expect(datadog2.escalations.contains { $0.serviceAccount == Self.sa("kube-system", "cluster-backup") && !$0.reachable })
         // netdata reads secrets itself: the backup identity is no escalation for it.
         #expect(!netdata.escalations.contains { $0.serviceAccount == Self.sa("kube-system", "cluster-backup") })
+        // Powers in one namespace, through RoleBindings, rank after the cluster-wide one, kube-system
+        // first: the registry mirror reads kube-system's secrets (a Role there); tenant-b's model
+        // deployer reads secrets, mints tokens and creates pods in its namespace (a ClusterRole
+        // bound there). netdata reads every secret itself: only what is beyond it counts.
+        let oncall = try #require(Self.review(r, SubjectKey(kind: "Group", name: "ml-platform-oncall", namespace: "")))
+        #expect(oncall.reachableEscalations.map(\.serviceAccount) == [
+            Self.sa("kube-system", "gpu-operator"), Self.sa("kube-system", "registry-mirror"), Self.sa("tenant-b-inference", "model-deployer"),
+        ])
+        let mirror = try #require(oncall.reachableEscalations.first { $0.serviceAccount.name == "registry-mirror" })
+        #expect(mirror.powers.map(\.name) == ["secrets in kube-system"] && mirror.powers.allSatisfy { $0.roleKind == .role })
+        #expect(!mirror.amountsToEverything)
+        #expect(!netdata.escalations.contains { $0.serviceAccount.name == "registry-mirror" })
+        #expect(netdata.escalations.first { $0.serviceAccount.name == "model-deployer" }?.powers.map(\.name)
+                == ["tokens in tenant-b-inference", "create-pods in tenant-b-inference"])
         // Neither identity holds kubelet access: the inventory is the demo's as before.
         #expect(!r.subjects.contains { $0.key.namespace == "kube-system" && ["gpu-operator", "cluster-backup"].contains($0.key.name) })
         for rule in AIReviewRules.all { #expect(r.findings.contains { $0.rule == rule }, "\(rule.id) on the demo") }

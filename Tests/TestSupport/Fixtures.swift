@@ -40,6 +40,17 @@ public enum Fixtures {
         return url
     }
 
+    /// The real-world manifests (`../shared/realworld/manifests`, YAML files in name order),
+    /// read in place; nil, said on stdout, when they are not checked out beside the repository.
+    public static func realWorldManifests() -> [(name: String, url: URL)]? {
+        let dir = repositoryRoot.appendingPathComponent("../shared/realworld/manifests")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            print("skipped: no real-world manifests at \(dir.path)")
+            return nil
+        }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { ($0, dir.appendingPathComponent($0)) }
+    }
+
     /// Writes `text` to a file `name` in a fresh temporary directory; returns its path.
     public static func temporaryFile(_ name: String, _ text: String) throws -> String {
         let url = temporaryDirectory().appendingPathComponent(name)
