@@ -80,7 +80,7 @@ run() {
     for k in 0 1; do
         "$GEN" --url "https://127.0.0.1:${ports[$k]}/audit" --rate 5 --seconds "$seconds" --connections 4 \
             --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --audit-events "$events" \
-            --first-round $(( k * 1000000 )) --deadline-ms 30000 > "$work/gen-$label-$k.out" &
+            --first-round $(( k * 5000 )) --deadline-ms 30000 > "$work/gen-$label-$k.out" &
         gens+=($!)
     done
     sleep 3

@@ -97,6 +97,10 @@ struct ServeLoad {
                 FileHandle.standardError.write(Data("--audit-events: \(error)\n".utf8))
                 exit(2)
             }
+            if let b = batches, !b.fits(batches: o.rate * o.seconds) {
+                FileHandle.standardError.write(Data("--first-round \(o.firstRound): the last round's timestamps would pass the year 9999\n".utf8))
+                exit(2)
+            }
             body = Data()
         } else {
             batches = nil
