@@ -255,26 +255,9 @@ PY
 }
 
 # --- SQLite vs PostgreSQL (--postgres) ---------------------------------------------------------
-# A throwaway PostgreSQL server: sets PG_URL (without a database) and stops the server on exit.
-start_throwaway_postgres() {
-    local bin version port as=()
-    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
-    bin="/usr/lib/postgresql/$version/bin"
-    [[ -n "$version" && -x "$bin/initdb" ]] || { echo "run-evidence-benchmark.sh: no PostgreSQL under /usr/lib/postgresql (apt-get install -y postgresql)" >&2; exit 1; }
-    PG_DIR=$(mktemp -d /tmp/kubelet-authz-bench-pg.XXXXXX)
-    if [[ $(id -u) == 0 ]]; then chown postgres: "$PG_DIR"; as=(runuser -u postgres --); fi
-    port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "${as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > "$PG_DIR/initdb.log"
-    "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start > /dev/null
-    PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop)
-    PG_PSQL=("$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres)
-    trap '"${PG_STOP[@]}" > /dev/null; rm -rf "$WORK" "$PG_DIR"' EXIT
-    PG_URL="postgres://postgres@127.0.0.1:$port"
-}
-
 if (( with_postgres )); then
-    start_throwaway_postgres
+    start_throwaway_postgres run-evidence-benchmark.sh  # lib.sh
+    trap '"${PG_STOP[@]}" > /dev/null; rm -rf "$WORK" "$PG_DIR"' EXIT
     "$BIN" --version >&2 || true
     # into STORE LABEL: one run of the default command into STORE; appends its seconds to times.
     into() {

@@ -37,42 +37,16 @@ done
 (( ${#rates[@]} )) || rates=(10000 20000)
 
 find_or_build_binary run-serve-benchmark "$skip_build"
-GEN="$ROOT/Benchmarks/ServeLoad/.build/release/ServeLoad"
-if (( ! skip_build )) || [[ ! -x "$GEN" ]]; then
-    echo "==> swift build -c release (Benchmarks/ServeLoad)" >&2
-    (cd Benchmarks/ServeLoad && swift build -c release >&2)
-fi
+find_or_build_serve_load run-serve-benchmark "$skip_build"
 
 work="$ROOT/.build/bench/serve"
-mkdir -p "$work"
-pki() {
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench-ca" \
-        -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kubelet-authz" \
-        -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
-    openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
-        -extfile <(printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth') -out "$work/tls.crt" 2>/dev/null
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kube-apiserver" \
-        -keyout "$work/client.key" -out "$work/client.csr" 2>/dev/null
-    openssl x509 -req -in "$work/client.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
-        -extfile <(printf 'extendedKeyUsage=clientAuth') -out "$work/client.crt" 2>/dev/null
-}
-pki
-cat > "$work/review.json" <<'JSON'
-{"kind":"SubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{"resourceAttributes":{"verb":"get","version":"v1","resource":"nodes","subresource":"proxy","name":"gpu-node-1"},"user":"system:serviceaccount:monitoring:netdata","groups":["system:serviceaccounts","system:serviceaccounts:monitoring","system:authenticated"],"uid":"6f1b2a3c-0000-4000-8000-000000000001"},"status":{"allowed":false}}
-JSON
+serve_pki "$work"
+write_review_body "$work/review.json"
 
 port=18443
-"$BIN" serve -f examples/ai-cluster --register examples/register.yaml --mode enforce --address "127.0.0.1:$port" \
-    --tls-cert-file "$work/tls.crt" --tls-private-key-file "$work/tls.key" --client-ca-file "$work/ca.crt" \
-    2> "$work/serve.log" &
-server=$!
+start_serve run-serve-benchmark "$work" "$port" "$work/serve.log"
+server=$SERVER
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    grep -q "Serving webhooks" "$work/serve.log" 2>/dev/null && break
-    sleep 0.1
-done
-grep -q "Serving webhooks" "$work/serve.log" || { echo "run-serve-benchmark: serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 echo "machine: $(machine_description); $(date -u +%Y-%m-%d)"
 for rate in "${rates[@]}"; do

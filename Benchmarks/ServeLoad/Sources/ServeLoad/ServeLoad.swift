@@ -9,6 +9,8 @@ import Synchronization
 /// to the ones before, and its latency is measured from when it was due, not from when it was
 /// sent — so a server that falls behind shows it in the percentiles (no coordinated omission).
 /// Keep-alive connections, TLS with a client certificate as the API server presents it.
+/// With `--audit-events FILE` it sends `POST /audit` batches instead (see `AuditBatches`): the
+/// rate is then in batches per second, and the acknowledged counts are summed from the answers.
 @main
 struct ServeLoad {
     struct Options {
@@ -19,6 +21,9 @@ struct ServeLoad {
         var ca: String?, cert: String?, key: String?
         var body: String?
         var deadlineMilliseconds = 3000
+        var auditEvents: String?
+        var batchSize = 400
+        var firstRound = 0
     }
 
     static func parse() -> Options {
@@ -36,8 +41,11 @@ struct ServeLoad {
             case "--key": o.key = v
             case "--body": o.body = v
             case "--deadline-ms": o.deadlineMilliseconds = Int(v) ?? o.deadlineMilliseconds
+            case "--audit-events": o.auditEvents = v
+            case "--batch-size": o.batchSize = Int(v) ?? o.batchSize
+            case "--first-round": o.firstRound = Int(v) ?? o.firstRound
             default:
-                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F --body SAR.json [--deadline-ms N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F (--body SAR.json | --audit-events EVENTS.jsonl [--batch-size N] [--first-round N]) [--deadline-ms N]\n".utf8))
                 exit(2)
             }
         }
@@ -51,8 +59,21 @@ struct ServeLoad {
         let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three))
         let failures = Mutex<[String: Int]>([:])
         let next = Atomic<Int>(0)
+        /// Audit mode: what the server's 200 answers say it took (`events`, `kubeletReviews`, `nodeProxy`).
+        let acknowledged = Mutex<(batches: Int, events: Int, kubeletReviews: Int, nodeProxy: Int)>((0, 0, 0, 0))
 
         func fail(_ kind: String) { failures.withLock { $0[kind, default: 0] += 1 } }
+
+        func acknowledge(_ answer: ByteBuffer) {
+            let object = (try? JSONSerialization.jsonObject(with: Data(answer.readableBytesView))) as? [String: Any] ?? [:]
+            func n(_ key: String) -> Int { (object[key] as? NSNumber)?.intValue ?? 0 }
+            acknowledged.withLock { a in
+                a.batches += 1
+                a.events += n("events")
+                a.kubeletReviews += n("kubeletReviews")
+                a.nodeProxy += n("nodeProxy")
+            }
+        }
     }
 
     /// The kind of a failed request, for the report: the status code, or what went wrong.
@@ -69,9 +90,25 @@ struct ServeLoad {
     }
 
     nonisolated static func run(_ o: Options) async throws {
-        guard let bodyPath = o.body, let body = FileManager.default.contents(atPath: bodyPath) else {
-            FileHandle.standardError.write(Data("--body: a SubjectAccessReview JSON file is required\n".utf8))
-            exit(2)
+        let batches: AuditBatches?
+        let body: Data
+        if let events = o.auditEvents {
+            do { batches = try AuditBatches(path: events, size: o.batchSize, firstRound: o.firstRound) } catch {
+                FileHandle.standardError.write(Data("--audit-events: \(error)\n".utf8))
+                exit(2)
+            }
+            if let b = batches, !b.fits(batches: o.rate * o.seconds) {
+                FileHandle.standardError.write(Data("--first-round \(o.firstRound): the last round's timestamps would pass the year 9999\n".utf8))
+                exit(2)
+            }
+            body = Data()
+        } else {
+            batches = nil
+            guard let bodyPath = o.body, let review = FileManager.default.contents(atPath: bodyPath) else {
+                FileHandle.standardError.write(Data("--body: a SubjectAccessReview JSON file is required\n".utf8))
+                exit(2)
+            }
+            body = review
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = o.ca { tls.trustRoots = .file(ca) }
@@ -113,12 +150,13 @@ struct ServeLoad {
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: "application/json")
                         request.headers.add(name: "Accept", value: "application/json, */*")
-                        request.body = .bytes(buffer)
+                        request.body = .bytes(batches?.body(i) ?? buffer)
                         do {
                             let left = deadline - (clock.now - due)
                             let response = try await client.execute(request, deadline: .now() + .nanoseconds(left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000))
-                            _ = try await response.body.collect(upTo: 1 << 20)
+                            let answer = try await response.body.collect(upTo: 1 << 20)
                             if response.status.code != 200 { stats.fail("status:\(response.status.code)") }
+                            else if batches != nil { stats.acknowledge(answer) }
                         } catch {
                             stats.fail(kind(of: error))
                         }
@@ -140,6 +178,11 @@ struct ServeLoad {
         let failed = failures.values.reduce(0, +)
         let kinds = failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         print("target_rate=\(o.rate)/s requests=\(count) failures=\(failed)\(kinds.isEmpty ? "" : " (\(kinds))") achieved_ok=\(String(format: "%.0f", (Double(count) - Double(failed)) / seconds))/s "
-              + "p50=\(ms(p50))ms p90=\(ms(p90))ms p99=\(ms(p99))ms p99.9=\(ms(p999))ms max=\(ms(maximum))ms connections=\(o.connections)")
+              + "p50=\(ms(p50))ms p90=\(ms(p90))ms p99=\(ms(p99))ms p99.9=\(ms(p999))ms max=\(ms(maximum))ms connections=\(o.connections)"
+              + (batches.map { b in
+                  let a = stats.acknowledged.withLock { $0 }
+                  return " batch_size=\(b.size) offered_events=\(o.rate * b.size)/s template_batches=\(b.count) first_round=\(b.firstRound) "
+                      + "acked_batches=\(a.batches) acked_events=\(a.events) acked_kubelet_reviews=\(a.kubeletReviews) acked_node_proxy=\(a.nodeProxy)"
+              } ?? ""))
     }
 }
