@@ -130,9 +130,16 @@ public struct IdentityPower: Hashable, Sendable, Comparable, CustomStringConvert
     /// Does `held` (another identity's powers) already give this? A cluster-wide power gives
     /// it in every namespace; doing anything in a namespace gives every power there.
     public func isCovered(by held: Set<Scope>) -> Bool {
-        if held.contains(Scope(kind: .everything, namespace: nil)) || held.contains(Scope(kind: kind, namespace: nil)) { return true }
+        held.contains(scope) || isCovered(byOtherScopesIn: held)
+    }
+
+    /// As `isCovered(by:)`, with this power's own scope in `held` not counted: whether
+    /// another power an identity holds implies it (without building a set per power).
+    func isCovered(byOtherScopesIn held: Set<Scope>) -> Bool {
+        if kind != .everything || namespace != nil, held.contains(Scope(kind: .everything, namespace: nil)) { return true }
         guard let namespace else { return false }
-        return held.contains(scope) || held.contains(Scope(kind: .everything, namespace: namespace))
+        return held.contains(Scope(kind: kind, namespace: nil))
+            || (kind != .everything && held.contains(Scope(kind: .everything, namespace: namespace)))
     }
 
     /// Granted by the same binding (a name is unique per namespace, or cluster-wide).
@@ -150,23 +157,39 @@ public struct IdentityPower: Hashable, Sendable, Comparable, CustomStringConvert
 public struct IdentityPowerIndex: Sendable {
     let policy: RBACPolicy
     /// The RoleBindings, namespace by namespace in name order: positions after the
-    /// ClusterRoleBindings' in `byUser` and `byGroup`.
-    let roleBindings: [Binding]
-    /// User or ServiceAccount user name, or group name → bindings naming it.
+    /// ClusterRoleBindings' in `byUser`, `byServiceAccount` and `byGroup`. Each namespace's
+    /// array is the policy's own (shared, not copied: copying 40,000 bindings cost more than
+    /// the rest of the index), and `roleBindingAt` says where each position lies.
+    let roleBindingsByNamespace: [[Binding]]
+    let roleBindingAt: [(namespace: Int32, offset: Int32)]
+    /// User name, ServiceAccount, or group name → bindings naming it.
     let byUser: [String: [Int]]
+    let byServiceAccount: [ServiceAccountName: [Int]]
     let byGroup: [String: [Int]]
+
+    /// A ServiceAccount subject's namespace and name, hashed as they are rather than joined
+    /// into `system:serviceaccount:NS:NAME` for every subject of every binding.
+    struct ServiceAccountName: Hashable, Sendable {
+        let namespace: String, name: String
+    }
 
     public init(policy: RBACPolicy) {
         self.policy = policy
-        let namespaced = policy.roleBindings.keys.sorted().flatMap { policy.roleBindings[$0]! }
-        var users: [String: [Int]] = [:], groups: [String: [Int]] = [:]
+        let namespaced = policy.roleBindings.keys.sorted().map { policy.roleBindings[$0]! }
+        var users: [String: [Int]] = [:], serviceAccounts: [ServiceAccountName: [Int]] = [:], groups: [String: [Int]] = [:]
         func add(_ b: Binding, at i: Int) {
             for s in b.subjects {
                 switch s.kind {
                 case Subject.serviceAccountKind:
                     // A RoleBinding's ServiceAccount without a namespace is in the binding's (SubjectMatcher).
                     let ns = s.namespace.isEmpty ? b.namespace : s.namespace
-                    users[UserInfo.serviceAccountPrefix + ns + ":" + s.name, default: []].append(i)
+                    // A colon in either part would make the joined name split differently:
+                    // index those by the joined name, as the matcher compares them.
+                    if ns.utf8.contains(UInt8(ascii: ":")) || s.name.utf8.contains(UInt8(ascii: ":")) {
+                        users[UserInfo.serviceAccountPrefix + ns + ":" + s.name, default: []].append(i)
+                    } else {
+                        serviceAccounts[ServiceAccountName(namespace: ns, name: s.name), default: []].append(i)
+                    }
                 case Subject.userKind: users[s.name, default: []].append(i)
                 case Subject.groupKind: groups[s.name, default: []].append(i)
                 default: continue
@@ -174,11 +197,39 @@ public struct IdentityPowerIndex: Sendable {
             }
         }
         for (i, b) in policy.clusterRoleBindings.enumerated() where b.roleRef.kind == "ClusterRole" { add(b, at: i) }
-        let first = policy.clusterRoleBindings.count
-        for (i, b) in namespaced.enumerated() { add(b, at: first + i) }
-        roleBindings = namespaced
+        var position = policy.clusterRoleBindings.count
+        var at: [(namespace: Int32, offset: Int32)] = []
+        at.reserveCapacity(namespaced.reduce(0) { $0 + $1.count })
+        for (n, bindings) in namespaced.enumerated() {
+            for (j, b) in bindings.enumerated() {
+                add(b, at: position)
+                at.append((Int32(n), Int32(j)))
+                position += 1
+            }
+        }
+        roleBindingsByNamespace = namespaced
+        roleBindingAt = at
         byUser = users
+        byServiceAccount = serviceAccounts
         byGroup = groups
+    }
+
+    /// The bindings that may name `name`: by the whole name, and, for a ServiceAccount's
+    /// name, by its namespace and name.
+    func bindings(naming name: String) -> [Int] {
+        var found = byUser[name] ?? []
+        if let sa = UserInfo.splitServiceAccount(name) {
+            found += byServiceAccount[ServiceAccountName(namespace: sa.namespace, name: sa.name)] ?? []
+        }
+        return found
+    }
+
+    /// A role as the probe cache knows it: hashed as it is, not joined into a string per
+    /// binding visited.
+    struct RoleKey: Hashable {
+        let namespaced: Bool
+        let kind: Role.Kind
+        let namespace: String, name: String
     }
 
     typealias Found = [IdentityPower.Scope: (index: Int, power: IdentityPower)]
@@ -187,7 +238,7 @@ public struct IdentityPowerIndex: Sendable {
     /// once: a probe's answer does not depend on who asks, only on the role's rules, and a
     /// group's bindings apply alike to every member.
     final class Cache: @unchecked Sendable {
-        var roleKinds: [String: [IdentityPower.Kind]] = [:]
+        var roleKinds: [RoleKey: [IdentityPower.Kind]] = [:]
         var groupPowers: [String: Found] = [:]
     }
     let cache = Cache()
@@ -195,7 +246,7 @@ public struct IdentityPowerIndex: Sendable {
     /// The powers the role gives through a ClusterRoleBinding, or (`namespaced`) through a
     /// RoleBinding.
     func kinds(of role: Role, namespaced: Bool) -> [IdentityPower.Kind] {
-        let key = (namespaced ? "ns/" : "") + role.kind.rawValue + "/" + role.namespace + "/" + role.name
+        let key = RoleKey(namespaced: namespaced, kind: role.kind, namespace: role.namespace, name: role.name)
         if let known = cache.roleKinds[key] { return known }
         let user = UserInfo(name: "")
         let found = IdentityPower.Kind.allCases.filter { kind in
@@ -213,7 +264,13 @@ public struct IdentityPowerIndex: Sendable {
         let first = policy.clusterRoleBindings.count
         for i in indices.sorted() {
             let namespaced = i >= first
-            let b = namespaced ? roleBindings[i - first] : policy.clusterRoleBindings[i]
+            let b: Binding
+            if namespaced {
+                let at = roleBindingAt[i - first]
+                b = roleBindingsByNamespace[Int(at.namespace)][Int(at.offset)]
+            } else {
+                b = policy.clusterRoleBindings[i]
+            }
             // The index is by name only: the matcher decides, as the authorizer would.
             guard SubjectMatcher.firstApplying(b.subjects, user: user, bindingNamespace: b.namespace) != nil,
                   case .success(let role) = policy.resolve(b.roleRef, bindingNamespace: b.namespace) else { continue }
@@ -230,7 +287,7 @@ public struct IdentityPowerIndex: Sendable {
     /// The powers of `user`, one per kind and scope (the first granting binding in binding
     /// order), strongest first; none that a wider one implies.
     public func powers(of user: UserInfo) -> [IdentityPower] {
-        var found = powers(of: UserInfo(name: user.name), bindings: byUser[user.name] ?? [])
+        var found = powers(of: UserInfo(name: user.name), bindings: bindings(naming: user.name))
         for g in user.groups {
             let shared: Found
             if let known = cache.groupPowers[g] { shared = known } else {
@@ -243,7 +300,7 @@ public struct IdentityPowerIndex: Sendable {
         if let all = found[IdentityPower.Scope(kind: .everything, namespace: nil)] { return [all.power] }
         let held = Set(found.keys)
         return found.values.map(\.power).filter { p in
-            p.namespace == nil || !p.isCovered(by: held.subtracting([p.scope]))
+            p.namespace == nil || !p.isCovered(byOtherScopesIn: held)
         }.sorted()
     }
 
