@@ -105,7 +105,8 @@ public final class KubeletAuthzServer: Sendable {
             services.append(CertificateWatcher(holder: tls, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger))
         }
         if let dashboardTLS {
-            services.append(CertificateWatcher(holder: dashboardTLS, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger))
+            services.append(CertificateWatcher(holder: dashboardTLS, interval: configuration.certificateCheckInterval, metrics: metrics, logger: logger,
+                                               counted: false))
         }
         if let address = configuration.dashboardAddress {
             // On its own listener: plain HTTP on loopback, or HTTPS asking for client certificates.

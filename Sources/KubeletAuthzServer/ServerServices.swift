@@ -21,6 +21,9 @@ struct CertificateWatcher: Service {
     let interval: Duration
     let metrics: ServerMetrics
     let logger: Logger
+    /// False for the dashboard's holder: it reads the webhooks' certificate files too, and
+    /// counting its reloads would count each renewal twice.
+    var counted = true
 
     func run() async throws {
         await periodically(every: interval) { check() }
@@ -29,11 +32,11 @@ struct CertificateWatcher: Service {
     func check() {
         do {
             if try holder.reloadIfChanged() {
-                metrics.tlsReloads.increment()
+                if counted { metrics.tlsReloads.increment() }
                 logger.info("TLS certificate \(holder.files.certificate) reloaded for new connections")
             }
         } catch {
-            metrics.tlsReloadFailures.increment()
+            if counted { metrics.tlsReloadFailures.increment() }
             logger.error("TLS certificate not reloaded (the previous one is still served): \(error)")
         }
     }
