@@ -333,7 +333,7 @@ public final class KubeAPIClient: @unchecked Sendable {
             var pages: [Data] = []
             var token: String? = nil
             repeat {
-                var query = "?limit=\(pageSize)"
+                var query = (path.contains("?") ? "&" : "?") + "limit=\(pageSize)"
                 if let token { query += "&continue=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token) }
                 let (code, data) = try await send(.GET, path + query)
                 if code == 410 && token != nil && restarts < 3 {

@@ -70,6 +70,20 @@ public enum LiveClusterReader {
         }
     }
 
+    /// The list of the kube-system Namespace alone (list, not get: list is what the serve
+    /// ClusterRole grants on namespaces).
+    public static let kubeSystemPath = "/api/v1/namespaces?fieldSelector=metadata.name%3Dkube-system"
+
+    /// The kube-system Namespace's UID (what a cluster is stored under without `--cluster`),
+    /// read alone: a server need not read the whole cluster twice at start.
+    public static func kubeSystemUID(_ client: KubeAPIClient) async throws -> String? {
+        for page in try await client.list(kubeSystemPath) {
+            let namespaces = try decode(page, path: "/api/v1/namespaces", client).namespaces
+            if let uid = namespaces.first(where: { $0.name == "kube-system" })?.uid, !uid.isEmpty { return uid }
+        }
+        return nil
+    }
+
     /// Every list read, in order: those of `paths`, then ValidatingAdmissionPolicies.
     public static var allPaths: [String] { paths + [admissionPoliciesPath] }
 

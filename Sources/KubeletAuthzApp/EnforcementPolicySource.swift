@@ -43,6 +43,8 @@ public struct EnforcementPolicySource: Sendable {
         if explicit != nil || ClusterIdentity.named(environment) != nil {
             return try ClusterIdentity.forEvidence(explicit: explicit, environment: environment, snapshot: nil)
         }
+        // A live cluster: its kube-system Namespace alone, not a second full read.
+        if files.isEmpty, let live { return try await live.kubeSystemUID() ?? "" }
         return try ClusterIdentity.forEvidence(explicit: nil, environment: environment, snapshot: try await snapshot())
     }
 

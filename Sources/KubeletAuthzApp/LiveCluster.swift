@@ -47,14 +47,26 @@ public struct LiveCluster: Sendable {
         }
     }
 
+    /// The kube-system Namespace's UID, read alone; nil when the cluster has none.
+    public func kubeSystemUID() async throws -> String? {
+        try await withClient { try await LiveClusterReader.kubeSystemUID($0) }
+    }
+
     /// Everything the analysis reads, as one snapshot (and the raw pages, for `snapshot`).
     public func read() async throws -> LiveClusterReader.Result {
+        try await withClient { client in
+            announce?("Connecting to \(client.who)…")
+            return try await LiveClusterReader.read(client)
+        }
+    }
+
+    /// `body` on a new client, shut down after it; its errors as input errors.
+    private func withClient<T>(_ body: (KubeAPIClient) async throws -> T) async throws -> T {
         let client = try await client()
-        announce?("Connecting to \(client.who)…")
         do {
-            let result = try await LiveClusterReader.read(client)
+            let value = try await body(client)
             await client.shutdown()
-            return result
+            return value
         } catch {
             await client.shutdown()
             throw InputError("\(error)")

@@ -34,6 +34,7 @@ public final class KubeletAuthzServer: Sendable {
     let dashboard: DashboardRenderer
     let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
+    private let loads = PolicyLoadQueue()
 
     /// - Parameter watch: a live cluster's watches: the first policy comes from their first
     ///   list and is rebuilt as they report changes; `load` (a full read) serves SIGHUP.
@@ -59,9 +60,14 @@ public final class KubeletAuthzServer: Sendable {
         await reload(using: load)
     }
 
-    /// Builds the policy with `build` and installs it whole, as `reload` does.
+    /// Builds the policy with `build` and installs it whole, as `reload` does, after any load
+    /// asked for before it (`PolicyLoadQueue`).
     @discardableResult
-    func reload(using build: PolicyLoad) async -> (any Error)? {
+    func reload(using build: @escaping PolicyLoad) async -> (any Error)? {
+        await loads.run { [self] in await load(using: build) }
+    }
+
+    private func load(using build: PolicyLoad) async -> (any Error)? {
         let now = configuration.clock()
         do {
             let (enforcement, scan) = try await build(UTCDay.day(epochSeconds: now))

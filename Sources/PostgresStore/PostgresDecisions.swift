@@ -36,7 +36,7 @@ extension PostgresEvidenceStore: DecisionWriter {
     public func decisions(cluster: String?) throws -> [AuthorizationDecision] {
         var b = PostgresBindings()
         b.append(cluster)
-        return try lock.withLock {
+        return try reading {
             try session.query("""
                 SELECT user_name, node, subresource, verb, mode, verdict, count, first_seen, last_seen, cluster FROM authorization_decision
                 WHERE $1::text IS NULL OR cluster = $1

@@ -36,6 +36,22 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         try self.init(location)
     }
 
+    /// A read under the lock, on a new connection when the last one broke, and once more on a
+    /// new one when it breaks during the read: a read changes nothing, so running it twice is
+    /// harmless. A long-running `serve` otherwise answered every read with the lost connection
+    /// until its next write reconnected.
+    func reading<T>(_ body: () throws -> T) throws -> T {
+        try lock.withLock {
+            if !session.isConnected { try session.reconnect() }
+            do {
+                return try body()
+            } catch let e as PostgresStoreError where e.kind == .connectionLost {
+                try session.reconnect()
+                return try body()
+            }
+        }
+    }
+
     static func storeError(_ error: Error) -> PostgresStoreError {
         error as? PostgresStoreError ?? PostgresStoreError(.statement(retryable: false), "\(error)")
     }
@@ -43,7 +59,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public var isPersistent: Bool { true }
 
     public func checkpoint(path: String, cluster: String) throws -> FileCheckpoint? {
-        try lock.withLock { try stored(cluster: cluster, path: path)?.checkpoint }
+        try reading { try stored(cluster: cluster, path: path)?.checkpoint }
     }
 
     /// A file's stored checkpoint and counts.
@@ -270,7 +286,8 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         var b = PostgresBindings()
         b.append(since ?? -Double.greatestFiniteMagnitude)
         b.append(cluster)
-        try lock.withLock {
+        try reading {
+            collected.records = []  // a read tried again starts afresh
             try session.forEachRow("""
                 SELECT audit_id, path, time, timestamp, level, stage, user_name, groups, uid, pod_name, credential_id, node, verb,
                        subresource, kubelet_path, decision, reason, code, source_name, source_line, cluster, source_offset, source_batch
@@ -306,7 +323,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public func totals(cluster: String?) throws -> AuditScanCounts {
         var b = PostgresBindings()
         b.append(cluster)
-        return try lock.withLock {
+        return try reading {
             let row = try session.query("""
                 SELECT f.lines + b.lines, f.events + b.events, f.bytes + b.bytes, f.reviews + b.reviews, f.proxy + b.proxy, m.n
                 FROM (SELECT COALESCE(SUM(lines), 0)::int8 AS lines, COALESCE(SUM(events), 0)::int8 AS events,
@@ -329,7 +346,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         var b = PostgresBindings()
         b.append(limit)
         b.append(cluster)
-        return try lock.withLock {
+        return try reading {
             try session.query("""
                 SELECT source_name, line, reason FROM malformed_line WHERE $2::text IS NULL OR cluster = $2
                 ORDER BY source_name, line, cluster LIMIT $1
@@ -343,7 +360,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public func inputs(cluster: String?) throws -> [String] {
         var b = PostgresBindings()
         b.append(cluster)
-        return try lock.withLock {
+        return try reading {
             try session.query("""
                 SELECT path FROM ingested_file WHERE $1::text IS NULL OR cluster = $1
                 UNION SELECT stream || '#' || batch FROM ingested_batch WHERE $1::text IS NULL OR cluster = $1 ORDER BY 1
@@ -357,7 +374,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public func freshness(recentSince: Double) throws -> [EvidenceFreshness] {
         var b = PostgresBindings()
         b.append(recentSince)
-        return try lock.withLock {
+        return try reading {
             try session.query("""
                 SELECT cluster, MAX(time), COUNT(*) FILTER (WHERE time >= $1)::int8 FROM audit_record GROUP BY cluster ORDER BY cluster
                 """, b).map {

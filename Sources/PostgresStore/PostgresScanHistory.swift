@@ -52,7 +52,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
         var b = PostgresBindings()
         b.append(cluster); b.append(since ?? -Double.greatestFiniteMagnitude)
         return try history {
-            try lock.withLock {
+            try reading {
                 try session.query("""
                     SELECT \(Self.scanColumns) FROM scan WHERE ($1::text IS NULL OR cluster = $1) AND time >= $2 ORDER BY time, id
                     """, b).map { try Self.scanRow($0.makeRandomAccess()) }
@@ -64,7 +64,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
         var b = PostgresBindings()
         b.append(id)
         return try history {
-            try lock.withLock {
+            try reading {
                 try session.query("SELECT \(Self.scanColumns) FROM scan WHERE id = $1", b).first.map { try Self.scanRow($0.makeRandomAccess()) }
             }
         }
@@ -74,7 +74,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
         var b = PostgresBindings()
         b.append(scan.inventoryHash); b.append(scan.findingsHash); b.append(scan.governanceHash)
         let parts: [ContentBlob.Kind: ContentBlob] = try history {
-            try lock.withLock {
+            try reading {
                 var out: [ContentBlob.Kind: ContentBlob] = [:]
                 for row in try session.query("SELECT hash, body FROM scan_content WHERE hash IN ($1, $2, $3)", b) {
                     let r = row.makeRandomAccess()
@@ -89,7 +89,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
 
     public func findingLifecycles(cluster: String) throws -> [FindingLifecycle] {
         try history {
-            try lock.withLock {
+            try reading {
                 let latest = try latestScan(cluster: cluster)?.time
                 return try storedLifecycles(cluster: cluster).map { $0.reported(latestScan: latest) }
             }
@@ -112,7 +112,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
 
     public func acceptances() throws -> [RecordedAcceptance] {
         try history {
-            try lock.withLock {
+            try reading {
                 try session.query("SELECT fingerprint, cluster, reason, until, recorded_at FROM finding_acceptance ORDER BY fingerprint, cluster").map {
                     let r = $0.makeRandomAccess()
                     return RecordedAcceptance(fingerprint: try r[0].decode(String.self), cluster: try r[1].decode(String.self),
@@ -125,7 +125,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
 
     public func contentRowCount() throws -> Int {
         try history {
-            try lock.withLock {
+            try reading {
                 try session.query("SELECT ((SELECT COUNT(*) FROM scan_content) + (SELECT COUNT(*) FROM finding_lifecycle))::int8")
                     .first?.makeRandomAccess()[0].decode(Int.self) ?? 0
             }
@@ -135,7 +135,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
     /// True when the database holds no audit evidence (Store.EvidenceStore's `holdsNothing`):
     /// a store named only to save scans into joins no evidence to the scan.
     public func holdsNothing() throws -> Bool {
-        try lock.withLock {
+        try reading {
             try session.query("""
                 SELECT NOT (EXISTS (SELECT 1 FROM audit_record) OR EXISTS (SELECT 1 FROM ingested_file)
                             OR EXISTS (SELECT 1 FROM ingested_batch) OR EXISTS (SELECT 1 FROM malformed_line))
@@ -150,7 +150,7 @@ extension PostgresEvidenceStore: ScanHistoryStore {
     /// left nothing behind; never when COMMIT's answer was lost.
     @discardableResult
     func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        try lock.withLock {
+        try reading {
             var attempt = 1
             while true {
                 do {

@@ -214,6 +214,22 @@ struct ClusterWatchTests {
         return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
     }
 
+    @Test("without --cluster, serve stores under the kube-system UID read by one list narrowed to it, not by a second read of the whole cluster")
+    func storeClusterFromOneNamespace() async throws {
+        let api = try WatchedAPIServer()
+        defer { api.stop() }
+        let kubeconfig = try writeKubeconfig(server: api.server, ca: WatchedAPIServer.pki.caCert, in: Fixtures.temporaryDirectory())
+        let source = EnforcementPolicySource(files: [], live: LiveCluster(kubeconfig: kubeconfig, context: nil, environment: [:]),
+                                             register: nil, neverDeny: .defaults())
+        let demo = try ClusterFileReader.read([Fixtures.repositoryRoot.appendingPathComponent("examples/ai-cluster").path], stdin: { Data() })
+        let uid = try #require(demo.namespaces.first { $0.name == "kube-system" }?.uid)
+        #expect(try await source.storeCluster(explicit: nil, environment: [:]) == uid)
+        #expect(api.server.requests.map(\.uri) == [LiveClusterReader.kubeSystemPath + "&limit=500"])
+        // A name given wins, and nothing is read.
+        #expect(try await source.storeCluster(explicit: "prod", environment: [:]) == "prod")
+        #expect(api.server.requests.count == 1)
+    }
+
     @Test("a ClusterRoleBinding ADDED on the watch changes the enforce answer, DELETED changes it back, without SIGHUP")
     func bindingAddedThenDeleted() async throws {
         let api = try WatchedAPIServer()

@@ -58,14 +58,18 @@ struct ServedCluster: Sendable {
     func page(path: String, query: String) -> FakeAPIServer.Response? {
         guard let (apiVersion, kind) = LiveClusterReader.kinds[path] else { return nil }
         var limit = 500, start = 0
+        var name: String? = nil
         for part in query.split(separator: "&") {
             let kv = part.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
             if kv.count == 2 && kv[0] == "limit" { limit = Int(kv[1]) ?? 500 }
             if kv.count == 2 && kv[0] == "continue" { start = Int(kv[1].dropFirst(4)) ?? 0 }
+            // The one field selector every resource supports.
+            if kv.count == 2 && kv[0] == "fieldSelector" && kv[1].hasPrefix("metadata.name=") { name = String(kv[1].dropFirst(14)) }
         }
         // The wire drops each item's kind and apiVersion: the list's kind names them.
-        let all = (objects[kind] ?? []).map { json -> String in
+        let all = (objects[kind] ?? []).compactMap { json -> String? in
             var o = try! JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+            if let name, (o["metadata"] as? [String: Any])?["name"] as? String != name { return nil }
             o.removeValue(forKey: "kind"); o.removeValue(forKey: "apiVersion")
             return String(decoding: try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
         }

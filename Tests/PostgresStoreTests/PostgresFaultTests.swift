@@ -100,6 +100,29 @@ struct PostgresFaultTests {
         #expect(try store.totals() == reference.totals())
     }
 
+    @Test("a read after the connection was lost (backend terminated between calls) connects again and answers in full")
+    func readsReconnect() throws {
+        let server = try PostgresTestServer.require()
+        let url = try server.makeDatabase()
+        let db = PostgresTestServer.database(of: url)
+        let store = try PostgresEvidenceStore(url: url, environment: [:])
+        var pid = 0
+        store.beforeCommit = { pid = $0 }
+        try PostgresMaterial.ingest([PostgresMaterial.fixture], into: store)
+        let reference = try PostgresMaterial.reference([PostgresMaterial.fixture])
+        // Each read finds its connection gone (terminated after the last call ended).
+        for read in 0..<3 {
+            try server.sql("SELECT pg_terminate_backend(\(pid), 10000)", database: db)
+            switch read {
+            case 0: #expect(try store.records(since: nil) == (try reference.records(since: nil)))
+            case 1: #expect(try store.totals() == (try reference.totals()))
+            default: #expect(try store.freshness(recentSince: 0) == (try reference.freshness(recentSince: 0)))
+            }
+            pid = try server.count("SELECT pid FROM pg_stat_activity WHERE datname = '\(db)' AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                                   database: db)
+        }
+    }
+
     @Test("the connection lost on every try: reported, and nothing of the batch is stored")
     func connectionLostReported() throws {
         let server = try PostgresTestServer.require()

@@ -205,6 +205,31 @@ import TestSupport
         try await server.stop()
     }
 
+    /// A SIGHUP's full read and a rebuild from the watches can be asked for at once: they run
+    /// one after the other, so the one that read the cluster first never installs last.
+    @Test("policy loads asked for at once run one at a time")
+    func loadsDoNotOverlap() async throws {
+        let source = TestServer.demoSource()
+        let probe = LoadProbe()
+        let server = try await TestServer.start(TestServer.configuration(mode: .enforce, pki: nil), load: { day in
+            let ticket = await probe.enter()
+            // Long enough that loads run side by side would be seen doing so.
+            try await Task.sleep(for: .milliseconds(50))
+            let loaded = try await source.load(today: day)
+            await probe.leave(ticket)
+            return loaded
+        })
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask { _ = await server.server.reload() }
+            }
+        }
+        #expect(await probe.mostAtOnce == 1)
+        #expect(await probe.finished.count == 5)
+        #expect(server.server.policy.policy?.generation == 5)
+        try await server.stop()
+    }
+
     @Test func aFailedReloadKeepsThePolicyAndIsCounted() async throws {
         let loads = LoadCounter()
         let source = TestServer.demoSource()
@@ -227,4 +252,24 @@ final class LoadCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func next() -> Int { lock.withLock { defer { n += 1 }; return n } }
+}
+
+/// Counts policy loads running at once, and the order in which they finish.
+actor LoadProbe {
+    private var running = 0
+    private var started = 0
+    private(set) var mostAtOnce = 0
+    private(set) var finished: [Int] = []
+
+    func enter() -> Int {
+        running += 1
+        mostAtOnce = max(mostAtOnce, running)
+        defer { started += 1 }
+        return started
+    }
+
+    func leave(_ ticket: Int) {
+        running -= 1
+        finished.append(ticket)
+    }
 }
