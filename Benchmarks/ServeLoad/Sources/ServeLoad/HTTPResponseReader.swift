@@ -50,17 +50,22 @@ struct HTTPResponseReader {
         while line < headerEnd {
             let end = index(of: crlf, in: raw, from: line) ?? headerEnd
             let header = UnsafeRawBufferPointer(rebasing: raw[line..<end])
+            // Byte by byte: Foundation's trimming and lowercasing cost the client a tenth of its CPU.
             if let colon = header.firstIndex(of: UInt8(ascii: ":")) {
-                let name = String(decoding: UnsafeRawBufferPointer(rebasing: header[..<colon]), as: UTF8.self).lowercased()
-                let value = String(decoding: UnsafeRawBufferPointer(rebasing: header[(colon + 1)...]), as: UTF8.self)
-                    .trimmingCharacters(in: .whitespaces).lowercased()
-                switch name {
-                case "content-length":
-                    guard let n = Int(value), n >= 0 else { throw Malformed(description: "Content-Length \(value)") }
-                    contentLength = n
-                case "transfer-encoding": chunked = value.contains("chunked")
-                case "connection": close = value.contains("close")
-                default: break
+                var from = colon + 1, to = header.count
+                while from < to, header[from] == UInt8(ascii: " ") || header[from] == UInt8(ascii: "\t") { from += 1 }
+                while to > from, header[to - 1] == UInt8(ascii: " ") || header[to - 1] == UInt8(ascii: "\t") { to -= 1 }
+                let value = UnsafeRawBufferPointer(rebasing: header[from..<to])
+                let name = UnsafeRawBufferPointer(rebasing: header[..<colon])
+                if Self.equalsLowercased(name, Self.contentLengthName) {
+                    guard !value.isEmpty, value.count < 19, value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                        throw Malformed(description: "Content-Length \(String(decoding: value, as: UTF8.self))")
+                    }
+                    contentLength = value.reduce(0) { $0 * 10 + Int($1 - 48) }
+                } else if Self.equalsLowercased(name, Self.transferEncodingName) {
+                    chunked = Self.containsLowercased(value, Self.chunkedToken)
+                } else if Self.equalsLowercased(name, Self.connectionName) {
+                    close = Self.containsLowercased(value, Self.closeToken)
                 }
             }
             line = end + 2
@@ -92,6 +97,25 @@ struct HTTPResponseReader {
         guard raw.count >= bodyStart + length else { return nil }
         return (Response(status: status, body: Array(UnsafeRawBufferPointer(rebasing: raw[bodyStart..<bodyStart + length])), close: close),
                 bodyStart + length)
+    }
+
+    static let contentLengthName = Array("content-length".utf8)
+    static let transferEncodingName = Array("transfer-encoding".utf8)
+    static let connectionName = Array("connection".utf8)
+    static let chunkedToken = Array("chunked".utf8)
+    static let closeToken = Array("close".utf8)
+
+    static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+
+    static func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+        bytes.count == lowercase.count && zip(bytes, lowercase).allSatisfy { lower($0) == $1 }
+    }
+
+    static func containsLowercased(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count >= lowercase.count else { return false }
+        return (0...(bytes.count - lowercase.count)).contains { i in
+            lowercase.indices.allSatisfy { lower(bytes[i + $0]) == lowercase[$0] }
+        }
     }
 
     static let crlf = Array("\r\n".utf8)
