@@ -4,17 +4,22 @@
 # latency measured from when each request was due). Targets (issue 13): at least 20,000
 # reviews/s, p99 below 2 ms at 10,000 reviews/s, load generator included, on this machine.
 #
-#   Benchmarks/run-serve-benchmark.sh [--skip-build] [--seconds N] [--connections N] [RATE...]
+#   Benchmarks/run-serve-benchmark.sh [--skip-build] [--seconds N] [--connections N] [--threads N]
+#                                     [--client lean|ahc] [RATE...]
 #
 #   --skip-build     use .build/release/kubelet-authz and the generator already built
 #   --seconds N      seconds per rate (default 10)
 #   --connections N  keep-alive connections (default 32)
+#   --threads N      the generator's event-loop threads (default 1; lean client only)
+#   --client C       lean (default: SwiftNIO + NIOSSL, pre-encoded requests) or ahc
+#                    (AsyncHTTPClient, the earlier generator, for comparison)
 #   RATE...          reviews per second to offer (default: 10000 20000)
 #
 # The review is the demo's unapproved `get nodes/proxy` by monitoring/netdata (a deny: the
 # policy lookup, the aggregation and the metrics all run). Prints one line per rate (failures
-# by kind: status:N, timeout, connection, tls, and "deadline" for a request not sent within 3 s
-# of being due), the server's established connections mid-run and the load average. Needs
+# by kind: status:N, not-a-review for a 200 without a SubjectAccessReview status, timeout,
+# connection, tls, and "deadline" for a request not sent within 3 s of being due; denied=N
+# counts the answers that deny, which for this review in enforce mode is all of them), the server's established connections mid-run and the load average. Needs
 # openssl for the throwaway PKI. Environment: KUBELET_AUTHZ=/path/to/binary.
 set -euo pipefail
 
@@ -23,13 +28,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT an
 skip_build=0
 seconds=10
 connections=32
+threads=1
+client=lean
 rates=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --skip-build) skip_build=1 ;;
         --seconds) seconds=${2:?--seconds needs a number}; shift ;;
         --connections) connections=${2:?--connections needs a number}; shift ;;
-        -h|--help) sed -n '2,18p' "$SELF"; exit 0 ;;
+        --threads) threads=${2:?--threads needs a number}; shift ;;
+        --client) client=${2:?--client needs lean or ahc}; shift ;;
+        -h|--help) sed -n '2,23p' "$SELF"; exit 0 ;;
         *) rates+=("$1") ;;
     esac
     shift
@@ -50,8 +59,9 @@ trap 'kill $server 2>/dev/null || true' EXIT
 
 echo "machine: $(machine_description); $(date -u +%Y-%m-%d)"
 for rate in "${rates[@]}"; do
+    echo "load average before $rate/s: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$GEN" --url "https://127.0.0.1:$port/authorize" --rate "$rate" --seconds "$seconds" --connections "$connections" \
-        --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json" &
+        --threads "$threads" --client "$client" --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json" &
     gen=$!
     # Keep-alive must really be used: the server's established connections, half-way through.
     sleep $(( seconds / 2 + 1 ))

@@ -15,6 +15,8 @@ let package = Package(
         .executableTarget(name: "ServeLoad", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -9,8 +9,11 @@ import Synchronization
 /// to the ones before, and its latency is measured from when it was due, not from when it was
 /// sent — so a server that falls behind shows it in the percentiles (no coordinated omission).
 /// Keep-alive connections, TLS with a client certificate as the API server presents it.
-/// With `--audit-events FILE` it sends `POST /audit` batches instead (see `AuditBatches`): the
-/// rate is then in batches per second, and the acknowledged counts are summed from the answers.
+/// Reviews go through the lean client (`LeanReviewLoad`: SwiftNIO and NIOSSL, `--threads`
+/// event loops, 1 by default) unless `--client ahc` asks for AsyncHTTPClient, kept for
+/// comparison. With `--audit-events FILE` it sends `POST /audit` batches instead (see
+/// `AuditBatches`), always with AsyncHTTPClient (10 batches/s need no lean client): the rate is
+/// then in batches per second, and the acknowledged counts are summed from the answers.
 @main
 struct ServeLoad {
     struct Options {
@@ -24,6 +27,8 @@ struct ServeLoad {
         var auditEvents: String?
         var batchSize = 400
         var firstRound = 0
+        var client = "lean"
+        var threads = 1
     }
 
     static func parse() -> Options {
@@ -44,8 +49,10 @@ struct ServeLoad {
             case "--audit-events": o.auditEvents = v
             case "--batch-size": o.batchSize = Int(v) ?? o.batchSize
             case "--first-round": o.firstRound = Int(v) ?? o.firstRound
+            case "--client" where v == "lean" || v == "ahc": o.client = v
+            case "--threads": o.threads = Int(v) ?? o.threads
             default:
-                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F (--body SAR.json | --audit-events EVENTS.jsonl [--batch-size N] [--first-round N]) [--deadline-ms N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F (--body SAR.json | --audit-events EVENTS.jsonl [--batch-size N] [--first-round N]) [--deadline-ms N] [--client lean|ahc] [--threads N]\n".utf8))
                 exit(2)
             }
         }
@@ -116,6 +123,19 @@ struct ServeLoad {
             tls.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         }
+        if batches == nil, o.client == "lean" {
+            guard let url = URL(string: o.url), let host = url.host, url.scheme == "https" else {
+                FileHandle.standardError.write(Data("--url: https://HOST:PORT/PATH expected, got \(o.url)\n".utf8))
+                exit(2)
+            }
+            let target = LeanReviewLoad.Target(host: host, port: url.port ?? 443, path: url.path.isEmpty ? "/" : url.path)
+            let (tally, seconds) = try await LeanReviewLoad.run(target: target, body: Array(body), tls: tls, rate: o.rate, seconds: o.seconds,
+                                                                connections: o.connections, threads: o.threads,
+                                                                deadlineMilliseconds: o.deadlineMilliseconds)
+            report(o, histogram: tally.histogram, failures: tally.failures, seconds: seconds,
+                   extra: " client=lean threads=\(max(1, min(o.threads, o.connections))) denied=\(tally.denied)")
+            return
+        }
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: o.connections)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
@@ -170,19 +190,22 @@ struct ServeLoad {
         let wall = clock.now - start
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         try await client.shutdown()
-        let (count, p50, p90, p99, p999, maximum) = stats.histogram.withLock { h in
-            (h.totalCount, h.valueAtPercentile(50), h.valueAtPercentile(90), h.valueAtPercentile(99), h.valueAtPercentile(99.9), h.max)
-        }
+        report(o, histogram: stats.histogram.withLock { $0 }, failures: stats.failures.withLock { $0 }, seconds: seconds,
+               extra: batches.map { b in
+                   let a = stats.acknowledged.withLock { $0 }
+                   return " batch_size=\(b.size) offered_events=\(o.rate * b.size)/s template_batches=\(b.count) first_round=\(b.firstRound) "
+                       + "acked_batches=\(a.batches) acked_events=\(a.events) acked_kubelet_reviews=\(a.kubeletReviews) acked_node_proxy=\(a.nodeProxy)"
+               } ?? " client=ahc")
+    }
+
+    /// The one report line both clients print (run-serve-*.sh read its fields by name).
+    static func report(_ o: Options, histogram h: Histogram<UInt64>, failures: [String: Int], seconds: Double, extra: String) {
         func ms(_ us: UInt64) -> String { String(format: "%.3f", Double(us) / 1000) }
-        let failures = stats.failures.withLock { $0 }
+        let count = h.totalCount
         let failed = failures.values.reduce(0, +)
         let kinds = failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         print("target_rate=\(o.rate)/s requests=\(count) failures=\(failed)\(kinds.isEmpty ? "" : " (\(kinds))") achieved_ok=\(String(format: "%.0f", (Double(count) - Double(failed)) / seconds))/s "
-              + "p50=\(ms(p50))ms p90=\(ms(p90))ms p99=\(ms(p99))ms p99.9=\(ms(p999))ms max=\(ms(maximum))ms connections=\(o.connections)"
-              + (batches.map { b in
-                  let a = stats.acknowledged.withLock { $0 }
-                  return " batch_size=\(b.size) offered_events=\(o.rate * b.size)/s template_batches=\(b.count) first_round=\(b.firstRound) "
-                      + "acked_batches=\(a.batches) acked_events=\(a.events) acked_kubelet_reviews=\(a.kubeletReviews) acked_node_proxy=\(a.nodeProxy)"
-              } ?? ""))
+              + "p50=\(ms(h.valueAtPercentile(50)))ms p90=\(ms(h.valueAtPercentile(90)))ms p99=\(ms(h.valueAtPercentile(99)))ms "
+              + "p99.9=\(ms(h.valueAtPercentile(99.9)))ms max=\(ms(h.max))ms connections=\(o.connections)" + extra)
     }
 }
