@@ -147,7 +147,14 @@ final class ParallelBlockScan: @unchecked Sendable {
             }
             block.malformed = block.malformed.map { MalformedLine(file: $0.file, line: $0.line + base, reason: $0.reason) }
         }
-        if records.isEmpty { swap(&records, &block.records) } else { records.append(contentsOf: block.records) }
+        if records.isEmpty {
+            swap(&records, &block.records)
+        } else {
+            // Moved, not copied: `append(contentsOf:)` retains every string of every record and
+            // the block's array then releases them all.
+            block.records.reverse()
+            while let r = block.records.popLast() { records.append(consume r) }
+        }
         malformed.append(contentsOf: block.malformed)
         line += block.counts.lines
     }

@@ -56,6 +56,12 @@ public struct AuditRecord: Hashable, Sendable {
     /// every commit). The cluster comes last, and only when named, so that the keys of records
     /// without one are those schema v2 wrote.
     public var requestKey: String {
+        Self.makeRequestKey(timestamp: timestamp, auditID: auditID, node: node, path: path, cluster: cluster)
+    }
+
+    /// `requestKey` from its parts: `records[i].requestKey` copies the whole record (a computed
+    /// property needs it whole), passing `records[i].timestamp`, … does not.
+    public static func makeRequestKey(timestamp: String, auditID: String, node: String, path: Path, cluster: String) -> String {
         let key = timestamp + "\u{1F}" + auditID + "\u{1F}" + node + "\u{1F}" + path.rawValue
         return cluster.isEmpty ? key : key + "\u{1F}" + cluster
     }
@@ -70,7 +76,10 @@ public struct AuditRecord: Hashable, Sendable {
     }
 
     /// How much the event tells: with both stages logged, the richer one is kept.
-    public var richness: Int {
-        (user != nil ? 2 : 0) + (decision != .unknown ? 4 : 0) + (stage == "ResponseComplete" ? 1 : 0)
+    public var richness: Int { Self.richnessOf(hasUser: user != nil, decision: decision, stage: stage) }
+
+    /// `richness` from its parts (see `makeRequestKey(timestamp:…)` for why).
+    public static func richnessOf(hasUser: Bool, decision: Decision, stage: String) -> Int {
+        (hasUser ? 2 : 0) + (decision != .unknown ? 4 : 0) + (stage == "ResponseComplete" ? 1 : 0)
     }
 }

@@ -77,6 +77,13 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
         return all.filter { $0.time >= since ?? -Double.greatestFiniteMagnitude && (cluster == nil || $0.cluster == cluster) }
     }
 
+    /// Every record in time order, moved out: the store holds no record afterwards (its
+    /// checkpoints and counts stay). For a caller done with the store, which then needs no
+    /// copy of tens of thousands of records.
+    public func takeRecords() -> [AuditRecord] {
+        lock.withLock { set.takeOrdered() }
+    }
+
     public func totals(cluster: String?) throws -> AuditScanCounts {
         lock.withLock {
             var total = AuditScanCounts()

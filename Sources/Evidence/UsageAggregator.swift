@@ -30,7 +30,16 @@ public enum UsageAggregator {
         records.withUnsafeBufferPointer { rs in
             guard rs.count >= parallelFrom else { return sortedByKey(usage(in: rs, at: Array(rs.indices))) }
             var halves: [[Int]] = [[], []]
-            for i in rs.indices { halves[Int(UInt(bitPattern: rs[i].node.hashValue) & 1)].append(i) }
+            for i in rs.indices {
+                guard let h = asciiHalf(of: rs[i].node) else {
+                    // A name with other bytes can equal (`==`) an ASCII one (U+212A KELVIN SIGN is
+                    // "K"): then every node is split by `hashValue`, which follows `==`.
+                    halves = [[], []]
+                    for i in rs.indices { halves[Int(UInt(bitPattern: rs[i].node.hashValue) & 1)].append(i) }
+                    break
+                }
+                halves[h].append(i)
+            }
             let split = halves
             var rows: [[UsageRow]] = [[], []]
             nonisolated(unsafe) let records = rs
@@ -38,10 +47,26 @@ public enum UsageAggregator {
                 nonisolated(unsafe) let out = out
                 DispatchQueue.concurrentPerform(iterations: 2) { k in out[k] = usage(in: records, at: split[k]) }
             }
-            rows[0].append(contentsOf: rows[1])
-            rows[1] = []
-            return sortedByKey(rows.removeFirst())
+            // Moved, not copied (a copy retains each row's strings and collections).
+            var second = rows.removeLast()
+            var all = rows.removeLast()
+            second.reverse()
+            while let row = second.popLast() { all.append(consume row) }
+            return sortedByKey(all)
         }
+    }
+
+    /// Which of the two halves an ASCII node name's records are aggregated in (nil for any
+    /// other name). Equal names must land in the same half; among ASCII names `==` is byte
+    /// equality, so a cheap hash of the bytes will do (Swift's seeded hash of every record's
+    /// node cost more than the split saved).
+    static func asciiHalf(of node: String) -> Int? {
+        var h: UInt32 = 2_166_136_261
+        for b in node.utf8 {
+            guard b < 0x80 else { return nil }
+            h = (h ^ UInt32(b)) &* 16_777_619
+        }
+        return Int((h ^ (h >> 16)) & 1)
     }
 
     /// The rows of the records at `indices` (ascending), in no particular order.
@@ -127,7 +152,7 @@ public enum UsageAggregator {
             // Updated in place: copying a row out and back would copy its sets each time.
             let newGroups = rs[i].groups != lastGroups[at]
             if newGroups { lastGroups[at] = rs[i].groups }
-            Self.add(rs[i], fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], newGroups: newGroups, to: &rows[at])
+            Self.add(rs, i, fallbackFrom: fallbackOf[i], passedViaProxy: covered[i], newGroups: newGroups, to: &rows[at])
         }
         return rows
     }
@@ -183,30 +208,37 @@ public enum UsageAggregator {
         let order = rows.indices.sorted { keys[$0] < keys[$1] }
         // Put in order where they are, by swaps along each cycle of the permutation: building a
         // new array would copy every row.
+        // (Swapped through the buffer: `Array.swapAt` copies both rows, retaining what they hold.)
         var placed = [Bool](repeating: false, count: rows.count)
-        for start in rows.indices where !placed[start] {
-            var k = start
-            while true {
-                placed[k] = true
-                let from = order[k]
-                if from == start { break }
-                rows.swapAt(k, from)
-                k = from
+        rows.withUnsafeMutableBufferPointer { rows in
+            for start in rows.indices where !placed[start] {
+                var k = start
+                while true {
+                    placed[k] = true
+                    let from = order[k]
+                    if from == start { break }
+                    rows.swapAt(k, from)
+                    k = from
+                }
             }
         }
         return rows
     }
 
+    /// Adds record `rs[i]`, read in place: passing the record (`rs[i]`) to a function copies it,
+    /// its dozen strings retained and released once per record.
     /// - Parameter newGroups: false when the row holds the record's groups already.
-    static func add(_ r: AuditRecord, fallbackFrom: String?, passedViaProxy: Bool, newGroups: Bool = true, to row: inout UsageRow) {
-        row.firstSeen = min(row.firstSeen, r.time)
-        row.lastSeen = max(row.lastSeen, r.time)
-        if newGroups && !r.groups.isEmpty && !r.groups.allSatisfy(row.groups.contains) { row.groups.formUnion(r.groups) }
-        if let p = r.kubeletPath { row.kubeletPaths.insert(p) }
-        switch r.decision {
+    static func add(_ rs: UnsafeBufferPointer<AuditRecord>, _ i: Int, fallbackFrom: String?, passedViaProxy: Bool, newGroups: Bool = true,
+                    to row: inout UsageRow) {
+        let time = rs[i].time
+        row.firstSeen = min(row.firstSeen, time)
+        row.lastSeen = max(row.lastSeen, time)
+        if newGroups && !rs[i].groups.isEmpty && !rs[i].groups.allSatisfy(row.groups.contains) { row.groups.formUnion(rs[i].groups) }
+        if let p = rs[i].kubeletPath { row.kubeletPaths.insert(p) }
+        switch rs[i].decision {
         case .allow:
             row.allowed += 1
-            row.lastAllowed = max(row.lastAllowed ?? r.time, r.time)
+            row.lastAllowed = max(row.lastAllowed ?? time, time)
         case .deny: row.denied += 1
         case .unknown: row.unknown += 1
         }

@@ -42,5 +42,11 @@ public struct UsageRow: Hashable, Sendable {
     /// Denials that really stopped the caller.
     public var effectiveDenied: Int { denied - deniedButPassedViaProxy }
 
-    public var onlyViaFallback: Bool { allowed > 0 && fallbackFor.values.reduce(0, +) == allowed }
+    public var onlyViaFallback: Bool { Self.isOnlyViaFallback(allowed: allowed, fallbackFor: fallbackFor) }
+
+    /// `onlyViaFallback` from the row's fields: reading a computed property of `rows[i]` copies
+    /// the row (its strings and collections retained), passing `rows[i].allowed`, … does not.
+    public static func isOnlyViaFallback(allowed: Int, fallbackFor: [String: Int]) -> Bool {
+        allowed > 0 && fallbackFor.values.reduce(0, +) == allowed
+    }
 }

@@ -90,7 +90,11 @@ public struct EvidenceLoading {
                 summary = try ingestor.ingest(sources, into: memory)
                 ingested()
                 target = memory
-                report = try Self.report(from: memory, policy: policy, since: since, cluster: readScope)
+                // The records moved out, not copied: nothing reads them from the store again.
+                var records = memory.takeRecords()
+                if let scope = readScope { records.removeAll { $0.cluster != scope } }
+                report = EvidenceReport(records: records, counts: try memory.totals(cluster: readScope),
+                                        malformed: try memory.malformedLines(limit: 100, cluster: readScope), policy: policy, since: since)
             case .sqlite(let path):
                 let database: EvidenceStore
                 do { database = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
@@ -140,9 +144,14 @@ public struct EvidenceLoading {
             throw error
         }
         ingested()
-        var fromCopy = try mirrored.recordsFromCopy().map {
+        // The records are freed on another thread, as the store is below: releasing tens of
+        // thousands of records here would hold up the report.
+        final class Held: @unchecked Sendable { var records: [AuditRecord]; init(_ r: [AuditRecord]) { records = r } }
+        var fromCopy: EvidenceReport?
+        if let held = try mirrored.takeRecordsFromCopy().map(Held.init) {
             // Counts and malformed lines come from the database below (a few rows).
-            EvidenceReport(records: $0, counts: AuditScanCounts(), malformed: [], policy: policy, since: since)
+            fromCopy = EvidenceReport(records: held.records, counts: AuditScanCounts(), malformed: [], policy: policy, since: since)
+            DispatchQueue.global().async { held.records = [] }
         }
         let holds: Bool
         do { holds = try mirrored.copyHolds() } catch is EvidenceWriteConflict { holds = false }

@@ -44,7 +44,7 @@ public enum EvidenceJSONWriter {
                                 bytes.reserveCapacity((hi - lo) * 640)
                                 for k in lo..<hi {
                                     if k > 0 { bytes.append(UInt8(ascii: ",")) }
-                                    row(rows[k], into: &bytes)
+                                    row(rows, k, into: &bytes)
                                 }
                                 slots[j] = bytes
                             }
@@ -75,7 +75,9 @@ public enum EvidenceJSONWriter {
 
     /// One usage row, as an item of the top-level `usage` array (members eight spaces deeper
     /// than the document's).
-    static func row(_ u: UsageRow, into out: inout [UInt8]) {
+    /// The row is read in place (`rows[k].field`): passing `rows[k]` on, or reading one of its
+    /// computed properties, copies it, retaining its seven strings and three collections.
+    static func row(_ rows: UnsafeBufferPointer<UsageRow>, _ k: Int, into out: inout [UInt8]) {
         func member(_ key: String) {
             out += "\n            \"".utf8
             out += key.utf8  // keys are ASCII letters: nothing to escape
@@ -94,44 +96,44 @@ public enum EvidenceJSONWriter {
         out += "\n        {".utf8
         member("subject")
         out += "{\n                \"kind\": ".utf8
-        JSONWriter.writeString(u.key.subjectKind, into: &out)
+        JSONWriter.writeString(rows[k].key.subjectKind, into: &out)
         out += ",\n                \"name\": ".utf8
-        JSONWriter.writeString(u.key.subjectName, into: &out)
+        JSONWriter.writeString(rows[k].key.subjectName, into: &out)
         out += ",\n                \"namespace\": ".utf8
-        JSONWriter.writeString(u.key.subjectNamespace, into: &out)
+        JSONWriter.writeString(rows[k].key.subjectNamespace, into: &out)
         out += "\n            },".utf8
-        string("accessPath", u.key.path.rawValue)
-        string("node", u.key.node)
-        string("subresource", u.key.subresource)
-        string("verb", u.key.verb)
-        integer("allowed", u.allowed)
-        integer("denied", u.denied)
-        integer("unknown", u.unknown)
-        string("firstSeen", AuditTimestamp.text(u.firstSeen))
-        string("lastSeen", AuditTimestamp.text(u.lastSeen))
+        string("accessPath", rows[k].key.path.rawValue)
+        string("node", rows[k].key.node)
+        string("subresource", rows[k].key.subresource)
+        string("verb", rows[k].key.verb)
+        integer("allowed", rows[k].allowed)
+        integer("denied", rows[k].denied)
+        integer("unknown", rows[k].unknown)
+        string("firstSeen", AuditTimestamp.text(rows[k].firstSeen))
+        string("lastSeen", AuditTimestamp.text(rows[k].lastSeen))
         member("onlyViaFallback")
-        out += (u.onlyViaFallback ? "true," : "false,").utf8
+        out += (UsageRow.isOnlyViaFallback(allowed: rows[k].allowed, fallbackFor: rows[k].fallbackFor) ? "true," : "false,").utf8
         member("fallbackFor")
-        if u.fallbackFor.isEmpty {
+        if rows[k].fallbackFor.isEmpty {
             out += "{}".utf8
         } else {
             out.append(UInt8(ascii: "{"))
-            for (i, k) in u.fallbackFor.keys.sorted().enumerated() {
+            for (i, key) in rows[k].fallbackFor.keys.sorted().enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out += "\n                ".utf8
-                JSONWriter.writeString(k, into: &out)
+                JSONWriter.writeString(key, into: &out)
                 out += ": ".utf8
-                out += String(u.fallbackFor[k]!).utf8
+                out += String(rows[k].fallbackFor[key]!).utf8
             }
             out += "\n            }".utf8
         }
         out.append(UInt8(ascii: ","))
         member("deniedButPassedViaProxy")
-        out += String(u.deniedButPassedViaProxy).utf8
-        if u.key.path == .apiserverProxy {
+        out += String(rows[k].deniedButPassedViaProxy).utf8
+        if rows[k].key.path == .apiserverProxy {
             out.append(UInt8(ascii: ","))
             member("kubeletPaths")
-            let paths = u.kubeletPaths.sorted()
+            let paths = rows[k].kubeletPaths.sorted()
             if paths.isEmpty {
                 out += "[]".utf8
             } else {

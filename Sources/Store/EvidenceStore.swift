@@ -151,7 +151,7 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
 
     /// Whether `asStored` changes the record (rarely: checked before copying anything).
     public static func changesWhenStored(_ r: AuditRecord) -> Bool {
-        r.groups == [""] || r.groups.contains { $0.utf8.contains(0x0A) }
+        (r.groups.count == 1 && r.groups[0].isEmpty) || r.groups.contains { $0.utf8.contains(0x0A) }
     }
 
     /// A record as reading it back from the database gives it: groups are stored joined by
@@ -233,14 +233,18 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                      < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
             """)
         let records = batch.records
+        // Stored fields only (`records[i].requestKey` would copy the record, two dozen retains).
         for i in records.indices {
-            raw.bind(1, records[i].requestKey); raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
+            raw.bind(1, AuditRecord.makeRequestKey(timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
+                                                   path: records[i].path, cluster: records[i].cluster))
+            raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
             raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
             raw.bind(8, records[i].user); raw.bind(9, records[i].groups.joined(separator: "\n")); raw.bind(10, records[i].uid)
             raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
             raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
             raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)
-            raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line); raw.bind(22, records[i].richness)
+            raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line)
+            raw.bind(22, AuditRecord.richnessOf(hasUser: records[i].user != nil, decision: records[i].decision, stage: records[i].stage))
             raw.bind(23, records[i].cluster)
             switch records[i].source {
             case .file(_, _, let offset): raw.bind(24, offset); raw.bind(25, nil as String?)

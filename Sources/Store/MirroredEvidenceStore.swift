@@ -20,6 +20,8 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     // `mirrored` and `failure` are shared with the commit thread.
     private let lock = NSLock()
     private var mirrored: Bool
+    /// The copy's records were handed out (`takeRecordsFromCopy`): reads go to the database.
+    private var taken = false
     private var failure: Error?
     private let inFlight = DispatchGroup()
     private let queue = DispatchQueue(label: "kubelet-authz.evidence-commit")
@@ -58,7 +60,7 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     public func commit(_ batch: consuming EvidenceBatch) throws {
         try settle()
         let batch = batch
-        guard lock.withLock({ mirrored }), case .file = batch.input else {
+        guard lock.withLock({ mirrored && !taken }), case .file = batch.input else {
             lock.withLock { mirrored = false }
             try database.commit(batch)
             return
@@ -67,7 +69,9 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         // the two hold the same, so a conflict between this process's threads is thrown here,
         // to the caller whose batch it is, and nothing is written.
         var copy = batch
-        if copy.records.contains(where: EvidenceStore.changesWhenStored) {
+        // Looked at in place: `contains(where:)` hands each record out as a copy.
+        let changes = copy.records.withUnsafeBufferPointer { rs in rs.indices.contains { EvidenceStore.changesWhenStored(rs[$0]) } }
+        if changes {
             for i in copy.records.indices { EvidenceStore.asStored(&copy.records[i]) }
         }
         try memory.commit(copy)
@@ -92,6 +96,14 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         return try memory.records(since: nil)
     }
 
+    /// `recordsFromCopy()`, the records moved out of the copy rather than copied (tens of
+    /// thousands of records, a dozen strings each): reads then come from the database.
+    public func takeRecordsFromCopy() throws -> [AuditRecord]? {
+        guard lock.withLock({ mirrored && !taken }) else { return nil }
+        lock.withLock { taken = true }
+        return memory.takeRecords()
+    }
+
     /// After the last commit (waited for; its failure is thrown): true when the database holds
     /// exactly what the copy holds.
     public func copyHolds() throws -> Bool {
@@ -102,7 +114,8 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     // MARK: EvidenceReader: records from the copy when it holds, the rest (small) from the database.
 
     public func records(since: Double?, cluster: String?) throws -> [AuditRecord] {
-        try copyHolds() ? try memory.records(since: since, cluster: cluster) : try database.records(since: since, cluster: cluster)
+        try copyHolds() && !lock.withLock({ taken }) ? try memory.records(since: since, cluster: cluster)
+                                                       : try database.records(since: since, cluster: cluster)
     }
 
     public func totals(cluster: String?) throws -> AuditScanCounts {

@@ -52,17 +52,30 @@ struct MirroredStoreTests {
         _ = try ingestor.ingest(try AuditSource.resolve([path]), into: writer)
     }
 
-    @Test("into a fresh database, the copy's records are those read back, in the same order")
-    func copyEqualsDatabase() throws {
+    /// The log ingested into a fresh database through a copy.
+    func mirroredIngest() throws -> (EvidenceStore, MirroredEvidenceStore) {
         let database = try EvidenceStore(path: temporaryDatabase())
         let mirrored = try MirroredEvidenceStore(database: database)
         try ingest(try logFile(), into: mirrored)
-        let copy = try #require(try mirrored.recordsFromCopy())
+        return (database, mirrored)
+    }
+
+    /// Copied out (`recordsFromCopy`) or moved out (`takeRecordsFromCopy`, which the report
+    /// uses): the records read back, in the same order. Once taken, reads come from the
+    /// database (the copy is empty, and a second take finds nothing).
+    @Test("into a fresh database, the copy's records are those read back, in the same order", arguments: [false, true])
+    func copyEqualsDatabase(taken: Bool) throws {
+        let (database, mirrored) = try mirroredIngest()
+        let copy = try #require(taken ? try mirrored.takeRecordsFromCopy() : try mirrored.recordsFromCopy())
         #expect(try mirrored.copyHolds())
         let stored = try database.records(since: nil)
         #expect(stored.count > 100)
         #expect(stored.contains { $0.groups == [] } && stored.contains { $0.groups.contains("a") })  // the odd groups made it
         #expect(copy == stored)
+        if taken {
+            #expect(try mirrored.takeRecordsFromCopy() == nil)
+            #expect(try mirrored.records(since: nil) == stored)
+        }
         #expect(try mirrored.records(since: 1_800_000_000) == (try database.records(since: 1_800_000_000)))
     }
 
