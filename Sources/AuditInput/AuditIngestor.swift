@@ -350,9 +350,14 @@ public struct AuditIngestor {
         bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
         // A JSON array of events, or an object whose first line holds only `{`.
         if bytes.first == 0x5B { return true }
-        let end = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
-        let trimmed = bytes[bytes.startIndex..<end].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        return trimmed == [0x7B]
+        guard bytes.first == 0x7B else { return false }
+        // Stops at the first byte after `{` that is not a space: a compact body's first line is
+        // all of it, and filtering it whole was a tenth of a webhook batch's CPU.
+        for b in bytes.dropFirst() {
+            if b == 0x0A { return true }
+            if b != 0x20 && b != 0x09 && b != 0x0D { return false }
+        }
+        return true
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, after: CheckpointPrecondition,
