@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import AuditInput
 @testable import AuditScanning
 import Evidence
 
@@ -277,6 +278,20 @@ struct DocumentReaderTests {
         // Only cuts in the trailing newline, and the cut before it, leave a whole document.
         #expect(tally.rejected == tally.documents - 1, "\(tally)")
         #expect(tally.fast == 1, "\(tally)")
+    }
+
+    /// Which bodies are read as one document: an array, or an object whose first line holds
+    /// only `{` (pretty-printed); a compact object on its first line is JSON lines.
+    static let documentHeads: [(String, Bool)] = [
+        ("{\n  \"kind\": \"EventList\",", true), (" \r\n\t{ \t\r\n\"kind\"", true), ("\u{FEFF}{\n", true), ("{", true), ("{   ", true),
+        ("[{\"kind\":\"Event\"}]", true), ("\n\n[\n", true),
+        ("{\"kind\":\"EventList\",\"items\":[]}\n", false), ("{ \"kind\": 1 }\n{\n", false), ("{}\n", false), ("{x\n", false),
+        ("", false), (" \n", false), ("\"{\"\n", false), ("x{\n", false),
+    ]
+
+    @Test("a body is a document when it is an array, or its first line holds only {", arguments: documentHeads)
+    func documentOrLines(_ c: (String, Bool)) {
+        #expect(AuditIngestor.isDocument(Array(c.0.utf8)) == c.1, "\(c.0.debugDescription)")
     }
 
     @Test("2000 byte flips in a pretty and a compact batch: the same records, or JSONDecoder's failure")
