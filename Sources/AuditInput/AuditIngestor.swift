@@ -342,15 +342,22 @@ public struct AuditIngestor {
 
     /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
     /// Event) starts with a line holding only `{` or `[`; JSON lines start with a whole object.
-    static func isDocument(_ head: [UInt8]) -> Bool {
-        var bytes = head[...]
+    static func isDocument(_ head: [UInt8]) -> Bool { isDocument(head[...]) }
+
+    static func isDocument(_ head: ArraySlice<UInt8>) -> Bool {
+        var bytes = head
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }  // a UTF-8 byte-order mark
         bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
         // A JSON array of events, or an object whose first line holds only `{`.
         if bytes.first == 0x5B { return true }
-        let end = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
-        let trimmed = bytes[bytes.startIndex..<end].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        return trimmed == [0x7B]
+        guard bytes.first == 0x7B else { return false }
+        // Stops at the first byte after `{` that is not a space: a compact body's first line is
+        // all of it, and filtering it whole was a tenth of a webhook batch's CPU.
+        for b in bytes.dropFirst() {
+            if b == 0x0A { return true }
+            if b != 0x20 && b != 0x09 && b != 0x0D { return false }
+        }
+        return true
     }
 
     func ingestDocument(_ reader: LineChunkReader, source: AuditSource, identity: String, after: CheckpointPrecondition,
@@ -376,7 +383,8 @@ public struct AuditIngestor {
         var batch = Batch()
         batch.counts.bytes = bytes.count
         batch.counts.lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last == 0x0A || bytes.isEmpty ? 0 : 1)
-        switch AuditDocument.decode(Data(bytes), source: source, cluster: cluster, file: file) {
+        // Read in place: a webhook batch is megabytes, and the fast reader needs no copy.
+        switch bytes.withUnsafeBytes({ AuditDocument.decode(bytes: $0, source: source, cluster: cluster, file: file) }) {
         case .success(let doc):
             batch.records = doc.records
             batch.counts.events = doc.events
@@ -407,9 +415,10 @@ public struct AuditIngestor {
     public func ingest(body: [UInt8], stream: String, batch id: String, into writer: EvidenceWriter, durable: Bool = false) throws -> AuditScanCounts {
         var scanner = AuditLineScanner(.stream(name: stream, batch: id), cluster: cluster, maxLineLength: maxLineLength)
         var batch: Batch
-        if body.count > maxLineLength && Self.isDocument(Array(body.prefix(64 << 10))) {
+        let isDocument = Self.isDocument(body.prefix(64 << 10))
+        if body.count > maxLineLength && isDocument {
             batch = oversizedDocument(bytes: body.count, file: scanner.file)
-        } else if Self.isDocument(Array(body.prefix(64 << 10))) {
+        } else if isDocument {
             batch = document(body, source: .stream(name: stream, batch: id), file: scanner.file)
         } else {
             batch = Batch()

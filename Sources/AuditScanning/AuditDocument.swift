@@ -4,7 +4,7 @@ import KubeJSON
 
 /// A whole JSON audit document: an `EventList` (what the audit webhook sends) or one `Event`.
 public enum AuditDocument {
-    public struct Decoded: Sendable {
+    public struct Decoded: Sendable, Equatable {
         public let records: [AuditRecord]
         public let events: Int
     }
@@ -12,6 +12,28 @@ public enum AuditDocument {
     /// `source` is what its records cite (a file's first line, or a stream's batch); `file` is
     /// the name a failure is reported under.
     public static func decode(_ data: Data, source: EvidenceSource, cluster: String, file: String) -> Result<Decoded, MalformedLine> {
+        data.withUnsafeBytes { decode(bytes: $0, source: source, cluster: cluster, file: file) }
+    }
+
+    /// The document is read by `AuditFieldReader` straight from its bytes; what that reader is
+    /// not sure of (and every failure) is decoded by `JSONDecoder`, which words the error. Both
+    /// give the same records and count (a differential test holds them to it): decoding a
+    /// webhook batch of 400 events through `Decodable` took about 30 ms.
+    public static func decode(bytes: UnsafeRawBufferPointer, source: EvidenceSource, cluster: String, file: String) -> Result<Decoded, MalformedLine> {
+        if let fast = read(bytes, source: source, cluster: cluster) { return .success(fast) }
+        return decodeWithJSONDecoder(Data(bytes), source: source, cluster: cluster, file: file)
+    }
+
+    /// The fast path alone: nil where it steps aside.
+    static func read(_ bytes: UnsafeRawBufferPointer, source: EvidenceSource, cluster: String) -> Decoded? {
+        guard let events = AuditFieldReader.readDocument(bytes, interner: StringInterner()) else { return nil }
+        var records: [AuditRecord] = []
+        for event in events { AuditExtractor.append(from: event, source: source, cluster: cluster, to: &records) }
+        return Decoded(records: records, events: events.count)
+    }
+
+    /// The reference decoder, and the one that words every failure.
+    static func decodeWithJSONDecoder(_ data: Data, source: EvidenceSource, cluster: String, file: String) -> Result<Decoded, MalformedLine> {
         do {
             if data.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == 0x5B {
                 let events = try JSONDecoder().decode([AuditEventWire].self, from: data)

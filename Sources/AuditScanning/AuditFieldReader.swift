@@ -6,8 +6,8 @@ import Foundation
 /// rest (managed fields, request bodies of other kinds) without building anything.
 ///
 /// Foundation's `JSONDecoder` remains the reference: anything this reader does not expect —
-/// an `EventList`, a structural error, an escape it does not handle — makes it return nil and
-/// the line is decoded by `JSONDecoder`, which also words the error. A differential test holds
+/// a structural error, an escape it does not handle, a value of another type — makes it return
+/// nil and the line is decoded by `JSONDecoder`, which also words the error. A differential test holds
 /// the two to the same result on real and generated lines. It exists because decoding each
 /// kubelet review line (about 3.5 KB, both bodies) through `Decodable` costs about 30 µs, which
 /// alone would keep a gigabyte of audit log above three seconds.
@@ -72,10 +72,26 @@ struct AuditFieldReader {
     static let statusKeys = KeyTable(["status"])
     static let reviewStatusKeys = KeyTable(["allowed", "denied", "reason"])
 
+    /// One top-level object: an `Event`, or an `EventList` with its items (as `JSONDecoder`
+    /// decodes `AuditEventWire`).
     static func read(_ buffer: UnsafeRawBufferPointer, interner: StringInterner? = nil) -> AuditEventWire? {
         guard buffer.count > 1 else { return nil }
         var r = AuditFieldReader(buffer, interner: interner)
-        return try? r.event()
+        guard let e = try? r.event() else { return nil }
+        r.skipSpace()
+        return r.i == r.n ? e : nil
+    }
+
+    /// The events of a whole document: a JSON array of events, an `EventList`'s items, or the
+    /// one `Event` (as `AuditDocument` decodes them with `JSONDecoder`).
+    static func readDocument(_ buffer: UnsafeRawBufferPointer, interner: StringInterner? = nil) -> [AuditEventWire]? {
+        guard buffer.count > 1 else { return nil }
+        var r = AuditFieldReader(buffer, interner: interner)
+        r.skipSpace()
+        guard r.i < r.n, r.p[r.i] == 0x5B else { return read(buffer, interner: interner).map { $0.items ?? [$0] } }
+        guard let events = try? r.events() else { return nil }
+        r.skipSpace()
+        return r.i == r.n ? events : nil
     }
 
     // MARK: Event
@@ -86,10 +102,17 @@ struct AuditFieldReader {
     /// the request URI, and the author's groups and extra, only for other events (a kubelet
     /// review's author is the node, whose name is all the extractor reads); `stageTimestamp`
     /// only without `requestReceivedTimestamp`.
-    mutating func event() throws -> AuditEventWire {
+    ///
+    /// `inList`: an item of an `EventList` or of a JSON array, which may leave `kind` and
+    /// `apiVersion` out, and whose `items` are nothing (`AuditEventWire`). At the top level an
+    /// `EventList`'s items are read in place when its `kind` and `apiVersion` came first (Go
+    /// writes them first), else found again once they are known; of a list, `JSONDecoder` reads
+    /// nothing else, so neither does this reader.
+    mutating func event(inList: Bool = false) throws -> AuditEventWire {
         var e = AuditEventWire()
         // Where the deferred values are (start, end).
         var uriAt: (Int, Int)?, userAt: (Int, Int)?, stageTimeAt: (Int, Int)?, requestAt: (Int, Int)?, responseAt: (Int, Int)?
+        var itemsAt: (Int, Int)?
         try object(Self.eventKeys) { k, r in
             switch k {
             case 0: e.kind = try r.string()
@@ -114,7 +137,9 @@ struct AuditFieldReader {
                 } else {
                     try r.skipValue()
                 }
-            case 4, 6, 11, 13, 14:
+            case 15 where !inList && (try? AuditEventType.classify(kind: e.kind, apiVersion: e.apiVersion)) == .eventList:
+                e.items = try r.nullable { try $0.events() } ?? []
+            case 4, 6, 11, 13, 14, 15:
                 r.skipSpace()
                 let s = r.i
                 try r.skipValue()
@@ -123,17 +148,25 @@ struct AuditFieldReader {
                 case 6: userAt = (s, r.i)
                 case 11: stageTimeAt = (s, r.i)
                 case 13: requestAt = (s, r.i)
-                default: responseAt = (s, r.i)
+                case 14: responseAt = (s, r.i)
+                default: itemsAt = (s, r.i)
                 }
-            default: throw Unsupported()  // items: an EventList
+            default: throw Unsupported()
             }
         }
-        skipSpace()
-        guard i == n else { throw Unsupported() }
-        // An EventList, or an object that is not audit input: JSONDecoder reads or words it.
-        guard (try? AuditEventType.classify(kind: e.kind, apiVersion: e.apiVersion)) == .event else { throw Unsupported() }
         func at(_ place: (Int, Int)?) -> AuditFieldReader? {
             place.map { AuditFieldReader(p: p, n: $0.1, i: $0.0, interner: interner) }
+        }
+        // An object that is not audit input: JSONDecoder words it.
+        guard let type = try? AuditEventType.classify(kind: e.kind, apiVersion: e.apiVersion, inList: inList) else { throw Unsupported() }
+        if type == .eventList {
+            // Go writes an empty list's items as null: no events, not one.
+            if e.items == nil, var r = at(itemsAt) { e.items = try r.nullable { try $0.events() } }
+            var list = AuditEventWire()
+            list.kind = e.kind
+            list.apiVersion = e.apiVersion
+            list.items = e.items ?? []
+            return list
         }
         let isReview = Self.isReview(e.objectRef)
         // What is not made is still checked, so that a value JSONDecoder would reject makes
@@ -150,6 +183,22 @@ struct AuditFieldReader {
             if var r = at(responseAt) { e.responseObject = try r.nullable { try $0.reviewResponse() } }
         }
         return e
+    }
+
+    /// `[ event, … ]`: an `EventList`'s items, or a JSON array document's events.
+    mutating func events() throws -> [AuditEventWire] {
+        var out: [AuditEventWire] = []
+        try expect(0x5B)
+        skipSpace()
+        if i < n, p[i] == 0x5D { i += 1; return out }
+        while true {
+            out.append(try event(inList: true))
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            if p[i] == 0x2C { i += 1; continue }
+            if p[i] == 0x5D { i += 1; return out }
+            throw Unsupported()
+        }
     }
 
     static func isReview(_ ref: AuditEventWire.ObjectRef?) -> Bool {
