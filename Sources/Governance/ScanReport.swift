@@ -45,7 +45,10 @@ public struct ScanReport: Sendable {
 
     /// Subjects without a governance record, not counting control-plane access (KA070).
     public var ungovernedCount: Int {
-        subjects.filter { $0.governance == nil && ControlPlaneAccess.role(of: $0.key, apiServerKubeletClient: apiServerKubeletClient) == nil }.count
+        // Elements read in place: a filtered array copied each of up to 100k subjects.
+        subjects.withUnsafeBufferPointer { s in
+            s.indices.count { s[$0].governance == nil && ControlPlaneAccess.role(of: s[$0].key, apiServerKubeletClient: apiServerKubeletClient) == nil }
+        }
     }
 
     /// Only findings at these severities (`--severity`), for output and `--fail-on` alike.
@@ -55,7 +58,9 @@ public struct ScanReport: Sendable {
         return r
     }
 
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    public func count(_ severity: Severity) -> Int {
+        findings.withUnsafeBufferPointer { f in f.indices.count { f[$0].severity == severity } }
+    }
 
     public func failing(at threshold: Severity) -> Bool { findings.contains { $0.severity >= threshold } }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Serialises `JSONValue` compactly (one line, for JSON lines) or indented like
 /// `kubectl -o json` (four spaces). Writes bytes, not characters: reports of a large cluster
 /// are tens of megabytes.
@@ -29,9 +31,15 @@ public enum JSONWriter {
         if !out.isEmpty { emit(out) }
     }
 
+    /// Threads that encode `.items` members: one per core.
+    public static let itemWorkers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+
     /// The same bytes as `pretty(object.tree)`, handed to `emit` in pieces of about `chunk`
     /// bytes; each item of an `.items` member is built, written and dropped before the next.
-    public static func pretty(_ object: StreamedObject, indent: Int = 4, chunk: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+    /// With `workers` > 1, runs of `itemsPerChunk` items are written on that many threads at
+    /// once and emitted in order (a few runs in flight at most); 1 writes on the caller's thread.
+    public static func pretty(_ object: StreamedObject, indent: Int = 4, chunk: Int = 1 << 20,
+                              workers: Int = itemWorkers, itemsPerChunk: Int = 32, emit: ([UInt8]) -> Void) {
         let indent = [UInt8](repeating: 0x20, count: indent)
         var out: [UInt8] = []
         out.reserveCapacity(chunk + (1 << 12))
@@ -39,6 +47,53 @@ public enum JSONWriter {
             if buffer.count >= chunk {
                 emit(buffer)
                 buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        /// `count` items one level below `level`, item j written by `one`: in runs on every
+        /// core when there are enough of them, else here. The runs join into the same bytes.
+        func array(count: Int, level: Int, _ one: @escaping @Sendable (Int, inout [UInt8]) -> Void) {
+            if count == 0 { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
+            let run: @Sendable (Range<Int>, inout [UInt8]) -> Void = { range, out in
+                for j in range {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(&out, indent, level + 1)
+                    one(j, &out)
+                }
+            }
+            if workers > 1 && count > itemsPerChunk {
+                emit(out)
+                out.removeAll(keepingCapacity: true)
+                OrderedChunkEncoder.run(count: count, itemsPerChunk: itemsPerChunk, workers: workers, encode: run, emit: emit)
+            } else {
+                for j in 0..<count {
+                    run(j..<j + 1, &out)
+                    flush(&out)
+                }
+            }
+            newline(&out, indent, level)
+            out.append(UInt8(ascii: "]"))
+        }
+        /// A member's value with any large array in it (the AI review's subjects) written as
+        /// `.items` are; the rest as `write` writes it.
+        func spread(_ value: JSONValue, level: Int) {
+            switch value {
+            case .array(let items) where workers > 1 && items.count > itemsPerChunk:
+                array(count: items.count, level: level) { j, out in write(items[j], into: &out, indent: indent, level: level + 1) }
+            case .object(let pairs) where workers > 1 && !pairs.isEmpty:
+                out.append(UInt8(ascii: "{"))
+                for (i, (k, v)) in pairs.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(&out, indent, level + 1)
+                    writeString(k, into: &out)
+                    out += ": ".utf8
+                    spread(v, level: level + 1)
+                    flush(&out)
+                }
+                newline(&out, indent, level)
+                out.append(UInt8(ascii: "}"))
+            default:
+                write(value, into: &out, indent: indent, level: level, flush: flush)
             }
         }
         guard !object.members.isEmpty else { emit(Array("{}".utf8)); return }
@@ -50,26 +105,16 @@ public enum JSONWriter {
             out += ": ".utf8
             switch member {
             case .value(_, let value):
-                write(value, into: &out, indent: indent, level: 1, flush: flush)
+                spread(value, level: 1)
             case .items(_, let count, let item, let bytes):
-                if count == 0 { out += "[]".utf8; break }
-                out.append(UInt8(ascii: "["))
-                var buffer = PrettyJSONBuffer(indent: indent.count, level: 2)
-                for j in 0..<count {
-                    if j > 0 { out.append(UInt8(ascii: ",")) }
-                    newline(&out, indent, 2)
-                    if let bytes {
-                        // Written in place: the buffer borrows `out` and gives it back.
-                        swap(&buffer.bytes, &out)
-                        bytes(j, &buffer)
-                        swap(&buffer.bytes, &out)
-                    } else {
-                        write(item(j), into: &out, indent: indent, level: 2, flush: flush)
-                    }
-                    flush(&out)
+                array(count: count, level: 1) { j, out in
+                    guard let bytes else { write(item(j), into: &out, indent: indent, level: 2); return }
+                    // Written in place: the buffer borrows `out` and gives it back.
+                    var buffer = PrettyJSONBuffer(indent: indent.count, level: 2)
+                    swap(&buffer.bytes, &out)
+                    bytes(j, &buffer)
+                    swap(&buffer.bytes, &out)
                 }
-                newline(&out, indent, 1)
-                out.append(UInt8(ascii: "]"))
             }
             flush(&out)
         }
@@ -147,6 +192,18 @@ public enum JSONWriter {
         out.append(contentsOf: repeatElement(0x20, count: level * indent.count))
     }
 
+    /// Whether any of the eight bytes in `w` is below 0x20 or one of `"`, `\`, `<`, `>`, `&` or
+    /// 0xE2 (the lead byte of U+2028 and U+2029): the bytes the loop in `writeString` stops at.
+    /// The classic exact tests for "some byte is zero" and "some byte is below n" (n <= 0x80).
+    @inline(__always)
+    static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let below = (w &- ones &* 0x20) & ~w & highs
+        return (below | hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x5C)) | hasZero(w ^ (ones &* 0x3C))
+                | hasZero(w ^ (ones &* 0x3E)) | hasZero(w ^ (ones &* 0x26)) | hasZero(w ^ (ones &* 0xE2))) != 0
+    }
+
     /// Escapes as Go's encoding/json does, including `<`, `>` and `&` as \u003c etc., so
     /// output can be compared byte for byte with the API server's.
     public static func writeString(_ s: String, into out: inout String) {
@@ -163,6 +220,12 @@ public enum JSONWriter {
             var i = 0
             func flush(_ upTo: Int) { if upTo > runStart { out.append(contentsOf: buf[runStart..<upTo]) } }
             while i < buf.count {
+                // Eight bytes at a time while none of them needs a look (a report is hundreds of
+                // MB of names and messages; the byte loop below was a tenth of `scan -o json`).
+                while i + 8 <= buf.count && !mayNeedEscape(UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                }
+                guard i < buf.count else { break }
                 let b = buf[i]
                 // Most bytes need no escape: they are passed over without the switch below
                 // (reports of hundreds of MB are mostly names and messages).

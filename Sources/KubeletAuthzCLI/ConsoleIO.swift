@@ -15,6 +15,9 @@ public struct ConsoleIO: Sendable {
     public var environment: [String: String]
     /// True for the process's own stdin, which may be streamed rather than read whole.
     public var stdinIsProcessStdin = false
+    /// UTF-8 written as it is: a report of hundreds of MB made into `String`s first was
+    /// validated again on the way out. `nil` (a test's console) hands `writeOut` the text.
+    public var writeOutBytes: (@Sendable ([UInt8]) -> Void)? = nil
 
     /// A console that is not the process's: an empty environment and no terminal unless given.
     public init(writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void,
@@ -41,12 +44,17 @@ public struct ConsoleIO: Sendable {
             environment: ProcessInfo.processInfo.environment
         )
         io.stdinIsProcessStdin = true
+        io.writeOutBytes = { bytes in FileHandle.standardOutput.write(Data(bytes)) }
         return io
     }()
 
     @TaskLocal public static var current: ConsoleIO = .standard
 
     static func out(_ s: String) { current.writeOut(s) }
+    /// Whole UTF-8 (a piece never cuts a character).
+    static func out(bytes: [UInt8]) {
+        if let write = current.writeOutBytes { write(bytes) } else { current.writeOut(String(decoding: bytes, as: UTF8.self)) }
+    }
     static func err(_ s: String) { current.writeErr(s) }
     static var environment: [String: String] { current.environment }
 }

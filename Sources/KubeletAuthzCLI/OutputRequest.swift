@@ -57,7 +57,7 @@ enum OutputRequest<Format: RawRepresentable & CaseIterable> where Format.RawValu
     /// template makes of it: JSONPath needs the whole tree, so a template builds it.
     func writeJSON(_ document: StreamedObject) throws(CLIError) {
         guard case .jsonPath = self else {
-            JSONWriter.pretty(document) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            JSONWriter.pretty(document) { ConsoleIO.out(bytes: $0) }
             ConsoleIO.out("\n")
             return
         }
@@ -68,7 +68,7 @@ enum OutputRequest<Format: RawRepresentable & CaseIterable> where Format.RawValu
     func writeJSON(_ document: JSONValue) throws(CLIError) {
         guard case .jsonPath(let template) = self else {
             // Streamed: a report of a large cluster is hundreds of megabytes.
-            JSONWriter.pretty(document) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            JSONWriter.pretty(document) { ConsoleIO.out(bytes: $0) }
             ConsoleIO.out("\n")
             return
         }

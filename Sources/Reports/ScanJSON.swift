@@ -52,7 +52,7 @@ public enum ScanJSON {
     static func summary(_ r: ScanReport) -> JSONValue {
         .object([
             ("subjects", .integer(r.subjects.count)),
-            ("execCapable", .integer(r.subjects.filter { $0.inventory.execCapable }.count)),
+            ("execCapable", .integer(r.subjects.withUnsafeBufferPointer { s in s.indices.count { s[$0].inventory.execCapable } })),
             ("ungoverned", .integer(r.ungovernedCount)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.description, .integer(r.count($0))) })),
         ])
