@@ -19,8 +19,9 @@
 # policy lookup, the aggregation and the metrics all run). Prints one line per rate (failures
 # by kind: status:N, not-a-review for a 200 without a SubjectAccessReview status, timeout,
 # connection, tls, and "deadline" for a request not sent within 3 s of being due; denied=N
-# counts the answers that deny, which for this review in enforce mode is all of them), the server's established connections mid-run and the load average. Needs
-# openssl for the throwaway PKI. Environment: KUBELET_AUTHZ=/path/to/binary.
+# counts the answers that deny, which for this review in enforce mode is all of them), the
+# server's established connections mid-run and the load average. Needs openssl for the
+# throwaway PKI. Environment: KUBELET_AUTHZ=/path/to/binary.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # sets SELF, CALLER_DIR, ROOT and cds to ROOT
@@ -38,7 +39,7 @@ while [[ $# -gt 0 ]]; do
         --connections) connections=${2:?--connections needs a number}; shift ;;
         --threads) threads=${2:?--threads needs a number}; shift ;;
         --client) client=${2:?--client needs lean or ahc}; shift ;;
-        -h|--help) sed -n '2,23p' "$SELF"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
         *) rates+=("$1") ;;
     esac
     shift
