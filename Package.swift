@@ -153,7 +153,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: [
-            "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "TestSupport", "CLITestSupport",
+            "PostgresStore", "PostgresTestSupport", "EvidenceStoreConformance", "Evidence", "AuditInput", "Store", "KubeletAuthzApp", "TestSupport", "CLITestSupport",
             "History", "ScanHistoryConformance", .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["KubeletAuthzCLI", "KubeletAuthzApp", "KubeClient", "KubeJSON", "Reports", "Evidence", "Governance", "Cluster", "KubeletModel", "TestSupport", "CLITestSupport", "History", "Store", .product(name: "Yams", package: "Yams")]),

@@ -77,6 +77,9 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
         return all.filter { $0.time >= since ?? -Double.greatestFiniteMagnitude && (cluster == nil || $0.cluster == cluster) }
     }
 
+    /// How many records the store holds (one per request).
+    public var recordCount: Int { lock.withLock { set.count } }
+
     /// Every record in time order, moved out: the store holds no record afterwards (its
     /// checkpoints and counts stay). For a caller done with the store, which then needs no
     /// copy of tens of thousands of records.

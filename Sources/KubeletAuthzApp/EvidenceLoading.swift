@@ -102,10 +102,7 @@ public struct EvidenceLoading {
             case .postgres(let url, let environment):
                 let database: PostgresEvidenceStore
                 do { database = try PostgresEvidenceStore(url: url, environment: environment) } catch { throw InputError(error.description) }
-                summary = try ingestor.ingest(sources, into: database)
-                ingested()
-                target = database
-                report = try Self.report(from: database, policy: policy, since: since, cluster: readScope)
+                (summary, target, report) = try ingest(sources, into: database, with: ingestor, ingested: ingested)
             }
             // The store names files by their canonical path; the report names them as given.
             let given = Set(sources.map(\.canonicalPath))
@@ -130,14 +127,15 @@ public struct EvidenceLoading {
                        malformed: try store.malformedLines(limit: 100, cluster: cluster), policy: policy, since: since)
     }
 
-    /// Into the database through `MirroredEvidenceStore`: while the database was empty, the
-    /// report is built from the copy in memory while the last commit is written. If the copy
-    /// turns out not to stand for the database (another process committed to the file, or a
-    /// commit failed on its thread), the files are ingested again directly, which resumes at
-    /// the stored checkpoints and so reads only what was lost, and the report is read back.
-    func ingest(_ sources: [AuditSource], into database: EvidenceStore, with ingestor: AuditIngestor,
-                ingested: () -> Void) throws -> (AuditIngestor.Summary, EvidenceReader, EvidenceReport) {
-        let mirrored = try MirroredEvidenceStore(database: database)
+    /// Into the database through `MirroredEvidenceStore`: while the database held nothing of
+    /// the cluster read, the report is built from the copy in memory while the last commit is
+    /// written. If the copy turns out not to stand for the database (another writer changed the
+    /// cluster's evidence, or a commit failed on its thread), the files are ingested again
+    /// directly, which resumes at the stored checkpoints and so reads only what was lost, and
+    /// the report is read back.
+    func ingest<Database: MirrorableEvidenceDatabase>(_ sources: [AuditSource], into database: Database, with ingestor: AuditIngestor,
+                                                      ingested: () -> Void) throws -> (AuditIngestor.Summary, EvidenceReader, EvidenceReport) {
+        let mirrored = try MirroredEvidenceStore(database: database, cluster: readScope)
         let summary: AuditIngestor.Summary
         do { summary = try ingestor.ingest(sources, into: mirrored) } catch {
             try? mirrored.settle()  // what was committed before the failure is kept, as without the copy
@@ -146,9 +144,8 @@ public struct EvidenceLoading {
         ingested()
         // The records are freed on another thread, as the store is below: releasing tens of
         // thousands of records here would hold up the report.
-        final class Held: @unchecked Sendable { var records: [AuditRecord]; init(_ r: [AuditRecord]) { records = r } }
         var fromCopy: EvidenceReport?
-        if let held = try mirrored.takeRecordsFromCopy().map(Held.init) {
+        if let held = try mirrored.takeRecordsFromCopy().map(HeldRecords.init) {
             // Counts and malformed lines come from the database below (a few rows).
             fromCopy = EvidenceReport(records: held.records, counts: AuditScanCounts(), malformed: [], policy: policy, since: since)
             DispatchQueue.global().async { held.records = [] }
@@ -167,4 +164,10 @@ public struct EvidenceLoading {
         report.malformed = try database.malformedLines(limit: 100, cluster: readScope)
         return (summary, mirrored, report)
     }
+}
+
+/// Records handed to another thread to be freed there.
+private final class HeldRecords: @unchecked Sendable {
+    var records: [AuditRecord]
+    init(_ records: [AuditRecord]) { self.records = records }
 }

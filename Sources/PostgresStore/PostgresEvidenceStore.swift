@@ -19,6 +19,9 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     var beforeCommit: ((_ backendPID: Int) throws -> Void)?
     /// Rows per INSERT: a batch of 256 MB of log holds tens of thousands of records.
     static let rowsPerStatement = 10_000
+    /// The transaction ids (as a row's `xmin` shows them) of the batches this store committed,
+    /// under `lock`: what `onlyOwnCommits` tells apart from other writers' rows.
+    var committedTransactions: [Int] = []
 
     /// Connects and brings the schema up to date.
     public init(_ location: PostgresLocation) throws(PostgresStoreError) {
@@ -79,9 +82,35 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
+        try commit(prepared: prepare(batch))
+    }
+
+    /// A batch with its records already encoded as the statements' parameters (one set per
+    /// `rowsPerStatement` records): the work done before the transaction, which an ingest
+    /// does on its own thread while the commit before is still in flight.
+    public struct PreparedBatch: @unchecked Sendable {
+        /// The batch without its records.
+        let batch: EvidenceBatch
+        let recordStatements: [PostgresBindings]
+    }
+
+    /// The records, one per request in key order (`oneCopyPerRequest`), encoded.
+    public func prepare(_ batch: consuming EvidenceBatch) -> PreparedBatch {
         var batch = batch
-        batch.records = Self.oneCopyPerRequest(batch.records)
-        let ready = batch
+        let records = Self.oneCopyPerRequest(batch.records)
+        batch.records = []
+        var statements: [PostgresBindings] = []
+        var start = records.startIndex
+        while start < records.endIndex {
+            let end = min(start + Self.rowsPerStatement, records.endIndex)
+            statements.append(Self.columns(records[start..<end]))
+            start = end
+        }
+        return PreparedBatch(batch: batch, recordStatements: statements)
+    }
+
+    public func commit(prepared: consuming PreparedBatch) throws {
+        let ready = prepared
         try lock.withLock { try commitRetrying(ready) }
     }
 
@@ -91,15 +120,18 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     /// it is tried again only when that is harmless: a file batch with a checkpoint to check (if
     /// applied, the retry finds the checkpoint moved and reports `EvidenceWriteConflict`, and the
     /// ingest carries on from there) or a stream batch (a resend replaces it).
-    private func commitRetrying(_ batch: EvidenceBatch) throws {
+    private func commitRetrying(_ prepared: PreparedBatch) throws {
+        let batch = prepared.batch
         var attempt = 1
         while true {
             do {
                 if !session.isConnected { try session.reconnect() }
+                var transaction = 0
                 try session.transaction {
-                    try write(batch)
+                    transaction = try write(prepared)
                     try beforeCommit?(session.backendPID)
                 }
+                committedTransactions.append(transaction)
                 return
             } catch let error as PostgresStoreError {
                 let retry = switch error.kind {
@@ -157,23 +189,28 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
         new.richness > old.richness || (new.richness == old.richness && new.source.precedes(old.source))
     }
 
-    private func advisoryLock(_ parts: String...) throws {
+    /// Takes the lock and returns the transaction's id as the rows it writes show it in `xmin`
+    /// (the 32-bit id, without `txid_current`'s epoch).
+    private func advisoryLock(_ parts: String...) throws -> Int {
         var binds = PostgresBindings()
         binds.append(parts.joined(separator: "\u{1F}"))
-        try session.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", binds)
+        let row = try session.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), txid_current() % 4294967296", binds)
+        return try row.first?.makeRandomAccess()[1].decode(Int.self) ?? -1
     }
 
-    private func write(_ batch: EvidenceBatch) throws {
+    /// Returns the transaction's id (`advisoryLock`).
+    private func write(_ prepared: PreparedBatch) throws -> Int {
+        let batch = prepared.batch
         switch batch.input {
         case .file(let path, let identity, let checkpoint, let continues, let after):
             // Under the file's lock until COMMIT: no other writer moves the checkpoint between
             // this check and the commit (a row lock cannot guard a row not there yet).
-            try advisoryLock("file", batch.cluster, path)
+            let transaction = try advisoryLock("file", batch.cluster, path)
             let stored = try stored(cluster: batch.cluster, path: path)
             guard after.holds(for: stored?.checkpoint) else {
                 throw EvidenceWriteConflict(path: path, expected: after, found: stored?.checkpoint)
             }
-            try insert(batch.records)
+            for statement in prepared.recordStatements { try session.query(Self.upsert, statement) }
             try insert(batch.malformed, cluster: batch.cluster)
             var counts = continues && stored?.checkpoint.identity == identity ? stored?.counts ?? AuditScanCounts() : AuditScanCounts()
             counts.add(batch.counts)
@@ -190,8 +227,9 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
                     kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, malformed = excluded.malformed,
                     bytes = excluded.bytes, updated = now()
                 """, b)
+            return transaction
         case .stream(let name, let id):
-            try advisoryLock("stream", batch.cluster, name, id)
+            let transaction = try advisoryLock("stream", batch.cluster, name, id)
             // A resend replaces what the earlier send of the batch wrote.
             var d = PostgresBindings()
             d.append(batch.cluster); d.append(name); d.append(id)
@@ -199,7 +237,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
             var m = PostgresBindings()
             m.append(batch.cluster); m.append(EvidenceSource.malformedName(stream: name, batch: id))
             try session.query("DELETE FROM malformed_line WHERE cluster = $1 AND source_name = $2", m)
-            try insert(batch.records)
+            for statement in prepared.recordStatements { try session.query(Self.upsert, statement) }
             try insert(batch.malformed, cluster: batch.cluster)
             let c = batch.counts
             var b = PostgresBindings()
@@ -211,6 +249,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
                 ON CONFLICT (cluster, stream, batch) DO UPDATE SET lines = excluded.lines, events = excluded.events,
                     kubelet_reviews = excluded.kubelet_reviews, node_proxy = excluded.node_proxy, bytes = excluded.bytes, updated = now()
                 """, b)
+            return transaction
         }
     }
 
@@ -236,15 +275,6 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
                      < (r.source_name, r.source_line, COALESCE(r.source_batch, '')))
             """
     }()
-
-    private func insert(_ records: [AuditRecord]) throws {
-        var start = records.startIndex
-        while start < records.endIndex {
-            let end = min(start + Self.rowsPerStatement, records.endIndex)
-            try session.query(Self.upsert, Self.columns(records[start..<end]))
-            start = end
-        }
-    }
 
     static func columns(_ records: ArraySlice<AuditRecord>) -> PostgresBindings {
         func text(_ f: (AuditRecord) -> String) -> [String] { records.map(f) }
@@ -313,11 +343,17 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
             auditID: try r[0].decode(String.self), path: AuditRecord.Path(rawValue: try r[1].decode(String.self)) ?? .kubelet,
             time: try r[2].decode(Double.self), timestamp: try r[3].decode(String.self), level: try r[4].decode(String.self),
             stage: try r[5].decode(String.self), user: try r[6].decode(String?.self),
-            groups: groups.isEmpty ? [] : groups.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+            groups: Self.groups(groups),
             uid: try r[8].decode(String?.self), podName: try r[9].decode(String?.self), credentialID: try r[10].decode(String?.self),
             node: try r[11].decode(String.self), verb: try r[12].decode(String.self), subresource: try r[13].decode(String.self),
             kubeletPath: try r[14].decode(String?.self), decision: AuditRecord.Decision(rawValue: try r[15].decode(String.self)) ?? .unknown,
             reason: try r[16].decode(String.self), code: try r[17].decode(Int?.self), cluster: try r[20].decode(String.self), source: source)
+    }
+
+    /// Groups as stored, joined by newlines: split on the byte, as the SQLite store does
+    /// (`EvidenceStore.asStored`), where a `Character` split keeps "\r\n" whole.
+    static func groups(_ joined: String) -> [String] {
+        joined.isEmpty ? [] : joined.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     public func totals(cluster: String?) throws -> AuditScanCounts {

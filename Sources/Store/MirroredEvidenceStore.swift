@@ -8,15 +8,20 @@ import Foundation
 /// on. The report is then built from the copy in memory: reading every record back cost as
 /// much as writing them, and the last commit overlaps building the report.
 ///
-/// The copy stands for the database only while nothing else wrote to it: the file held no
-/// evidence when opened, no other connection has committed since (`PRAGMA data_version`),
-/// every commit succeeded and no stream batch came (those are written directly). Otherwise
-/// everything is as with `EvidenceStore` alone: commits are synchronous and reads come from
-/// the database. A differential test holds the copy's report to the database's.
-public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sendable {
-    public let database: EvidenceStore
+/// The copy stands for the database only while nothing else wrote to it: the database held no
+/// evidence of the cluster read when opened, no other writer has changed that evidence since
+/// (`MirrorableEvidenceDatabase.onlyOwnCommits`), every commit succeeded and no stream batch
+/// came (those are written directly). Otherwise everything is as with the database alone:
+/// commits are synchronous and reads come from the database. Differential tests hold the
+/// copy's report to the database's, for SQLite and for PostgreSQL.
+public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: EvidenceWriter, EvidenceReader, @unchecked Sendable {
+    public let database: Database
+    /// The cluster whose evidence the copy stands for (nil: every cluster's).
+    public let cluster: String?
     private let memory = MemoryEvidenceStore()
-    private let openedVersion: Int
+    private let opened: Database.WriteMark
+    /// Records the copy held when they were taken out (`takeRecordsFromCopy`).
+    private var takenCount = 0
     // `mirrored` and `failure` are shared with the commit thread.
     private let lock = NSLock()
     private var mirrored: Bool
@@ -29,12 +34,14 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     /// Whether the database held nothing when opened (the copy was in use from the start).
     public let startedEmpty: Bool
 
-    public init(database: EvidenceStore) throws {
+    /// - Parameter cluster: the cluster the report will cover (nil: every cluster).
+    public init(database: Database, cluster: String? = nil) throws {
         self.database = database
-        // The version first: a commit by another process between the two reads then shows as
-        // a changed version later, and the copy is not trusted.
-        openedVersion = try database.dataVersion()
-        startedEmpty = try database.holdsNothing()
+        self.cluster = cluster
+        // The mark first: a commit by another process between the two reads then shows at the
+        // end, and the copy is not trusted.
+        opened = try database.writeMark()
+        startedEmpty = try database.holdsNothing(cluster: cluster)
         mirrored = startedEmpty
     }
 
@@ -58,27 +65,28 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     }
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
+        var copy = batch
+        // Prepared before waiting for the commit in flight, so that the two overlap.
+        let prepared = database.prepare(copy)
         try settle()
-        let batch = batch
-        guard lock.withLock({ mirrored && !taken }), case .file = batch.input else {
+        guard lock.withLock({ mirrored && !taken }), case .file = copy.input, cluster == nil || copy.cluster == cluster else {
             lock.withLock { mirrored = false }
-            try database.commit(batch)
+            try database.commit(prepared: prepared)
             return
         }
         // The copy takes the batch first: its checkpoint precondition is the database's while
         // the two hold the same, so a conflict between this process's threads is thrown here,
         // to the caller whose batch it is, and nothing is written.
-        var copy = batch
         // Looked at in place: `contains(where:)` hands each record out as a copy.
         let changes = copy.records.withUnsafeBufferPointer { rs in rs.indices.contains { EvidenceStore.changesWhenStored(rs[$0]) } }
         if changes {
             for i in copy.records.indices { EvidenceStore.asStored(&copy.records[i]) }
         }
-        try memory.commit(copy)
+        try memory.commit(consume copy)
         inFlight.enter()
         queue.async { [self] in
             defer { inFlight.leave() }
-            do { try database.commit(batch) } catch {
+            do { try database.commit(prepared: prepared) } catch {
                 // Another process's commit came between (a conflict), or the database failed:
                 // the copy no longer stands for it. The caller that meets this next stops, or
                 // (a conflict) reads its file again from the stored checkpoint; a lost last
@@ -100,22 +108,27 @@ public final class MirroredEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     /// thousands of records, a dozen strings each): reads then come from the database.
     public func takeRecordsFromCopy() throws -> [AuditRecord]? {
         guard lock.withLock({ mirrored && !taken }) else { return nil }
-        lock.withLock { taken = true }
-        return memory.takeRecords()
+        let records = memory.takeRecords()
+        lock.withLock { taken = true; takenCount = records.count }
+        return records
     }
 
     /// After the last commit (waited for; its failure is thrown): true when the database holds
     /// exactly what the copy holds.
     public func copyHolds() throws -> Bool {
         try settle()
-        return try lock.withLock { mirrored } && database.dataVersion() == openedVersion
+        guard lock.withLock({ mirrored }) else { return false }
+        let count = try lock.withLock { taken } ? takenCount : memory.recordCount
+        return try database.onlyOwnCommits(since: opened, cluster: cluster, records: count)
     }
 
     // MARK: EvidenceReader: records from the copy when it holds, the rest (small) from the database.
 
     public func records(since: Double?, cluster: String?) throws -> [AuditRecord] {
-        try copyHolds() && !lock.withLock({ taken }) ? try memory.records(since: since, cluster: cluster)
-                                                       : try database.records(since: since, cluster: cluster)
+        // The copy stands for `self.cluster`'s evidence only: other clusters' come from the database.
+        let covered = self.cluster == nil || cluster == self.cluster
+        return try covered && copyHolds() && !lock.withLock({ taken }) ? try memory.records(since: since, cluster: cluster)
+                                                                       : try database.records(since: since, cluster: cluster)
     }
 
     public func totals(cluster: String?) throws -> AuditScanCounts {

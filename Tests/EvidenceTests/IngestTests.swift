@@ -34,17 +34,7 @@ struct IngestTests {
 
     /// The real sample repeated with fresh auditIDs; lines for which `truncate` holds are cut short.
     static func repeatedLog(copies: Int, truncate: (Int) -> Bool) -> (String, Int) {
-        var text = ""
-        var n = 0
-        for copy in 0..<copies {
-            for line in String(decoding: sample, as: UTF8.self).split(separator: "\n") {
-                n += 1
-                var l = String(line)
-                if let r = l.range(of: "\"auditID\":\"") { l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy)) }
-                text += (truncate(n) ? String(l.prefix(90)) : l) + "\n"
-            }
-        }
-        return (text, n)
+        RepeatedAuditLog.text(copies: copies, truncate: truncate)
     }
 
     @Test("plain, gzip, and a gzip of two members read the same events")

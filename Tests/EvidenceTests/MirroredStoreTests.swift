@@ -17,26 +17,13 @@ struct MirroredStoreTests {
     func conformance(_ check: EvidenceStoreConformance.Check) throws {
         try EvidenceStoreConformance(
             make: { try MirroredEvidenceStore(database: EvidenceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("e.sqlite").path)) },
-            reopen: { try EvidenceStore(path: ($0 as! MirroredEvidenceStore).database.path) }
+            reopen: { try EvidenceStore(path: ($0 as! MirroredEvidenceStore<EvidenceStore>).database.path) }
         ).run(check)
     }
 
     /// The real sample repeated, with callers' groups as the database cannot keep them as they
-    /// are (a group holding a newline, a single empty group) and malformed lines.
-    static func log() -> String {
-        let (text, _) = IngestTests.repeatedLog(copies: 40) { $0 % 97 == 0 }
-        let groups = #""groups":["system:serviceaccounts","system:serviceaccounts:oracle","system:authenticated"]"#
-        var out = ""
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            switch n % 5 {
-            case 1: out += line.replacingOccurrences(of: groups, with: #""groups":["a\nb\r","","c\r\nd"]"#)
-            case 2: out += line.replacingOccurrences(of: groups, with: #""groups":[""]"#)
-            default: out += line
-            }
-            out += "\n"
-        }
-        return out
-    }
+    /// are and malformed lines.
+    static func log() -> String { RepeatedAuditLog.withOddGroups() }
 
     /// `log()` written to a fresh directory; returns its path.
     func logFile() throws -> String {
@@ -53,7 +40,7 @@ struct MirroredStoreTests {
     }
 
     /// The log ingested into a fresh database through a copy.
-    func mirroredIngest() throws -> (EvidenceStore, MirroredEvidenceStore) {
+    func mirroredIngest() throws -> (EvidenceStore, MirroredEvidenceStore<EvidenceStore>) {
         let database = try EvidenceStore(path: temporaryDatabase())
         let mirrored = try MirroredEvidenceStore(database: database)
         try ingest(try logFile(), into: mirrored)

@@ -12,17 +12,7 @@ enum PostgresMaterial {
     /// The real fixture repeated `copies` times with fresh auditIDs (about 2 kB a line), in a
     /// file of its own: a log big enough for many commits.
     static func generated(copies: Int, name: String = "bigger.jsonl") throws -> String {
-        let lines = String(decoding: Fixtures.data("audit-kube-apiserver-1.36.jsonl"), as: UTF8.self).split(separator: "\n")
-        var text = ""
-        for copy in 0..<copies {
-            for line in lines {
-                var l = String(line)
-                if let r = l.range(of: "\"auditID\":\"") {
-                    l.replaceSubrange(r.upperBound..<l.index(r.upperBound, offsetBy: 8), with: String(format: "%08x", copy))
-                }
-                text += l + "\n"
-            }
-        }
+        let (text, _) = RepeatedAuditLog.text(copies: copies) { _ in false }
         let url = Fixtures.temporaryDirectory().appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url.path
@@ -30,8 +20,9 @@ enum PostgresMaterial {
 
     /// Ingests in small blocks, committed one by one, so that writers interleave.
     @discardableResult
-    static func ingest(_ paths: [String], into writer: EvidenceWriter, blockSize: Int = 64 << 10) throws -> AuditIngestor.Summary {
+    static func ingest(_ paths: [String], into writer: EvidenceWriter, blockSize: Int = 64 << 10, cluster: String = "") throws -> AuditIngestor.Summary {
         var ingestor = AuditIngestor()
+        ingestor.cluster = cluster
         ingestor.blockSize = blockSize
         ingestor.commitBytes = blockSize
         return try ingestor.ingest(try AuditSource.resolve(paths), into: writer)
