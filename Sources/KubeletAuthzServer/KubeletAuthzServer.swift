@@ -93,10 +93,12 @@ public final class KubeletAuthzServer: Sendable {
                                            clock: configuration.clock)
         let audit = AuditWebhook(store: store, metrics: metrics, stream: configuration.auditStream,
                                  concurrency: configuration.auditConcurrency, retryAfter: configuration.retryAfterSeconds)
-        let server = HTTPServerBuilder.server(tls: tls)
-        let api = Application(router: apiRouter(webhook: webhook, audit: audit), server: server,
+        let reviews = ReviewEndpoint(webhook: webhook, metrics: metrics, bodyLimit: configuration.authorizeBodyLimit,
+                                     concurrency: configuration.authorizeConcurrency, retryAfter: configuration.retryAfterSeconds)
+        let server = HTTPServerBuilder.server(tls: tls, reviews: { AuthorizeOnEventLoop(endpoint: reviews, serverName: Self.serverName) })
+        let api = Application(router: apiRouter(reviews: reviews, audit: audit), server: server,
                               configuration: .init(address: .hostname(configuration.address.host, port: configuration.address.port),
-                                                   serverName: "kubelet-authz"),
+                                                   serverName: Self.serverName),
                               onServerRunning: { channel in await onListening(.webhook, channel.localAddress?.port ?? 0) },
                               logger: logger)
         // Stopped in reverse order: the listeners drain first, then the last flush.
@@ -122,7 +124,7 @@ public final class KubeletAuthzServer: Sendable {
                                         logger: logger))
         }
         if let address = configuration.healthAddress {
-            services.append(Application(router: healthRouter(), server: HTTPServerBuilder.plainHTTP,
+            services.append(Application(router: healthRouter(), server: HTTPServerBuilder.plainHTTP(),
                                         configuration: .init(address: .hostname(address.host, port: address.port), serverName: "kubelet-authz"),
                                         onServerRunning: { channel in await onListening(.health, channel.localAddress?.port ?? 0) },
                                         logger: logger))
@@ -150,29 +152,28 @@ public final class KubeletAuthzServer: Sendable {
         return changed
     }
 
+    /// The `Server` header of every answer.
+    static let serverName = "kubelet-authz"
+
     /// Ready once the policy is loaded (the store is open before the server is built).
     public var isReady: Bool { policy.policy != nil }
 
-    func apiRouter(webhook: AuthorizationWebhook, audit: AuditWebhook) -> Router<BasicRequestContext> {
+    /// `/authorize` here is the path for what `AuthorizeOnEventLoop` passes on (a chunked body,
+    /// one over the limit, a request behind another still being answered).
+    func apiRouter(reviews: ReviewEndpoint, audit: AuditWebhook) -> Router<BasicRequestContext> {
         let router = Router()
-        let authorizeLimit = configuration.authorizeBodyLimit, auditLimit = configuration.auditBodyLimit
+        let auditLimit = configuration.auditBodyLimit
         let metrics = self.metrics
-        let admission = ReviewAdmission(limit: configuration.authorizeConcurrency)
-        let overloaded = WebhookAnswer.failure(429, reason: "TooManyRequests",
-                                               message: "kubelet-authz: \(admission.limit) reviews are being answered; retry",
-                                               retryAfter: configuration.retryAfterSeconds).response
+        let overloaded = reviews.overloaded.response
         router.post("authorize") { request, _ -> Response in
-            guard admission.enter() else {
-                metrics.shedReviews.increment()
-                return overloaded
-            }
-            defer { admission.leave() }
-            switch await Self.body(of: request, limit: authorizeLimit) {
+            guard reviews.admit() else { return overloaded }
+            defer { reviews.leave() }
+            switch await Self.body(of: request, limit: reviews.bodyLimit) {
             case .refused(let answer):
                 metrics.malformedReviews.increment()
                 return answer.response
             case .body(let buffer):
-                return webhook.answer(Data(buffer.readableBytesView), now: webhook.clock()).response
+                return reviews.answer(buffer).response
             }
         }
         router.post("audit") { request, _ -> Response in
@@ -253,7 +254,7 @@ extension WebhookAnswer {
 }
 
 extension HTTPServerBuilder {
-    static func server(tls: TLSContextHolder?) -> HTTPServerBuilder {
-        tls.map { reloadingTLS($0) } ?? plainHTTP
+    static func server(tls: TLSContextHolder?, reviews: (@Sendable () -> AuthorizeOnEventLoop)? = nil) -> HTTPServerBuilder {
+        tls.map { reloadingTLS($0, reviews: reviews) } ?? plainHTTP(reviews: reviews)
     }
 }

@@ -36,13 +36,23 @@ extension HTTPServerBuilder {
     /// long. The API server reconnects as needed.
     static let idleTimeout = TimeAmount.seconds(120)
 
-    /// HTTP/1.1 over TLS whose certificate follows its files.
-    static func reloadingTLS(_ holder: TLSContextHolder) -> HTTPServerBuilder {
+    /// HTTP/1.1 over TLS whose certificate follows its files; with `reviews`, `POST /authorize`
+    /// is answered on the event loop (`AuthorizeOnEventLoop`).
+    static func reloadingTLS(_ holder: TLSContextHolder, reviews: (@Sendable () -> AuthorizeOnEventLoop)? = nil) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)).withReloadingTLS(holder)
+            http1(responder, reviews: reviews).withReloadingTLS(holder)
         }
     }
 
     /// Plain HTTP/1.1 (`--insecure-http`).
-    static var plainHTTP: HTTPServerBuilder { .http1(configuration: .init(idleTimeout: idleTimeout)) }
+    static func plainHTTP(reviews: (@Sendable () -> AuthorizeOnEventLoop)? = nil) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in http1(responder, reviews: reviews) }
+    }
+
+    private static func http1(_ responder: @escaping HTTPChannelHandler.Responder,
+                              reviews: (@Sendable () -> AuthorizeOnEventLoop)?) -> any ServerChildChannel {
+        let channel = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout))
+        guard let reviews else { return channel }
+        return AuthorizeOnEventLoopChannel(baseChannel: channel, makeHandler: reviews)
+    }
 }
