@@ -108,10 +108,10 @@ public struct EvidenceLoading {
             let given = Set(sources.map(\.canonicalPath))
             let stored = try target.inputs(cluster: readScope)
             let others = try readScope != nil && stored.count < target.inputs(cluster: nil).count
-            // The store (with a copy of every record) is freed on another thread: tens of
-            // thousands of records to release while the report is written, the second core idle.
-            nonisolated(unsafe) let done = target
-            DispatchQueue.global().async { withExtendedLifetime(done) {} }
+            // The store (with a copy of every record) is freed, and closed, on another thread:
+            // tens of thousands of records to release while the report is written, the second
+            // core idle. The command waits for it before the process exits.
+            BackgroundRelease.release(target as AnyObject)
             return Result(report: report, inputs: sources.map(\.displayName), skippedFiles: summary.skippedFiles, resumed: summary.resumed,
                           readCounts: summary.counts, storeInputs: stored, earlierInputs: stored.filter { !given.contains($0) },
                           otherClustersHoldEvidence: others)
@@ -148,7 +148,7 @@ public struct EvidenceLoading {
         if let held = try mirrored.takeRecordsFromCopy().map(HeldRecords.init) {
             // Counts and malformed lines come from the database below (a few rows).
             fromCopy = EvidenceReport(records: held.records, counts: AuditScanCounts(), malformed: [], policy: policy, since: since)
-            DispatchQueue.global().async { held.records = [] }
+            BackgroundRelease.run { held.records = [] }
         }
         let holds: Bool
         do { holds = try mirrored.copyHolds() } catch is EvidenceWriteConflict { holds = false }

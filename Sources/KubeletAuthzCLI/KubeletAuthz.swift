@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeletAuthzApp
 
 /// The root command. `run(arguments:)` is the whole program, so tests drive the real parser
 /// and commands in-process.
@@ -17,6 +18,8 @@ public struct KubeletAuthz: AsyncParsableCommand {
     public init() {}
 
     public static func run(arguments: [String]) async -> Int32 {
+        // Stores released on other threads are closed before the process may exit.
+        defer { BackgroundRelease.waitForAll() }
         do {
             var command = try parseAsRoot(KubectlArguments.normalize(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import CLITestSupport
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -247,5 +248,26 @@ struct ExecutableTests {
         #expect(bad.0 == 2 && bad.2.contains("xml"))
         let missing = try run(["explain", "-f", "/nope", "--as", "u", "GET", "/pods"])
         #expect(missing.0 == 2 && missing.2.contains("/nope"))
+    }
+
+    /// The store is closed before the process exits: SQLite folds its write-ahead log back into
+    /// the file, so the `.db` file alone (copied elsewhere, kept as a CI artifact) holds every
+    /// record. Released on a background thread and not waited for, it once left the records in
+    /// `evidence.sqlite-wal` and a `.db` file that looked empty.
+    @Test("after evidence --store exits, the database file alone holds the evidence")
+    func databaseFileAloneIsWhole() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let db = dir.appendingPathComponent("evidence.sqlite").path
+        let r = try run(["evidence", Fixtures.url("audit-kube-apiserver-1.36.jsonl").path, "--store", db, "-o", "json"])
+        #expect(r.0 == 0, "\(r.2)")
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
+        // The `.db` file alone, copied first; then the store as SQLite opens it, with a `-wal`
+        // file if one was left behind.
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        try FileManager.default.copyItem(atPath: db, toPath: copy)
+        let fromCopy = try EvidenceStore(path: copy).records(since: nil)
+        let fromStore = try EvidenceStore(path: db).records(since: nil)
+        #expect(fromStore.count > 5)
+        #expect(fromCopy == fromStore)
     }
 }
