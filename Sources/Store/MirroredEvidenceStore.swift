@@ -29,7 +29,6 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
     private var taken = false
     private var failure: Error?
     private let inFlight = DispatchGroup()
-    private let queue = DispatchQueue(label: "kubelet-authz.evidence-commit")
 
     /// Whether the database held nothing when opened (the copy was in use from the start).
     public let startedEmpty: Bool
@@ -84,14 +83,38 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
         }
         try memory.commit(consume copy)
         inFlight.enter()
-        queue.async { [self] in
-            defer { inFlight.leave() }
-            do { try database.commit(prepared: prepared) } catch {
+        // A thread of its own rather than a dispatch queue: a PostgreSQL commit blocks its
+        // thread on the network, and with the global pool's few threads busy scanning,
+        // libdispatch on Linux adds a thread only at its next check, up to a second later.
+        // One commit is in flight at a time (`settle` above), so this is one thread at a time.
+        // The thread keeps its closure until it is torn down, perhaps after the process means
+        // to exit: the closure holds the job, and the job lets go of this store (and so of the
+        // database, whose close must come before exit) before the commit is counted done.
+        let job = CommitJob(store: self, prepared: prepared)
+        let inFlight = self.inFlight
+        Thread {
+            job.run()
+            inFlight.leave()
+        }.start()
+    }
+
+    private final class CommitJob: @unchecked Sendable {
+        var store: MirroredEvidenceStore?
+        var prepared: Database.PreparedBatch?
+        init(store: MirroredEvidenceStore, prepared: Database.PreparedBatch) {
+            self.store = store
+            self.prepared = prepared
+        }
+
+        func run() {
+            defer { store = nil; prepared = nil }
+            guard let store, let prepared else { return }
+            do { try store.database.commit(prepared: prepared) } catch {
                 // Another process's commit came between (a conflict), or the database failed:
                 // the copy no longer stands for it. The caller that meets this next stops, or
                 // (a conflict) reads its file again from the stored checkpoint; a lost last
                 // batch shows in `copyHolds()`, after which the caller ingests again.
-                lock.withLock { failure = error; mirrored = false }
+                store.lock.withLock { store.failure = error; store.mirrored = false }
             }
         }
     }
