@@ -9,8 +9,14 @@ import Store
 /// store knows the ids of its own commits: rows of the cluster with any other id, or fewer
 /// rows than the copy holds (a delete), mean another writer was there.
 extension PostgresEvidenceStore: MirrorableEvidenceDatabase {
-    /// How many commits this store had made: those after it are the copy's.
-    public func writeMark() throws -> Int { lock.withLock { committedTransactions.count } }
+    /// How many commits this store had recorded: those after it are the copy's. Recording starts
+    /// with the first mark.
+    public func writeMark() throws -> Int {
+        lock.withLock {
+            recordsTransactions = true
+            return committedTransactions.count
+        }
+    }
 
     public func holdsNothing(cluster: String?) throws -> Bool {
         var b = PostgresBindings()

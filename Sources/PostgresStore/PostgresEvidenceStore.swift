@@ -19,9 +19,12 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     var beforeCommit: ((_ backendPID: Int) throws -> Void)?
     /// Rows per INSERT: a batch of 256 MB of log holds tens of thousands of records.
     static let rowsPerStatement = 10_000
-    /// The transaction ids (as a row's `xmin` shows them) of the batches this store committed,
-    /// under `lock`: what `onlyOwnCommits` tells apart from other writers' rows.
+    /// The transaction ids (as a row's `xmin` shows them) of the batches this store committed
+    /// since `writeMark` was first asked for, under `lock`: what `onlyOwnCommits` tells apart
+    /// from other writers' rows. Kept only once asked for: a long-running `serve` commits a
+    /// batch every few seconds and would otherwise hold every id it ever committed.
     var committedTransactions: [Int] = []
+    var recordsTransactions = false
 
     /// Connects and brings the schema up to date.
     public init(_ location: PostgresLocation) throws(PostgresStoreError) {
@@ -131,7 +134,7 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
                     transaction = try write(prepared)
                     try beforeCommit?(session.backendPID)
                 }
-                committedTransactions.append(transaction)
+                if recordsTransactions { committedTransactions.append(transaction) }
                 return
             } catch let error as PostgresStoreError {
                 let retry = switch error.kind {

@@ -30,7 +30,8 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
     private var failure: Error?
     private let inFlight = DispatchGroup()
 
-    /// Whether the database held nothing when opened (the copy was in use from the start).
+    /// Whether the database held nothing of `cluster` when opened (the copy was in use from the
+    /// start).
     public let startedEmpty: Bool
 
     /// - Parameter cluster: the cluster the report will cover (nil: every cluster).

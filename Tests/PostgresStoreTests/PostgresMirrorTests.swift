@@ -2,7 +2,7 @@ import Evidence
 import EvidenceStoreConformance
 import Foundation
 import KubeletAuthzApp
-import PostgresStore
+@testable import PostgresStore
 import PostgresTestSupport
 import Store
 import TestSupport
@@ -101,6 +101,20 @@ struct PostgresMirrorTests {
         let stored = try store(url).records(since: nil, cluster: "c1")
         #expect(try mirror.records(since: nil, cluster: "c1") == stored)
         #expect(stored.contains { $0.source.name.hasSuffix("0-copy.log") } == (how == "replaced"))
+    }
+
+    /// A store no copy asked about (the webhook's, in a long-running `serve`) keeps no
+    /// transaction ids: otherwise every batch it ever committed would stay in memory.
+    @Test("transaction ids are kept only once a copy asked for a mark")
+    func idsKeptOnlyForACopy() throws {
+        let url = try PostgresTestServer.require().makeDatabase()
+        let plain = try store(url)
+        try PostgresMaterial.ingest([PostgresMaterial.fixture], into: plain, blockSize: 4096, cluster: "c1")
+        #expect(plain.committedTransactions.isEmpty)
+        let marked = try store(url)
+        let mark = try marked.writeMark()
+        try PostgresMaterial.ingest([try logFile()], into: marked, blockSize: 16 << 10, cluster: "c2")
+        #expect(mark == 0 && marked.committedTransactions.count > 1)
     }
 
     @Test("a database that held the cluster's evidence is read back, not copied")

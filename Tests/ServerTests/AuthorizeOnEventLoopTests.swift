@@ -11,8 +11,18 @@ struct AuthorizeOnEventLoopTests {
     static let deny = kubeletReview(user: "system:serviceaccount:monitoring:netdata", groups: [], verb: "get", subresource: "proxy",
                                     node: "gpu-node-1")
 
-    func start() async throws -> TestServer {
-        try await TestServer.start(TestServer.configuration(mode: .enforce, pki: nil))
+    /// A plain-HTTP server, configured by `configure`.
+    func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var config = TestServer.configuration(mode: .enforce, pki: nil)
+        configure(&config)
+        return try await TestServer.start(config)
+    }
+
+    /// The server's metrics text, read on a connection of its own.
+    func metrics(_ server: TestServer) async throws -> String {
+        let connection = try RawHTTPConnection(port: server.port)
+        try await connection.send(Data("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        return String(decoding: try await connection.response().body, as: UTF8.self)
     }
 
     /// A review with Content-Length (the fast path) and the same review chunked (the router):
@@ -66,9 +76,7 @@ struct AuthorizeOnEventLoopTests {
     /// `Connection: close` (answered, then the connection closed).
     @Test("over the limit, and Connection: close, go to the router")
     func passedOn() async throws {
-        var config = TestServer.configuration(mode: .enforce, pki: nil)
-        config.authorizeBodyLimit = 100
-        let server = try await TestServer.start(config)
+        let server = try await start { $0.authorizeBodyLimit = 100 }
         let connection = try RawHTTPConnection(port: server.port)
         try await connection.send(RawHTTPConnection.post("/authorize", Self.deny))
         let huge = try await connection.response()
@@ -77,19 +85,20 @@ struct AuthorizeOnEventLoopTests {
         try await closing.send(RawHTTPConnection.post("/authorize", Data("{}".utf8), extraHeaders: ["Connection: close"]))
         #expect(try await closing.response().status == 400)
         #expect(await closing.isClosedByServer())
+        // The 413 is counted as the router counts it; the 400 by the webhook's answer.
+        #expect(try await metrics(server).contains("kubelet_authz_malformed_reviews_total 2"))
         try await server.stop()
     }
 
     /// The admission limit holds on the fast path too: with room for none, 429 and counted.
     @Test("no room: 429 on the fast path, counted")
     func overloaded() async throws {
-        var config = TestServer.configuration(mode: .enforce, pki: nil)
-        config.authorizeConcurrency = 0
-        let server = try await TestServer.start(config)
+        let server = try await start { $0.authorizeConcurrency = 0 }
         let connection = try RawHTTPConnection(port: server.port)
         try await connection.send(RawHTTPConnection.post("/authorize", Self.deny))
         let refused = try await connection.response()
         #expect(refused.status == 429 && refused.header("Retry-After") == "1")
+        #expect(try await metrics(server).contains("kubelet_authz_reviews_shed_total 1"))
         try await server.stop()
     }
 }
