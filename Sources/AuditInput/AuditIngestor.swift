@@ -340,8 +340,9 @@ public struct AuditIngestor {
         return position
     }
 
-    /// A pretty-printed JSON document (an `EventList` saved from the audit webhook, or one
-    /// Event) starts with a line holding only `{` or `[`; JSON lines start with a whole object.
+    /// A JSON document (an `EventList` saved from the audit webhook, one Event, or an array of
+    /// events) is a body whose first non-space byte is `[`, or whose first line holds only `{`
+    /// (pretty-printed); JSON lines start with a whole object.
     static func isDocument(_ head: [UInt8]) -> Bool { isDocument(head[...]) }
 
     static func isDocument(_ head: ArraySlice<UInt8>) -> Bool {

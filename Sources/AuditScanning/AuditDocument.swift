@@ -2,7 +2,8 @@ import Evidence
 import Foundation
 import KubeJSON
 
-/// A whole JSON audit document: an `EventList` (what the audit webhook sends) or one `Event`.
+/// A whole JSON audit document: an `EventList` (what the audit webhook sends), a JSON array of
+/// events, or one `Event`.
 public enum AuditDocument {
     public struct Decoded: Sendable, Equatable {
         public let records: [AuditRecord]

@@ -35,9 +35,10 @@ public enum JSONWriter {
     public static let itemWorkers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
 
     /// The same bytes as `pretty(object.tree)`, handed to `emit` in pieces of about `chunk`
-    /// bytes; each item of an `.items` member is built, written and dropped before the next.
-    /// With `workers` > 1, runs of `itemsPerChunk` items are written on that many threads at
-    /// once and emitted in order (a few runs in flight at most); 1 writes on the caller's thread.
+    /// bytes; items of an `.items` member are built, written and dropped as they go, never all
+    /// at once. With `workers` > 1, runs of `itemsPerChunk` items are written on that many
+    /// threads and emitted in order (up to four runs per thread in flight); 1 writes each item
+    /// on the caller's thread before the next.
     public static func pretty(_ object: StreamedObject, indent: Int = 4, chunk: Int = 1 << 20,
                               workers: Int = itemWorkers, itemsPerChunk: Int = 32, emit: ([UInt8]) -> Void) {
         let indent = [UInt8](repeating: 0x20, count: indent)

@@ -5,7 +5,8 @@ import Foundation
 /// real commands in-process, capture what they print, and decide what they see — no test
 /// depends on the machine's KUBECONFIG, ~/.kube/config or terminal.
 public struct ConsoleIO: Sendable {
-    public var writeOut: @Sendable (String) -> Void
+    /// Replacing it also drops `writeOutBytes`, so that bytes go where the text now goes.
+    public var writeOut: @Sendable (String) -> Void { didSet { writeOutBytes = nil } }
     public var writeErr: @Sendable (String) -> Void
     public var readStdin: @Sendable () -> Data
     public var stdoutIsTerminal: Bool

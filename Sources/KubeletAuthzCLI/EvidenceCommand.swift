@@ -60,7 +60,7 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         switch output {
         case .format(.table): ConsoleIO.out(EvidenceOutput.table(report))
         case .format(.json):
-            EvidenceJSONWriter.write(report, files: files) { ConsoleIO.out(String(decoding: $0, as: UTF8.self)) }
+            EvidenceJSONWriter.write(report, files: files) { ConsoleIO.out(bytes: $0) }
             ConsoleIO.out("\n")
         case .jsonPath, .name: try output.writeJSON(EvidenceOutput.json(report, files: files))
         case .format(.csv): ConsoleIO.out(EvidenceOutput.csv(report))

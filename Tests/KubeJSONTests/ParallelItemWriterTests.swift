@@ -34,12 +34,10 @@ struct ParallelItemWriterTests {
 
     static func bytes(_ object: StreamedObject, workers: Int, itemsPerChunk: Int = 32, chunk: Int = 1 << 20) -> [UInt8] {
         var out: [UInt8] = []
-        var pieces = 0
         JSONWriter.pretty(object, chunk: chunk, workers: workers, itemsPerChunk: itemsPerChunk) { piece in
             // Each piece is whole UTF-8: the CLI decodes every piece on its own.
             #expect(Array(String(decoding: piece, as: UTF8.self).utf8) == piece)
             out += piece
-            pieces += 1
         }
         return out
     }
