@@ -93,14 +93,14 @@ let package = Package(
         // Edge: the HTTP server (`serve`) — the authorization and audit webhooks, metrics, health.
         .target(name: "KubeletAuthzServer", dependencies: [
             "KubeJSON", "KubeletModel", "RBAC", "Cluster", "KubeletAccess", "Governance", "Evidence", "AuditScanning", "AuditInput", "Store",
-            "KubeletAuthzApp", "KubeClient",
+            "KubeletAuthzApp", "KubeClient", "CByteSearch",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
         ]),

@@ -5,7 +5,7 @@
 # reviews/s, p99 below 2 ms at 10,000 reviews/s, load generator included, on this machine.
 #
 #   Benchmarks/run-serve-benchmark.sh [--skip-build] [--seconds N] [--connections N] [--threads N]
-#                                     [--client lean|ahc] [RATE...]
+#                                     [--client lean|ahc] [--pin-event-loops] [--slow-trace FILE] [RATE...]
 #
 #   --skip-build     use .build/release/kubelet-authz and the generator already built
 #   --seconds N      seconds per rate (default 10)
@@ -13,6 +13,9 @@
 #   --threads N      the generator's event-loop threads (default 1; lean client only)
 #   --client C       lean (default: SwiftNIO + NIOSSL, pre-encoded requests) or ahc
 #                    (AsyncHTTPClient, the earlier generator, for comparison)
+#   --pin-event-loops  serve with --pin-event-loops (each event loop on a CPU of its own)
+#   --slow-trace F   the lean generator writes every answer over 1 ms to F (RATE appended to the
+#                    name): when it was due and its latency, to see when the tail happens
 #   RATE...          reviews per second to offer (default: 10000 20000)
 #
 # The review is the demo's unapproved `get nodes/proxy` by monitoring/netdata (a deny: the
@@ -31,6 +34,8 @@ seconds=10
 connections=32
 threads=1
 client=lean
+serve_options=()
+slow_trace=""
 rates=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -39,6 +44,8 @@ while [[ $# -gt 0 ]]; do
         --connections) connections=${2:?--connections needs a number}; shift ;;
         --threads) threads=${2:?--threads needs a number}; shift ;;
         --client) client=${2:?--client needs lean or ahc}; shift ;;
+        --pin-event-loops) serve_options+=(--pin-event-loops) ;;
+        --slow-trace) slow_trace=${2:?--slow-trace needs a file}; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
         *) rates+=("$1") ;;
     esac
@@ -54,15 +61,17 @@ serve_pki "$work"
 write_review_body "$work/review.json"
 
 port=18443
-start_serve run-serve-benchmark "$work" "$port" "$work/serve.log"
+start_serve run-serve-benchmark "$work" "$port" "$work/serve.log" ${serve_options[@]+"${serve_options[@]}"}
 server=$SERVER
 trap 'kill $server 2>/dev/null || true' EXIT
 
 echo "machine: $(machine_description); $(date -u +%Y-%m-%d)"
+grep -o "event loops pinned to CPUs.*" "$work/serve.log" || true
 for rate in "${rates[@]}"; do
     echo "load average before $rate/s: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$GEN" --url "https://127.0.0.1:$port/authorize" --rate "$rate" --seconds "$seconds" --connections "$connections" \
-        --threads "$threads" --client "$client" --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json" &
+        --threads "$threads" --client "$client" --ca "$work/ca.crt" --cert "$work/client.crt" --key "$work/client.key" --body "$work/review.json" \
+        ${slow_trace:+--slow-trace "$slow_trace.$rate"} &
     gen=$!
     # Keep-alive must really be used: the server's established connections, half-way through.
     sleep $(( seconds / 2 + 1 ))

@@ -56,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
     var dashboardClientCaFile: String?
     @Option(help: ArgumentHelp("Serve only /healthz, /readyz and /metrics, over plain HTTP, on this listener too: for the kubelet's probes and Prometheus, which present no client certificate. Default: none.", valueName: "HOST:PORT"))
     var healthAddress: String?
+    @Flag(help: "Keep each event-loop thread on a CPU of its own (Linux), for CPUs given to the webhook alone (a Guaranteed pod with whole CPUs under the static CPU manager). On CPUs shared with busy processes, leave it off: a pinned loop cannot move away from them.")
+    var pinEventLoops = false
     @Flag(help: "Print, without serving, every file a deployer needs for --address and --mode (AuthorizationConfiguration, webhook kubeconfigs, audit policy rules, kube-apiserver flags, workload, certificate recipe) as one YAML stream.")
     var printConfig = false
     @Option(help: ArgumentHelp("With --print-config: write one file per artefact into this directory instead of stdout.", valueName: "DIR"))
@@ -87,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand, DocumentedByExamples {
             config.dashboardAddress = try dashboardAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--dashboard-address") }
             config.healthAddress = try healthAddress.map { text throws(ListenAddress.ParseError) in try ListenAddress(text, option: "--health-address") }
             config.dashboardClientCA = dashboardClientCaFile
+            config.pinEventLoops = pinEventLoops
         } catch {
             throw .badInput(error.description)
         }

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -89,6 +90,11 @@ public final class KubeletAuthzServer: Sendable {
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Listener, Int) async -> Void = { _, _ in }) async throws {
         // With watches, the first list is the first policy; readiness waits for it.
         if let error = await reload(using: watch?.start ?? load) { throw error }
+        if configuration.pinEventLoops {
+            // Hummingbird's listeners run on NIO's shared group.
+            let cpus = try await EventLoopPinning.pin(MultiThreadedEventLoopGroup.singleton)
+            logger.info("event loops pinned to CPUs \(cpus.map(String.init).joined(separator: ", "))")
+        }
         let webhook = AuthorizationWebhook(mode: configuration.mode, policy: policy, aggregator: aggregator, metrics: metrics,
                                            clock: configuration.clock)
         let audit = AuditWebhook(store: store, metrics: metrics, stream: configuration.auditStream,

@@ -62,6 +62,8 @@ public struct ServerConfiguration: Sendable {
     public var retryAfterSeconds = 1
     /// The audit webhook's batches are stored under this stream name.
     public var auditStream = "audit-webhook"
+    /// Keep each event-loop thread on a CPU of its own (`EventLoopPinning`); off by default.
+    public var pinEventLoops = false
     /// Now, in epoch seconds: reviews are judged by its UTC date (tests fix it).
     public var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 

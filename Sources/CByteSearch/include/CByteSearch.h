@@ -8,6 +8,13 @@
 void *ka_memrchr(const void *s, int c, size_t n);
 /// CPUs this process may run on (its affinity mask), which `taskset` narrows; 0 if unknown.
 int ka_usable_cpus(void);
+/// Keeps the calling thread on `cpu` (`serve --pin-event-loops`): 0, or an errno value.
+int ka_pin_thread(int cpu);
+/// The CPUs the calling thread may run on, ascending, into `out` (at most `capacity`): their
+/// number, or minus an errno value.
+int ka_allowed_cpus(int *out, int capacity);
+/// The CPU the calling thread runs on now, or minus an errno value.
+int ka_current_cpu(void);
 
 /// A needle for `ka_screen_lines`, with two of its byte positions to screen candidates by.
 /// Choose bytes that are rare in the haystack: the fewer places both match, the fewer `memcmp`s.

@@ -34,8 +34,11 @@ enum LeanReviewLoad {
         var failures: [String: Int] = [:]
         var denied = 0
         var finished: UInt64 = 0
+        /// Answers slower than 1 ms: when they were due (after the start) and their latency, in ns.
+        var slow: [(due: UInt64, latency: UInt64)] = []
 
         mutating func add(_ other: Tally) {
+            slow += other.slow
             histogram.add(other.histogram)
             for (k, v) in other.failures { failures[k, default: 0] += v }
             denied += other.denied
@@ -204,6 +207,7 @@ enum LeanReviewLoad {
             inFlight -= 1
             if let failure { fail(failure, latency: now - due) } else {
                 _ = tally.histogram.record((now - due) / 1000)
+                if now - due > 1_000_000 { tally.slow.append((due - start, now - due)) }
                 if denied { tally.denied += 1 }
             }
             if reusable { idle.append(connection) }

@@ -29,6 +29,7 @@ struct ServeLoad {
         var firstRound = 0
         var client = "lean"
         var threads = 1
+        var slowTrace: String?
     }
 
     static func parse() -> Options {
@@ -51,8 +52,9 @@ struct ServeLoad {
             case "--first-round": o.firstRound = Int(v) ?? o.firstRound
             case "--client" where v == "lean" || v == "ahc": o.client = v
             case "--threads": o.threads = Int(v) ?? o.threads
+            case "--slow-trace": o.slowTrace = v
             default:
-                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F (--body SAR.json | --audit-events EVENTS.jsonl [--batch-size N] [--first-round N]) [--deadline-ms N] [--client lean|ahc] [--threads N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: ServeLoad --url URL --rate N --seconds N --connections N --ca F --cert F --key F (--body SAR.json | --audit-events EVENTS.jsonl [--batch-size N] [--first-round N]) [--deadline-ms N] [--client lean|ahc] [--threads N] [--slow-trace FILE]\n".utf8))
                 exit(2)
             }
         }
@@ -134,6 +136,12 @@ struct ServeLoad {
                                                                 deadlineMilliseconds: o.deadlineMilliseconds)
             report(o, histogram: tally.histogram, failures: tally.failures, seconds: seconds,
                    extra: " client=lean threads=\(max(1, min(o.threads, o.connections))) denied=\(tally.denied)")
+            if let path = o.slowTrace {
+                // When the tail happens: a burst every second, a stall, or spread evenly.
+                let lines = tally.slow.sorted { $0.due < $1.due }.map { String(format: "%.3f %.3f", Double($0.due) / 1e6, Double($0.latency) / 1e6) }
+                try ("# ms after the start the request was due, its latency in ms (answers over 1 ms)\n" + lines.joined(separator: "\n") + "\n")
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+            }
             return
         }
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
