@@ -44,7 +44,12 @@ public enum AuditDocument {
             let count = event.items?.count ?? 1
             return .success(Decoded(records: AuditExtractor.records(from: event, source: source, cluster: cluster), events: count))
         } catch let error as AuditEventType.NotAuditEvent {
-            return .failure(MalformedLine(file: file, line: 1, reason: error.description))
+            // Which item of a list (the line it starts on), or the document's own kind.
+            let steps = error.path.map { step in
+                switch step { case .index(let i): "[\(i)]"; case .key(let k): ".\(k)" }
+            }.joined()
+            let item = steps.isEmpty ? "" : String(steps.drop { $0 == "." }) + ": "
+            return .failure(MalformedLine(file: file, line: JSONValueLocator.line(of: error.path, in: data) ?? 1, reason: item + error.description))
         } catch DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty {
             // A document spans lines: say which one the JSON breaks on.
             let syntax = JSONSyntaxError.find(in: data)
@@ -52,7 +57,13 @@ public enum AuditDocument {
             return .failure(MalformedLine(file: file, line: syntax?.line ?? 1,
                                           reason: "not an audit Event, EventList or JSON lines: invalid JSON\(column): \(syntax?.message ?? c.debugDescription)"))
         } catch {
-            return .failure(MalformedLine(file: file, line: 1, reason: "not an audit Event, EventList or JSON lines: \(AuditLineScanner.reason(error))"))
+            // A type error names its path; the line is where that value starts.
+            let line = switch error {
+            case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c), DecodingError.keyNotFound(_, let c),
+                 DecodingError.dataCorrupted(let c): JSONValueLocator.line(of: c.codingPath, in: data)
+            default: Int?.none
+            }
+            return .failure(MalformedLine(file: file, line: line ?? 1, reason: "not an audit Event, EventList or JSON lines: \(AuditLineScanner.reason(error))"))
         }
     }
 }

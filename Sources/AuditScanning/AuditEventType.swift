@@ -1,3 +1,4 @@
+import KubeJSON
 /// Which JSON objects are audit input: an `Event` or an `EventList` of `audit.k8s.io/v1` (the
 /// API server's log and webhook format since 1.12) or `audit.k8s.io/v1beta1` (what
 /// `--audit-log-version` / `--audit-webhook-version` could still ask for until 1.23; its
@@ -15,6 +16,8 @@ enum AuditEventType {
 
     struct NotAuditEvent: Error, CustomStringConvertible {
         let description: String
+        /// Where in a document: the list item (`items[3]`), empty for the document itself.
+        var path: [JSONValueLocator.Step] = []
     }
 
     /// The type of a top-level object, or why it is not audit input. An `EventList`'s items

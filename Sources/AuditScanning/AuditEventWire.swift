@@ -1,3 +1,4 @@
+import KubeJSON
 /// The fields of an `audit.k8s.io/v1` Event that evidence needs. The request body is decoded
 /// only for SubjectAccessReviews: elsewhere it can be any object. An object that is not audit
 /// input (`AuditEventType`) fails to decode, as does an `EventList` whose items are not a list.
@@ -83,7 +84,13 @@ struct AuditEventWire: Decodable {
         kind = try c.decodeIfPresent(String.self, forKey: .kind)
         apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
         // Below the top level are an EventList's items, or the events of a JSON array document.
-        if try AuditEventType.classify(kind: kind, apiVersion: apiVersion, inList: !decoder.codingPath.isEmpty) == .eventList {
+        let type: AuditEventType.Kind
+        do { type = try AuditEventType.classify(kind: kind, apiVersion: apiVersion, inList: !decoder.codingPath.isEmpty) } catch {
+            var located = error
+            located.path = decoder.codingPath.map(JSONValueLocator.Step.init)
+            throw located
+        }
+        if type == .eventList {
             // Go writes an empty list's items as null: no events, not one.
             items = try c.decodeIfPresent([AuditEventWire].self, forKey: .items) ?? []
             return

@@ -91,8 +91,38 @@ struct AuditInputAcceptanceTests {
         }
         #expect(a.reason.contains("apiVersion \"bogus/v99\""), "\(a)")
         #expect(b.reason.contains("items: "), "\(b)")
+        #expect(b.line == 4, "a type error is reported on the line its value starts: \(b)")
         #expect(c.line == 4, "\(c)")
         #expect(c.reason.contains("invalid JSON at column "), "\(c)")
         #expect(d.events == 0, "an EventList with null items holds no event")
+    }
+
+    /// In a pretty-printed batch of many events, the one that is wrong is named by its place in
+    /// the list and its line, not the document's first line.
+    @Test func aWrongItemIsNamedWithItsLine() throws {
+        let list = """
+            {
+              "kind": "EventList",
+              "apiVersion": "audit.k8s.io/v1",
+              "items": [
+                {"auditID": "a", "verb": "get"},
+                {"auditID": "b", "verb": "get"},
+                {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "x"}}
+              ]
+            }
+            """
+        let wrongType = list.replacingOccurrences(of: #"{"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "x"}}"#,
+                                                  with: "{\"auditID\": \"c\",\n    \"verb\": [\"get\"]}")
+        func decode(_ s: String) -> Result<AuditDocument.Decoded, MalformedLine> {
+            AuditDocument.decode(Data(s.utf8), source: .file(path: "batch.json", line: 1, offset: 0), cluster: "", file: "batch.json")
+        }
+        guard case .failure(let pod) = decode(list), case .failure(let type) = decode(wrongType) else {
+            Issue.record("expected two failures")
+            return
+        }
+        #expect(pod.line == 7, "\(pod)")
+        #expect(pod.reason.hasPrefix("items[2]: not an audit event: a list item of kind \"Pod\""), "\(pod)")
+        #expect(type.line == 8, "\(type)")
+        #expect(type.reason.contains("items[2].verb"), "\(type)")
     }
 }

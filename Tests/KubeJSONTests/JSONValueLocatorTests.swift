@@ -1,0 +1,70 @@
+import Foundation
+import KubeJSON
+import Testing
+
+/// The line a coding path points at. Each document marks the value the path names with a
+/// `TARGET` token, and the expected line is where that token is in the text.
+struct JSONValueLocatorTests {
+    typealias Step = JSONValueLocator.Step
+
+    static func targetLine(_ text: String) -> Int {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return 1 + lines.firstIndex { $0.contains("TARGET") }!
+    }
+
+    static let eventList = """
+        {
+          "kind": "EventList",
+          "apiVersion": "audit.k8s.io/v1",
+          "metadata": {},
+          "items": [
+            {"auditID": "a", "verb": "get", "objectRef": {"resource": "nodes", "subresource": "proxy"}},
+            {
+              "auditID": "b, with a } and a ] and \\" inside",
+              "annotations": {"x": [1, 2.5e3, true, null, {"y": "z"}]},
+              "verb": "TARGET"
+            },
+            {"auditID": "c"}
+          ]
+        }
+        """
+
+    @Test(arguments: [
+        (eventList, [Step.key("items"), .index(1), .key("verb")]),
+        ("[\n  {\"a\": 1},\n  {\"a\":\n   \"TARGET\"}\n]", [Step.index(1), .key("a")]),
+        // A repeated member: JSONDecoder keeps the last.
+        ("{\"k\": \"first\",\n \"k\":\n \"TARGET\"}", [Step.key("k")]),
+        // An escaped key is matched by what it says.
+        ("{\"a\\u0062\":\n\"TARGET\"}", [Step.key("ab")]),
+        // A dictionary keyed by numbers: an index step names a member when the value is an object.
+        ("{\"7\": 0,\n \"8\":\n \"TARGET\"}", [Step.index(8)]),
+        ("\n\n  \"TARGET\"", []),
+    ])
+    func findsTheLine(document: String, path: [Step]) {
+        #expect(JSONValueLocator.line(of: path, in: Data(document.utf8)) == Self.targetLine(document))
+    }
+
+    /// JSONDecoder's own coding path for a type error lands on the value's line.
+    @Test func aDecodingErrorsPath() throws {
+        enum Verb: String, Decodable { case get }
+        struct Event: Decodable { let auditID: String; let verb: Verb? }
+        struct List: Decodable { let items: [Event] }
+        do {
+            _ = try JSONDecoder().decode(List.self, from: Data(Self.eventList.utf8))
+            Issue.record("expected an error")
+        } catch DecodingError.dataCorrupted(let context) {
+            #expect(context.codingPath.count == 3)
+            #expect(JSONValueLocator.line(of: context.codingPath, in: Data(Self.eventList.utf8)) == Self.targetLine(Self.eventList))
+        }
+    }
+
+    @Test(arguments: [
+        [Step.key("items"), .index(3)],
+        [Step.key("nope")],
+        [Step.key("kind"), .key("x")],
+        [Step.key("items"), .index(0), .key("objectRef"), .key("name")],
+    ])
+    func aPathNotInTheDocumentHasNoLine(path: [Step]) {
+        #expect(JSONValueLocator.line(of: path, in: Data(Self.eventList.utf8)) == nil)
+    }
+}
