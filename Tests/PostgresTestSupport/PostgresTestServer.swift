@@ -5,7 +5,8 @@ import Foundation
 /// Debian's binaries (`/usr/lib/postgresql/<version>/bin`), `initdb` into a temporary
 /// directory and `pg_ctl` on a free loopback port, as the `postgres` user when the tests run
 /// as root (the server refuses root). Password authentication over TCP, so that a wrong
-/// password is refused as on a real server. Stopped when the process exits.
+/// password is refused as on a real server. Stopped and removed when the process exits, or,
+/// when the process was killed, by the next test process that starts one (`removeStale`).
 /// Without PostgreSQL the tests skip, saying why; under `CI=true` they fail instead.
 public final class PostgresTestServer: Sendable {
     public let port: Int
@@ -23,6 +24,7 @@ public final class PostgresTestServer: Sendable {
         do {
             let server = try PostgresTestServer()
             stopCommand = server.stopArguments
+            directoryToRemove = server.directory
             atexit { PostgresTestServer.stopAtExit() }
             return .success(server)
         } catch let e as Unavailable {
@@ -33,10 +35,12 @@ public final class PostgresTestServer: Sendable {
     }()
 
     nonisolated(unsafe) static var stopCommand: [String] = []
+    nonisolated(unsafe) static var directoryToRemove: String?
 
     static func stopAtExit() {
         guard !stopCommand.isEmpty else { return }
         _ = try? run(stopCommand)
+        if let directory = directoryToRemove { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     /// For `.enabled(if:)`: false (with the reason on stderr) when there is no server and this
@@ -92,7 +96,11 @@ public final class PostgresTestServer: Sendable {
         }
         bin = "\(root)/\(version)/bin"
         let asRoot = geteuid() == 0
-        directory = NSTemporaryDirectory() + "kubelet-authz-pg-\(UUID().uuidString.prefix(8))"
+        let pgCtl = "\(root)/\(version)/bin/pg_ctl"
+        Self.removeStale(in: NSTemporaryDirectory(), stop: { dir in
+            _ = try? Self.run((asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [pgCtl, "-D", dir + "/data", "-m", "immediate", "stop"])
+        })
+        directory = NSTemporaryDirectory() + "\(Self.directoryPrefix)\(getpid())-\(UUID().uuidString.prefix(8))"
         password = "pw-" + UUID().uuidString.prefix(12)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(password.utf8).write(to: URL(fileURLWithPath: directory + "/pwfile"))
@@ -121,6 +129,25 @@ public final class PostgresTestServer: Sendable {
     }
 
     let stopArguments: [String]
+
+    static let directoryPrefix = "kubelet-authz-pg-"
+
+    /// The servers and directories of test processes that were killed (`stopAtExit` never
+    /// ran): a directory is named for the process that made it, and one whose process is gone
+    /// is stopped (`stop`, given the directory) and removed. A live process's are left alone,
+    /// as are older directories without a process id.
+    public static func removeStale(in temporary: String, stop: (String) -> Void) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for name in names where name.hasPrefix(directoryPrefix) {
+            let rest = name.dropFirst(directoryPrefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+            // ESRCH: no such process. EPERM means it exists under another user: leave it.
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let dir = temporary.hasSuffix("/") ? temporary + name : temporary + "/" + name
+            stop(dir)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
 
     /// Stops (`fast`) or kills (`immediate`) the server and starts it again on the same port.
     public func restart(after pause: Double = 0, mode: String = "fast") throws {
