@@ -49,7 +49,6 @@ public struct KubeletEnforcementPolicy: Sendable {
             candidates.append(SubjectKey(kind: Subject.userKind, name: review.user))
         }
         candidates += review.groups.map { SubjectKey(kind: Subject.groupKind, name: $0) }
-        let check = "\(ra.verb) nodes/\(ra.subresource)"
         var lapsed: (SubjectKey, Day, GovernanceRecord)? = nil
         for key in candidates {
             guard let record = records[key], Self.approves(record, verb: ra.verb, subresource: ra.subresource, node: ra.name) else { continue }
@@ -59,6 +58,7 @@ public struct KubeletEnforcementPolicy: Sendable {
             }
             return .approved(key)
         }
+        let check = "\(ra.verb) nodes/\(ra.subresource)"
         if let lapsed {
             let (key, day, record) = lapsed
             return .deny(reason: "kubelet-authz: the approval of \(key) for \(check) lapsed after its review date \(day) (\(record.origin.description))")

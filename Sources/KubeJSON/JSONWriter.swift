@@ -10,6 +10,11 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `compact`'s bytes, appended to `out`.
+    public static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
+        write(value, into: &out, indent: nil, level: 0)
+    }
+
     public static func pretty(_ value: JSONValue, indent: Int = 4) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)

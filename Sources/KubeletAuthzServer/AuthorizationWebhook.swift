@@ -16,10 +16,14 @@ public struct AuthorizationWebhook: Sendable {
     let clock: @Sendable () -> Double
 
     public func answer(_ body: Data, now: Double) -> WebhookAnswer {
+        body.withUnsafeBytes { answer(bytes: $0, now: now) }
+    }
+
+    public func answer(bytes body: UnsafeRawBufferPointer, now: Double) -> WebhookAnswer {
         let started = ContinuousClock.now
         var review: SubjectAccessReview
         do {
-            review = try SubjectAccessReview.decode(body)
+            review = try SubjectAccessReview.decode(bytes: body)
         } catch {
             metrics.malformedReviews.increment()
             return WebhookAnswer(status: 400, json: SubjectAccessReviewValidation.badRequest("SubjectAccessReview: \(error)"))
@@ -34,7 +38,10 @@ public struct AuthorizationWebhook: Sendable {
         } else {
             review.status = SubjectAccessReview.Status(allowed: false)
         }
-        let answer = WebhookAnswer(status: 200, json: review.json)
+        var body: [UInt8] = []
+        body.reserveCapacity(1024)
+        review.writeJSON(into: &body)
+        let answer = WebhookAnswer(status: 200, body: body)
         record(review, verdict, at: now)
         metrics.decisionLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
         return answer

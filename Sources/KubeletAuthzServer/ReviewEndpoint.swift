@@ -31,7 +31,7 @@ struct ReviewEndpoint: Sendable {
     func leave() { admission.leave() }
 
     func answer(_ body: ByteBuffer) -> WebhookAnswer {
-        webhook.answer(Data(body.readableBytesView), now: webhook.clock())
+        body.withUnsafeReadableBytes { webhook.answer(bytes: $0, now: webhook.clock()) }
     }
 
     /// Admission and the answer, for a body already read.

@@ -8,8 +8,14 @@ public struct WebhookAnswer: Sendable {
     public var retryAfter: Int?
 
     public init(status: Int, json: JSONValue, retryAfter: Int? = nil) {
+        var body: [UInt8] = []
+        JSONWriter.writeCompact(json, into: &body)
+        self.init(status: status, body: body, retryAfter: retryAfter)
+    }
+
+    public init(status: Int, body: [UInt8], retryAfter: Int? = nil) {
         self.status = status
-        self.body = Array(JSONWriter.compact(json).utf8)
+        self.body = body
         self.retryAfter = retryAfter
     }
 

@@ -60,6 +60,13 @@ extension SubjectAccessReview {
         return try decodeWithJSONDecoder(data)
     }
 
+    /// The same, from bytes that are not copied unless `JSONDecoder` must read them (the
+    /// webhook's request body, in place).
+    public static func decode(bytes: UnsafeRawBufferPointer) throws(DecodeError) -> SubjectAccessReview {
+        if let review = SubjectAccessReviewFieldReader.read(bytes) { return review }
+        return try decodeWithJSONDecoder(Data(bytes))
+    }
+
     /// The reference decoding, which the field reader is held to.
     static func decodeWithJSONDecoder(_ data: Data) throws(DecodeError) -> SubjectAccessReview {
         let wire: Wire

@@ -1,4 +1,7 @@
 import KubeJSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a SubjectAccessReview straight from the request's bytes, for the webhook's hot path.
 ///
@@ -31,25 +34,29 @@ struct SubjectAccessReviewFieldReader {
         var apiVersion: String?, kind: String?, metadata: JSONValue?
         var spec: (ra: SubjectAccessReview.ResourceAttributes?, nra: SubjectAccessReview.NonResourceAttributes?,
                    user: String?, groups: [String]?, group: [String]?, extra: [String: [String]]?, uid: String?)?
-        try object { key, r throws(Unsupported) in
+        var seen = KnownKeys()
+        try members { key, r throws(Unsupported) in
             switch key {
-            case "apiVersion": apiVersion = try r.optionalString()
-            case "kind": kind = try r.optionalString()
-            case "metadata": metadata = try r.isNull() ? nil : r.metadataValue()
+            case "apiVersion": try seen.first(0); apiVersion = try r.optionalString()
+            case "kind": try seen.first(1); kind = try r.optionalString()
+            case "metadata": try seen.first(2); metadata = try r.isNull() ? nil : r.metadataValue()
             case "spec":
+                try seen.first(3)
                 if r.isNull() { spec = nil; return }
                 var s: (ra: SubjectAccessReview.ResourceAttributes?, nra: SubjectAccessReview.NonResourceAttributes?,
                         user: String?, groups: [String]?, group: [String]?, extra: [String: [String]]?, uid: String?)
                 s = (nil, nil, nil, nil, nil, nil, nil)
-                try r.object { key, r throws(Unsupported) in
+                var seenInSpec = KnownKeys()
+                try r.members { key, r throws(Unsupported) in
                     switch key {
-                    case "resourceAttributes": s.ra = try r.isNull() ? nil : r.resourceAttributes()
-                    case "nonResourceAttributes": s.nra = try r.isNull() ? nil : r.nonResourceAttributes()
-                    case "user": s.user = try r.optionalString()
-                    case "groups": s.groups = try r.optionalStrings()
-                    case "group": s.group = try r.optionalStrings()
-                    case "uid": s.uid = try r.optionalString()
+                    case "resourceAttributes": try seenInSpec.first(0); s.ra = try r.isNull() ? nil : r.resourceAttributes()
+                    case "nonResourceAttributes": try seenInSpec.first(1); s.nra = try r.isNull() ? nil : r.nonResourceAttributes()
+                    case "user": try seenInSpec.first(2); s.user = try r.optionalString()
+                    case "groups": try seenInSpec.first(3); s.groups = try r.optionalStrings()
+                    case "group": try seenInSpec.first(4); s.group = try r.optionalStrings()
+                    case "uid": try seenInSpec.first(5); s.uid = try r.optionalString()
                     case "extra":
+                        try seenInSpec.first(6)
                         if r.isNull() { s.extra = nil; return }
                         var extra: [String: [String]] = [:]
                         try r.object { key, r throws(Unsupported) in
@@ -84,15 +91,16 @@ struct SubjectAccessReviewFieldReader {
 
     private mutating func resourceAttributes() throws(Unsupported) -> SubjectAccessReview.ResourceAttributes {
         var r = SubjectAccessReview.ResourceAttributes()
-        try object { key, reader throws(Unsupported) in
+        var seen = KnownKeys()
+        try members { key, reader throws(Unsupported) in
             switch key {
-            case "namespace": r.namespace = try reader.optionalString() ?? ""
-            case "verb": r.verb = try reader.optionalString() ?? ""
-            case "group": r.group = try reader.optionalString() ?? ""
-            case "version": r.version = try reader.optionalString() ?? ""
-            case "resource": r.resource = try reader.optionalString() ?? ""
-            case "subresource": r.subresource = try reader.optionalString() ?? ""
-            case "name": r.name = try reader.optionalString() ?? ""
+            case "namespace": try seen.first(0); r.namespace = try reader.optionalString() ?? ""
+            case "verb": try seen.first(1); r.verb = try reader.optionalString() ?? ""
+            case "group": try seen.first(2); r.group = try reader.optionalString() ?? ""
+            case "version": try seen.first(3); r.version = try reader.optionalString() ?? ""
+            case "resource": try seen.first(4); r.resource = try reader.optionalString() ?? ""
+            case "subresource": try seen.first(5); r.subresource = try reader.optionalString() ?? ""
+            case "name": try seen.first(6); r.name = try reader.optionalString() ?? ""
             // Selectors carry nested nulls the reference reads as empty: left to it.
             case "fieldSelector", "labelSelector":
                 guard reader.isNull() else { throw Unsupported() }
@@ -104,10 +112,11 @@ struct SubjectAccessReviewFieldReader {
 
     private mutating func nonResourceAttributes() throws(Unsupported) -> SubjectAccessReview.NonResourceAttributes {
         var a = SubjectAccessReview.NonResourceAttributes()
-        try object { key, reader throws(Unsupported) in
+        var seen = KnownKeys()
+        try members { key, reader throws(Unsupported) in
             switch key {
-            case "path": a.path = try reader.optionalString() ?? ""
-            case "verb": a.verb = try reader.optionalString() ?? ""
+            case "path": try seen.first(0); a.path = try reader.optionalString() ?? ""
+            case "verb": try seen.first(1); a.verb = try reader.optionalString() ?? ""
             default: try reader.skipValue()
             }
         }
@@ -145,7 +154,71 @@ struct SubjectAccessReviewFieldReader {
         i += 1
     }
 
-    /// Each member in turn; a key seen twice goes to the reference (which one wins is its call).
+    /// A member's name as the body spells it, not copied: the fields the reader knows are
+    /// matched against it by bytes. Names with an escape never get here (the reference reads
+    /// those), so equal bytes are equal names.
+    private struct Key {
+        let start: UnsafePointer<UInt8>
+        let count: Int
+
+        static func ~= (name: StaticString, key: Key) -> Bool {
+            name.utf8CodeUnitCount == key.count && memcmp(name.utf8Start, key.start, key.count) == 0
+        }
+    }
+
+    /// Which of an object's known members were read: one read twice goes to the reference
+    /// (which one wins is its call). Unknown members, skipped, may repeat: the reference
+    /// ignores them too.
+    private struct KnownKeys {
+        private var bits: UInt32 = 0
+
+        mutating func first(_ bit: UInt32) throws(Unsupported) {
+            guard bits & (1 << bit) == 0 else { throw Unsupported() }
+            bits |= 1 << bit
+        }
+    }
+
+    /// Each member of an object whose members are fields, by name without a copy.
+    private mutating func members(_ member: (Key, inout SubjectAccessReviewFieldReader) throws(Unsupported) -> Void) throws(Unsupported) {
+        try expect(UInt8(ascii: "{"))
+        skipSpace()
+        if i < n, p[i] == UInt8(ascii: "}") { i += 1; return }
+        while true {
+            skipSpace()
+            let key = try name()
+            try expect(UInt8(ascii: ":"))
+            try member(key, &self)
+            skipSpace()
+            guard i < n else { throw Unsupported() }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "}") { i += 1; return }
+            throw Unsupported()
+        }
+    }
+
+    /// A member name: as `string()` reads a string (no escapes or control characters, valid
+    /// UTF-8), but left in place.
+    private mutating func name() throws(Unsupported) -> Key {
+        try expect(UInt8(ascii: "\""))
+        let start = i
+        var ascii = true
+        while i < n {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") {
+                let key = Key(start: p + start, count: i - start)
+                i += 1
+                if !ascii, String(validating: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self) == nil { throw Unsupported() }
+                return key
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { throw Unsupported() }
+            if c >= 0x80 { ascii = false }
+            i += 1
+        }
+        throw Unsupported()
+    }
+
+    /// Each member in turn, by a name that becomes a value (`metadata`, `extra`); a name seen
+    /// twice goes to the reference (which one wins is its call).
     private mutating func object(_ member: (String, inout SubjectAccessReviewFieldReader) throws(Unsupported) -> Void) throws(Unsupported) {
         try expect(UInt8(ascii: "{"))
         skipSpace()
@@ -230,7 +303,7 @@ struct SubjectAccessReviewFieldReader {
         skipSpace()
         guard i < n else { throw Unsupported() }
         switch p[i] {
-        case UInt8(ascii: "{"): try object { _, r throws(Unsupported) in try r.skipValue() }
+        case UInt8(ascii: "{"): try members { _, r throws(Unsupported) in try r.skipValue() }
         case UInt8(ascii: "["):
             i += 1
             skipSpace()

@@ -60,7 +60,7 @@ struct SubjectAccessReviewFieldReaderTests {
     static func mutation(of body: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
         var s = String(decoding: body, as: UTF8.self)
         func first(_ a: String, _ b: String) { if let r = s.range(of: a) { s.replaceSubrange(r, with: b) } }
-        switch Int.random(in: 0..<28, using: &rng) {
+        switch Int.random(in: 0..<31, using: &rng) {
         case 0: first("\"user\":\"", "\"user\":\"a\\u0062")
         case 1: first(":", " : "); s = s.replacingOccurrences(of: ",", with: "\n,\t")
         case 2: first("\"groups\":[", "\"groups\":[null,")
@@ -88,9 +88,17 @@ struct SubjectAccessReviewFieldReaderTests {
         case 24: first("\"metadata\":{", "\"metadata\":null,\"m\":{")
         case 25: first("{", "[")
         case 26: first("\"spec\":{", "\"spec\":null,\"s\":{")
+        // Names read by their bytes: a known one twice, an unknown one twice, one not UTF-8.
+        case 27: first("\"resourceAttributes\":{", "\"resourceAttributes\":{\"verb\":\"delete\",")
+        case 28: first("\"spec\":{", "\"spec\":{\"x\":1,\"x\":{\"x\":2,\"x\":3},")
+        case 29: first("\"spec\":{", "\"spec\":{\"\u{00E9}\":1,\"x\u{00FF}\":2,")
         default: first("}", "")
         }
         var bytes = Array(s.utf8)
+        // A name that is not UTF-8: ÿ is C3 BF; C3 followed by "x" is no character.
+        if let r = s.range(of: "\"x\u{00FF}\"") {
+            bytes[s.utf8.distance(from: s.utf8.startIndex, to: r.lowerBound) + 3] = UInt8(ascii: "x")
+        }
         // Now and then a byte that is not UTF-8, or a cut anywhere.
         if Int.random(in: 0..<8, using: &rng) == 0, !bytes.isEmpty {
             bytes[Int.random(in: 0..<bytes.count, using: &rng)] = [0x80, 0xFF, 0xC0, 0x22, 0x5C, 0x7D][Int.random(in: 0..<6, using: &rng)]
