@@ -220,21 +220,12 @@ struct SubjectAccessReviewFieldReader {
     /// Each member in turn, by a name that becomes a value (`metadata`, `extra`); a name seen
     /// twice goes to the reference (which one wins is its call).
     private mutating func object(_ member: (String, inout SubjectAccessReviewFieldReader) throws(Unsupported) -> Void) throws(Unsupported) {
-        try expect(UInt8(ascii: "{"))
-        skipSpace()
-        if i < n, p[i] == UInt8(ascii: "}") { i += 1; return }
         var seen: Set<String> = []
-        while true {
-            skipSpace()
-            let key = try string()
-            guard seen.insert(key).inserted else { throw Unsupported() }
-            try expect(UInt8(ascii: ":"))
-            try member(key, &self)
-            skipSpace()
-            guard i < n else { throw Unsupported() }
-            if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "}") { i += 1; return }
-            throw Unsupported()
+        try members { key, r throws(Unsupported) in
+            // Valid UTF-8 already (`name()`); as a String, names equal by Unicode are one name.
+            let name = String(decoding: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self)
+            guard seen.insert(name).inserted else { throw Unsupported() }
+            try member(name, &r)
         }
     }
 
