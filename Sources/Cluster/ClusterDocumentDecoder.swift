@@ -174,7 +174,8 @@ public enum ClusterDocumentDecoder {
     }
 
     /// Foundation reports JSON syntax errors with a line; for type errors it gives the coding
-    /// path, which we resolve to a line by re-reading the (valid) JSON as YAML.
+    /// path, which `JSONValueLocator` resolves to the line of the deepest value on it that is in
+    /// the document (a file of tens of megabytes is walked, not parsed again).
     static func jsonError(_ error: Error, data: Data, source: String) -> ClusterInputError {
         switch error {
         case DecodingError.dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
@@ -185,7 +186,7 @@ public enum ClusterDocumentDecoder {
             return ClusterInputError(location: SourceLocation(file: source, line: syntax.line), message: "invalid JSON: \(syntax.message)",
                                      column: syntax.column)
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
-            let line = (try? Parser(yaml: String(decoding: data, as: UTF8.self)).singleRoot()).flatMap { root in root.flatMap { locate(ctx.codingPath, in: $0)?.line } }
+            let line = (0...ctx.codingPath.count).reversed().lazy.compactMap { JSONValueLocator.line(of: Array(ctx.codingPath.prefix($0)), in: data) }.first
             return ClusterInputError(location: SourceLocation(file: source, line: line), message: "\(ctx.codingPath.dottedPath): \(ctx.debugDescription)")
         default:
             return ClusterInputError(location: SourceLocation(file: source), message: "invalid JSON: \(error)")

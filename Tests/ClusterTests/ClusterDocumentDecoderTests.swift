@@ -129,13 +129,30 @@ struct ClusterDocumentDecoderTests {
         }
     }
 
-    @Test("a wrongly typed JSON field is located by re-reading as YAML")
+    @Test("a wrongly typed JSON field is located by its coding path")
     func wrongTypeJSON() {
         let text = "{\n \"apiVersion\": \"rbac.authorization.k8s.io/v1\",\n \"kind\": \"ClusterRole\",\n \"metadata\": {\"name\": \"x\"},\n \"rules\": [\n  {\"verbs\": \"get\"}\n ]\n}\n"
         #expect {
             try decode(text, source: "role.json")
         } throws: { error in
             (error as! ClusterInputError).description.hasPrefix("role.json:6: rules[0].verbs:")
+        }
+    }
+
+    /// In a List as `kubectl get -o json` writes it, the line of the item's field, not the List's.
+    @Test func wrongTypeInAListItem() throws {
+        func role(_ name: String, _ verbs: String) -> String {
+            "    {\n      \"apiVersion\": \"rbac.authorization.k8s.io/v1\",\n      \"kind\": \"ClusterRole\",\n"
+                + "      \"metadata\": {\"name\": \"\(name)\"},\n      \"rules\": [\n        {\"resources\": [\"nodes\"],\n         \"verbs\": \(verbs)}\n      ]\n    }"
+        }
+        let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n"
+            + [role("a", "[\"get\"]"), role("b", "[\"get\"]"), role("c", "\"get\"")].joined(separator: ",\n") + "\n  ]\n}\n"
+        let line = 1 + text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"verbs\": \"get\"") }!
+        #expect(line > 20)
+        #expect {
+            try decode(text, source: "roles.json")
+        } throws: { error in
+            (error as! ClusterInputError).description.hasPrefix("roles.json:\(line): ")
         }
     }
 
