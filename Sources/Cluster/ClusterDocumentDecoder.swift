@@ -139,34 +139,18 @@ public enum ClusterDocumentDecoder {
     /// reader (`fast`) or else as a JSON array by JSONDecoder.
     static func decodeInParallel(_ data: Data, layout: JSONItemLayout, fast: Bool) -> [ObjectWire]? {
         let items = layout.items
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
-        let per = (items.count + chunks - 1) / chunks
-        final class Results: @unchecked Sendable {
-            var parts: [[ObjectWire]?]
-            let lock = NSLock()
-            init(_ n: Int) { parts = Array(repeating: nil, count: n) }
-        }
-        let results = Results(chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * per, hi = min(items.count, lo + per)
-            guard lo < hi else {
-                results.lock.lock(); results.parts[c] = []; results.lock.unlock()
-                return
-            }
-            if fast, let read = JSONObjectReader.objects(data, items[lo..<hi]) {
-                results.lock.lock(); results.parts[c] = read; results.lock.unlock()
-                return
-            }
+        let parts = ParallelRuns.map(count: items.count) { range -> [ObjectWire]? in
+            guard let lo = range.first, let hi = range.last.map({ $0 + 1 }) else { return [] }
+            if fast, let read = JSONObjectReader.objects(data, items[lo..<hi]) { return read }
             var slice = Data(capacity: items[hi - 1].end - items[lo].start + 2)
             slice.append(UInt8(ascii: "["))
             slice.append(data[(data.startIndex + items[lo].start)..<(data.startIndex + items[hi - 1].end)])
             slice.append(UInt8(ascii: "]"))
-            let decoded = try? JSONDecoder().decode([ObjectWire].self, from: slice)
-            results.lock.lock(); results.parts[c] = decoded; results.lock.unlock()
+            return try? JSONDecoder().decode([ObjectWire].self, from: slice)
         }
         var all: [ObjectWire] = []
         all.reserveCapacity(items.count)
-        for part in results.parts {
+        for part in parts {
             guard let part else { return nil }
             all += part
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 import RBAC
 
 /// A large List's items turned into snapshot values on every core: one contiguous run of items
@@ -27,44 +28,30 @@ enum ListItemConverter {
         }
         // A typed list's items may omit apiVersion and kind: they come from the list.
         let impliedKind = kind == "List" ? nil : String(kind.dropLast(4))
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
-        let per = (count + chunks - 1) / chunks
         enum Outcome { case unsure, converted(Part), failed(ClusterInputError) }
-        final class Results: @unchecked Sendable {
-            var outcomes: [Outcome]
-            let lock = NSLock()
-            init(_ n: Int) { outcomes = Array(repeating: .unsure, count: n) }
-        }
-        let results = Results(chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = min(count, c * per), hi = min(count, lo + per)
+        let outcomes = ParallelRuns.map(count: count) { range -> Outcome in
             var part = ClusterSnapshot()
             var partContext = context
-            let outcome: Outcome
-            if let objects = read(lo..<hi) {
-                do throws(ClusterInputError) {
-                    for (i, item) in zip(lo..<hi, objects) {
-                        let at = location(i)
-                        guard let kind = item.kind ?? impliedKind, !kind.isEmpty else {
-                            throw ClusterInputError(location: at, message: "items[\(i)]: missing kind")
-                        }
-                        try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? listAPIVersion ?? "", at: at,
-                                                to: &part, context: &partContext)
+            guard let objects = read(range) else { return .unsure }
+            do throws(ClusterInputError) {
+                for (i, item) in zip(range, objects) {
+                    let at = location(i)
+                    guard let kind = item.kind ?? impliedKind, !kind.isEmpty else {
+                        throw ClusterInputError(location: at, message: "items[\(i)]: missing kind")
                     }
-                    outcome = .converted((part, partContext))
-                } catch {
-                    outcome = .failed(error)
+                    try ObjectConverter.add(item, kind: kind, apiVersion: item.apiVersion ?? listAPIVersion ?? "", at: at,
+                                            to: &part, context: &partContext)
                 }
-            } else {
-                outcome = .unsure
+                return .converted((part, partContext))
+            } catch {
+                return .failed(error)
             }
-            results.lock.lock(); results.outcomes[c] = outcome; results.lock.unlock()
         }
         var parts: [Part] = []
-        for outcome in results.outcomes {
+        for outcome in outcomes {
             if case .unsure = outcome { return nil }
         }
-        for outcome in results.outcomes {
+        for outcome in outcomes {
             switch outcome {
             case .unsure: return nil
             case .failed(let error): throw error

@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 import RBAC
 
 /// The fast path for YAML: `YAMLBlockParser`'s tree read straight into `ObjectWire`, field by
@@ -78,25 +79,12 @@ struct YAMLObjectReader {
     private func items(_ items: Node) throws(Unsure) -> ([ObjectWire], [Int]) {
         let count = Int(items.end)
         guard count >= ListItemConverter.parallelFrom else { return try self.items(items, 0..<count) }
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
-        let per = (count + chunks - 1) / chunks
-        // The tree and the bytes are only read; each thread writes its own slot.
-        final class Runs: @unchecked Sendable {
-            let reader: YAMLObjectReader
-            var parts: [([ObjectWire], [Int])?]
-            let lock = NSLock()
-            init(_ reader: YAMLObjectReader, _ n: Int) { self.reader = reader; parts = Array(repeating: nil, count: n) }
-        }
-        let runs = Runs(self, chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = min(count, c * per), hi = min(count, lo + per)
-            let part = try? runs.reader.items(items, lo..<hi)
-            runs.lock.lock(); runs.parts[c] = part; runs.lock.unlock()
-        }
+        // The tree and the bytes are only read; each run builds its own objects.
+        let parts = ParallelRuns.map(count: count) { range in try? self.items(items, range) }
         var objects: [ObjectWire] = [], lines: [Int] = []
         objects.reserveCapacity(count)
         lines.reserveCapacity(count)
-        for part in runs.parts {
+        for part in parts {
             guard let part else { throw Unsure() }
             objects += part.0
             lines += part.1

@@ -1,4 +1,3 @@
-import Dispatch
 import Governance
 import KubeJSON
 
@@ -20,17 +19,10 @@ public enum AIReviewJSON {
     /// The subjects' trees, built on every core in order: the worst case reviews 30k subjects,
     /// all built before the report's first byte is written.
     static func subjects(_ subjects: [AISubjectReview], aiNodeTotal: Int) -> [JSONValue] {
-        var out = [JSONValue](repeating: .null, count: subjects.count)
-        let lanes = min(JSONWriter.itemWorkers, max(1, subjects.count / 64))
-        out.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                for i in (lane * subjects.count / lanes)..<((lane + 1) * subjects.count / lanes) {
-                    slots[i] = subject(subjects[i], aiNodeTotal: aiNodeTotal)
-                }
-            }
-        }
-        return out
+        let runs = min(JSONWriter.itemWorkers, max(1, subjects.count / 64))
+        return ParallelRuns.map(count: subjects.count, runs: runs) { range in
+            range.map { subject(subjects[$0], aiNodeTotal: aiNodeTotal) }
+        }.flatMap { $0 }
     }
 
     static func audit(_ a: AuditRetention) -> JSONValue {
