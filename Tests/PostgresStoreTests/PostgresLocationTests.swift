@@ -96,7 +96,6 @@ struct NIOSSLVerificationSummary: Equatable {
         case .none: "none"
         case .noHostnameVerification: "noHostnameVerification"
         case .fullVerification: "fullVerification"
-        default: "other"
         }
         if case .file(let path)? = c.trustRoots { root = path } else { root = nil }
     }
