@@ -70,11 +70,11 @@ public enum JSONValueLocator {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { break }
                 let key = string()
                 skipSpace()
-                guard let key, i < n, p[i] == UInt8(ascii: ":") else { return found }
+                guard let key, i < n, p[i] == UInt8(ascii: ":") else { break }
                 i += 1
                 skipSpace()
                 if key == name { found = i }
-                guard skipValue() else { return found }
+                guard skipValue() else { break }
                 skipSpace()
                 guard i < n, p[i] == UInt8(ascii: ",") else { break }
                 i += 1
