@@ -18,6 +18,11 @@ struct SubjectAccessReviewFieldReader {
 
     private struct Unsupported: Error {}
 
+    /// How deep a skipped or `metadata` value may nest before the reference reads the body.
+    /// The reader recurses: a 1 MiB body of `[` would otherwise run an event loop's stack out;
+    /// `JSONDecoder` refuses more than 512 levels with an error of its own.
+    static let maxDepth = 64
+
     private init(_ p: UnsafePointer<UInt8>, _ n: Int) {
         self.p = p
         self.n = n
@@ -125,13 +130,14 @@ struct SubjectAccessReviewFieldReader {
 
     /// `metadata` as `JSONValue`'s `Decodable` makes it (keys sorted): objects, strings, bools
     /// and nulls here; numbers and arrays go to the reference.
-    private mutating func metadataValue() throws(Unsupported) -> JSONValue {
+    private mutating func metadataValue(depth: Int = 0) throws(Unsupported) -> JSONValue {
         skipSpace()
         guard i < n else { throw Unsupported() }
         switch p[i] {
         case UInt8(ascii: "{"):
+            guard depth < Self.maxDepth else { throw Unsupported() }
             var pairs: [(String, JSONValue)] = []
-            try object { key, r throws(Unsupported) in pairs.append((key, try r.metadataValue())) }
+            try object { key, r throws(Unsupported) in pairs.append((key, try r.metadataValue(depth: depth + 1))) }
             pairs.sort { $0.0 < $1.0 }
             return .object(pairs)
         case UInt8(ascii: "\""): return .string(try string())
@@ -290,17 +296,20 @@ struct SubjectAccessReviewFieldReader {
 
     /// A member nobody reads (`status`, fields of later API versions): checked, not kept.
     /// Numbers must follow JSON's grammar, as the reference would insist.
-    private mutating func skipValue() throws(Unsupported) {
+    private mutating func skipValue(depth: Int = 0) throws(Unsupported) {
         skipSpace()
         guard i < n else { throw Unsupported() }
         switch p[i] {
-        case UInt8(ascii: "{"): try members { _, r throws(Unsupported) in try r.skipValue() }
+        case UInt8(ascii: "{"):
+            guard depth < Self.maxDepth else { throw Unsupported() }
+            try members { _, r throws(Unsupported) in try r.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
+            guard depth < Self.maxDepth else { throw Unsupported() }
             i += 1
             skipSpace()
             if i < n, p[i] == UInt8(ascii: "]") { i += 1; return }
             while true {
-                try skipValue()
+                try skipValue(depth: depth + 1)
                 skipSpace()
                 guard i < n else { throw Unsupported() }
                 if p[i] == UInt8(ascii: ",") { i += 1; continue }

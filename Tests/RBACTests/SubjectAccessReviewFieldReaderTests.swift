@@ -124,6 +124,23 @@ struct SubjectAccessReviewFieldReaderTests {
         #expect(read > 40)
     }
 
+    /// Deep nesting in a member nobody reads, or in metadata: the reader steps aside before it
+    /// recurses far (a body of a million `[` must not run the stack out), and JSONDecoder decides.
+    @Test(arguments: [10, 63, 64, 65, 600, 200_000])
+    func deepNesting(depth: Int) {
+        let review = String(decoding: Self.realBodies[Self.realBodies.count - 3], as: UTF8.self)
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let deep = String(repeating: open, count: depth) + "1" + String(repeating: close, count: depth)
+            for body in [review.replacingOccurrences(of: "\"status\":", with: "\"x\":\(deep),\"status\":"),
+                         review.replacingOccurrences(of: "\"metadata\":{", with: "\"metadata\":{\"m\":\(deep),")] {
+                let bytes = Array(body.utf8)
+                let fast = Self.viaReader(bytes)
+                if depth > SubjectAccessReviewFieldReader.maxDepth { #expect(fast == nil) }
+                if let fast { #expect(fast == Self.viaDecoder(bytes)) }
+            }
+        }
+    }
+
     @Test("every cut of a real review: the fast path agrees or steps aside")
     func truncated() {
         for body in Self.realBodies {
