@@ -20,8 +20,8 @@ public enum JSONValueLocator {
     }
 
     /// The 1-based line on which the value at `path` starts; nil when the path is not in the
-    /// document. A member repeated in an object is found at its last occurrence, the one
-    /// `JSONDecoder` keeps.
+    /// document. A member repeated in an object is found at its first occurrence, the one
+    /// `JSONDecoder` keeps (swift-foundation sets a key only while it is unset).
     public static func line(of path: [any CodingKey], in data: Data) -> Int? {
         line(of: path.map(Step.init), in: data)
     }
@@ -73,7 +73,7 @@ public enum JSONValueLocator {
                 guard let key, i < n, p[i] == UInt8(ascii: ":") else { break }
                 i += 1
                 skipSpace()
-                if key == name { found = i }
+                if key == name, found == nil { found = i }
                 guard skipValue() else { break }
                 skipSpace()
                 guard i < n, p[i] == UInt8(ascii: ",") else { break }

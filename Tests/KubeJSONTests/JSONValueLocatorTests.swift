@@ -32,8 +32,8 @@ struct JSONValueLocatorTests {
     @Test(arguments: [
         (eventList, [Step.key("items"), .index(1), .key("verb")]),
         ("[\n  {\"a\": 1},\n  {\"a\":\n   \"TARGET\"}\n]", [Step.index(1), .key("a")]),
-        // A repeated member: JSONDecoder keeps the last.
-        ("{\"k\": \"first\",\n \"k\":\n \"TARGET\"}", [Step.key("k")]),
+        // A repeated member: the first, as JSONDecoder keeps it (`repeatedMember` checks that).
+        ("{\"k\":\n \"TARGET\",\n \"k\": \"second\"}", [Step.key("k")]),
         // An escaped key is matched by what it says.
         ("{\"a\\u0062\":\n\"TARGET\"}", [Step.key("ab")]),
         // A dictionary keyed by numbers: an index step names a member when the value is an object.
@@ -56,6 +56,22 @@ struct JSONValueLocatorTests {
             #expect(context.codingPath.count == 3)
             #expect(JSONValueLocator.line(of: context.codingPath, in: Data(Self.eventList.utf8)) == Self.targetLine(Self.eventList))
         }
+    }
+
+    /// Which copy of a repeated member JSONDecoder reads, found by letting it fail on one:
+    /// the line given is the failing copy's.
+    @Test func repeatedMember() throws {
+        struct K: Decodable { let k: Int }
+        for document in ["{\"k\": 1,\n \"k\":\n \"TARGET\"}", "{\"k\":\n \"TARGET\",\n \"k\": 1}"] {
+            let data = Data(document.utf8)
+            do {
+                _ = try JSONDecoder().decode(K.self, from: data)
+            } catch DecodingError.typeMismatch(_, let context) {
+                #expect(JSONValueLocator.line(of: context.codingPath, in: data) == Self.targetLine(document), "\(document)")
+                return
+            }
+        }
+        Issue.record("JSONDecoder read the integer copy both times")
     }
 
     @Test(arguments: [
