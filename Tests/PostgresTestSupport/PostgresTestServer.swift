@@ -133,19 +133,31 @@ public final class PostgresTestServer: Sendable {
     static let directoryPrefix = "kubelet-authz-pg-"
 
     /// The servers and directories of test processes that were killed (`stopAtExit` never
-    /// ran): a directory is named for the process that made it, and one whose process is gone
-    /// is stopped (`stop`, given the directory) and removed. A live process's are left alone,
-    /// as are older directories without a process id.
-    public static func removeStale(in temporary: String, stop: (String) -> Void) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
-        for name in names where name.hasPrefix(directoryPrefix) {
+    /// ran). A directory is named for the process that made it; it is stale when that process
+    /// is gone and nothing in it changed for `quiet` seconds (a process in another PID
+    /// namespace sharing `/tmp` looks gone, but its server writes). Its server is stopped
+    /// (`stop`, given the directory) only when the pid in `data/postmaster.pid` is a process
+    /// whose command line names this directory, so a pid since reused is never signalled. A
+    /// live process's directories are left alone, as are older ones without a process id.
+    public static func removeStale(in temporary: String, quiet: TimeInterval = 600, now: Date = Date(), stop: (String) -> Void) {
+        let files = FileManager.default
+        for name in (try? files.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix(directoryPrefix) {
             let rest = name.dropFirst(directoryPrefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
             // ESRCH: no such process. EPERM means it exists under another user: leave it.
             guard kill(pid, 0) != 0, errno == ESRCH else { continue }
             let dir = temporary.hasSuffix("/") ? temporary + name : temporary + "/" + name
-            stop(dir)
-            try? FileManager.default.removeItem(atPath: dir)
+            let changed = [dir, dir + "/data", dir + "/data/pg_wal", dir + "/server.log"].compactMap {
+                (try? files.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
+            }.max()
+            guard let changed, now.timeIntervalSince(changed) > quiet else { continue }
+            if let pidFile = try? String(contentsOfFile: dir + "/data/postmaster.pid", encoding: .utf8),
+               let server = pidFile.split(separator: "\n").first.flatMap({ pid_t($0.trimmingCharacters(in: .whitespaces)) }),
+               let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(server)/cmdline")),
+               String(decoding: command, as: UTF8.self).contains(dir) {
+                stop(dir)
+            }
+            try? files.removeItem(atPath: dir)
         }
     }
 
