@@ -8,8 +8,8 @@ public enum ParallelRuns {
     /// One run per core, at most 16.
     public static var cores: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16)) }
 
-    /// `body` on each of `runs` consecutive ranges covering `0..<count` (the first ones one item
-    /// longer when `count` does not divide), on every core; its results in range order. An
+    /// `body` on each of `runs` consecutive ranges covering `0..<count` (some one item longer
+    /// than others when `count` does not divide), on every core; its results in range order. An
     /// empty range is still given to `body` when there are more runs than items.
     public static func map<T>(count: Int, runs: Int = cores, _ body: (Range<Int>) -> T) -> [T] {
         let runs = max(1, runs)

@@ -16,6 +16,11 @@ import NIOPosix
 /// Why it is not the default: a pinned loop cannot move away from a CPU that something else
 /// (the API server, on a control-plane node) keeps busy. It is for CPUs given to the webhook:
 /// a Guaranteed pod with whole CPUs under the kubelet's static CPU manager, or a node of its own.
+///
+/// On Linux a thread starts with the affinity of the thread that starts it: a thread started
+/// from a pinned loop would stay on that loop's CPU. The loops are pinned once the policy is
+/// loaded and the store open; in a benchmark run under load, the task pool's threads and the
+/// process's others still ran on every CPU (`EventLoopPinningTests` checks them at start).
 public enum EventLoopPinning {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
