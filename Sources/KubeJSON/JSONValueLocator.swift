@@ -12,10 +12,14 @@ public enum JSONValueLocator {
         case index(Int)
         case key(String)
 
-        /// A coding key with an `intValue` and an array in the document is an element;
-        /// otherwise the key names a member.
+        /// JSONDecoder's key for an element (`intValue` N, named "Index N"), or a member's name.
+        /// A member of a dictionary keyed by numbers keeps its own spelling ("007").
         public init(_ key: any CodingKey) {
-            self = key.intValue.map(Step.index) ?? .key(key.stringValue)
+            if let i = key.intValue, key.stringValue == "Index \(i)" || key.stringValue == String(i) {
+                self = .index(i)
+            } else {
+                self = .key(key.stringValue)
+            }
         }
     }
 

@@ -74,6 +74,18 @@ struct JSONValueLocatorTests {
         Issue.record("JSONDecoder read the integer copy both times")
     }
 
+    /// A dictionary keyed by numbers, as JSONDecoder names its keys: "007" is found as spelt.
+    @Test func numericMemberNames() throws {
+        struct Map: Decodable { let m: [Int: Int] }
+        let document = "{\"m\": {\"7\": 1,\n \"007\":\n \"TARGET\"}}"
+        do {
+            _ = try JSONDecoder().decode(Map.self, from: Data(document.utf8))
+            Issue.record("expected a type error")
+        } catch DecodingError.typeMismatch(_, let context) {
+            #expect(JSONValueLocator.line(of: context.codingPath, in: Data(document.utf8)) == Self.targetLine(document))
+        }
+    }
+
     @Test(arguments: [
         [Step.key("items"), .index(3)],
         [Step.key("nope")],
