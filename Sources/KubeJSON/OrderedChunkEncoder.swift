@@ -1,8 +1,9 @@
 import Foundation
 
 /// Encodes runs of array items on several threads and hands their bytes to the caller strictly
-/// in item order. `scan -o json` of the worst-case cluster spends seconds writing 100k subjects
-/// on one core while the other is idle; here every core encodes.
+/// in item order. `scan -o json` of the worst-case cluster spent seconds writing 100k subjects
+/// on one core while the other was idle; here every core encodes. `evidence -o json` writes its
+/// usage rows through it too.
 ///
 /// Memory stays bounded: at most `window` runs are claimed and not yet handed over, so a
 /// report of hundreds of megabytes is never held whole. Emptied buffers come back to the
@@ -11,7 +12,7 @@ import Foundation
 /// Dedicated threads rather than Dispatch or Swift concurrency: the caller blocks while it
 /// waits for the next run in order, which must never starve a shared pool that the workers
 /// themselves need.
-final class OrderedChunkEncoder: @unchecked Sendable {
+public final class OrderedChunkEncoder: @unchecked Sendable {
     private let count: Int
     private let itemsPerChunk: Int
     private let chunks: Int
@@ -35,7 +36,7 @@ final class OrderedChunkEncoder: @unchecked Sendable {
     /// Calls `encode` for consecutive ranges of `0..<count` (each at most `itemsPerChunk`
     /// items) on `workers` threads, and `emit` on the calling thread with each range's bytes,
     /// in order. `emit` may keep what it is given (it is copied then).
-    static func run(count: Int, itemsPerChunk: Int, workers: Int,
+    public static func run(count: Int, itemsPerChunk: Int, workers: Int,
                     encode: @escaping @Sendable (Range<Int>, inout [UInt8]) -> Void, emit: ([UInt8]) -> Void) {
         let encoder = OrderedChunkEncoder(count: count, itemsPerChunk: max(1, itemsPerChunk),
                                           window: 4 * max(1, workers), encode: encode)

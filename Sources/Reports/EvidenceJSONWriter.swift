@@ -1,4 +1,3 @@
-import Dispatch
 import Evidence
 import KubeJSON
 
@@ -8,9 +7,11 @@ import KubeJSON
 /// aggregating the rows). `EvidenceJSONWriterTests` hold the two to the same bytes.
 public enum EvidenceJSONWriter {
     /// Hands the document to `emit` in pieces of about `chunk` bytes, as `JSONWriter.pretty` does.
-    /// The usage rows are written on every core, `rowsPerPiece` rows a task, eight pieces at a
-    /// time (so memory holds a few pieces, not the document), and emitted in order.
-    public static func write(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, rowsPerPiece: Int = 1024, emit: ([UInt8]) -> Void) {
+    /// The usage rows are written on `workers` threads, `rowsPerPiece` rows a run, a few runs
+    /// per thread at a time (so memory holds a few pieces, not the document), and emitted in
+    /// order (`OrderedChunkEncoder`).
+    public static func write(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, rowsPerPiece: Int = 1024,
+                             workers: Int = JSONWriter.itemWorkers, emit: ([UInt8]) -> Void) {
         // Everything but the usage rows is small: written by `JSONWriter` and indented one level.
         var head = r
         head.usage = []
@@ -27,37 +28,22 @@ public enum EvidenceJSONWriter {
                 out.append(UInt8(ascii: "["))
                 // Rows read in place: a copy of each would retain its seven strings and three collections.
                 r.usage.withUnsafeBufferPointer { usage in
-                    let per = max(1, rowsPerPiece)
-                    let pieces = (usage.count + per - 1) / per
-                    let window = 8
+                    // Every row is written before its run is handed over, and `run` returns
+                    // after the last one: the rows outlive every use.
                     nonisolated(unsafe) let rows = usage
-                    var first = 0
-                    while first < pieces {
-                        let count = min(window, pieces - first)
-                        let start = first
-                        var rendered = [[UInt8]](repeating: [], count: count)
-                        rendered.withUnsafeMutableBufferPointer { slots in
-                            nonisolated(unsafe) let slots = slots
-                            DispatchQueue.concurrentPerform(iterations: count) { j in
-                                let lo = (start + j) * per, hi = min(rows.count, lo + per)
-                                var bytes: [UInt8] = []
-                                bytes.reserveCapacity((hi - lo) * 640)
-                                for k in lo..<hi {
-                                    if k > 0 { bytes.append(UInt8(ascii: ",")) }
-                                    row(rows, k, into: &bytes)
-                                }
-                                slots[j] = bytes
-                            }
+                    OrderedChunkEncoder.run(count: rows.count, itemsPerChunk: max(1, rowsPerPiece), workers: workers, encode: { range, bytes in
+                        bytes.reserveCapacity(range.count * 640)
+                        for k in range {
+                            if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                            row(rows, k, into: &bytes)
                         }
-                        for piece in rendered {
-                            out += piece
-                            if out.count >= chunk {
-                                emit(out)
-                                out.removeAll(keepingCapacity: true)
-                            }
+                    }, emit: { piece in
+                        out += piece
+                        if out.count >= chunk {
+                            emit(out)
+                            out.removeAll(keepingCapacity: true)
                         }
-                        first += count
-                    }
+                    })
                 }
                 out += "\n    ]".utf8
             } else {

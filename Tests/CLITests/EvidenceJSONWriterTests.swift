@@ -34,9 +34,9 @@ struct EvidenceJSONWriterTests {
         return r
     }
 
-    func bytes(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, rowsPerPiece: Int = 1024) -> [UInt8] {
+    func bytes(_ r: EvidenceReport, files: [String], chunk: Int = 1 << 20, rowsPerPiece: Int = 1024, workers: Int = JSONWriter.itemWorkers) -> [UInt8] {
         var out: [UInt8] = []
-        EvidenceJSONWriter.write(r, files: files, chunk: chunk, rowsPerPiece: rowsPerPiece) { out += $0 }
+        EvidenceJSONWriter.write(r, files: files, chunk: chunk, rowsPerPiece: rowsPerPiece, workers: workers) { out += $0 }
         return out
     }
 
@@ -50,6 +50,8 @@ struct EvidenceJSONWriterTests {
             #expect(bytes(r, files: [], chunk: 64) == Array(JSONWriter.pretty(EvidenceOutput.json(r, files: [])).utf8), "rows \(rows), small chunks")
             // Rows written in many pieces on every core (more pieces than are written at once).
             #expect(bytes(r, files: files, rowsPerPiece: 7) == expected, "rows \(rows), pieces of 7 rows")
+            #expect(bytes(r, files: files, rowsPerPiece: 7, workers: 3) == expected, "rows \(rows), pieces of 7 rows, 3 threads")
+            #expect(bytes(r, files: files, rowsPerPiece: 7, workers: 1) == expected, "rows \(rows), pieces of 7 rows, 1 thread")
         }
     }
 }
