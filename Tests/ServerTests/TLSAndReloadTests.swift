@@ -155,6 +155,13 @@ import TestSupport
         let onlyNew = try APIServerClient(port: server.port, pki: second, clientCertificate: false)
         #expect(try await onlyNew.post("/authorize", Self.review).status == 200)
         try await onlyNew.shutdown()
+        // A new connection from a client trusting both CAs verifies the new certificate too:
+        // the workers above may all have connected before the reload and never done so.
+        let bothNew = try APIServerClient(port: server.port, pki: second, clientCertificate: false, trust: bothCAs)
+        var status = ""
+        do { status = String(try await bothNew.post("/authorize", Self.review).status) } catch { status = "\(error)" }
+        try await bothNew.shutdown()
+        #expect(status == "200")
         try await server.stop()
     }
 

@@ -26,7 +26,10 @@ public struct TestPKI: Sendable {
         let dir = Fixtures.temporaryDirectory()
         let now = Date()
         let caKey = P256.Signing.PrivateKey()
-        let caName = try DistinguishedName { CommonName("test-ca") }
+        // A name of its own per CA: two CAs named alike and without key identifiers are told
+        // apart by name only, so a client trusting both (a CA rotation) checks the new
+        // certificate against the old CA and fails with BAD_SIGNATURE.
+        let caName = try DistinguishedName { CommonName("test-ca-\(UUID().uuidString.prefix(8).lowercased())") }
         let ca = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(caKey.publicKey),
             notValidBefore: now - 3600, notValidAfter: now + 2 * 86400, issuer: caName, subject: caName,
