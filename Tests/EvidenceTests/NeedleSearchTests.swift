@@ -103,6 +103,35 @@ struct StringInternerTests {
         #expect(Self.intern(interner, long) == String(decoding: long, as: UTF8.self))
         #expect(interner.count == 1, "the repaired string is kept once, the long one not at all")
     }
+
+    @Test("a string made by an unescaper is found again by its raw bytes, not by what it spells")
+    func madeStrings() {
+        let interner = StringInterner()
+        func unescaped(_ raw: String) -> String {
+            Array(raw.utf8).withUnsafeBufferPointer { b in
+                interner.string(raw: b.baseAddress!, b.count) { p, n in
+                    String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self).replacingOccurrences(of: "\\\"", with: "\"")
+                }
+            }
+        }
+        #expect(unescaped(#"say \"hi\""#) == #"say "hi""#)
+        #expect(Self.intern(interner, Array(#"say "hi""#.utf8)) == #"say "hi""#)
+        #expect(interner.count == 2, "the escaped and the plain spelling are two entries")
+        #expect(unescaped(#"say \"hi\""#) == #"say "hi""#)
+        #expect(interner.count == 2)
+    }
+
+    @Test("the table stops growing at its bound and still answers every string")
+    func bounded() {
+        let interner = StringInterner()
+        let n = StringInterner.maxEntries + 100
+        let wrong = (0..<n).filter { Self.intern(interner, Array("node-\($0)".utf8)) != "node-\($0)" }
+        #expect(wrong.isEmpty)
+        #expect(interner.count == StringInterner.maxEntries)
+        let wrongAgain = (0..<n).reversed().filter { Self.intern(interner, Array("node-\($0)".utf8)) != "node-\($0)" }
+        #expect(wrongAgain.isEmpty)
+        #expect(interner.count == StringInterner.maxEntries)
+    }
 }
 
 /// Where a JSON string ends (the field reader's hot loop, vectorised in C), against a byte-at-a-
