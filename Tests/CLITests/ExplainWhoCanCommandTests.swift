@@ -228,7 +228,10 @@ struct ExecutableTests {
 
     func run(_ args: [String]) throws -> (Int32, String, String) {
         let p = Process()
-        p.executableURL = try #require(Self.binary, "kubelet-authz binary next to the test bundle")
+        // Unwrapped before the assignment: assigned straight to the optional property, the
+        // macro would check the optional itself, which is never nil.
+        let binary: URL = try #require(Self.binary, "kubelet-authz binary next to the test bundle")
+        p.executableURL = binary
         p.arguments = args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
