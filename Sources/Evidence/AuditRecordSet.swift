@@ -57,10 +57,12 @@ public struct AuditRecordSet: Sendable {
     /// Adds a batch the caller gives up: each record is moved in, not copied (a copy retains a
     /// dozen strings, and tens of thousands of records arrive per gigabyte of log).
     public mutating func add(taking rs: consuming [AuditRecord]) {
-        // Room for the batch at once: growing the table a step at a time hashed every key again
-        // at each step.
-        position.reserveCapacity(position.count + rs.count)
-        rs.reverse()  // swaps move; popLast then hands the records out in their original order
+        // Room for the batch at once, and to spare: growing the table a step at a time hashed
+        // every key again at each step, and so did sizing it for exactly each batch in turn.
+        let needed = position.count + rs.count
+        if position.capacity < needed { position.reserveCapacity(max(needed, 2 * position.capacity)) }
+        // Last first: which copy of a record wins does not depend on the order they come in,
+        // and `ordered` sorts.
         while let r = rs.popLast() { add(consume r) }
     }
 

@@ -1,12 +1,12 @@
-import Dispatch
 import Evidence
 import Foundation
 
 /// The evidence database as an ingest into a fresh one uses it: while the database holds
 /// nothing but what this object wrote, every file batch is also kept in memory, and the
-/// database is written on a thread of its own, one commit in flight, while the ingest scans
-/// on. The report is then built from the copy in memory: reading every record back cost as
-/// much as writing them, and the last commit overlaps building the report.
+/// database is written on a thread of its own, commits one after another and at most
+/// `maxInFlight` of them waiting or running, while the ingest scans on. The report is then
+/// built from the copy in memory: reading every record back cost as much as writing them, and
+/// the last commits overlap building the report.
 ///
 /// The copy stands for the database only while nothing else wrote to it: the database held no
 /// evidence of the cluster read when opened, no other writer has changed that evidence since
@@ -22,13 +22,21 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
     private let opened: Database.WriteMark
     /// Records the copy held when they were taken out (`takeRecordsFromCopy`).
     private var takenCount = 0
-    // `mirrored` and `failure` are shared with the commit thread.
+    // `mirrored`, `failure` and `failed` are shared with the commit thread.
     private let lock = NSLock()
     private var mirrored: Bool
     /// The copy's records were handed out (`takeRecordsFromCopy`): reads go to the database.
     private var taken = false
+    /// A commit's failure, until it is thrown (once).
     private var failure: Error?
-    private let inFlight = DispatchGroup()
+    /// A commit failed: the commits queued behind it are not run (each would write a batch
+    /// whose predecessor is missing), and stays so once the failure is thrown.
+    private var failed = false
+    /// Two: when the scan ends, the last batch is handed over at once instead of waiting for the
+    /// commit before it (a tenth of a second of the fleet benchmark with one core idle), and the
+    /// report is built while both land. More would only hold more batches in memory.
+    public static var maxInFlight: Int { 2 }
+    private let line = CommitLine(depth: MirroredEvidenceStore.maxInFlight)
 
     /// Whether the database held nothing of `cluster` when opened (the copy was in use from the
     /// start).
@@ -47,10 +55,14 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
 
     public var isPersistent: Bool { true }
 
-    /// Waits for the commit in flight and throws its failure (once, to whichever call comes
+    /// Waits for every commit in flight and throws a failure (once, to whichever call comes
     /// next: the ingest stops there, as after a synchronous failure).
     public func settle() throws {
-        inFlight.wait()
+        line.waitForAll()
+        try throwFailure()
+    }
+
+    private func throwFailure() throws {
         try lock.withLock {
             if let f = failure {
                 failure = nil
@@ -68,12 +80,15 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
         var copy = batch
         // Prepared before waiting for the commit in flight, so that the two overlap.
         let prepared = database.prepare(copy)
-        try settle()
         guard lock.withLock({ mirrored && !taken }), case .file = copy.input, cluster == nil || copy.cluster == cluster else {
+            // In order: after every commit in flight.
+            try settle()
             lock.withLock { mirrored = false }
             try database.commit(prepared: prepared)
             return
         }
+        line.waitForRoom()
+        try throwFailure()
         // The copy takes the batch first: its checkpoint precondition is the database's while
         // the two hold the same, so a conflict between this process's threads is thrown here,
         // to the caller whose batch it is, and nothing is written.
@@ -83,23 +98,10 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
             for i in copy.records.indices { EvidenceStore.asStored(&copy.records[i]) }
         }
         try memory.commit(consume copy)
-        inFlight.enter()
-        // A thread of its own rather than a dispatch queue: a PostgreSQL commit blocks its
-        // thread on the network, and with the global pool's few threads busy scanning,
-        // libdispatch on Linux adds a thread only at its next check, up to a second later.
-        // One commit is in flight at a time (`settle` above), so this is one thread at a time.
-        // The thread keeps its closure until it is torn down, perhaps after the process means
-        // to exit: the closure holds the job, and the job lets go of this store (and so of the
-        // database, whose close must come before exit) before the commit is counted done.
-        let job = CommitJob(store: self, prepared: prepared)
-        let inFlight = self.inFlight
-        Thread {
-            job.run()
-            inFlight.leave()
-        }.start()
+        line.add(CommitJob(store: self, prepared: prepared))
     }
 
-    private final class CommitJob: @unchecked Sendable {
+    private final class CommitJob: CommitLine.Job, @unchecked Sendable {
         var store: MirroredEvidenceStore?
         var prepared: Database.PreparedBatch?
         init(store: MirroredEvidenceStore, prepared: Database.PreparedBatch) {
@@ -107,15 +109,17 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
             self.prepared = prepared
         }
 
+        /// Lets go of the store (and so of the database, whose close must come before exit)
+        /// before the commit is counted done.
         func run() {
             defer { store = nil; prepared = nil }
-            guard let store, let prepared else { return }
+            guard let store, let prepared, !store.lock.withLock({ store.failed }) else { return }
             do { try store.database.commit(prepared: prepared) } catch {
                 // Another process's commit came between (a conflict), or the database failed:
                 // the copy no longer stands for it. The caller that meets this next stops, or
                 // (a conflict) reads its file again from the stored checkpoint; a lost last
                 // batch shows in `copyHolds()`, after which the caller ingests again.
-                store.lock.withLock { store.failure = error; store.mirrored = false }
+                store.lock.withLock { store.failure = error; store.failed = true; store.mirrored = false }
             }
         }
     }
@@ -142,7 +146,7 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
     public func copyHolds() throws -> Bool {
         try settle()
         guard lock.withLock({ mirrored }) else { return false }
-        let count = try lock.withLock { taken } ? takenCount : memory.recordCount
+        let count = lock.withLock { taken } ? takenCount : memory.recordCount
         return try database.onlyOwnCommits(since: opened, cluster: cluster, records: count)
     }
 
