@@ -311,24 +311,24 @@ public struct AuditIngestor {
         scan.begin(plan.blocks)
         defer { scan.finish() }
         for block in plan.blocks {
-            switch scan.next() {
-            case .success(let one)?:
-                let counts = one.counts
-                ParallelBlockScan.merge(one, after: &position.line, into: &batch.records, malformed: &batch.malformed)
-                position.offset = block.upperBound
-                batch.counts.add(counts)
-                batch.checkpoint = position
-                outcome.counts.add(counts)
-                shared.read(counts, rawBytes: position.offset, of: source, reader)
-            case .failure(let failure)?:
+            let one: ParallelBlockScan.Scanned
+            do throws(LineChunkReader.ReadError) {
+                guard let next = try scan.next() else { preconditionFailure("a scan for every planned block") }
+                one = next
+            } catch {
                 // As in the loop: what was read before the failure is kept.
                 var read = Batch()
                 swap(&read, &batch)
                 if !read.isEmpty { try shared.commit(evidence(read, of: source, identity: identity, continues: continues, after: &after, complete: false)) }
-                throw failure
-            case nil:
-                preconditionFailure("a scan for every planned block")
+                throw error
             }
+            let counts = one.counts
+            ParallelBlockScan.merge(consume one, after: &position.line, into: &batch.records, malformed: &batch.malformed)
+            position.offset = block.upperBound
+            batch.counts.add(counts)
+            batch.checkpoint = position
+            outcome.counts.add(counts)
+            shared.read(counts, rawBytes: position.offset, of: source, reader)
             if batch.counts.bytes >= commitBytes {
                 var full = Batch()
                 swap(&full, &batch)

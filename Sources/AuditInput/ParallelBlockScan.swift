@@ -97,17 +97,22 @@ final class ParallelBlockScan: @unchecked Sendable {
         }
     }
 
-    /// The next block's scan, in file order (nil after the last).
-    func next() -> Result<Scanned, LineChunkReader.ReadError>? {
+    /// The next block's scan, in file order (nil after the last), or the error its read met.
+    /// The scan is moved out, not copied: the caller then owns its records alone and can change
+    /// and move them without a copy of the whole array (a `Result` bound in a `switch` stays
+    /// alive through the case, which left two owners).
+    func next() throws(LineChunkReader.ReadError) -> Scanned? {
         condition.lock()
         defer { condition.unlock() }
         guard taken < blocks.count else { return nil }
         while done[taken] == nil { condition.wait() }
-        let result = done[taken]
-        done[taken] = nil
+        let result = done[taken].take()!
         taken += 1
         condition.broadcast()
-        return result
+        switch consume result {
+        case .success(let scanned): return scanned
+        case .failure(let error): throw error
+        }
     }
 
     /// Stops the threads and waits for them (the file must stay open until they are done).
@@ -125,11 +130,10 @@ final class ParallelBlockScan: @unchecked Sendable {
         begin(blocks)
         defer { finish() }
         var scanned: [Scanned] = []
-        while let result = next() {
-            switch result {
-            case .success(let s): scanned.append(s)
-            case .failure(let e): return (scanned, e)
-            }
+        do throws(LineChunkReader.ReadError) {
+            while let s = try next() { scanned.append(s) }
+        } catch {
+            return (scanned, error)
         }
         return (scanned, nil)
     }

@@ -88,8 +88,31 @@ public struct AuditRecordSet: Sendable {
         richness = []
         position = [:]
         duplicates = 0
-        out.sort(by: AuditRecord.precedes)
+        Self.sortInPlace(&out)
         return out
+    }
+
+    /// Sorts by `AuditRecord.precedes`, moving each record once: the order is worked out on
+    /// indices (the records read in place) and then applied by swaps along its cycles. Sorting
+    /// the records themselves copied them, a dozen strings each, as the sort shuffled them.
+    static func sortInPlace(_ rs: inout [AuditRecord]) {
+        var order = Array(rs.indices)
+        rs.withUnsafeBufferPointer { b in order.sort { AuditRecord.precedes(b[$0], b[$1]) } }
+        // Record `order[i]` goes to place i: follow each cycle from its first place, swapping
+        // the next record of the cycle into the place just filled.
+        // Swapped through the buffer, which moves; Array's own swapAt copied them.
+        rs.withUnsafeMutableBufferPointer { buffer in
+            for start in order.indices where order[start] != start {
+                var place = start
+                while order[place] != start {
+                    let from = order[place]
+                    buffer.swapAt(place, from)
+                    order[place] = place
+                    place = from
+                }
+                order[place] = place
+            }
+        }
     }
 
     public var count: Int { records.count }

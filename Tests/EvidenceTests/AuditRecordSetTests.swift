@@ -1,0 +1,46 @@
+import Evidence
+import Testing
+import TestSupport
+
+/// The set of records an ingest keeps: which copy of a record wins does not depend on the
+/// order the copies come in, and the records come out in `AuditRecord.precedes` order.
+@Suite("The record set")
+struct AuditRecordSetTests {
+    /// `count` records with few distinct times (ties broken by source, then auditID), some
+    /// sent twice with a different richness or from another line.
+    static func records(_ count: Int, seed: UInt64) -> [AuditRecord] {
+        var rng = SplitMix(state: seed)
+        var out: [AuditRecord] = []
+        for k in 0..<count {
+            let time = 1_800_000_000 + Double(Int.random(in: 0..<40, using: &rng))
+            let id = Int.random(in: 0..<10, using: &rng) == 0 && k > 0 ? out[Int.random(in: 0..<out.count, using: &rng)].auditID : "id-\(k)"
+            let original = out.first { $0.auditID == id }
+            let stage = Bool.random(using: &rng) ? "ResponseComplete" : "ResponseStarted"
+            let decision: AuditRecord.Decision = [.allow, .deny, .unknown].randomElement(using: &rng)!
+            let line = Int.random(in: 1..<500, using: &rng)
+            out.append(AuditRecord(auditID: id, path: .kubelet, time: original?.time ?? time,
+                                   timestamp: original?.timestamp ?? AuditTimestamp.text(time), level: "RequestResponse", stage: stage,
+                                   user: Bool.random(using: &rng) ? "system:serviceaccount:monitoring:agent" : nil,
+                                   groups: ["system:authenticated"], uid: nil, podName: nil, credentialID: nil,
+                                   node: original?.node ?? "node-\(Int.random(in: 0..<5, using: &rng))", verb: "get", subresource: "pods",
+                                   kubeletPath: nil, decision: decision, reason: "", code: 201, cluster: "",
+                                   source: .file(path: ["/a.log", "/b.log"].randomElement(using: &rng)!, line: line, offset: line * 100)))
+        }
+        return out
+    }
+
+    @Test("batches taken whole give the set that records added one by one give, in the same order", arguments: [1, 2, 3])
+    func takenEqualsAdded(seed: UInt64) {
+        let all = Self.records(3000, seed: seed)
+        var oneByOne = AuditRecordSet()
+        oneByOne.add(contentsOf: all)
+        var taken = AuditRecordSet()
+        for start in stride(from: 0, to: all.count, by: 700) { taken.add(taking: Array(all[start..<min(start + 700, all.count)])) }
+        #expect(oneByOne.duplicates > 100)
+        #expect(taken.duplicates == oneByOne.duplicates)
+        let expected = oneByOne.ordered
+        #expect(expected == expected.sorted(by: AuditRecord.precedes))
+        #expect(taken.takeOrdered() == expected)
+        #expect(taken.count == 0)
+    }
+}
