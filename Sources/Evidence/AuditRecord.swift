@@ -66,6 +66,23 @@ public struct AuditRecord: Hashable, Sendable {
         return cluster.isEmpty ? key : key + "\u{1F}" + cluster
     }
 
+    /// `makeRequestKey`'s UTF-8, written over `bytes`: a store writing tens of thousands of
+    /// rows reuses one buffer rather than joining four strings per row.
+    public static func writeRequestKey(into bytes: inout [UInt8], timestamp: String, auditID: String, node: String, path: Path, cluster: String) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: timestamp.utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: auditID.utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: node.utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: path.rawValue.utf8)
+        if !cluster.isEmpty {
+            bytes.append(0x1F)
+            bytes.append(contentsOf: cluster.utf8)
+        }
+    }
+
     /// Time order, then file order: the order the kubelet made its checks. Compares the cheap
     /// fields first (sorting tens of thousands of records).
     public static func precedes(_ a: AuditRecord, _ b: AuditRecord) -> Bool {

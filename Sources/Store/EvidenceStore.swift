@@ -233,13 +233,22 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                      < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
             """)
         let records = batch.records
+        // The request key and the groups are assembled in buffers kept from row to row, not in
+        // new strings.
+        var key: [UInt8] = [], groups: [UInt8] = []
         // Stored fields only (`records[i].requestKey` would copy the record, two dozen retains).
         for i in records.indices {
-            raw.bind(1, AuditRecord.makeRequestKey(timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
-                                                   path: records[i].path, cluster: records[i].cluster))
+            AuditRecord.writeRequestKey(into: &key, timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
+                                        path: records[i].path, cluster: records[i].cluster)
+            raw.bind(1, utf8: key)
             raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
             raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
-            raw.bind(8, records[i].user); raw.bind(9, records[i].groups.joined(separator: "\n")); raw.bind(10, records[i].uid)
+            groups.removeAll(keepingCapacity: true)
+            for (k, group) in records[i].groups.enumerated() {
+                if k > 0 { groups.append(0x0A) }
+                groups.append(contentsOf: group.utf8)
+            }
+            raw.bind(8, records[i].user); raw.bind(9, utf8: groups); raw.bind(10, records[i].uid)
             raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
             raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
             raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)

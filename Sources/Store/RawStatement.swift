@@ -39,6 +39,15 @@ final class RawStatement {
         }
     }
 
+    /// Text from UTF-8 bytes (a buffer the caller reuses from row to row).
+    func bind(_ i: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
+            }
+        }
+    }
+
     func bind(_ i: Int32, _ v: Int?) {
         guard let v else { sqlite_nio_sqlite3_bind_null(stmt, i); return }
         sqlite_nio_sqlite3_bind_int64(stmt, i, Int64(v))

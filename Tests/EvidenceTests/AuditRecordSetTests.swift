@@ -44,3 +44,17 @@ struct AuditRecordSetTests {
         #expect(taken.count == 0)
     }
 }
+
+@Suite("Request keys")
+struct RequestKeyTests {
+    @Test("the bytes a store binds spell makeRequestKey, with and without a cluster, whatever the characters")
+    func bytesSpellTheKey() {
+        var bytes: [UInt8] = [0x41, 0x42]  // left over from a row before
+        for (timestamp, id, node, path, cluster) in [("2026-11-27T07:42:40.123456Z", "9f1c-é", "gpu-node-1", AuditRecord.Path.kubelet, ""),
+                                                     ("", "", "", .apiserverProxy, "prod-eu"), ("t", "中", "n\u{1F}x", .kubelet, "é")] {
+            AuditRecord.writeRequestKey(into: &bytes, timestamp: timestamp, auditID: id, node: node, path: path, cluster: cluster)
+            #expect(String(decoding: bytes, as: UTF8.self)
+                    == AuditRecord.makeRequestKey(timestamp: timestamp, auditID: id, node: node, path: path, cluster: cluster))
+        }
+    }
+}
