@@ -161,26 +161,10 @@ public enum UsageAggregator {
     /// thousand nodes, a handful of everything else) and the rows sorted by their ranks: sorting
     /// tens of thousands of rows by their strings cost more than building them. Ranks follow
     /// `String`'s own `<` and `==`, so the order is the key's.
-    static func sortedByKey(_ input: consuming [UsageRow]) -> [UsageRow] {
+    /// - Parameter parallelFrom: from this many rows on, the five fields are ranked at once on
+    ///   the cores (the ranks were the one stretch of the report left on one core).
+    static func sortedByKey(_ input: consuming [UsageRow], parallelFrom: Int = 4096) -> [UsageRow] {
         var rows = input  // moved, not copied: the caller gives the rows up
-        /// Each row's rank among the distinct values of one field: one hash per row, then the
-        /// distinct values sorted.
-        func ranks<T: Hashable>(_ values: [T], by less: (T, T) -> Bool) -> [Int] {
-            var id: [T: Int] = [:]
-            var distinct: [T] = []
-            var ids: [Int] = []
-            ids.reserveCapacity(values.count)
-            for v in values {
-                if let k = id[v] { ids.append(k) } else {
-                    id[v] = distinct.count
-                    ids.append(distinct.count)
-                    distinct.append(v)
-                }
-            }
-            var rank = [Int](repeating: 0, count: distinct.count)
-            for (r, k) in distinct.indices.sorted(by: { less(distinct[$0], distinct[$1]) }).enumerated() { rank[k] = r }
-            return ids.map { rank[$0] }
-        }
         struct Subject: Hashable { let kind: String, namespace: String, name: String }
         // Each field taken out of the rows in one pass, read in place (a copy of a row would
         // retain its seven strings and three collections).
@@ -192,12 +176,24 @@ public enum UsageAggregator {
                 subresources.append(rows[i].key.subresource); verbs.append(rows[i].key.verb)
             }
         }
-        let subject = ranks(subjects) { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) }
-        // `Path`'s order is its raw value's, as in `UsageRow.Key.<`.
-        let path = ranks(paths) { $0.rawValue < $1.rawValue }
-        let node = ranks(nodes, by: <)
-        let subresource = ranks(subresources, by: <)
-        let verb = ranks(verbs, by: <)
+        let fieldRanks: [@Sendable () -> [Int]] = [
+            { [subjects] in Self.ranks(subjects) { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) } },
+            // `Path`'s order is its raw value's, as in `UsageRow.Key.<`.
+            { [paths] in Self.ranks(paths) { $0.rawValue < $1.rawValue } },
+            { [nodes] in Self.ranks(nodes, by: <) },
+            { [subresources] in Self.ranks(subresources, by: <) },
+            { [verbs] in Self.ranks(verbs, by: <) },
+        ]
+        var ranked = [[Int]](repeating: [], count: fieldRanks.count)
+        if rows.count >= parallelFrom {
+            ranked.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: fieldRanks.count) { k in out[k] = fieldRanks[k]() }
+            }
+        } else {
+            for k in fieldRanks.indices { ranked[k] = fieldRanks[k]() }
+        }
+        let (subject, path, node, subresource, verb) = (ranked[0], ranked[1], ranked[2], ranked[3], ranked[4])
         struct Rank: Comparable {
             let subject: Int, path: Int, node: Int, subresource: Int, verb: Int
             static func < (a: Rank, b: Rank) -> Bool {
@@ -223,6 +219,25 @@ public enum UsageAggregator {
             }
         }
         return rows
+    }
+
+    /// Each row's rank among the distinct values of one field: one hash per row, then the
+    /// distinct values sorted.
+    static func ranks<T: Hashable>(_ values: [T], by less: (T, T) -> Bool) -> [Int] {
+        var id: [T: Int] = [:]
+        var distinct: [T] = []
+        var ids: [Int] = []
+        ids.reserveCapacity(values.count)
+        for v in values {
+            if let k = id[v] { ids.append(k) } else {
+                id[v] = distinct.count
+                ids.append(distinct.count)
+                distinct.append(v)
+            }
+        }
+        var rank = [Int](repeating: 0, count: distinct.count)
+        for (r, k) in distinct.indices.sorted(by: { less(distinct[$0], distinct[$1]) }).enumerated() { rank[k] = r }
+        return ids.map { rank[$0] }
     }
 
     /// Adds record `rs[i]`, read in place: passing the record (`rs[i]`) to a function copies it,

@@ -40,5 +40,8 @@ struct UsageOrderTests {
         let expected = rows.sorted { $0.key < $1.key }
         #expect(UsageAggregator.sortedByKey(rows) == expected)
         #expect(UsageAggregator.sortedByKey(rows.reversed()) == expected)
+        // The fields ranked at once, on the cores.
+        #expect(UsageAggregator.sortedByKey(rows, parallelFrom: 0) == expected)
+        #expect(UsageAggregator.sortedByKey(rows.reversed(), parallelFrom: 0) == expected)
     }
 }
