@@ -43,8 +43,10 @@ final class ParallelBlockScan: @unchecked Sendable {
     private var stopped = false
     private let running = DispatchGroup()
     /// Blocks scanned ahead of the caller at most: it merges and commits while the threads
-    /// scan on, and what waits for it stays small.
-    static let ahead = 16
+    /// scan on, and what waits for it stays small (the records of 512 MiB of log, a few MB).
+    /// At 16 the threads caught up with the caller while it handed a batch over and stood
+    /// idle; the fleet benchmark ran 3 % faster at 64, and no faster at 256.
+    static let ahead = 64
 
     /// Starts scanning `blocks` on the threads; `next` hands out the scans in order.
     func begin(_ blocks: [Range<Int>]) {
