@@ -188,9 +188,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
 
     public func commit(_ batch: consuming EvidenceBatch) throws {
         let batch = batch  // a closure cannot capture a consuming parameter
-        let rows = EncodedAuditRows(batch.records)
         try lock.withLock {
-            try db.transaction { try write(batch, rows: rows) }
+            try db.transaction { try write(batch) }
         }
     }
 
@@ -198,28 +197,14 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     /// loss, which a re-readable file can afford and an acknowledged webhook batch cannot.
     public func commitDurably(_ batch: consuming EvidenceBatch) throws {
         let batch = batch
-        let rows = EncodedAuditRows(batch.records)
         try lock.withLock {
             try db.execute("PRAGMA synchronous = FULL")
             defer { try? db.execute("PRAGMA synchronous = NORMAL") }
-            try db.transaction { try write(batch, rows: rows) }
+            try db.transaction { try write(batch) }
         }
     }
 
-    func commit(encoded prepared: PreparedBatch) throws {
-        try lock.withLock {
-            try db.transaction { try write(prepared.batch, rows: prepared.rows) }
-        }
-    }
-
-    /// A batch prepared for `commit(prepared:)`: its rows encoded, its records let go.
-    public struct PreparedBatch: Sendable {
-        let batch: EvidenceBatch
-        let rows: EncodedAuditRows
-    }
-
-    /// `batch.records` is not read: the rows are `rows`.
-    private func write(_ batch: EvidenceBatch, rows: EncodedAuditRows) throws {
+    private func write(_ batch: EvidenceBatch) throws {
         // Inside the transaction, which holds the write lock from its start: no other writer
         // can move the checkpoint between this check and the commit.
         switch batch.input {
@@ -247,7 +232,35 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                    AND (excluded.source_file, excluded.source_line, COALESCE(excluded.source_batch, ''))
                      < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
             """)
-        try rows.insert(with: raw)
+        let records = batch.records
+        // The request key and the groups are assembled in buffers kept from row to row, not in
+        // new strings.
+        var key: [UInt8] = [], groups: [UInt8] = []
+        // Stored fields only (`records[i].requestKey` would copy the record, two dozen retains).
+        for i in records.indices {
+            AuditRecord.writeRequestKey(into: &key, timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
+                                        path: records[i].path, cluster: records[i].cluster)
+            raw.bind(1, utf8: key)
+            raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
+            raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
+            groups.removeAll(keepingCapacity: true)
+            for (k, group) in records[i].groups.enumerated() {
+                if k > 0 { groups.append(0x0A) }
+                groups.append(contentsOf: group.utf8)
+            }
+            raw.bind(8, records[i].user); raw.bind(9, utf8: groups); raw.bind(10, records[i].uid)
+            raw.bind(11, records[i].podName); raw.bind(12, records[i].credentialID); raw.bind(13, records[i].node)
+            raw.bind(14, records[i].verb); raw.bind(15, records[i].subresource); raw.bind(16, records[i].kubeletPath)
+            raw.bind(17, records[i].decision.rawValue); raw.bind(18, records[i].reason); raw.bind(19, records[i].code)
+            raw.bind(20, records[i].source.name); raw.bind(21, records[i].source.line)
+            raw.bind(22, AuditRecord.richnessOf(hasUser: records[i].user != nil, decision: records[i].decision, stage: records[i].stage))
+            raw.bind(23, records[i].cluster)
+            switch records[i].source {
+            case .file(_, _, let offset): raw.bind(24, offset); raw.bind(25, nil as String?)
+            case .stream(_, let id): raw.bind(24, nil as Int?); raw.bind(25, id)
+            }
+            try raw.run()
+        }
         let bad = try db.prepare("INSERT OR IGNORE INTO malformed_line (cluster, source_file, line, reason) VALUES (?, ?, ?, ?)")
         for m in batch.malformed {
             bad.bind(1, batch.cluster); bad.bind(2, m.file); bad.bind(3, m.line); bad.bind(4, m.reason)

@@ -33,16 +33,9 @@ public protocol MirrorableEvidenceDatabase: EvidenceWriter, EvidenceReader, AnyO
 }
 
 extension EvidenceStore: MirrorableEvidenceDatabase {
-    /// The rows encoded here, on the ingest's thread, and the records let go: the copy in
-    /// memory then holds them alone.
-    public func prepare(_ batch: consuming EvidenceBatch) -> PreparedBatch {
-        var batch = batch
-        let rows = EncodedAuditRows(batch.records)
-        batch.records = []
-        return PreparedBatch(batch: batch, rows: rows)
-    }
+    public func prepare(_ batch: consuming EvidenceBatch) -> EvidenceBatch { batch }
 
-    public func commit(prepared: consuming PreparedBatch) throws { try commit(encoded: prepared) }
+    public func commit(prepared: consuming EvidenceBatch) throws { try commit(prepared) }
 
     /// SQLite's `PRAGMA data_version`, which changes when another connection commits to the file.
     public func writeMark() throws -> Int { try dataVersion() }

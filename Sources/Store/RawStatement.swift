@@ -39,10 +39,13 @@ final class RawStatement {
         }
     }
 
-    /// Text that stays where it is until the statement has run (`SQLITE_STATIC`: SQLite does not
-    /// copy it).
-    func bindStatic(_ i: Int32, text: UnsafeRawPointer, length: Int) {
-        _ = sqlite_nio_sqlite3_bind_text(stmt, i, text.assumingMemoryBound(to: CChar.self), Int32(length), nil)
+    /// Text from UTF-8 bytes (a buffer the caller reuses from row to row).
+    func bind(_ i: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
+            }
+        }
     }
 
     func bind(_ i: Int32, _ v: Int?) {
