@@ -61,8 +61,10 @@ public struct AuditRecordSet: Sendable {
         // every key again at each step, and so did sizing it for exactly each batch in turn.
         let needed = position.count + rs.count
         if position.capacity < needed { position.reserveCapacity(max(needed, 2 * position.capacity)) }
-        // Last first: which copy of a record wins does not depend on the order they come in,
-        // and `ordered` sorts.
+        // In their order: between equally rich copies from the same source (one stream batch)
+        // the first stays, as in the database, and records `precedes` cannot tell apart keep
+        // their order. Swaps move; popLast then hands the records out first to last.
+        rs.reverse()
         while let r = rs.popLast() { add(consume r) }
     }
 

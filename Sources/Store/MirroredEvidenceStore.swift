@@ -76,7 +76,13 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
         return try database.checkpoint(path: path, cluster: cluster)
     }
 
+    /// One `commit` at a time: the room it waits for, the copy and the line of commits then
+    /// see the batches in one order.
+    private let committing = NSLock()
+
     public func commit(_ batch: consuming EvidenceBatch) throws {
+        committing.lock()
+        defer { committing.unlock() }
         var copy = batch
         // Prepared before waiting for the commit in flight, so that the two overlap.
         let prepared = database.prepare(copy)

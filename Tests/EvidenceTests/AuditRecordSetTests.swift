@@ -1,4 +1,6 @@
 import Evidence
+import Foundation
+import Store
 import Testing
 import TestSupport
 
@@ -42,6 +44,37 @@ struct AuditRecordSetTests {
         #expect(expected == expected.sorted(by: AuditRecord.precedes))
         #expect(taken.takeOrdered() == expected)
         #expect(taken.count == 0)
+    }
+}
+
+extension AuditRecordSetTests {
+    static func review(node: String, reason: String) -> AuditRecord {
+        AuditRecord(auditID: "same-id", path: .kubelet, time: 1_800_000_000, timestamp: AuditTimestamp.text(1_800_000_000),
+                    level: "RequestResponse", stage: "ResponseComplete", user: "system:serviceaccount:monitoring:agent",
+                    groups: [], uid: nil, podName: nil, credentialID: nil, node: node, verb: "get", subresource: "pods",
+                    kubeletPath: nil, decision: .allow, reason: reason, code: 201, cluster: "", source: .stream(name: "webhook", batch: "b-1"))
+    }
+
+    /// One stream batch: every record has the same source, so neither richness nor source tells
+    /// equal copies apart. The first stays, as the database keeps it (its upsert replaces only a
+    /// richer copy or one from an earlier source), and records that `precedes` cannot order keep
+    /// the order they came in.
+    @Test("within one source the first of equal copies stays, and ties keep their order")
+    func firstOfEqualCopies() throws {
+        let batch = [Self.review(node: "n1", reason: "first"), Self.review(node: "n1", reason: "second"),
+                     Self.review(node: "n2", reason: "other node"), Self.review(node: "n0", reason: "third node")]
+        var taken = AuditRecordSet()
+        taken.add(taking: batch)
+        var oneByOne = AuditRecordSet()
+        oneByOne.add(contentsOf: batch)
+        #expect(taken.duplicates == 1)
+        let ordered = taken.takeOrdered()
+        #expect(ordered.map(\.reason) == ["first", "other node", "third node"])
+        #expect(oneByOne.ordered == ordered)
+        // The database keeps the same copy.
+        let database = try EvidenceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("e.sqlite").path)
+        try database.commit(EvidenceBatch(cluster: "", input: .stream(name: "webhook", batch: "b-1"), records: batch))
+        #expect(try database.records(since: nil).filter { $0.node == "n1" }.map(\.reason) == ["first"])
     }
 }
 
