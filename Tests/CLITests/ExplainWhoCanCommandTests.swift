@@ -224,14 +224,9 @@ struct BadClusterInputTests {
 
 @Suite("The built executable")
 struct ExecutableTests {
-    static var binary: URL? { BuiltExecutable.kubeletAuthz }
-
     func run(_ args: [String]) throws -> (Int32, String, String) {
         let p = Process()
-        // Unwrapped before the assignment: assigned straight to the optional property, the
-        // macro would check the optional itself, which is never nil.
-        let binary: URL = try #require(Self.binary, "kubelet-authz binary next to the test bundle")
-        p.executableURL = binary
+        p.executableURL = try BuiltExecutable.required()
         p.arguments = args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -43,10 +43,7 @@ struct EventLoopPinningTests {
     /// The real process: its event-loop threads (NIO's shared group, "NIO-SGLTN-…") each on one
     /// CPU, the first ones this process may use, in order; the others left free.
     @Test func servePinsItsEventLoops() async throws {
-        guard let binary = BuiltExecutable.kubeletAuthz else {
-            Issue.record("kubelet-authz binary next to the test bundle not found")
-            return
-        }
+        let binary = try BuiltExecutable.required()
         let dir = Fixtures.temporaryDirectory()
         let log = dir.appendingPathComponent("serve.log").path
         let server = try ServerProcess(binary: binary, store: nil, log: log, extra: ["--pin-event-loops"])

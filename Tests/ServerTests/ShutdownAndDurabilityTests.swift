@@ -62,10 +62,7 @@ struct SplitBody {
     /// before is kept, the interrupted one is not acknowledged, and its resends (the API server
     /// retries it) store it once.
     @Test func sigkillLosesNothingAcknowledgedAndStoresRetriesOnce() async throws {
-        guard let binary = BuiltExecutable.kubeletAuthz else {
-            Issue.record("kubelet-authz binary next to the test bundle not found")
-            return
-        }
+        let binary = try BuiltExecutable.required()
         let dir = Fixtures.temporaryDirectory()
         let dbPath = dir.appendingPathComponent("evidence.db").path
         let batches = try AuditWebhookTests.batches()

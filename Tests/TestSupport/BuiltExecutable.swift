@@ -10,4 +10,14 @@ public enum BuiltExecutable {
         }
         return nil
     }
+
+    public struct NotFound: Error, CustomStringConvertible {
+        public var description: String { "kubelet-authz binary next to the test bundle not found" }
+    }
+
+    /// `kubeletAuthz`, or an error that fails the test when it was not built.
+    public static func required() throws -> URL {
+        guard let url = kubeletAuthz else { throw NotFound() }
+        return url
+    }
 }
