@@ -158,8 +158,9 @@ final class ParallelBlockScan: @unchecked Sendable {
             swap(&records, &block.records)
         } else {
             // Moved, not copied: `append(contentsOf:)` retains every string of every record and
-            // the block's array then releases them all.
-            block.records.reverse()
+            // the block's array then releases them all. Reversed through the buffer, whose
+            // swaps move (`Array`'s own copy both records).
+            block.records.withUnsafeMutableBufferPointer { $0.reverse() }
             while let r = block.records.popLast() { records.append(consume r) }
         }
         malformed.append(contentsOf: block.malformed)

@@ -55,17 +55,34 @@ public struct AuditRecordSet: Sendable {
     public mutating func add<S: Sequence>(contentsOf rs: S) where S.Element == AuditRecord { for r in rs { add(r) } }
 
     /// Adds a batch the caller gives up: each record is moved in, not copied (a copy retains a
-    /// dozen strings, and tens of thousands of records arrive per gigabyte of log).
+    /// dozen strings, and tens of thousands of records arrive per gigabyte of log). The array
+    /// must be held by the caller alone (else see `add(copying:)`).
     public mutating func add(taking rs: consuming [AuditRecord]) {
-        // Room for the batch at once, and to spare: growing the table a step at a time hashed
-        // every key again at each step, and so did sizing it for exactly each batch in turn.
-        let needed = position.count + rs.count
-        if position.capacity < needed { position.reserveCapacity(max(needed, 2 * position.capacity)) }
+        reserve(rs.count)
         // In their order: between equally rich copies from the same source (one stream batch)
         // the first stays, as in the database, and records `precedes` cannot tell apart keep
-        // their order. Swaps move; popLast then hands the records out first to last.
-        rs.reverse()
+        // their order. Reversed through the buffer, whose swaps move (`Array`'s own copy both
+        // records); popLast then hands the records out first to last.
+        rs.withUnsafeMutableBufferPointer { $0.reverse() }
         while let r = rs.popLast() { add(consume r) }
+    }
+
+    /// Adds a batch someone else holds too (the database's commit of it): each record is copied
+    /// in, in order. Taking it (`add(taking:)`) would copy the whole array before moving a record.
+    public mutating func add(copying rs: [AuditRecord]) {
+        reserve(rs.count)
+        for i in rs.indices { add(rs[i]) }
+    }
+
+    /// Room for a batch at once, and to spare: growing the table a step at a time hashed every
+    /// key again at each step, and so did sizing it for exactly each batch in turn.
+    private mutating func reserve(_ more: Int) {
+        let needed = position.count + more
+        if position.capacity < needed { position.reserveCapacity(max(needed, 2 * position.capacity)) }
+        // Geometrically, as `append` grows them: reserving exactly, batch after batch, would move
+        // every record at every batch.
+        if records.capacity < records.count + more { records.reserveCapacity(max(records.count + more, 2 * records.capacity)) }
+        if richness.capacity < richness.count + more { richness.reserveCapacity(max(richness.count + more, 2 * richness.capacity)) }
     }
 
     /// Drops the records `drop` picks (a stream batch sent again replaces its records); the

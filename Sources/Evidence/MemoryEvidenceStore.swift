@@ -35,7 +35,11 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
         lock.withLock { files[FileKey(cluster: cluster, path: path)]?.checkpoint }
     }
 
-    public func commit(_ batch: consuming EvidenceBatch) throws {
+    public func commit(_ batch: consuming EvidenceBatch) throws { try commit(batch, recordsShared: false) }
+
+    /// - Parameter recordsShared: the batch's records are held elsewhere too (a database's
+    ///   commit of the same batch): they are copied into the set, not moved.
+    public func commit(_ batch: consuming EvidenceBatch, recordsShared: Bool) throws {
         // Moved, not copied, all the way into the set: a second reference to the records would
         // make the set copy them all (a dozen strings each) before taking them.
         var batch = consume batch
@@ -56,7 +60,7 @@ public final class MemoryEvidenceStore: EvidenceWriter, EvidenceReader, @uncheck
             let filed = EvidenceSource.malformedName(stream: name, batch: id)
             malformed = malformed.filter { $0.key.file != filed || $0.key.cluster != cluster }
         }
-        set.add(taking: consume records)
+        if recordsShared { set.add(copying: records) } else { set.add(taking: consume records) }
         for m in batch.malformed where malformed[Place(cluster: cluster, file: m.file, line: m.line)] == nil {
             malformed[Place(cluster: cluster, file: m.file, line: m.line)] = m.reason
         }

@@ -98,7 +98,16 @@ public struct EvidenceLoading {
             case .sqlite(let path):
                 let database: EvidenceStore
                 do { database = try EvidenceStore(path: path) } catch { throw InputError(error.description) }
-                (summary, target, report) = try ingest(sources, into: database, with: ingestor, ingested: ingested)
+                // A new database's first load is written in place (`beginFirstLoad`); every
+                // commit is in when `ingest` returns, or has failed.
+                let inPlace = try database.beginFirstLoad()
+                do {
+                    (summary, target, report) = try ingest(sources, into: database, with: ingestor, ingested: ingested)
+                } catch {
+                    if inPlace { try? database.endFirstLoad() }
+                    throw error
+                }
+                if inPlace { try database.endFirstLoad() }
             case .postgres(let url, let environment):
                 let database: PostgresEvidenceStore
                 do { database = try PostgresEvidenceStore(url: url, environment: environment) } catch { throw InputError(error.description) }

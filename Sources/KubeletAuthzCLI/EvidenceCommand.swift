@@ -58,7 +58,7 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         }
         let (report, files) = try store.load(logs: logs, allowEmpty: allowEmpty, cluster: name, timings: timings)
         switch output {
-        case .format(.table): ConsoleIO.out(EvidenceOutput.table(report))
+        case .format(.table): EvidenceTableWriter.write(report) { ConsoleIO.out(bytes: $0) }
         case .format(.json):
             EvidenceJSONWriter.write(report, files: files) { ConsoleIO.out(bytes: $0) }
             ConsoleIO.out("\n")

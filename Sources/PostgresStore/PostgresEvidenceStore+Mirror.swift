@@ -9,6 +9,9 @@ import Store
 /// store knows the ids of its own commits: rows of the cluster with any other id, or fewer
 /// rows than the copy holds (a delete), mean another writer was there.
 extension PostgresEvidenceStore: MirrorableEvidenceDatabase {
+    /// Prepared batches hold the records encoded, not the records.
+    public static var preparedBatchHoldsRecords: Bool { false }
+
     /// How many commits this store had recorded: those after it are the copy's. Recording starts
     /// with the first mark.
     public func writeMark() throws -> Int {

@@ -46,23 +46,47 @@ public enum EvidenceOutput {
         ])
     }
 
+    /// `evidence -o table` as one string (`EvidenceTableWriter` writes the same bytes as it goes).
     public static func table(_ r: EvidenceReport) -> String {
+        var out = tableHead(r)
+        var t = Table(headers: tableHeaders)
+        r.usage.withUnsafeBufferPointer { rows in
+            for k in rows.indices { t.rows.append(tableCells(rows, k)) }
+        }
+        out += r.usage.isEmpty ? "No kubelet access found in the audit log.\n" : t.render()
+        out += tableTail(r)
+        return out
+    }
+
+    static let tableHeaders = ["KIND", "NAMESPACE", "NAME", "PATH", "NODE", "SUBRESOURCE", "VERB", "ALLOWED", "DENIED", "UNKNOWN", "LAST SEEN", "NOTE"]
+
+    /// What the table says before its rows: what was read, and when.
+    static func tableHead(_ r: EvidenceReport) -> String {
         var out = "Read \(r.counts.events) events (\(r.counts.lines) lines, \(r.counts.bytes / 1_000_000) MB): \(r.counts.kubeletReviews) kubelet SubjectAccessReview events (\(r.uniqueKubeletReviews) reviews), \(r.counts.nodeProxy) API-server node-proxy events (\(r.uniqueNodeProxy) requests), \(r.counts.malformed) malformed lines.\n"
         if let w = r.window { out += "Evidence window: \(AuditTimestamp.text(w.first)) – \(AuditTimestamp.text(w.last))\n" }
         out += "\n"
-        var t = Table(headers: ["KIND", "NAMESPACE", "NAME", "PATH", "NODE", "SUBRESOURCE", "VERB", "ALLOWED", "DENIED", "UNKNOWN", "LAST SEEN", "NOTE"])
-        for u in r.usage {
-            var note: [String] = []
-            if !u.fallbackFor.isEmpty {
-                note.append((u.onlyViaFallback ? "only via fallback for " : "fallback for ") + u.fallbackFor.keys.sorted().joined(separator: ","))
-            }
-            if u.key.path == .apiserverProxy && !u.kubeletPaths.isEmpty { note.append(u.kubeletPaths.sorted().prefix(3).joined(separator: " ")) }
-            t.rows.append([u.key.subjectKind, u.key.subjectNamespace.isEmpty ? "-" : u.key.subjectNamespace, u.key.subjectName,
-                           u.key.path == .kubelet ? "kubelet" : "apiserver", u.key.node, u.key.subresource, u.key.verb.isEmpty ? "\"\"" : u.key.verb,
-                           String(u.allowed), String(u.denied), String(u.unknown), AuditTimestamp.text(u.lastSeen), note.joined(separator: "; ")])
+        return out
+    }
+
+    /// Row `k`'s cells, the row read in place (passing `rows[k]` on copies it, retaining its
+    /// seven strings and three collections).
+    static func tableCells(_ rows: UnsafeBufferPointer<UsageRow>, _ k: Int) -> [String] {
+        var note: [String] = []
+        if !rows[k].fallbackFor.isEmpty {
+            let only = UsageRow.isOnlyViaFallback(allowed: rows[k].allowed, fallbackFor: rows[k].fallbackFor)
+            note.append((only ? "only via fallback for " : "fallback for ") + rows[k].fallbackFor.keys.sorted().joined(separator: ","))
         }
-        out += r.usage.isEmpty ? "No kubelet access found in the audit log.\n" : t.render()
-        out += "\nBLIND SPOTS\n"
+        if rows[k].key.path == .apiserverProxy && !rows[k].kubeletPaths.isEmpty { note.append(rows[k].kubeletPaths.sorted().prefix(3).joined(separator: " ")) }
+        return [rows[k].key.subjectKind, rows[k].key.subjectNamespace.isEmpty ? "-" : rows[k].key.subjectNamespace, rows[k].key.subjectName,
+                rows[k].key.path == .kubelet ? "kubelet" : "apiserver", rows[k].key.node, rows[k].key.subresource,
+                rows[k].key.verb.isEmpty ? "\"\"" : rows[k].key.verb,
+                String(rows[k].allowed), String(rows[k].denied), String(rows[k].unknown), AuditTimestamp.text(rows[k].lastSeen),
+                note.joined(separator: "; ")]
+    }
+
+    /// What the table says after its rows: blind spots and malformed lines.
+    static func tableTail(_ r: EvidenceReport) -> String {
+        var out = "\nBLIND SPOTS\n"
         for b in r.blindSpots { out += "- \(b.message)\(b.location.map { " [\($0)]" } ?? "")\n" }
         if !r.malformed.isEmpty {
             out += "\nMALFORMED LINES (\(r.counts.malformed))\n"

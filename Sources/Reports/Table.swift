@@ -9,34 +9,43 @@ public struct Table: Sendable {
     }
 
     public func render() -> String {
-        let all = [headers] + rows
-        // Widths in Characters, as a terminal shows them. Most cells are ASCII, whose width is
-        // their byte count: counting Characters cost more than the rest of a large table.
-        let cellWidths = all.map { $0.map(Self.width) }
         var widths = [Int](repeating: 0, count: headers.count)
-        for row in cellWidths {
-            for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
-        }
+        Self.widen(&widths, by: headers)
+        for row in rows { Self.widen(&widths, by: row) }
         var out: [UInt8] = []
-        for (r, row) in all.enumerated() {
-            let start = out.count
-            var ascii = true
-            for (i, cell) in row.enumerated() {
-                out.append(contentsOf: cell.utf8)
-                ascii = ascii && Self.isPlainASCII(cell)
-                if i < row.count - 1 { out.append(contentsOf: repeatElement(0x20, count: widths[i] - cellWidths[r][i] + 3)) }
-            }
-            if ascii {
-                while out.count > start && out.last == 0x20 { out.removeLast() }
-            } else {
-                // Trailing spaces by Character, as before (a space can end a longer Character).
-                var line = String(decoding: out[start...], as: UTF8.self)
-                while line.hasSuffix(" ") { line.removeLast() }
-                out.replaceSubrange(start..., with: line.utf8)
-            }
-            out.append(0x0A)
-        }
+        Self.appendLine(headers, widths: widths, into: &out)
+        for row in rows { Self.appendLine(row, widths: widths, into: &out) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Widens `widths` (one per header) to fit `row`'s cells, in Characters as a terminal shows
+    /// them. Most cells are ASCII, whose width is their byte count: counting Characters cost
+    /// more than the rest of a large table.
+    static func widen(_ widths: inout [Int], by row: [String]) {
+        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], width(cell)) }
+    }
+
+    /// One line: each cell but the last padded to its column's width and three spaces, trailing
+    /// spaces dropped, a newline. Rows may be shorter than the headers (the last cell is never
+    /// padded).
+    static func appendLine(_ row: [String], widths: [Int], into out: inout [UInt8]) {
+        let start = out.count
+        var ascii = true
+        for (i, cell) in row.enumerated() {
+            out.append(contentsOf: cell.utf8)
+            let plain = isPlainASCII(cell)
+            ascii = ascii && plain
+            if i < row.count - 1 { out.append(contentsOf: repeatElement(0x20, count: widths[i] - (plain ? cell.utf8.count : cell.count) + 3)) }
+        }
+        if ascii {
+            while out.count > start && out.last == 0x20 { out.removeLast() }
+        } else {
+            // Trailing spaces by Character, as before (a space can end a longer Character).
+            var line = String(decoding: out[start...], as: UTF8.self)
+            while line.hasSuffix(" ") { line.removeLast() }
+            out.replaceSubrange(start..., with: line.utf8)
+        }
+        out.append(0x0A)
     }
 
     /// True when every byte is ASCII and none is a carriage return (which with a line feed

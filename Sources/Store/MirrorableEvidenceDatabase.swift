@@ -16,6 +16,11 @@ public protocol MirrorableEvidenceDatabase: EvidenceWriter, EvidenceReader, AnyO
     /// done on the ingest's thread while the commit before is still in flight.
     func prepare(_ batch: consuming EvidenceBatch) -> PreparedBatch
 
+    /// Whether a prepared batch holds the batch's records as they are (SQLite binds them at
+    /// commit) rather than encoded: the copy in memory then copies them in, where it would
+    /// otherwise take them over.
+    static var preparedBatchHoldsRecords: Bool { get }
+
     /// `commit`, of a prepared batch.
     func commit(prepared: consuming PreparedBatch) throws
 
@@ -34,6 +39,8 @@ public protocol MirrorableEvidenceDatabase: EvidenceWriter, EvidenceReader, AnyO
 
 extension EvidenceStore: MirrorableEvidenceDatabase {
     public func prepare(_ batch: consuming EvidenceBatch) -> EvidenceBatch { batch }
+
+    public static var preparedBatchHoldsRecords: Bool { true }
 
     public func commit(prepared: consuming EvidenceBatch) throws { try commit(prepared) }
 

@@ -103,7 +103,7 @@ public final class MirroredEvidenceStore<Database: MirrorableEvidenceDatabase>: 
         if changes {
             for i in copy.records.indices { EvidenceStore.asStored(&copy.records[i]) }
         }
-        try memory.commit(consume copy)
+        try memory.commit(consume copy, recordsShared: Database.preparedBatchHoldsRecords)
         line.add(CommitJob(store: self, prepared: prepared))
     }
 

@@ -31,10 +31,20 @@ final class SQLiteConnection {
         }
         handle = db
         // Another process writing the same file: wait for it rather than fail at once.
-        sqlite_nio_sqlite3_busy_timeout(db, 10_000)
+        sqlite_nio_sqlite3_busy_timeout(db, Self.busyTimeout)
     }
 
     deinit { sqlite_nio_sqlite3_close_v2(handle) }
+
+    /// How long a call waits for another connection's lock before failing with SQLITE_BUSY.
+    static let busyTimeout: Int32 = 10_000
+
+    /// `body` without waiting for other connections' locks: busy is then an answer, not a wait.
+    func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        sqlite_nio_sqlite3_busy_timeout(handle, 0)
+        defer { sqlite_nio_sqlite3_busy_timeout(handle, Self.busyTimeout) }
+        return try body()
+    }
 
     /// Runs statements that take no parameters (schema changes, pragmas); rows are dropped.
     func execute(_ sql: String) throws(Failure) {

@@ -267,5 +267,17 @@ struct ExecutableTests {
         let fromStore = try EvidenceStore(path: db).records(since: nil)
         #expect(fromStore.count > 5)
         #expect(fromCopy == fromStore)
+        // A new database's first load is written in place; a second load into it goes through
+        // the write-ahead log, which the close folds back in.
+        let log = dir.appendingPathComponent("more.log")
+        try Data(RepeatedAuditLog.withOddGroups().utf8).write(to: log)
+        let second = try run(["evidence", log.path, "--store", db, "-o", "json"])
+        #expect(second.0 == 0, "\(second.2)")
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
+        let secondCopy = dir.appendingPathComponent("copy2.sqlite").path
+        try FileManager.default.copyItem(atPath: db, toPath: secondCopy)
+        let both = try EvidenceStore(path: db).records(since: nil)
+        #expect(both.count > fromStore.count)
+        #expect(try EvidenceStore(path: secondCopy).records(since: nil) == both)
     }
 }

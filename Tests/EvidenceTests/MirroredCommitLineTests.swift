@@ -27,6 +27,7 @@ struct MirroredCommitLineTests {
         var offsetsStarted: [Int] { lock.withLock { started } }
 
         func prepare(_ batch: consuming EvidenceBatch) -> EvidenceBatch { batch }
+        static var preparedBatchHoldsRecords: Bool { true }
         func commit(prepared batch: consuming EvidenceBatch) throws {
             guard case .file(_, _, let checkpoint, _, _) = batch.input else { return try store.commit(batch) }
             let n = lock.withLock { started.append(checkpoint.offset); return started.count }
