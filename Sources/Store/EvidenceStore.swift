@@ -282,11 +282,14 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                      < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
             """)
         let records = batch.records
+        // One copy per request: a log holds most kubelet reviews twice (RequestReceived and
+        // ResponseComplete), and the upsert of the second found the first and rewrote it.
+        let kept = AuditRecordSet.keptCopies(records)
         // The request key and the groups are assembled in buffers kept from row to row, not in
         // new strings.
         var key: [UInt8] = [], groups: [UInt8] = []
         // Stored fields only (`records[i].requestKey` would copy the record, two dozen retains).
-        for i in records.indices {
+        for i in records.indices where kept[i] {
             AuditRecord.writeRequestKey(into: &key, timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
                                         path: records[i].path, cluster: records[i].cluster)
             raw.bind(1, utf8: key)

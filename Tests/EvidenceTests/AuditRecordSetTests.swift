@@ -44,6 +44,38 @@ struct AuditRecordSetTests {
         #expect(expected == expected.sorted(by: AuditRecord.precedes))
         #expect(taken.takeOrdered() == expected)
         #expect(taken.count == 0)
+        // Copied in (a batch the database holds too): the same set.
+        var copied = AuditRecordSet()
+        for start in stride(from: 0, to: all.count, by: 700) { copied.add(copying: Array(all[start..<min(start + 700, all.count)])) }
+        #expect(copied.duplicates == oneByOne.duplicates)
+        #expect(copied.takeOrdered() == expected)
+    }
+
+    /// The SQLite store writes only the copies `keptCopies` keeps: one per request, the one the
+    /// set keeps (and the upsert would have left), whatever order the copies come in.
+    @Test("keptCopies keeps one copy per request, the one the set keeps", arguments: [1, 2, 3])
+    func keptCopiesAreTheSetsRecords(seed: UInt64) throws {
+        var batch = Self.records(3000, seed: seed)
+        for shuffled in [false, true] {
+            if shuffled {
+                var rng = SplitMix(state: seed &* 31)
+                batch.shuffle(using: &rng)
+            }
+            let kept = AuditRecordSet.keptCopies(batch)
+            #expect(kept.count == batch.count)
+            var set = AuditRecordSet()
+            set.add(contentsOf: batch)
+            #expect(kept.filter { !$0 }.count == set.duplicates)
+            #expect(set.duplicates > 100)
+            let keptRecords = batch.indices.filter { kept[$0] }.map { batch[$0] }
+            #expect(keptRecords.sorted(by: AuditRecord.precedes) == set.ordered, "shuffled: \(shuffled)")
+        }
+        // And the database, given the whole batch, holds those.
+        let database = try EvidenceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("e.sqlite").path)
+        try database.commit(EvidenceBatch(cluster: "", input: .stream(name: "webhook", batch: "b-1"), records: batch))
+        var set = AuditRecordSet()
+        set.add(contentsOf: batch)
+        #expect(try database.records(since: nil) == set.ordered)
     }
 }
 
