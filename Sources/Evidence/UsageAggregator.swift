@@ -133,6 +133,9 @@ public enum UsageAggregator {
         var lastGroups: [[String]] = []
         // By caller: a few hundred callers make tens of thousands of rows.
         var subjects: [String: (kind: String, name: String, namespace: String)] = [:]
+        // A new row's groups, shared by every row that starts with the same list (a caller's
+        // rows on every node): one set each, not one per row.
+        var groupSets: [[String]: Set<String>] = [:]
         for i in indices {
             guard let user = rs[i].user else { continue }
             let raw = RawKey(user: user, path: rs[i].path, node: rs[i].node, subresource: rs[i].subresource, verb: rs[i].verb)
@@ -145,9 +148,18 @@ public enum UsageAggregator {
                 let s = subjects[user] ?? subject(of: user)
                 subjects[user] = s
                 lastGroups.append([])
-                rows.append(UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
-                                                       node: raw.node, subresource: raw.subresource, verb: raw.verb),
-                                     firstSeen: rs[i].time, lastSeen: rs[i].time))
+                var row = UsageRow(key: UsageRow.Key(subjectKind: s.kind, subjectName: s.name, subjectNamespace: s.namespace, path: raw.path,
+                                                     node: raw.node, subresource: raw.subresource, verb: raw.verb),
+                                   firstSeen: rs[i].time, lastSeen: rs[i].time)
+                if !rs[i].groups.isEmpty {
+                    let groups = rs[i].groups
+                    if let shared = groupSets[groups] { row.groups = shared } else {
+                        row.groups = Set(groups)
+                        groupSets[groups] = row.groups
+                    }
+                    lastGroups[at] = groups
+                }
+                rows.append(row)
             }
             // Updated in place: copying a row out and back would copy its sets each time.
             let newGroups = rs[i].groups != lastGroups[at]

@@ -69,5 +69,6 @@ struct EvidenceCommand: AsyncParsableCommand, DocumentedByExamples {
         timings.report()
         let c = report.counts
         ConsoleIO.err("Summary: \(c.events) events, \(c.kubeletReviews) kubelet reviews, \(c.nodeProxy) node-proxy requests, \(c.malformed) malformed lines, \(report.usage.count) usage rows\n")
+        BackgroundRelease.discard(consume report)
     }
 }
