@@ -1,3 +1,4 @@
+import Evidence
 import Foundation
 
 /// Makes each distinct short string once and hands out that one copy afterwards. The fields of
@@ -141,23 +142,5 @@ public final class StringInterner {
         oldEntry.deallocate()
     }
 
-    /// FNV-1a over 8-byte words, then a final mix: fast on the short keys seen here. Not
-    /// resistant to chosen collisions, which cost only speed (the table is bounded).
-    static func hash(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(length)
-        let raw = UnsafeRawPointer(p)
-        var i = 0
-        while i + 8 <= length {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-            h ^= h >> 29
-            i += 8
-        }
-        while i < length {
-            h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3
-            i += 1
-        }
-        h ^= h >> 32
-        h = h &* 0xd6e8_feb8_6659_fd93
-        return h ^ (h >> 32)
-    }
+    static func hash(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 { ByteHash.of(p, length) }
 }

@@ -16,12 +16,6 @@ public struct AuditRecordSet: Sendable {
             idHash = UInt64(bitPattern: Int64(r.auditID.hashValue))
         }
 
-        /// Record `i`'s key, its fields read in place (`Key(rs[i])` copies the whole record).
-        init(_ rs: UnsafeBufferPointer<AuditRecord>, _ i: Int) {
-            auditID = rs[i].auditID; timestamp = rs[i].timestamp; node = rs[i].node; path = rs[i].path; cluster = rs[i].cluster
-            idHash = UInt64(bitPattern: Int64(auditID.hashValue))
-        }
-
         static func == (a: Key, b: Key) -> Bool {
             a.idHash == b.idHash && a.auditID == b.auditID && a.timestamp == b.timestamp && a.node == b.node && a.path == b.path
                 && a.cluster == b.cluster
@@ -89,31 +83,6 @@ public struct AuditRecordSet: Sendable {
         // every record at every batch.
         if records.capacity < records.count + more { records.reserveCapacity(max(records.count + more, 2 * records.capacity)) }
         if richness.capacity < richness.count + more { richness.reserveCapacity(max(richness.count + more, 2 * richness.capacity)) }
-    }
-
-    /// Which of a batch's records a store keeps: false for each copy of a request that another
-    /// copy in the batch beats (the richer, or the earlier by source, as `add` decides and the
-    /// databases' upserts do). Writing only the kept ones leaves the database as writing all
-    /// in turn would, without an upsert that finds its row and rewrites it per extra copy.
-    public static func keptCopies(_ rs: [AuditRecord]) -> [Bool] {
-        var kept = [Bool](repeating: true, count: rs.count)
-        var position: [Key: Int] = [:]
-        position.reserveCapacity(rs.count)
-        rs.withUnsafeBufferPointer { rs in
-            for i in rs.indices {
-                let key = Key(rs, i)
-                guard let j = position[key] else { position[key] = i; continue }
-                let rich = AuditRecord.richnessOf(hasUser: rs[i].user != nil, decision: rs[i].decision, stage: rs[i].stage)
-                let held = AuditRecord.richnessOf(hasUser: rs[j].user != nil, decision: rs[j].decision, stage: rs[j].stage)
-                if rich > held || (rich == held && rs[i].source.precedes(rs[j].source)) {
-                    kept[j] = false
-                    position[key] = i
-                } else {
-                    kept[i] = false
-                }
-            }
-        }
-        return kept
     }
 
     /// Drops the records `drop` picks (a stream batch sent again replaces its records); the

@@ -172,61 +172,24 @@ public final class PostgresEvidenceStore: EvidenceWriter, EvidenceReader, @unche
     /// The batch's records, one per request (its winning copy), as indices into `records` in
     /// request-key order, with their keys: PostgreSQL's upsert takes each key once per
     /// statement, and writers that insert keys in one order do not deadlock on each other. Keys
-    /// are written into one buffer and compared as bytes (the order of `String.utf8`), the
-    /// records read in place: a key string per record, and a copy of every record in a new
-    /// array, cost a fifth of a second per gigabyte of log on the ingest's thread.
+    /// are written into one buffer (`RequestKeyBatch`) and compared as bytes (the order of
+    /// `String.utf8`), the records read in place: a key string per record, and a copy of every
+    /// record in a new array, cost a fifth of a second per gigabyte of log on the ingest's thread.
     static func keyOrder(_ records: [AuditRecord]) -> (order: [Int], keys: [String]) {
-        // One copy per request as the record set tells requests apart; two requests whose
-        // parts join into the same key (a part holding the separator) are one row below.
-        let kept = AuditRecordSet.keptCopies(records)
-        var arena: [UInt8] = [], spans: [Range<Int>] = [], indices: [Int] = []
-        var key: [UInt8] = []
-        records.withUnsafeBufferPointer { rs in
-            for i in rs.indices where kept[i] {
-                AuditRecord.writeRequestKey(into: &key, timestamp: rs[i].timestamp, auditID: rs[i].auditID, node: rs[i].node,
-                                            path: rs[i].path, cluster: rs[i].cluster)
-                spans.append(arena.count..<arena.count + key.count)
-                arena.append(contentsOf: key)
-                indices.append(i)
-            }
-        }
-        var byKey = Array(spans.indices)
-        var order: [Int] = [], keys: [String] = []
-        arena.withUnsafeBufferPointer { a in
+        let batch = RequestKeyBatch(records)
+        var byKey = records.indices.filter { batch.kept[$0] }
+        var keys: [String] = []
+        batch.bytes.withUnsafeBufferPointer { a in
             guard let base = a.baseAddress else { return }
-            func compare(_ x: Int, _ y: Int) -> Int32 {
+            let spans = batch.spans
+            byKey.sort { x, y in
                 let l = spans[x], r = spans[y]
                 let c = memcmp(base + l.lowerBound, base + r.lowerBound, min(l.count, r.count))
-                return c != 0 ? c : (l.count == r.count ? 0 : (l.count < r.count ? -1 : 1))
+                return c != 0 ? c < 0 : l.count < r.count
             }
-            // Equal keys by their place in the batch, so the fold below meets them in order.
-            byKey.sort { x, y in
-                let c = compare(x, y)
-                return c != 0 ? c < 0 : x < y
-            }
-            records.withUnsafeBufferPointer { rs in
-                var previous: Int?
-                for k in byKey {
-                    if let p = previous, compare(p, k) == 0 {
-                        // The same key as the row before: the copy the upsert would keep.
-                        if replaces(rs, indices[k], order[order.count - 1]) { order[order.count - 1] = indices[k] }
-                        continue
-                    }
-                    order.append(indices[k])
-                    keys.append(String(decoding: UnsafeBufferPointer(rebasing: a[spans[k]]), as: UTF8.self))
-                    previous = k
-                }
-            }
+            keys = byKey.map { String(decoding: UnsafeBufferPointer(rebasing: a[spans[$0]]), as: UTF8.self) }
         }
-        return (order, keys)
-    }
-
-    /// The rule of the upsert below, and of the SQLite store: the richer copy, then the earlier
-    /// source. The records are read in place.
-    static func replaces(_ rs: UnsafeBufferPointer<AuditRecord>, _ new: Int, _ old: Int) -> Bool {
-        let a = AuditRecord.richnessOf(hasUser: rs[new].user != nil, decision: rs[new].decision, stage: rs[new].stage)
-        let b = AuditRecord.richnessOf(hasUser: rs[old].user != nil, decision: rs[old].decision, stage: rs[old].stage)
-        return a > b || (a == b && rs[new].source.precedes(rs[old].source))
+        return (byKey, keys)
     }
 
     /// Takes the lock and returns the transaction's id as the rows it writes show it in `xmin`

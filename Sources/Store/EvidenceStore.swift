@@ -282,17 +282,15 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
                      < (audit_record.source_file, audit_record.source_line, COALESCE(audit_record.source_batch, '')))
             """)
         let records = batch.records
-        // One copy per request: a log holds most kubelet reviews twice (RequestReceived and
-        // ResponseComplete), and the upsert of the second found the first and rewrote it.
-        let kept = AuditRecordSet.keptCopies(records)
-        // The request key and the groups are assembled in buffers kept from row to row, not in
-        // new strings.
-        var key: [UInt8] = [], groups: [UInt8] = []
+        // One copy per request, its key written once: a log holds most kubelet reviews twice
+        // (RequestReceived and ResponseComplete), and the upsert of the second found the first
+        // and rewrote it.
+        let keys = RequestKeyBatch(records)
+        // The groups are assembled in a buffer kept from row to row, not in new strings.
+        var groups: [UInt8] = []
         // Stored fields only (`records[i].requestKey` would copy the record, two dozen retains).
-        for i in records.indices where kept[i] {
-            AuditRecord.writeRequestKey(into: &key, timestamp: records[i].timestamp, auditID: records[i].auditID, node: records[i].node,
-                                        path: records[i].path, cluster: records[i].cluster)
-            raw.bind(1, utf8: key)
+        for i in records.indices where keys.kept[i] {
+            keys.bytes.withUnsafeBufferPointer { raw.bind(1, utf8: UnsafeBufferPointer(rebasing: $0[keys.spans[i]])) }
             raw.bind(2, records[i].auditID); raw.bind(3, records[i].path.rawValue)
             raw.bind(4, records[i].time); raw.bind(5, records[i].timestamp); raw.bind(6, records[i].level); raw.bind(7, records[i].stage)
             groups.removeAll(keepingCapacity: true)

@@ -30,21 +30,24 @@ final class RawStatement {
     // MARK: Binding (parameters count from 1)
 
     func bind(_ i: Int32, _ s: String?) {
-        guard var s else { sqlite_nio_sqlite3_bind_null(stmt, i); return }
-        s.withUTF8 { u in
-            u.withMemoryRebound(to: CChar.self) { c in
-                // An empty string has no storage; SQLite still wants a pointer for '' (not NULL).
-                _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
-            }
+        guard let s else { sqlite_nio_sqlite3_bind_null(stmt, i); return }
+        // In place where the string's UTF-8 is contiguous (a native string, as every one here):
+        // `withUTF8` is mutating, and the copy it needs cost a retain and a release per value.
+        if s.utf8.withContiguousStorageIfAvailable({ bind(i, utf8: $0) }) == nil {
+            var copy = s
+            copy.withUTF8 { bind(i, utf8: $0) }
         }
     }
 
     /// Text from UTF-8 bytes (a buffer the caller reuses from row to row).
     func bind(_ i: Int32, utf8 bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { u in
-            u.withMemoryRebound(to: CChar.self) { c in
-                _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
-            }
+        bytes.withUnsafeBufferPointer { bind(i, utf8: $0) }
+    }
+
+    func bind(_ i: Int32, utf8 u: UnsafeBufferPointer<UInt8>) {
+        u.withMemoryRebound(to: CChar.self) { c in
+            // An empty string has no storage; SQLite still wants a pointer for '' (not NULL).
+            _ = sqlite_nio_sqlite3_bind_text(stmt, i, c.baseAddress ?? Self.empty, Int32(c.count), Self.transient)
         }
     }
 

@@ -51,9 +51,10 @@ struct AuditRecordSetTests {
         #expect(copied.takeOrdered() == expected)
     }
 
-    /// The SQLite store writes only the copies `keptCopies` keeps: one per request, the one the
-    /// set keeps (and the upsert would have left), whatever order the copies come in.
-    @Test("keptCopies keeps one copy per request, the one the set keeps", arguments: [1, 2, 3])
+    /// The stores write only the copies `RequestKeyBatch` keeps: one per request, the one the
+    /// set keeps (and the upserts would have left), whatever order the copies come in; each
+    /// record's key is its `requestKey`.
+    @Test("RequestKeyBatch keeps one copy per request, the one the set keeps", arguments: [1, 2, 3])
     func keptCopiesAreTheSetsRecords(seed: UInt64) throws {
         var batch = Self.records(3000, seed: seed)
         for shuffled in [false, true] {
@@ -61,8 +62,10 @@ struct AuditRecordSetTests {
                 var rng = SplitMix(state: seed &* 31)
                 batch.shuffle(using: &rng)
             }
-            let kept = AuditRecordSet.keptCopies(batch)
+            let keys = RequestKeyBatch(batch)
+            let kept = keys.kept
             #expect(kept.count == batch.count)
+            #expect(batch.indices.allSatisfy { String(decoding: keys.bytes[keys.spans[$0]], as: UTF8.self) == batch[$0].requestKey })
             var set = AuditRecordSet()
             set.add(contentsOf: batch)
             #expect(kept.filter { !$0 }.count == set.duplicates)
@@ -70,6 +73,7 @@ struct AuditRecordSetTests {
             let keptRecords = batch.indices.filter { kept[$0] }.map { batch[$0] }
             #expect(keptRecords.sorted(by: AuditRecord.precedes) == set.ordered, "shuffled: \(shuffled)")
         }
+        #expect(RequestKeyBatch([]).kept.isEmpty)
         // And the database, given the whole batch, holds those.
         let database = try EvidenceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("e.sqlite").path)
         try database.commit(EvidenceBatch(cluster: "", input: .stream(name: "webhook", batch: "b-1"), records: batch))
