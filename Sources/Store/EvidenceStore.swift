@@ -157,11 +157,12 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     }
 
     /// Back to write-ahead logging (readers read beside writers) after `beginFirstLoad()`. If
-    /// another connection opened the file meanwhile and holds it, the mode changes at the next
-    /// open instead (every open asks for WAL).
+    /// another connection opened the file meanwhile and is reading it, the change is not waited
+    /// for: it is made at the next open instead (every open asks for WAL), and the load, which is
+    /// in, does not fail for it.
     public func endFirstLoad() throws {
         try lock.withLock {
-            _ = try mode(set: "WAL")
+            _ = try? db.withoutWaiting { try mode(set: "WAL") }
             try db.execute("PRAGMA synchronous = NORMAL")
         }
     }
