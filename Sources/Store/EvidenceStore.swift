@@ -35,8 +35,10 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
             // WAL with synchronous=NORMAL: a commit no longer waits for the disk. A crash can
             // lose the last commits but never corrupts the file, and since each file's
             // checkpoint is committed with its records, a lost commit is read again next time.
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA synchronous = NORMAL")
+            // (A file in the middle of another process's first load stays as it is until that
+            // load puts it back: then FULL, as there.)
+            let wal = try db.askForWAL()
+            try db.execute(wal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
             // Records arrive in time order but are keyed by request, so inserts land all
             // over the key index: with SQLite's default 2 MB cache each commit read and
             // wrote back most of it. Up to 64 MB is kept instead (used only as it fills).
@@ -139,18 +141,20 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     /// are written into the file under a rollback journal, not through the write-ahead log,
     /// which writes every page twice (into the log at the commit, into the file at the next
     /// checkpoint, the last one as the database closes): a tenth of the CPU of a gigabyte of
-    /// fleet log into a fresh database. While it lasts, a reader waits out each commit instead
-    /// of reading beside it, which costs nothing while nobody else has a new file open; and
-    /// SQLite leaves write-ahead logging only when no other connection has the file open (the
-    /// load then goes through the log as always). synchronous=FULL: with a rollback journal,
+    /// fleet log into a fresh database. SQLite leaves write-ahead logging only when no other
+    /// connection has the file open (the load then goes through the log as always). Another
+    /// process that opens the file meanwhile waits for a gap between two commits and puts it
+    /// back into WAL (`SQLiteConnection.askForWAL`), and the load goes on through the log; a
+    /// reader waits out each commit rather than reading beside it. synchronous=FULL: with a rollback journal,
     /// NORMAL could leave a corrupt file after a power loss; FULL cannot, and the page cache
     /// made it no slower here.
     /// - Returns: whether the load writes in place; call `endFirstLoad()` after it, if so.
     public func beginFirstLoad() throws -> Bool {
         guard createdFresh else { return false }
         return try lock.withLock {
-            // Another connection holding the file makes the change fail at once (busy), not wait.
-            guard (try? db.withoutWaiting({ try mode(set: "TRUNCATE") })) == "truncate" else { return false }
+            // Another connection holding the file makes the change fail (SQLite does not wait for
+            // the lock that leaving WAL takes): the load then goes through the log.
+            guard (try? mode(set: "TRUNCATE")) == "truncate" else { return false }
             try db.execute("PRAGMA synchronous = FULL")
             return true
         }
@@ -162,7 +166,8 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     /// in, does not fail for it.
     public func endFirstLoad() throws {
         try lock.withLock {
-            _ = try? db.withoutWaiting { try mode(set: "WAL") }
+            // NORMAL only in WAL: with a rollback journal it could corrupt the file at a power loss.
+            guard (try? db.withoutWaiting({ try mode(set: "WAL") })) == "wal" else { return }
             try db.execute("PRAGMA synchronous = NORMAL")
         }
     }

@@ -39,6 +39,26 @@ final class SQLiteConnection {
     /// How long a call waits for another connection's lock before failing with SQLITE_BUSY.
     static let busyTimeout: Int32 = 10_000
 
+    /// Asks for write-ahead logging; returns whether the file is in it. A file in the middle of
+    /// another connection's first load (a rollback journal, `EvidenceStore.beginFirstLoad`)
+    /// refuses while that connection's transaction lasts, at once: SQLite does not wait for a
+    /// lock when the asking connection already reads, as this pragma does. So it is asked again
+    /// between that load's commits, until the busy timeout; then the file is left as it is (the
+    /// load puts it back when it ends, and a later open asks again).
+    func askForWAL() throws(Failure) -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.busyTimeout) * 1_000_000
+        while true {
+            do {
+                let q = try prepare("PRAGMA journal_mode = WAL")
+                return try q.step() && q.text(0) == "wal"
+            } catch {
+                guard error.code & 0xFF == SQLITE_BUSY else { throw error }
+                guard DispatchTime.now().uptimeNanoseconds < deadline else { return false }
+                usleep(5_000)
+            }
+        }
+    }
+
     /// `body` without waiting for other connections' locks: busy is then an answer, not a wait.
     func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
         sqlite_nio_sqlite3_busy_timeout(handle, 0)
