@@ -144,10 +144,9 @@ public final class EvidenceStore: EvidenceWriter, EvidenceReader, @unchecked Sen
     /// fleet log into a fresh database. SQLite leaves write-ahead logging only when no other
     /// connection has the file open (the load then goes through the log as always). Another
     /// process that opens the file meanwhile waits for a gap between two commits and puts it
-    /// back into WAL (`SQLiteConnection.askForWAL`), and the load goes on through the log; a
-    /// reader waits out each commit rather than reading beside it. synchronous=FULL: with a rollback journal,
-    /// NORMAL could leave a corrupt file after a power loss; FULL cannot, and the page cache
-    /// made it no slower here.
+    /// back into WAL (`SQLiteConnection.askForWAL`), and the load goes on through the log.
+    /// synchronous=FULL: with a rollback journal, NORMAL could leave a corrupt file after a
+    /// power loss; FULL cannot, and the page cache made it no slower here.
     /// - Returns: whether the load writes in place; call `endFirstLoad()` after it, if so.
     public func beginFirstLoad() throws -> Bool {
         guard createdFresh else { return false }
