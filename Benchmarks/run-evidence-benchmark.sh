@@ -22,12 +22,12 @@
 #   --small        a 20 MiB log, to check the plumbing (not a benchmark result)
 #   --nodes N      nodes in the generated cluster (default 250); 3000 makes a daemonset fleet
 #                  (every agent on every node) with tens of thousands of usage rows
-#   --fleet-nodes N  also time the default command (its table to a file; and -o json, in turn)
-#                  into a fresh database on a second log, of a
-#                  daemonset fleet of N nodes with 9.5 % kubelet reviews (default 15000: about
-#                  54,000 distinct usage rows; at 5 % a 1 GiB log has too few reviews for that
-#                  many), both cores, median of --runs next to `wc -l` on the same file (target: at
-#                  most 5x); 0 leaves it out
+#   --fleet-nodes N  also time the default command (its table to a file) and -o json, in turn,
+#                  each into a fresh database, on a second log: a daemonset fleet of N nodes with
+#                  9.5 % kubelet reviews (default 15000: about 54,000 distinct usage rows; at 5 % a
+#                  1 GiB log has too few reviews for that many), both cores, medians of --runs next
+#                  to `wc -l` on the same file (target: the default command at most 5x); 0 leaves
+#                  it out
 #   --postgres     instead of the table: the default command into a fresh SQLite file and into a
 #                  fresh PostgreSQL database (`--store postgres://…`) on the same log, runs
 #                  alternating, both cores, median of --runs: the two stores' ingest rates (target:
